@@ -1,0 +1,113 @@
+"""``checkout-app`` command line: one sub-command per job, each a thin layer over services.
+
+Expected failures (bad input, missing camera, broken model file) end with a one-line message on
+stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
+from checkout_app.models_meta import ModelFileError
+from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
+
+log = logging.getLogger(__name__)
+
+EXIT_BAD_INPUT = 2
+EXIT_SOURCE_FAILED = 3
+EXIT_MODEL_FAILED = 4
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit code attached."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _cmd_train_products(args: argparse.Namespace) -> int:
+    from checkout_app.training.train_products import TrainConfig, train_products
+
+    catalog = load_catalog_csv(Path(args.catalog))
+    config = TrainConfig(
+        architecture=args.arch,
+        train_images=args.images,
+        val_images=args.val_images,
+        epochs=args.epochs,
+        imgsz=args.imgsz,
+        batch=args.batch,
+        seed=args.seed,
+        device=args.device,
+    )
+    out = Path(args.out) if args.out else args.home / "models" / f"products_{args.arch}.pt"
+    command = "checkout-app " + " ".join(shlex.quote(a) for a in args.argv)
+    sidecar = train_products(config, [p.class_name for p in catalog], out, args.home, command)
+    print(
+        f"wrote {out} (val mAP50 {sidecar['val_metrics'].get('mAP50(B)', 'n/a')}, "
+        f"{sidecar['train_seconds']} s)"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="checkout-app", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--home",
+        help="folder for everything the app writes "
+        "(default: $CHECKOUT_APP_HOME or ~/.local/share/checkout_app)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command")
+
+    train = sub.add_parser("train", help="train a model").add_subparsers(dest="what", required=True)
+    tp = train.add_parser("products", help="render a dataset and train the product detector")
+    tp.add_argument("--catalog", default=str(DEMO_CATALOG_PATH), help="catalog CSV (classes)")
+    tp.add_argument("--arch", choices=["yolov8n", "yolo11n"], default="yolov8n")
+    tp.add_argument("--images", type=int, default=2500, help="rendered training images")
+    tp.add_argument("--val-images", type=int, default=250)
+    tp.add_argument("--epochs", type=int, default=16)
+    tp.add_argument("--imgsz", type=int, default=320)
+    tp.add_argument("--batch", type=int, default=16)
+    tp.add_argument("--seed", type=int, default=0, help="data and training seed")
+    tp.add_argument("--device", default="cpu", help="cpu, or a CUDA device index such as 0")
+    tp.add_argument("--out", help="model path (default: HOME/models/products_ARCH.pt)")
+    tp.set_defaults(func=_cmd_train_products)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    args.argv = argv
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    try:
+        args.home = resolve_home(args.home)
+        return func(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except CatalogCsvError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ModelFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_MODEL_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

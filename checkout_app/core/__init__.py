@@ -1,0 +1,1 @@
+"""Pure domain logic: money, catalog, cart, receipt. No Qt, torch, OpenCV or database here."""

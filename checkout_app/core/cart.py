@@ -1,0 +1,129 @@
+"""The shopper's cart: what the camera sees, plus the corrections a shopper or staff made.
+
+The detector side feeds whole counts per SKU (``set_detected``). A correction pins the
+quantity of one SKU so that later detections no longer change it, until it is undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from checkout_app.core.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class CartLine:
+    sku: str
+    name: str
+    qty: int
+    unit_price: int
+
+    @property
+    def line_total(self) -> int:
+        return self.qty * self.unit_price
+
+    def to_dict(self) -> dict:
+        return {
+            "sku": self.sku,
+            "name": self.name,
+            "qty": self.qty,
+            "unit_price": self.unit_price,
+            "line_total": self.line_total,
+        }
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One manual change, kept so it can be logged and shown to staff."""
+
+    sku: str
+    old_qty: int
+    new_qty: int
+
+
+@dataclass
+class Cart:
+    catalog: Catalog
+    _detected: dict[str, int] = field(default_factory=dict)
+    _pinned: dict[str, int] = field(default_factory=dict)
+    _order: list[str] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+
+    def set_detected(self, counts: Mapping[str, int]) -> bool:
+        """Replace what the camera sees (SKU -> count). Returns True if the cart changed.
+
+        Unknown or inactive SKUs are ignored: the store does not sell them.
+        """
+        before = self.quantities()
+        self._detected = {
+            sku: int(n)
+            for sku, n in counts.items()
+            if n > 0 and sku in self.catalog and self.catalog.get(sku).active
+        }
+        self._remember_order(self._detected)
+        return self.quantities() != before
+
+    def set_quantity(self, sku: str, qty: int) -> None:
+        """Pin a SKU's quantity (0 removes the line) whatever the camera sees."""
+        product = self.catalog.get(sku)
+        if not product.active:
+            raise ValueError(f"{product.name_en} is not for sale")
+        if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
+            raise ValueError(f"quantity must be a whole number >= 0, got {qty!r}")
+        old = self.quantity(sku)
+        self._pinned[sku] = qty
+        self._remember_order({sku: qty})
+        if old != qty:
+            self.corrections.append(Correction(sku, old, qty))
+
+    def add(self, sku: str, qty: int = 1) -> None:
+        self.set_quantity(sku, self.quantity(sku) + qty)
+
+    def remove(self, sku: str) -> None:
+        self.set_quantity(sku, 0)
+
+    def undo_correction(self, sku: str) -> None:
+        """Let the camera decide this SKU's quantity again."""
+        if sku in self._pinned:
+            old = self.quantity(sku)
+            del self._pinned[sku]
+            self.corrections.append(Correction(sku, old, self.quantity(sku)))
+
+    def clear(self) -> None:
+        self._detected.clear()
+        self._pinned.clear()
+        self._order.clear()
+        self.corrections.clear()
+
+    def quantity(self, sku: str) -> int:
+        if sku in self._pinned:
+            return self._pinned[sku]
+        return self._detected.get(sku, 0)
+
+    def quantities(self) -> dict[str, int]:
+        """SKU -> quantity for every line with a quantity above zero, in cart order."""
+        return {sku: q for sku in self._order if (q := self.quantity(sku)) > 0}
+
+    def lines(self, lang: str = "en") -> list[CartLine]:
+        lines = []
+        for sku, qty in self.quantities().items():
+            product = self.catalog.get(sku)
+            lines.append(CartLine(sku, product.name(lang), qty, product.price))
+        return lines
+
+    @property
+    def total(self) -> int:
+        return sum(line.line_total for line in self.lines())
+
+    def is_pinned(self, sku: str) -> bool:
+        return sku in self._pinned
+
+    def to_dict(self, lang: str = "en") -> dict:
+        lines = self.lines(lang)
+        return {"lines": [line.to_dict() for line in lines], "total": self.total}
+
+    def _remember_order(self, skus: Mapping[str, int]) -> None:
+        for sku in skus:
+            if sku not in self._order:
+                self._order.append(sku)

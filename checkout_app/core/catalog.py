@@ -1,0 +1,73 @@
+"""The store's product catalog: what each detector class is called and what it costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from checkout_app.core.money import validate_amount
+
+
+@dataclass(frozen=True)
+class Product:
+    """One product the kiosk can sell.
+
+    ``class_name`` is the product detector's class for it; ``price`` is whole won.
+    """
+
+    sku: str
+    name_ko: str
+    name_en: str
+    price: int
+    class_name: str
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        for field_name in ("sku", "name_ko", "name_en", "class_name"):
+            value = getattr(self, field_name)
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"product {field_name} must not be empty")
+        validate_amount(self.price, "price")
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_ko if lang == "ko" else self.name_en
+
+
+class Catalog:
+    """An immutable set of products with unique SKUs and unique detector classes."""
+
+    def __init__(self, products: Iterable[Product]) -> None:
+        self._by_sku: dict[str, Product] = {}
+        self._by_class: dict[str, Product] = {}
+        for product in products:
+            if product.sku in self._by_sku:
+                raise ValueError(f"duplicate SKU {product.sku!r}")
+            if product.class_name in self._by_class:
+                other = self._by_class[product.class_name].sku
+                raise ValueError(
+                    f"class {product.class_name!r} is used by both {other} and {product.sku}"
+                )
+            self._by_sku[product.sku] = product
+            self._by_class[product.class_name] = product
+
+    def __iter__(self) -> Iterator[Product]:
+        return iter(self._by_sku.values())
+
+    def __len__(self) -> int:
+        return len(self._by_sku)
+
+    def __contains__(self, sku: object) -> bool:
+        return sku in self._by_sku
+
+    def get(self, sku: str) -> Product:
+        try:
+            return self._by_sku[sku]
+        except KeyError:
+            raise KeyError(f"unknown SKU {sku!r}") from None
+
+    def for_class(self, class_name: str) -> Product | None:
+        """The product a detector class stands for, or None if the store does not sell it."""
+        return self._by_class.get(class_name)
+
+    def active(self) -> list[Product]:
+        return [p for p in self if p.active]

@@ -1,0 +1,111 @@
+"""Catalog CSV: parse and validate every row before anything is applied.
+
+Columns: ``sku,name_ko,name_en,price,class_name,active``. A file with any bad row is rejected
+whole, with one message per problem naming its line number, so staff can fix them all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Iterable
+
+from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.money import parse_won
+
+COLUMNS = ("sku", "name_ko", "name_en", "price", "class_name", "active")
+_TRUE = {"1", "true", "yes", "y"}
+_FALSE = {"0", "false", "no", "n", ""}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 1-based line number in the file (the header is line 1)
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class CatalogCsvError(ValueError):
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("catalog CSV rejected:\n" + "\n".join(f"  {e}" for e in errors))
+
+
+def parse_catalog_csv(text: str, known_classes: Collection[str] | None = None) -> Catalog:
+    """Parse catalog CSV text. ``known_classes``: the detector's classes, if it must match."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CatalogCsvError([RowError(1, f"missing column(s): {', '.join(missing)}")])
+    products: list[Product] = []
+    errors: list[RowError] = []
+    seen_sku: dict[str, int] = {}
+    seen_class: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        row_errors = _row_problems(row, known_classes)
+        sku, class_name = (row.get("sku") or "").strip(), (row.get("class_name") or "").strip()
+        if sku and sku in seen_sku:
+            row_errors.append(f"duplicate SKU {sku!r} (first on line {seen_sku[sku]})")
+        if class_name and class_name in seen_class:
+            row_errors.append(f"class {class_name!r} already used on line {seen_class[class_name]}")
+        seen_sku.setdefault(sku, line)
+        seen_class.setdefault(class_name, line)
+        if row_errors:
+            errors.extend(RowError(line, msg) for msg in row_errors)
+            continue
+        products.append(
+            Product(
+                sku=sku,
+                name_ko=row["name_ko"].strip(),
+                name_en=row["name_en"].strip(),
+                price=parse_won(row["price"]),
+                class_name=class_name,
+                active=row["active"].strip().lower() in _TRUE,
+            )
+        )
+    if errors:
+        raise CatalogCsvError(errors)
+    return Catalog(products)
+
+
+def _row_problems(row: dict, known_classes: Collection[str] | None) -> list[str]:
+    problems = []
+    if None in row:  # csv puts surplus cells under the key None
+        problems.append("too many cells")
+    for column in ("sku", "name_ko", "name_en", "class_name"):
+        if not (row.get(column) or "").strip():
+            problems.append(f"missing {column}")
+    price = row.get("price") or ""
+    try:
+        parse_won(price)
+    except ValueError:
+        problems.append(f"price {price!r} is not a whole, non-negative number of won")
+    active = (row.get("active") or "").strip().lower()
+    if active not in _TRUE | _FALSE:
+        problems.append(f"active must be 1/0 or true/false, got {active!r}")
+    class_name = (row.get("class_name") or "").strip()
+    if known_classes is not None and class_name and class_name not in known_classes:
+        problems.append(f"unknown detector class {class_name!r}")
+    return problems
+
+
+def load_catalog_csv(path: Path, known_classes: Collection[str] | None = None) -> Catalog:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogCsvError([RowError(0, f"cannot read {path}: {exc}")]) from None
+    return parse_catalog_csv(text, known_classes)
+
+
+def catalog_to_csv(products: Iterable[Product]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for p in products:
+        writer.writerow([p.sku, p.name_ko, p.name_en, p.price, p.class_name, int(p.active)])
+    return out.getvalue()

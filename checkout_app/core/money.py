@@ -1,0 +1,29 @@
+"""Money as integer minor units of the store currency (KRW: whole won). Never a float."""
+
+from __future__ import annotations
+
+
+def validate_amount(amount: object, what: str = "amount") -> int:
+    """Return ``amount`` if it is a non-negative integer number of won, else raise ValueError."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValueError(f"{what} must be a whole number of won, got {amount!r}")
+    if amount < 0:
+        raise ValueError(f"{what} must not be negative, got {amount}")
+    return amount
+
+
+def parse_won(text: str) -> int:
+    """Parse a price as written in a catalog file: digits, optional thousands commas.
+
+    "1,500" -> 1500. Rejects decimals, signs, currency words and empty text.
+    """
+    cleaned = text.strip().replace(",", "")
+    if not cleaned.isdigit():
+        raise ValueError(f"price must be a whole, non-negative number of won, got {text!r}")
+    return int(cleaned)
+
+
+def format_won(amount: int, lang: str = "en") -> str:
+    """Format won for people: ``₩1,500`` in English, ``1,500원`` in Korean."""
+    validate_amount(amount)
+    return f"{amount:,}원" if lang == "ko" else f"₩{amount:,}"

@@ -1,0 +1,127 @@
+"""``checkout-app train products``: render a dataset and train the YOLO product detector.
+
+Offline by construction: the network is built from its model YAML (no pretrained download),
+ultralytics is told not to touch the network or pip, and its plots (which fetch a font) are off.
+The result is a ``.pt`` file plus a JSON sidecar that records how it was made.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from checkout_app.backends.ultralytics_env import prepare_ultralytics
+from checkout_app.models_meta import file_sha256, write_sidecar
+from checkout_app.progress import ProgressBar
+from checkout_app.training.dataset import write_yolo_dataset
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    architecture: str = "yolov8n"  # or "yolo11n"
+    train_images: int = 2500
+    val_images: int = 250
+    epochs: int = 16
+    imgsz: int = 320
+    batch: int = 16
+    seed: int = 0
+    device: str = "cpu"
+
+
+# Augmentations that fit a fixed top-down camera: the renderer already rotates, lights and
+# warps; hue must stay put because flavour variants differ mainly in colour.
+_AUGMENT = dict(
+    hsv_h=0.0,
+    hsv_s=0.3,
+    hsv_v=0.3,
+    degrees=0.0,
+    translate=0.1,
+    scale=0.25,
+    fliplr=0.5,
+    flipud=0.5,
+    mosaic=1.0,
+    close_mosaic=3,
+    warmup_epochs=1.0,
+)
+
+
+def train_products(
+    config: TrainConfig,
+    class_names: Sequence[str],
+    out_path: Path,
+    work_dir: Path,
+    command: str,
+) -> dict:
+    """Train and write ``out_path`` (+ sidecar). Returns the sidecar dict."""
+    started = time.time()
+    data_dir = work_dir / "datasets" / f"products-seed{config.seed}-{config.train_images}"
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    bar = ProgressBar("Rendering training scenes")
+    data_yaml = write_yolo_dataset(
+        data_dir,
+        class_names,
+        train_images=config.train_images,
+        val_images=config.val_images,
+        seed=config.seed,
+        progress=bar.update,
+    )
+    bar.close()
+
+    prepare_ultralytics(work_dir)
+    from ultralytics import YOLO
+
+    model = YOLO(f"{config.architecture}.yaml")
+    run_dir = work_dir / "runs"
+    results = model.train(
+        data=str(data_yaml),
+        epochs=config.epochs,
+        imgsz=config.imgsz,
+        batch=config.batch,
+        device=config.device,
+        workers=2,
+        seed=config.seed,
+        deterministic=True,
+        pretrained=False,
+        amp=False,
+        plots=False,
+        project=str(run_dir),
+        name="products",
+        exist_ok=True,
+        verbose=True,
+        **_AUGMENT,
+    )
+    best = Path(model.trainer.best)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(best, out_path)
+    metrics = {
+        k.replace("metrics/", ""): round(float(v), 4)
+        for k, v in getattr(results, "results_dict", {}).items()
+    }
+    sidecar = {
+        "task": "detect",
+        "architecture": config.architecture,
+        "class_names": list(class_names),
+        "input_size": [config.imgsz, config.imgsz],
+        "preprocessing": "letterbox to input_size, BGR->RGB, /255, NCHW float32",
+        "training_command": command,
+        "data_seed": config.seed,
+        "train_images": config.train_images,
+        "val_images": config.val_images,
+        "epochs": config.epochs,
+        "train_seconds": round(time.time() - started),
+        "python": sys.version.split()[0],
+        "sha256": file_sha256(out_path),
+        "val_metrics": metrics,
+    }
+    write_sidecar(out_path, sidecar)
+    log.info("wrote %s (%s)", out_path, json.dumps(metrics))
+    return sidecar
