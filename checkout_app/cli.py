@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Callable, Sequence
 from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
 from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
+from checkout_app.storage.catalog_cli import add_catalog_commands
+from checkout_app.storage.db import DATABASE_URL_ENV
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for everything the app writes "
         "(default: $CHECKOUT_APP_HOME or ~/.local/share/checkout_app)",
     )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(DATABASE_URL_ENV),
+        help="SQLAlchemy URL of the store database, e.g. postgresql://kiosk@db/store to share "
+        f"one between kiosks (default: ${DATABASE_URL_ENV}, else HOME/checkout.db)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command")
 
@@ -79,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     tp.add_argument("--device", default="cpu", help="cpu, or a CUDA device index such as 0")
     tp.add_argument("--out", help="model path (default: HOME/models/products_ARCH.pt)")
     tp.set_defaults(func=_cmd_train_products)
+
+    add_catalog_commands(sub)
     return parser
 
 

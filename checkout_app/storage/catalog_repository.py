@@ -1,0 +1,197 @@
+"""The product catalog in the database: load it, edit it, and replace it from a CSV file.
+
+A CSV import is all or nothing: the whole file is validated before the database is touched, and
+the changes are applied in one transaction, so a bad file or a crash halfway leaves the catalog as
+it was.
+
+Products that are missing from an imported CSV are *deactivated*, not deleted: a store that drops a
+product from its list usually means "stop selling it", and an inactive row keeps its names and
+price for staff to look up, can be switched back on with one command if the file was wrong, and
+keeps its SKU from being silently reused. Past sales never depend on it either way (a transaction
+line keeps its own copy of name and price). The one exception: a missing product whose detector
+class the CSV gives to another SKU is deleted, because one class can only stand for one product.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Collection, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog_csv import catalog_to_csv, parse_catalog_csv
+from checkout_app.storage.tables import ProductRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What a CSV import changed, as SKU lists.
+
+    ``deactivated``: active products missing from the file, now inactive. ``removed``: products
+    missing from the file whose detector class the file gave to another SKU. Products that were
+    already inactive and are missing from the file are left alone and not listed.
+    """
+
+    added: Sequence[str]
+    updated: Sequence[str]
+    unchanged: Sequence[str]
+    deactivated: Sequence[str]
+    removed: Sequence[str]
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.deactivated)} deactivated, "
+            f"{len(self.removed)} removed"
+        )
+
+
+def _to_product(row: ProductRow) -> Product:
+    return Product(
+        sku=row.sku,
+        name_ko=row.name_ko,
+        name_en=row.name_en,
+        price=row.price,
+        class_name=row.class_name,
+        active=row.active,
+    )
+
+
+def _copy_into(row: ProductRow, product: Product) -> None:
+    row.name_ko = product.name_ko
+    row.name_en = product.name_en
+    row.price = product.price
+    row.class_name = product.class_name
+    row.active = product.active
+
+
+class CatalogRepository:
+    """Products in the ``products`` table, read and written as ``core.catalog`` objects."""
+
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self._session_factory = session_factory
+
+    def load(self) -> Catalog:
+        """Every product, inactive ones included (a Cart ignores them), ordered by SKU."""
+        with self._session_factory() as session:
+            rows = session.scalars(select(ProductRow).order_by(ProductRow.sku)).all()
+            return Catalog(_to_product(row) for row in rows)
+
+    def export_csv(self) -> str:
+        """The catalog as CSV text that ``replace_from_csv`` reads back unchanged."""
+        return catalog_to_csv(self.load())
+
+    def replace_from_csv(
+        self, text: str, known_classes: Collection[str] | None = None
+    ) -> ImportSummary:
+        """Make the catalog match a CSV file; raises ``CatalogCsvError`` before touching the DB.
+
+        ``known_classes``: the product detector's classes, when every row must use one of them.
+        """
+        incoming = parse_catalog_csv(text, known_classes)
+        with self._session_factory.begin() as session:
+            summary = self._apply(session, incoming)
+        log.info("catalog import: %s", summary)
+        return summary
+
+    def upsert(self, product: Product) -> bool:
+        """Add a product or overwrite the one with its SKU. Returns True if it was new.
+
+        Raises ValueError if another SKU already uses its detector class.
+        """
+        with self._session_factory.begin() as session:
+            owner = session.scalar(
+                select(ProductRow.sku).where(ProductRow.class_name == product.class_name)
+            )
+            if owner is not None and owner != product.sku:
+                raise ValueError(f"class {product.class_name!r} is already used by SKU {owner}")
+            row = session.get(ProductRow, product.sku)
+            is_new = row is None
+            if row is None:
+                row = ProductRow(sku=product.sku)
+                session.add(row)
+            _copy_into(row, product)
+        log.info("product %s %s", product.sku, "added" if is_new else "updated")
+        return is_new
+
+    def set_active(self, sku: str, active: bool) -> None:
+        """Start or stop selling a product. Raises KeyError for an unknown SKU."""
+        with self._session_factory.begin() as session:
+            row = session.get(ProductRow, sku)
+            if row is None:
+                raise KeyError(f"unknown SKU {sku!r}")
+            row.active = active
+        log.info("product %s %s", sku, "activated" if active else "deactivated")
+
+    def seed_if_empty(self, catalog: Catalog) -> bool:
+        """Fill an empty products table (first run). Returns True if it seeded.
+
+        Two kiosks starting together on one shared database may both find it empty; the loser's
+        insert fails on the primary key and it simply uses the winner's catalog.
+        """
+        try:
+            with self._session_factory.begin() as session:
+                if session.scalar(select(ProductRow.sku).limit(1)) is not None:
+                    return False
+                for product in catalog:
+                    row = ProductRow(sku=product.sku)
+                    _copy_into(row, product)
+                    session.add(row)
+        except IntegrityError:
+            log.info("catalog was seeded concurrently by another process")
+            return False
+        log.info("seeded the catalog with %d products", len(catalog))
+        return True
+
+    @staticmethod
+    def _apply(session: Session, incoming: Catalog) -> ImportSummary:
+        rows = {row.sku: row for row in session.scalars(select(ProductRow))}
+        incoming_classes = {p.class_name for p in incoming}
+        added, updated, unchanged, deactivated, removed = [], [], [], [], []
+
+        for sku, row in rows.items():
+            if sku in incoming:
+                continue
+            if row.class_name in incoming_classes:
+                session.delete(row)
+                removed.append(sku)
+            elif row.active:
+                row.active = False
+                deactivated.append(sku)
+
+        # Products may trade detector classes (A takes B's, B takes C's...). The unique index is
+        # checked per statement, so first park every moving row on a class no parsed row can hold
+        # (the parser strips spaces). The flush also runs the deletes above before any row takes
+        # over a deleted row's class.
+        moving = {
+            p.sku for p in incoming if p.sku in rows and rows[p.sku].class_name != p.class_name
+        }
+        for sku in moving:
+            rows[sku].class_name = f" moving {sku}"
+        session.flush()
+
+        for product in incoming:
+            row = rows.get(product.sku)
+            if row is None:
+                row = ProductRow(sku=product.sku)
+                _copy_into(row, product)
+                session.add(row)
+                added.append(product.sku)
+            elif product.sku in moving or _to_product(row) != product:
+                _copy_into(row, product)
+                updated.append(product.sku)
+            else:
+                unchanged.append(product.sku)
+        return ImportSummary(
+            added=tuple(added),
+            updated=tuple(updated),
+            unchanged=tuple(unchanged),
+            deactivated=tuple(deactivated),
+            removed=tuple(removed),
+        )

@@ -1,0 +1,124 @@
+"""The database schema: products, completed checkouts and their lines.
+
+Money columns are integers (whole won), never floats. The same tables serve an SQLite file on one
+kiosk and a PostgreSQL database shared by several, so only portable column types are used. Text
+columns have no length limit, so no length check is needed on top of the CSV validation.
+
+Column annotations use ``Optional``/``List`` rather than ``X | None``/``list[X]`` (hence the
+``noqa``): SQLAlchemy evaluates them at import time, and the package must import on Python 3.8.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import List, Optional
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from checkout_app.storage.db import Base
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend.
+
+    SQLite keeps no time zone and hands back naive datetimes; this stores UTC and reads it back
+    as UTC-aware, so callers never compare naive with aware times.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class ProductRow(Base):
+    """One catalog product; ``class_name`` is the product detector's class for it."""
+
+    __tablename__ = "products"
+    __table_args__ = (CheckConstraint("price >= 0", name="ck_products_price_not_negative"),)
+
+    sku: Mapped[str] = mapped_column(String, primary_key=True)
+    name_ko: Mapped[str] = mapped_column(String)
+    name_en: Mapped[str] = mapped_column(String)
+    price: Mapped[int] = mapped_column(Integer)
+    class_name: Mapped[str] = mapped_column(String, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+
+class TransactionRow(Base):
+    """One completed checkout.
+
+    ``checkout_id`` is the caller's idempotency key: a save retried after a crash finds the row
+    already there instead of recording the sale twice.
+    """
+
+    __tablename__ = "transactions"
+    __table_args__ = (CheckConstraint("total >= 0", name="ck_transactions_total_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checkout_id: Mapped[str] = mapped_column(String, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    total: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_by_person_id: Mapped[Optional[str]] = mapped_column(String)  # noqa: UP045
+    paid_by_name: Mapped[Optional[str]] = mapped_column(String)  # noqa: UP045
+    status: Mapped[str] = mapped_column(String(20))
+    receipt_text: Mapped[str] = mapped_column(Text)
+    lines: Mapped[List[TransactionLineRow]] = relationship(  # noqa: UP006
+        order_by="TransactionLineRow.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class TransactionLineRow(Base):
+    """One line of a completed checkout.
+
+    Name and prices are copied at sale time and ``sku`` is deliberately not a foreign key to
+    ``products``: a later price change, rename or removal must not rewrite a past sale.
+    """
+
+    __tablename__ = "transaction_lines"
+    __table_args__ = (
+        CheckConstraint("qty > 0", name="ck_transaction_lines_qty_positive"),
+        CheckConstraint("unit_price >= 0", name="ck_transaction_lines_price_not_negative"),
+        CheckConstraint("line_total = qty * unit_price", name="ck_transaction_lines_total"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # the line's place on the receipt
+    sku: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(String)
+    qty: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)
+    line_total: Mapped[int] = mapped_column(Integer)

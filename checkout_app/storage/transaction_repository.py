@@ -1,0 +1,181 @@
+"""Completed checkouts, recorded exactly once.
+
+The payment flow makes a ``checkout_id`` before it charges and records the sale under it. If the
+kiosk crashes between paying and seeing the save confirmed, the retry uses the same id and gets
+the sale that is already stored: a sale is never recorded twice, and never silently swapped for a
+different cart under the same id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from checkout_app.core.cart import CartLine
+from checkout_app.core.money import validate_amount
+from checkout_app.storage.tables import TransactionLineRow, TransactionRow, utc_now
+
+log = logging.getLogger(__name__)
+
+CURRENCY = "KRW"
+STATUS_COMPLETED = "completed"
+
+
+class TransactionConflictError(ValueError):
+    """A ``checkout_id`` already holds a different sale: a caller bug, never to be papered over."""
+
+
+@dataclass(frozen=True)
+class TransactionRecord:
+    id: int
+    checkout_id: str
+    created_at: datetime  # timezone-aware UTC
+    total: int
+    currency: str
+    status: str
+    lines: tuple[CartLine, ...]
+    paid_by_person_id: str | None
+    paid_by_name: str | None
+    receipt_text: str
+
+
+def _to_record(row: TransactionRow) -> TransactionRecord:
+    return TransactionRecord(
+        id=row.id,
+        checkout_id=row.checkout_id,
+        created_at=row.created_at,
+        total=row.total,
+        currency=row.currency,
+        status=row.status,
+        lines=tuple(CartLine(ln.sku, ln.name, ln.qty, ln.unit_price) for ln in row.lines),
+        paid_by_person_id=row.paid_by_person_id,
+        paid_by_name=row.paid_by_name,
+        receipt_text=row.receipt_text,
+    )
+
+
+def _validate_sale(checkout_id: str, lines: Sequence[CartLine], total: int) -> None:
+    if not isinstance(checkout_id, str) or not checkout_id.strip():
+        raise ValueError("checkout_id must be a non-empty string")
+    if not lines:
+        raise ValueError("refusing to record a checkout with an empty cart")
+    for line in lines:
+        if isinstance(line.qty, bool) or not isinstance(line.qty, int) or line.qty <= 0:
+            raise ValueError(f"line {line.sku}: quantity must be a whole number > 0")
+        validate_amount(line.unit_price, f"line {line.sku} unit price")
+    validate_amount(total, "total")
+    expected = sum(line.line_total for line in lines)
+    if total != expected:
+        raise ValueError(f"total {total} does not match the sum of the lines ({expected})")
+
+
+def _same_sale(record: TransactionRecord, lines: Sequence[CartLine], total: int) -> bool:
+    def key(items: Sequence[CartLine]) -> list[tuple[str, int, int]]:
+        return [(line.sku, line.qty, line.unit_price) for line in items]
+
+    # Names are left out: a retry in the other UI language is still the same sale.
+    return record.total == total and key(record.lines) == key(lines)
+
+
+class TransactionRepository:
+    """The ``transactions`` and ``transaction_lines`` tables."""
+
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self._session_factory = session_factory
+
+    def record(
+        self,
+        checkout_id: str,
+        lines: Sequence[CartLine],
+        total: int,
+        paid_by_person_id: str | None = None,
+        paid_by_name: str | None = None,
+        receipt_text: str = "",
+        created_at: datetime | None = None,
+    ) -> TransactionRecord:
+        """Store a completed checkout once; a repeat with the same ``checkout_id`` returns it.
+
+        ``created_at`` (timezone-aware; default now) lets the stored time match the printed
+        receipt. Raises ValueError for an empty cart or a total that is not the sum of the lines,
+        and TransactionConflictError if the id already holds a different sale.
+        """
+        _validate_sale(checkout_id, lines, total)
+        if created_at is None:
+            created_at = utc_now()
+        elif created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        with self._session_factory() as session:
+            existing = self._find(session, checkout_id)
+            if existing is None:
+                row = TransactionRow(
+                    checkout_id=checkout_id,
+                    created_at=created_at.astimezone(timezone.utc),
+                    total=total,
+                    currency=CURRENCY,
+                    paid_by_person_id=paid_by_person_id,
+                    paid_by_name=paid_by_name,
+                    status=STATUS_COMPLETED,
+                    receipt_text=receipt_text,
+                    lines=[
+                        TransactionLineRow(
+                            position=i,
+                            sku=line.sku,
+                            name=line.name,
+                            qty=line.qty,
+                            unit_price=line.unit_price,
+                            line_total=line.line_total,
+                        )
+                        for i, line in enumerate(lines)
+                    ],
+                )
+                session.add(row)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    # Another process (a second kiosk, or this one's earlier attempt that was
+                    # thought lost) committed the same checkout_id between our look-up and insert.
+                    session.rollback()
+                    existing = self._find(session, checkout_id)
+                    if existing is None:
+                        raise
+                else:
+                    record = _to_record(row)
+                    log.info("recorded checkout %s: %d won", checkout_id, total)
+                    return record
+        if not _same_sale(existing, lines, total):
+            raise TransactionConflictError(
+                f"checkout {checkout_id} is already recorded with a different cart "
+                f"(total {existing.total})"
+            )
+        log.info("checkout %s was already recorded; not recording it again", checkout_id)
+        return existing
+
+    def get(self, checkout_id: str) -> TransactionRecord | None:
+        with self._session_factory() as session:
+            return self._find(session, checkout_id)
+
+    def recent(self, limit: int = 20) -> list[TransactionRecord]:
+        """The latest ``limit`` transactions, newest first."""
+        with self._session_factory() as session:
+            rows = session.scalars(
+                select(TransactionRow)
+                .order_by(TransactionRow.created_at.desc(), TransactionRow.id.desc())
+                .limit(limit)
+            ).all()
+            return [_to_record(row) for row in rows]
+
+    def count(self) -> int:
+        with self._session_factory() as session:
+            return session.scalar(select(func.count()).select_from(TransactionRow)) or 0
+
+    @staticmethod
+    def _find(session: Session, checkout_id: str) -> TransactionRecord | None:
+        query = select(TransactionRow).where(TransactionRow.checkout_id == checkout_id)
+        row = session.scalar(query)
+        return None if row is None else _to_record(row)

@@ -1,0 +1,90 @@
+from datetime import datetime
+
+import pytest
+
+from checkout_app.core.cart import Cart
+from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.receipt import display_width, render_receipt
+
+
+@pytest.fixture
+def catalog():
+    return Catalog(
+        [
+            Product("C", "콜라", "Cola", 1500, "cola"),
+            Product("W", "생수", "Water", 900, "water"),
+            Product("X", "단종", "Retired", 500, "old", active=False),
+        ]
+    )
+
+
+def test_detected_counts_become_lines_and_total(catalog):
+    cart = Cart(catalog)
+    assert cart.set_detected({"C": 2, "W": 1})
+    assert [(line.sku, line.qty, line.line_total) for line in cart.lines()] == [
+        ("C", 2, 3000),
+        ("W", 1, 900),
+    ]
+    assert cart.total == 3900
+    assert not cart.set_detected({"C": 2, "W": 1}), "same counts: no change reported"
+
+
+def test_inactive_and_unknown_skus_are_not_sold(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"X": 1, "NOPE": 3, "C": 1})
+    assert cart.quantities() == {"C": 1}
+    with pytest.raises(ValueError, match="not for sale"):
+        cart.add("X")
+
+
+def test_corrections_pin_quantity_until_undone(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 2})
+    cart.set_quantity("C", 3)
+    cart.set_detected({"C": 1})
+    assert cart.quantity("C") == 3, "a pinned quantity ignores the camera"
+    cart.undo_correction("C")
+    assert cart.quantity("C") == 1
+    cart.remove("C")
+    assert cart.lines() == []
+    cart.add("W", 2)
+    assert cart.quantities() == {"W": 2}
+    assert [(c.sku, c.old_qty, c.new_qty) for c in cart.corrections] == [
+        ("C", 2, 3),
+        ("C", 3, 1),
+        ("C", 1, 0),
+        ("W", 0, 2),
+    ]
+
+
+@pytest.mark.parametrize("qty", [-1, 1.5, True])
+def test_bad_quantity_is_rejected(catalog, qty):
+    with pytest.raises(ValueError):
+        Cart(catalog).set_quantity("C", qty)
+
+
+def test_cart_json_shape(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"W": 1})
+    assert cart.to_dict() == {
+        "lines": [{"sku": "W", "name": "Water", "qty": 1, "unit_price": 900, "line_total": 900}],
+        "total": 900,
+    }
+    assert cart.to_dict("ko")["lines"][0]["name"] == "생수"
+
+
+def test_receipt_lines_up_korean_text(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 2, "W": 1})
+    text = render_receipt(
+        cart.lines("ko"),
+        cart.total,
+        store_name="데모 편의점",
+        when=datetime(2026, 11, 23, 12, 0),
+        receipt_id="T-1",
+        paid_by="홍길동",
+        lang="ko",
+    )
+    assert "3,900원" in text and "홍길동" in text
+    money_lines = [line for line in text.splitlines() if line.endswith("원")]
+    assert money_lines and all(display_width(line) == 40 for line in money_lines)

@@ -1,0 +1,77 @@
+"""``checkout-app catalog …`` end to end through ``checkout_app.cli.main``."""
+
+from __future__ import annotations
+
+import pytest
+
+from checkout_app.cli import main
+from checkout_app.core.catalog_csv import COLUMNS
+from checkout_app.paths import DEMO_CATALOG_PATH
+from checkout_app.storage.db import DATABASE_URL_ENV
+
+DEMO_CSV = DEMO_CATALOG_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _no_database_from_environment(monkeypatch):
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+
+
+def run(home, *argv: str) -> int:
+    return main(["--home", str(home), *argv])
+
+
+def test_list_on_first_use_shows_the_demo_catalog(tmp_path, capsys):
+    assert run(tmp_path, "catalog", "list") == 0
+    out = capsys.readouterr().out
+    assert "Hot Cup Ramen / 얼큰 컵라면" in out
+    assert "12 products, 12 active" in out
+    assert (tmp_path / "checkout.db").is_file()
+
+
+def test_export_to_stdout_and_to_a_file(tmp_path, capsys):
+    assert run(tmp_path, "catalog", "export") == 0
+    assert capsys.readouterr().out == DEMO_CSV
+    out_file = tmp_path / "out.csv"
+    assert run(tmp_path, "catalog", "export", str(out_file)) == 0
+    assert out_file.read_text(encoding="utf-8") == DEMO_CSV
+
+
+def test_import_replaces_and_reports(tmp_path, capsys):
+    run(tmp_path, "catalog", "list")
+    kept = DEMO_CSV.splitlines()[:3]  # header + two products
+    new_file = tmp_path / "store.csv"
+    new_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(tmp_path, "catalog", "import", str(new_file)) == 0
+    out = capsys.readouterr().out
+    assert "0 added, 0 updated, 2 unchanged, 10 deactivated, 0 removed" in out
+    run(tmp_path, "catalog", "list")
+    assert "12 products, 2 active" in capsys.readouterr().out
+
+
+def test_bad_import_exits_2_with_line_numbers_and_changes_nothing(tmp_path, capsys):
+    run(tmp_path, "catalog", "export")
+    capsys.readouterr()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        ",".join(COLUMNS) + "\nA1,라면,Ramen,1300,ramen,1\nB2,,Cola,12.5,cola,1\n", encoding="utf-8"
+    )
+    assert run(tmp_path, "catalog", "import", str(bad)) == 2
+    err = capsys.readouterr().err
+    assert "line 3: missing name_ko" in err
+    assert "line 3: price '12.5'" in err
+    run(tmp_path, "catalog", "export")
+    assert capsys.readouterr().out == DEMO_CSV
+
+
+def test_import_of_a_missing_file_exits_2(tmp_path, capsys):
+    assert run(tmp_path, "catalog", "import", str(tmp_path / "nope.csv")) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_database_url_option_picks_the_database(tmp_path, capsys):
+    other = tmp_path / "shared.db"
+    assert run(tmp_path, "--database-url", f"sqlite:///{other}", "catalog", "list") == 0
+    assert other.is_file()
+    assert not (tmp_path / "checkout.db").exists()

@@ -1,0 +1,113 @@
+"""TransactionRepository: a completed checkout is stored exactly once and survives a restart."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from checkout_app.core.cart import CartLine
+from checkout_app.storage.db import default_database_url, open_database
+from checkout_app.storage.transaction_repository import (
+    TransactionConflictError,
+    TransactionRepository,
+)
+
+LINES = [CartLine("A1", "Hot Cup Ramen", 2, 1300), CartLine("B2", "Cola Can", 1, 1500)]
+TOTAL = 4100
+
+
+@pytest.fixture
+def session_factory(tmp_path):
+    factory = open_database(default_database_url(tmp_path))
+    yield factory
+    factory.kw["bind"].dispose()
+
+
+@pytest.fixture
+def repo(session_factory):
+    return TransactionRepository(session_factory)
+
+
+def test_record_and_read_back(repo):
+    record = repo.record(
+        "co-1", LINES, TOTAL, paid_by_person_id="p-7", paid_by_name="Kim", receipt_text="RECEIPT"
+    )
+    assert record.total == TOTAL
+    assert record.currency == "KRW"
+    assert record.status == "completed"
+    assert record.lines == tuple(LINES)
+    assert record.created_at.tzinfo is not None
+    assert repo.get("co-1") == record
+    assert repo.get("co-unknown") is None
+
+
+def test_same_checkout_id_is_recorded_once(repo):
+    first = repo.record("co-1", LINES, TOTAL)
+    again = repo.record("co-1", LINES, TOTAL)
+    assert again == first
+    assert repo.count() == 1
+
+
+def test_insert_race_returns_the_winners_record(repo, monkeypatch):
+    winner = repo.record("co-1", LINES, TOTAL)
+    real_find = TransactionRepository._find
+    calls = []
+
+    def find_missing_first_time(session, checkout_id):
+        # As if another kiosk committed between our look-up and our insert.
+        calls.append(checkout_id)
+        return None if len(calls) == 1 else real_find(session, checkout_id)
+
+    monkeypatch.setattr(TransactionRepository, "_find", staticmethod(find_missing_first_time))
+    assert repo.record("co-1", LINES, TOTAL) == winner
+    assert len(calls) == 2
+    assert repo.count() == 1
+
+
+def test_same_checkout_id_with_another_cart_is_refused(repo):
+    repo.record("co-1", LINES, TOTAL)
+    with pytest.raises(TransactionConflictError):
+        repo.record("co-1", LINES[:1], 2600)
+    assert repo.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "total", "message"),
+    [
+        ([], 0, "empty cart"),
+        (LINES, TOTAL + 1, "does not match"),
+        ([CartLine("A1", "Ramen", 0, 1300)], 0, "quantity"),
+        ([CartLine("A1", "Ramen", 1, -5)], -5, "must not be negative"),
+    ],
+)
+def test_invalid_sales_are_refused(repo, lines, total, message):
+    with pytest.raises(ValueError, match=message):
+        repo.record("co-bad", lines, total)
+    assert repo.count() == 0
+
+
+def test_transaction_survives_reopening_the_database(tmp_path):
+    url = default_database_url(tmp_path)
+    first = open_database(url)
+    recorded = TransactionRepository(first).record("co-1", LINES, TOTAL, receipt_text="R")
+    first.kw["bind"].dispose()
+
+    reopened = open_database(url)
+    try:
+        assert TransactionRepository(reopened).get("co-1") == recorded
+    finally:
+        reopened.kw["bind"].dispose()
+
+
+def test_recent_is_newest_first_and_keeps_utc(repo):
+    kst = timezone(timedelta(hours=9))
+    base = datetime(2024, 5, 1, 18, 0, tzinfo=kst)
+    for i in range(3):
+        repo.record(f"co-{i}", LINES, TOTAL, created_at=base + timedelta(minutes=i))
+    recent = repo.recent(2)
+    assert [r.checkout_id for r in recent] == ["co-2", "co-1"]
+    assert recent[0].created_at == base + timedelta(minutes=2)
+    assert recent[0].created_at.utcoffset() == timedelta(0)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        repo.record("co-naive", LINES, TOTAL, created_at=datetime(2024, 5, 1))
