@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from checkout_app.camera.source import SourceError
 from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
 from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
@@ -116,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogCsvError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SOURCE_FAILED
     except ModelFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_MODEL_FAILED
