@@ -22,8 +22,14 @@ class DemoScenarioSource(FrameSourceBase):
 
     name = "demo"
 
-    def __init__(self, fps: float = DEMO_FPS, *, realtime: bool = False, loop: bool = False,
-                 noise_seed: int = 0) -> None:
+    def __init__(
+        self,
+        fps: float = DEMO_FPS,
+        *,
+        realtime: bool = False,
+        loop: bool = False,
+        noise_seed: int = 0,
+    ) -> None:
         self.fps = fps
         self.realtime = realtime
         self.loop = loop

@@ -76,7 +76,7 @@ def train_products(
     )
     bar.close()
 
-    prepare_ultralytics(work_dir)
+    prepare_ultralytics(work_dir, verbose=True)
     from ultralytics import YOLO
 
     model = YOLO(f"{config.architecture}.yaml")

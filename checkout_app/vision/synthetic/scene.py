@@ -27,7 +27,7 @@ FRAME_SIZE = (640, 480)  # width, height of a rendered camera frame
 MIN_VISIBLE_FRACTION = 0.6  # occlusion cap: every product keeps at least this much in view
 _DISTRACTOR_ID = 255  # id-map value for pixels covered by a non-product
 _EMPTY_ID = 0
-_HAND_CENTRE_TO_TIP_CM = 19.5  # see distractors._hand: 48 cm sprite, tips at 43.5 cm
+HAND_CENTRE_TO_TIP_CM = 19.5  # see distractors._hand: 48 cm sprite, tips at 43.5 cm
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ def _background(look: CounterLook, size: tuple[int, int] = FRAME_SIZE) -> np.nda
     return img
 
 
+@lru_cache(maxsize=32)
 def _lighting(look: CounterLook, size: tuple[int, int]) -> np.ndarray:
     w, h = size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -345,10 +346,10 @@ def _add_distractor(
             reach = scene.look.px_per_cm * rng.uniform(4, 18)
             dx, dy = np.cos(np.deg2rad(angle)), -np.sin(np.deg2rad(angle))  # finger direction
             # Fingertips land `reach` pixels inside the edge they come from; the sprite's
-            # centre lies _HAND_CENTRE_TO_TIP_CM behind them, so the forearm leaves the frame.
+            # centre lies HAND_CENTRE_TO_TIP_CM behind them, so the forearm leaves the frame.
             tip_x = w / 2 - dx * (w / 2 - reach)
             tip_y = h / 2 - dy * (h / 2 - reach)
-            back = _HAND_CENTRE_TO_TIP_CM * scene.look.px_per_cm
+            back = HAND_CENTRE_TO_TIP_CM * scene.look.px_per_cm
             obj = Placed(
                 "hand",
                 float(tip_x - dx * back),
