@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -19,7 +19,7 @@ class Detections:
     xyxy: np.ndarray
     confidence: np.ndarray
     class_id: np.ndarray
-    track_id: Optional[np.ndarray] = None
+    track_id: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "xyxy", np.asarray(self.xyxy, np.float32).reshape(-1, 4))
