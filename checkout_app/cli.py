@@ -7,6 +7,7 @@ stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shlex
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
 from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
 from checkout_app.models_meta import ModelFileError
@@ -60,6 +62,91 @@ def _cmd_train_products(args: argparse.Namespace) -> int:
     return 0
 
 
+def _detector(args: argparse.Namespace):
+    from checkout_app.app import load_product_detector
+
+    return load_product_detector(
+        Path(args.model) if args.model else None, args.home, min_confidence=args.min_confidence
+    )
+
+
+def _pipeline(args: argparse.Namespace, fps: float | None):
+    from checkout_app.app import open_catalog
+    from checkout_app.services.checkout_pipeline import CheckoutPipeline
+    from checkout_app.vision.tracker import CartTracker, TrackerConfig
+
+    detector = _detector(args)
+    catalog = open_catalog(args.home, args.database_url)
+    return CheckoutPipeline(detector, CartTracker(TrackerConfig.for_fps(fps or 15.0)), catalog)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from checkout_app.camera.open_source import open_source
+    from checkout_app.services.headless import run_headless
+
+    with open_source(args.source) as source:
+        if args.realtime and hasattr(source, "realtime"):
+            source.realtime = True
+        pipeline = _pipeline(args, source.fps)
+        print(f"source: {source.name}; press Ctrl+C to stop", file=sys.stderr)
+        run_headless(
+            pipeline,
+            source,
+            sys.stdout,
+            lang=args.lang,
+            json_output=args.json,
+            max_frames=args.max_frames,
+        )
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from checkout_app.camera.open_source import open_source
+    from checkout_app.services.benchmark import benchmark_pipeline
+
+    with open_source(args.source) as source:
+        pipeline = _pipeline(args, source.fps)
+        report = benchmark_pipeline(pipeline, source, max_frames=args.frames)
+    report["source"] = args.source
+    report["model"] = str(getattr(pipeline.detector, "model_path", ""))
+    _write_json(Path(args.out), report)
+    stages = ", ".join(f"{k} {v['median_ms']:.1f}" for k, v in report["stages"].items())
+    print(
+        f"{report['frames']} frames, {report['end_to_end_fps']} FPS end to end; "
+        f"median ms: {stages}; end-to-end/inference = "
+        f"{report['end_to_end_to_inference_ratio']} -> {args.out}"
+    )
+    return 0
+
+
+def _cmd_eval_tracking(args: argparse.Namespace) -> int:
+    from checkout_app.training.evaluate_tracking import evaluate_demo_tracking
+
+    report = evaluate_demo_tracking(_detector(args), settle_window_frames=args.settle_frames)
+    _write_json(Path(args.out), report)
+    print(
+        f"frame_cart_accuracy {report['frame_cart_accuracy']:.4f} "
+        f"(raw detector {report['raw_detector_frame_cart_accuracy']:.4f}), median settle "
+        f"{report['median_settle_seconds']} s over {report['changes']} changes -> {args.out}"
+    )
+    return 0
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="product model .pt (default: the shipped model)")
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        help="detector confidence threshold (default 0.4)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="checkout-app", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -91,6 +178,38 @@ def build_parser() -> argparse.ArgumentParser:
     tp.set_defaults(func=_cmd_train_products)
 
     add_catalog_commands(sub)
+
+    run = sub.add_parser("run", help="run a checkout (headless: cart changes on stdout)")
+    run.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: print cart changes (the only mode until the kiosk lands)",
+    )
+    run.add_argument("--source", default="demo", help=f"where frames come from: {SOURCE_HELP}")
+    run.add_argument("--json", action="store_true", help="end stdout with the cart as JSON")
+    run.add_argument("--lang", choices=["en", "ko"], default="en")
+    run.add_argument("--realtime", action="store_true", help="play the demo/video at its fps")
+    run.add_argument("--max-frames", type=int, help="stop after this many frames")
+    _add_model_options(run)
+    run.set_defaults(func=_cmd_run)
+
+    bench = sub.add_parser("bench", help="per-stage latency and FPS of the pipeline, as JSON")
+    bench.add_argument("--out", required=True, help="JSON file to write")
+    bench.add_argument("--source", default="demo", help=f"frames to measure on: {SOURCE_HELP}")
+    bench.add_argument("--frames", type=int, default=200, help="frames measured after warm-up")
+    _add_model_options(bench)
+    bench.set_defaults(func=_cmd_bench)
+
+    evaluate = sub.add_parser("eval", help="measure accuracy").add_subparsers(
+        dest="what", required=True
+    )
+    et = evaluate.add_parser("tracking", help="stable-cart accuracy on the demo scenario")
+    et.add_argument("--out", required=True, help="JSON file to write")
+    et.add_argument(
+        "--settle-frames", type=int, default=12, help="frames after each change that are not scored"
+    )
+    _add_model_options(et)
+    et.set_defaults(func=_cmd_eval_tracking)
     return parser
 
 
