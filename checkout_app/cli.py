@@ -22,6 +22,7 @@ from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
 from checkout_app.storage.catalog_cli import add_catalog_commands
 from checkout_app.storage.db import DATABASE_URL_ENV
+from checkout_app.training.eval_cli import add_eval_products_command
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="measure accuracy").add_subparsers(
         dest="what", required=True
     )
+    add_eval_products_command(evaluate)
     et = evaluate.add_parser("tracking", help="stable-cart accuracy on the demo scenario")
     et.add_argument("--out", required=True, help="JSON file to write")
     et.add_argument(
