@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from checkout_app.vision.detections import Detections
+from checkout_app.vision.detections import Detections, box_iou
 
 log = logging.getLogger(__name__)
 
@@ -194,20 +194,6 @@ def _vote(votes: deque[tuple[int, float]]) -> int:
         weight[class_id] = weight.get(class_id, 0.0) + confidence
         last_index[class_id] = index
     return max(weight, key=lambda c: (weight[c], last_index[c]))
-
-
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of every box in ``a`` (n×4 xyxy) with every box in ``b`` (m×4): an n×m matrix."""
-    a = np.asarray(a, np.float32).reshape(-1, 4)
-    b = np.asarray(b, np.float32).reshape(-1, 4)
-    top_left = np.maximum(a[:, None, :2], b[None, :, :2])
-    bottom_right = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.prod(np.clip(bottom_right - top_left, 0.0, None), axis=2)
-    area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
-    area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
-    union = area_a[:, None] + area_b[None, :] - inter
-    # Degenerate (zero-area) boxes have union 0: they overlap nothing.
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
 def greedy_match(iou: np.ndarray, min_iou: float) -> list[tuple[int, int]]:

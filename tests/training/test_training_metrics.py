@@ -10,13 +10,12 @@ import pytest
 from checkout_app.training.metrics import (
     Truth,
     average_precision,
-    box_iou,
     checkout_metrics,
     confusion_matrix,
     count_matrix,
     detection_map,
 )
-from checkout_app.vision.detections import Detections
+from checkout_app.vision.detections import Detections, box_iou
 
 BOX_A = [0, 0, 10, 10]
 BOX_B = [20, 0, 30, 10]

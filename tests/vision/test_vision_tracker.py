@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from checkout_app.vision.detections import Detections
-from checkout_app.vision.tracker import CartTracker, TrackerConfig, box_iou, greedy_match
+from checkout_app.vision.detections import Detections, box_iou
+from checkout_app.vision.tracker import CartTracker, TrackerConfig, greedy_match
 
 COLA, CHIPS_ORIGINAL, CHIPS_ONION = 0, 1, 2
 
