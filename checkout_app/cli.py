@@ -53,6 +53,7 @@ def _cmd_train_products(args: argparse.Namespace) -> int:
         batch=args.batch,
         seed=args.seed,
         device=args.device,
+        init_from=Path(args.init_from) if args.init_from else None,
     )
     out = Path(args.out) if args.out else args.home / "models" / f"products_{args.arch}.pt"
     command = "checkout-app " + " ".join(shlex.quote(a) for a in args.argv)
@@ -129,7 +130,7 @@ def _cmd_eval_tracking(args: argparse.Namespace) -> int:
     print(
         f"frame_cart_accuracy {report['frame_cart_accuracy']:.4f} "
         f"(raw detector {report['raw_detector_frame_cart_accuracy']:.4f}), median settle "
-        f"{report['median_settle_seconds']} s over {report['changes']} changes -> {args.out}"
+        f"{report['median_settle_s']:.2f} s over {report['changes']} changes -> {args.out}"
     )
     return 0
 
@@ -180,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     tp.add_argument("--seed", type=int, default=0, help="data and training seed")
     tp.add_argument("--device", default="cpu", help="cpu, or a CUDA device index such as 0")
     tp.add_argument("--out", help="model path (default: HOME/models/products_ARCH.pt)")
+    tp.add_argument("--init-from", help="continue training from this .pt (fine-tune)")
     tp.set_defaults(func=_cmd_train_products)
 
     add_catalog_commands(sub)

@@ -2,6 +2,7 @@
 
 Offline by construction: the network is built from its model YAML (no pretrained download),
 ultralytics is told not to touch the network or pip, and its plots (which fetch a font) are off.
+``--init-from`` instead continues from an earlier model (fine-tuning on freshly rendered scenes).
 The result is a ``.pt`` file plus a JSON sidecar that records how it was made.
 """
 
@@ -34,6 +35,7 @@ class TrainConfig:
     batch: int = 16
     seed: int = 0
     device: str = "cpu"
+    init_from: Path | None = None  # continue from a trained .pt instead of the model YAML
 
 
 # Augmentations that fit a fixed top-down camera: the renderer already rotates, lights and
@@ -79,7 +81,7 @@ def train_products(
     prepare_ultralytics(work_dir, verbose=True)
     from ultralytics import YOLO
 
-    model = YOLO(f"{config.architecture}.yaml")
+    model = YOLO(str(config.init_from) if config.init_from else f"{config.architecture}.yaml")
     run_dir = work_dir / "runs"
     results = model.train(
         data=str(data_yaml),
@@ -90,7 +92,7 @@ def train_products(
         workers=2,
         seed=config.seed,
         deterministic=True,
-        pretrained=False,
+        pretrained=config.init_from is not None,
         amp=False,
         plots=False,
         project=str(run_dir),
@@ -117,6 +119,9 @@ def train_products(
         "train_images": config.train_images,
         "val_images": config.val_images,
         "epochs": config.epochs,
+        "init_from": None
+        if config.init_from is None
+        else {"file": config.init_from.name, "sha256": file_sha256(config.init_from)},
         "train_seconds": round(time.time() - started),
         "python": sys.version.split()[0],
         "sha256": file_sha256(out_path),
