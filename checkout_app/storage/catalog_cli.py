@@ -20,7 +20,7 @@ from checkout_app.core.catalog_csv import CatalogCsvError, RowError, load_catalo
 from checkout_app.core.money import format_won
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
-from checkout_app.storage.db import default_database_url, open_database
+from checkout_app.storage.db import close_database, default_database_url, open_database
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _open_catalog(args: argparse.Namespace, seed_demo: bool) -> Iterator[Catalog
     finally:
         # Close the connection pool now: a command is short, and an open SQLite file would
         # outlive it in tests (and stay locked on Windows).
-        session_factory.kw["bind"].dispose()
+        close_database(session_factory)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -39,3 +39,8 @@ def open_database(url: str) -> sessionmaker:
 
     Base.metadata.create_all(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def close_database(sessions: sessionmaker) -> None:
+    """Close every pooled connection of a session factory made by ``open_database``."""
+    sessions.kw["bind"].dispose()

@@ -9,16 +9,8 @@ from checkout_app.core.catalog import Catalog, Product
 from checkout_app.core.catalog_csv import COLUMNS, CatalogCsvError, load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
-from checkout_app.storage.db import default_database_url, open_database
 
 HEADER = ",".join(COLUMNS)
-
-
-@pytest.fixture
-def session_factory(tmp_path):
-    factory = open_database(default_database_url(tmp_path))
-    yield factory
-    factory.kw["bind"].dispose()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from checkout_app.core.cart import CartLine
-from checkout_app.storage.db import default_database_url, open_database
+from checkout_app.storage.db import close_database, default_database_url, open_database
 from checkout_app.storage.transaction_repository import (
     TransactionConflictError,
     TransactionRepository,
@@ -15,13 +15,6 @@ from checkout_app.storage.transaction_repository import (
 
 LINES = [CartLine("A1", "Hot Cup Ramen", 2, 1300), CartLine("B2", "Cola Can", 1, 1500)]
 TOTAL = 4100
-
-
-@pytest.fixture
-def session_factory(tmp_path):
-    factory = open_database(default_database_url(tmp_path))
-    yield factory
-    factory.kw["bind"].dispose()
 
 
 @pytest.fixture
@@ -91,13 +84,13 @@ def test_transaction_survives_reopening_the_database(tmp_path):
     url = default_database_url(tmp_path)
     first = open_database(url)
     recorded = TransactionRepository(first).record("co-1", LINES, TOTAL, receipt_text="R")
-    first.kw["bind"].dispose()
+    close_database(first)
 
     reopened = open_database(url)
     try:
         assert TransactionRepository(reopened).get("co-1") == recorded
     finally:
-        reopened.kw["bind"].dispose()
+        close_database(reopened)
 
 
 def test_recent_is_newest_first_and_keeps_utc(repo):
