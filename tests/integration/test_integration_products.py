@@ -31,7 +31,7 @@ def test_counts_on_held_out_scenes(product_detector):
     """Single frames, 2 scenes per item count 1..8 (seed never trained on).
 
     Bounds follow the measured single-frame accuracy (docs/results/eval_products.json: cAcc
-    0.85 for 1-8 items): most scenes exactly right and at most one item off per 3 scenes.
+    0.90 for 1-8 items): most scenes exactly right and at most one item off per 3 scenes.
     """
     names = product_detector.class_names
     scenes = list(eval_scenes(names, per_count=2, seed=4242, max_items=8))
