@@ -111,7 +111,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         pipeline = _pipeline(args, source.fps)
         report = benchmark_pipeline(pipeline, source, max_frames=args.frames)
     report["source"] = args.source
-    report["model"] = str(getattr(pipeline.detector, "model_path", ""))
+    detector = pipeline.detector
+    report["model"] = {
+        "file": Path(getattr(detector, "model_path", "")).name,
+        "sha256": getattr(detector, "meta", {}).get("sha256"),
+    }
     _write_json(Path(args.out), report)
     stages = ", ".join(f"{k} {v['median_ms']:.1f}" for k, v in report["stages"].items())
     print(
