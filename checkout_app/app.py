@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+from sqlalchemy.orm import sessionmaker
 
 from checkout_app.core.catalog import Catalog
+from checkout_app.faces.pipeline import FacePipeline
+from checkout_app.faces.registry import FaceRegistry
 from checkout_app.paths import DEFAULT_PRODUCT_MODEL
+from checkout_app.services.counter_session import CounterSession
+from checkout_app.services.kiosk_settings import KioskSettings
+from checkout_app.services.staff_auth import StaffPin
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.db import close_database
+from checkout_app.storage.transaction_repository import TransactionRepository
 from checkout_app.vision.detections import ProductDetector
 
 DEFAULT_MODEL_REBUILD = "checkout-app train products --out models/products_yolov8n.pt"
@@ -44,3 +56,91 @@ def open_catalog(home: Path, database_url: str | None = None) -> Catalog:
     repository = CatalogRepository(open_database(database_url or default_database_url(home)))
     repository.seed_if_empty(load_catalog_csv(DEMO_CATALOG_PATH))
     return repository.load()
+
+
+@dataclass
+class KioskServices:
+    """Everything the kiosk window drives, built once at start-up (off the GUI thread)."""
+
+    home: Path
+    settings: KioskSettings
+    sessions: sessionmaker
+    catalog_repository: CatalogRepository
+    transactions: TransactionRepository
+    counter: CounterSession
+    face_pipeline: FacePipeline
+    registry: FaceRegistry
+    staff_pin: StaffPin
+    model_files: list = field(default_factory=list)  # (file name, sidecar dict) per loaded model
+    backend: str = "torch (ultralytics, facenet-pytorch)"
+
+    def close(self) -> None:
+        close_database(self.sessions)
+
+
+def build_kiosk_services(
+    home: Path,
+    settings: KioskSettings,
+    database_url: str | None = None,
+    model_path: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> KioskServices:
+    """Open the database, load every model and, in demo face mode, register the demo shopper.
+
+    ``progress(step, done, total)`` reports the steps (and the FaceNet conversion on first use).
+    Raises ``ModelFileError`` for a missing or broken model file.
+    """
+    from checkout_app.backends.facenet_torch import load_torch_embedder
+    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
+    from checkout_app.core.catalog_csv import load_catalog_csv
+    from checkout_app.faces.embedding_cipher import EmbeddingCipher
+    from checkout_app.faces.matcher import RecognitionPolicy
+    from checkout_app.paths import DEMO_CATALOG_PATH
+    from checkout_app.storage.db import default_database_url, open_database
+    from checkout_app.storage.face_repository import FaceRepository
+    from checkout_app.vision.tracker import TrackerConfig
+
+    def report(step: str, done: int = 0, total: int = 0) -> None:
+        if progress:
+            progress(step, done, total)
+
+    report("database")
+    sessions = open_database(database_url or default_database_url(home))
+    catalog_repository = CatalogRepository(sessions)
+    catalog_repository.seed_if_empty(load_catalog_csv(DEMO_CATALOG_PATH))
+    report("product_model")
+    detector = load_product_detector(model_path, home, min_confidence=settings.min_confidence)
+    counter = CounterSession(detector, catalog_repository.load(), TrackerConfig.for_fps(15.0))
+    report("face_models")
+    embedder = load_torch_embedder(
+        home, progress=lambda done, total: report("face_weights", done, total)
+    )
+    pipeline = FacePipeline(MtcnnFaceDetector(), embedder)
+    policy = RecognitionPolicy(
+        unknown_distance_threshold=settings.face_distance_threshold,
+        min_svm_margin=settings.face_min_margin,
+    )
+    registry = FaceRegistry(
+        FaceRepository(sessions, EmbeddingCipher.for_home(home)), embedder.name, policy
+    )
+    if settings.face_source == "demo":
+        from checkout_app.services.demo_shopper import ensure_demo_shopper
+
+        report("demo_shopper")
+        ensure_demo_shopper(pipeline, registry)
+    model_files = [
+        (detector.model_path.name, detector.meta),
+        (embedder.weights_path.name, embedder.meta),
+    ]
+    return KioskServices(
+        home=home,
+        settings=settings,
+        sessions=sessions,
+        catalog_repository=catalog_repository,
+        transactions=TransactionRepository(sessions),
+        counter=counter,
+        face_pipeline=pipeline,
+        registry=registry,
+        staff_pin=StaffPin(home / "staff_pin.json"),
+        model_files=model_files,
+    )

@@ -83,7 +83,34 @@ def _pipeline(args: argparse.Namespace, fps: float | None):
     return CheckoutPipeline(detector, CartTracker(TrackerConfig.for_fps(fps or 15.0)), catalog)
 
 
+def _cmd_kiosk(args: argparse.Namespace) -> int:
+    from checkout_app.ui.launch import KioskOptions, run_kiosk
+
+    return run_kiosk(
+        KioskOptions(
+            home=args.home,
+            database_url=args.database_url,
+            model_path=Path(args.model) if getattr(args, "model", None) else None,
+            counter_source=getattr(args, "source", None),
+            face_source=getattr(args, "face_source", None),
+            language=getattr(args, "lang", None),
+            fullscreen=True if getattr(args, "fullscreen", False) else None,
+            show_stats=True if getattr(args, "stats", False) else None,
+        )
+    )
+
+
+def _add_kiosk_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--face-source", help=f"face camera (default: saved setting): {SOURCE_HELP}"
+    )
+    parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk/demo)")
+    parser.add_argument("--stats", action="store_true", help="show FPS/CPU/RAM over the counter")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    if not args.headless:
+        return _cmd_kiosk(args)
     from checkout_app.camera.open_source import open_source
     from checkout_app.services.headless import run_headless
 
@@ -96,14 +123,47 @@ def _cmd_run(args: argparse.Namespace) -> int:
             pipeline,
             source,
             sys.stdout,
-            lang=args.lang,
+            lang=args.lang or "en",
             json_output=args.json,
             max_frames=args.max_frames,
         )
     return 0
 
 
+def _cmd_bench_kiosk(args: argparse.Namespace) -> int:
+    from checkout_app.app import build_kiosk_services
+    from checkout_app.services.kiosk_settings import KioskSettings
+    from checkout_app.ui.launch import forget_opencv_qt_paths
+
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    forget_opencv_qt_paths()
+    from PySide6.QtWidgets import QApplication
+
+    from checkout_app.ui import theme
+    from checkout_app.ui.kiosk_benchmark import measure_kiosk
+
+    app = QApplication.instance() or QApplication(["checkout-app"])
+    theme.apply_theme(app)
+    model = Path(args.model) if args.model else None
+    services = build_kiosk_services(args.home, KioskSettings(), args.database_url, model)
+    try:
+        report = measure_kiosk(services, args.seconds)
+    finally:
+        services.close()
+    _write_json(Path(args.out), report)
+    print(
+        f"camera {report['camera_fps']} fps, detection {report['detection_fps']} fps, "
+        f"view {report['ui_fps']} fps (frame interval median "
+        f"{report['ui_frame_interval_ms']['median']} ms, p95 "
+        f"{report['ui_frame_interval_ms']['p95']} ms) -> {args.out}"
+    )
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.kiosk:
+        return _cmd_bench_kiosk(args)
     from checkout_app.camera.open_source import open_source
     from checkout_app.services.benchmark import benchmark_pipeline
 
@@ -192,15 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_faces_commands(sub)
     add_models_commands(sub)
 
-    run = sub.add_parser("run", help="run a checkout (headless: cart changes on stdout)")
+    kiosk = sub.add_parser("kiosk", help="open the kiosk window (also: no command at all)")
+    kiosk.add_argument("--source", help=f"counter camera (default: saved setting): {SOURCE_HELP}")
+    kiosk.add_argument("--lang", choices=["en", "ko"], help="UI language (default: saved)")
+    kiosk.add_argument("--model", help="product model .pt (default: the shipped model)")
+    _add_kiosk_options(kiosk)
+    kiosk.set_defaults(func=_cmd_kiosk)
+
+    run = sub.add_parser("run", help="run a checkout: the kiosk window, or --headless")
     run.add_argument(
         "--headless",
         action="store_true",
-        help="no window: print cart changes (the only mode until the kiosk lands)",
+        help="no window: print cart changes on stdout",
     )
     run.add_argument("--source", default="demo", help=f"where frames come from: {SOURCE_HELP}")
     run.add_argument("--json", action="store_true", help="end stdout with the cart as JSON")
-    run.add_argument("--lang", choices=["en", "ko"], default="en")
+    run.add_argument("--lang", choices=["en", "ko"], default=None, help="default: en (headless)")
+    _add_kiosk_options(run)
     run.add_argument("--realtime", action="store_true", help="play the demo/video at its fps")
     run.add_argument("--max-frames", type=int, help="stop after this many frames")
     _add_model_options(run)
@@ -210,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", required=True, help="JSON file to write")
     bench.add_argument("--source", default="demo", help=f"frames to measure on: {SOURCE_HELP}")
     bench.add_argument("--frames", type=int, default=200, help="frames measured after warm-up")
+    bench.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="measure the kiosk window instead: view frame interval while detection runs",
+    )
+    bench.add_argument("--seconds", type=float, default=20.0, help="--kiosk: seconds measured")
     _add_model_options(bench)
     bench.set_defaults(func=_cmd_bench)
 
@@ -237,10 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     args.argv = argv
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 0
+    # No command: the kiosk, as a shopper or a presenter expects when starting the app.
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", _cmd_kiosk)
     try:
         args.home = resolve_home(args.home)
         return func(args)

@@ -15,6 +15,7 @@ REPO_DIR = PACKAGE_DIR.parent
 MODELS_DIR = REPO_DIR / "models"
 FONT_PATH = REPO_DIR / "assets" / "fonts" / "NanumSquareRoundB.ttf"
 DEMO_CATALOG_PATH = PACKAGE_DIR / "data" / "demo_catalog.csv"
+DEMO_FACE_PHOTO = REPO_DIR / "assets" / "demo" / "astronaut.jpg"
 DEFAULT_PRODUCT_MODEL = MODELS_DIR / "products_yolov8n.pt"
 
 HOME_ENV = "CHECKOUT_APP_HOME"

@@ -56,6 +56,7 @@ class TorchFaceEmbedder:
         # Templates made with other weights are not comparable: the registry checks this name.
         self.name = f"{meta.get('name', weights_path.stem)}:{meta['sha256'][:12]}"
         self.weights_path = weights_path
+        self.meta = meta
 
     def embed(self, crops: Sequence[np.ndarray]) -> np.ndarray:
         if len(crops) == 0:

@@ -9,6 +9,7 @@ disk.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol, Sequence
@@ -117,6 +118,8 @@ class FaceRegistry:
         self.embedder_name = embedder_name
         self._matcher = FaceMatcher(policy or RecognitionPolicy())
         self._people: dict = {}
+        # The kiosk enrolls in a worker thread while the staff list reads in the GUI thread.
+        self._lock = threading.RLock()
         self.reload()
 
     @property
@@ -125,32 +128,36 @@ class FaceRegistry:
 
     def reload(self) -> None:
         """Re-read people and templates and retrain the classifier."""
-        self._people = {p.id: p for p in self._store.people()}
-        if self.embedder_name is None:
-            return
-        stored = self._store.templates()
-        foreign = sorted(set(stored.embedders) - {self.embedder_name})
-        if foreign:
-            raise EmbedderMismatchError(
-                f"enrolled faces were made with FaceNet weights {foreign}, but the current weights "
-                f"are {self.embedder_name}: prepare the same weights again or re-enroll everyone"
+        with self._lock:
+            self._people = {p.id: p for p in self._store.people()}
+            if self.embedder_name is None:
+                return
+            stored = self._store.templates()
+            foreign = sorted(set(stored.embedders) - {self.embedder_name})
+            if foreign:
+                raise EmbedderMismatchError(
+                    f"enrolled faces were made with FaceNet weights {foreign}, but the current "
+                    f"weights are {self.embedder_name}: prepare the same weights again or "
+                    "re-enroll everyone"
+                )
+            self._matcher.fit(stored.person_ids, stored.embeddings)
+            log.debug(
+                "face registry: %d people, %d templates", len(self._people), len(stored.person_ids)
             )
-        self._matcher.fit(stored.person_ids, stored.embeddings)
-        log.debug(
-            "face registry: %d people, %d templates", len(self._people), len(stored.person_ids)
-        )
 
     def people(self) -> list[Person]:
-        return sorted(self._people.values(), key=lambda p: p.id)
+        with self._lock:
+            return sorted(self._people.values(), key=lambda p: p.id)
 
     def find(self, name_or_id: str) -> Person:
         """A person by display name, or by id when ``name_or_id`` is all digits and no name."""
-        for person in self._people.values():
-            if person.display_name == name_or_id:
-                return person
-        if name_or_id.isdigit() and int(name_or_id) in self._people:
-            return self._people[int(name_or_id)]
-        raise PersonNotFoundError(f"no registered person named or numbered {name_or_id!r}")
+        with self._lock:
+            for person in self._people.values():
+                if person.display_name == name_or_id:
+                    return person
+            if name_or_id.isdigit() and int(name_or_id) in self._people:
+                return self._people[int(name_or_id)]
+            raise PersonNotFoundError(f"no registered person named or numbered {name_or_id!r}")
 
     def enroll(
         self,
@@ -178,10 +185,11 @@ class FaceRegistry:
             vector = np.asarray(template.embedding)
             if vector.shape != (EMBEDDING_SIZE,) or not np.all(np.isfinite(vector)):
                 raise RegistryError(f"bad embedding shape {vector.shape} from {template.source}")
-        person = self._store.add_person(
-            name, member_id or None, datetime.now(timezone.utc), templates, embedder
-        )
-        self.reload()
+        with self._lock:
+            person = self._store.add_person(
+                name, member_id or None, datetime.now(timezone.utc), templates, embedder
+            )
+            self.reload()
         log.info("enrolled person %s (%d templates)", person.id, len(templates))
         return person
 
@@ -192,15 +200,17 @@ class FaceRegistry:
 
     def delete(self, name_or_id: str) -> Person:
         """Remove a person and every template, and retrain at once."""
-        person = self.find(name_or_id)
-        self._store.delete_person(person.id)
-        self.reload()
-        log.info("deleted person %s", person.id)
-        return person
+        with self._lock:
+            person = self.find(name_or_id)
+            self._store.delete_person(person.id)
+            self.reload()
+            log.info("deleted person %s", person.id)
+            return person
 
     def identify(self, embedding: np.ndarray) -> Match:
-        self._require_embedder()
-        result = self._matcher.match(embedding)
-        person = None if result.person_id is None else self._people[result.person_id]
-        candidate = None if result.candidate_id is None else self._people[result.candidate_id]
-        return Match(person, candidate, result.distance, result.svm_margin, result.reason)
+        with self._lock:
+            self._require_embedder()
+            result = self._matcher.match(embedding)
+            person = None if result.person_id is None else self._people[result.person_id]
+            candidate = None if result.candidate_id is None else self._people[result.candidate_id]
+            return Match(person, candidate, result.distance, result.svm_margin, result.reason)

@@ -48,16 +48,28 @@ class CheckoutPipeline:
                 counts[sku] = counts.get(sku, 0) + n
         return counts
 
-    def process(self, frame: Frame, read_ms: float = 0.0) -> FrameResult:
+    def detect(self, frame: Frame) -> tuple[Detections, dict[str, float]]:
+        """Run the detector on one frame; returns its detections and stage timings (ms)."""
         started = time.perf_counter()
         detections = self.detector.detect(frame.image)
-        detect_ms = (time.perf_counter() - started) * 1000
-        started = time.perf_counter()
-        class_counts = self.tracker.update(detections, frame.timestamp)
-        changed = self.cart.set_detected(self.skus(class_counts))
-        tracking_ms = (time.perf_counter() - started) * 1000
-        timings = {"read": read_ms, "detect": detect_ms, "tracking": tracking_ms}
+        timings = {"detect": (time.perf_counter() - started) * 1000}
         timings.update(getattr(self.detector, "last_timings_ms", {}))
+        return detections, timings
+
+    def apply(self, detections: Detections, timestamp: float) -> tuple[bool, float]:
+        """Feed detections to the tracker and the cart; returns (cart changed, tracking ms).
+
+        Separate from ``detect`` so a kiosk can hold its cart lock only for this short step.
+        """
+        started = time.perf_counter()
+        class_counts = self.tracker.update(detections, timestamp)
+        changed = self.cart.set_detected(self.skus(class_counts))
+        return changed, (time.perf_counter() - started) * 1000
+
+    def process(self, frame: Frame, read_ms: float = 0.0) -> FrameResult:
+        detections, timings = self.detect(frame)
+        changed, tracking_ms = self.apply(detections, frame.timestamp)
+        timings.update({"read": read_ms, "tracking": tracking_ms})
         return FrameResult(frame, detections, changed, timings)
 
     def run(self, source: FrameSource) -> Iterator[FrameResult]:

@@ -1,0 +1,167 @@
+"""One shopper's visit at the counter, shared by the processing thread and the kiosk window.
+
+The processing thread calls ``process`` for every frame it gets to; the window calls the
+correction methods when the shopper taps − / + / remove. Detection (the slow part) runs outside
+the lock, so a tap never waits for the model; only the short tracker + cart step is locked.
+Every call returns a ``CounterSnapshot``: an immutable picture of the cart and the boxes that the
+window can paint without touching shared state. No Qt here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from checkout_app.camera.source import Frame
+from checkout_app.core.cart import Cart, CartLine, Correction
+from checkout_app.core.catalog import Catalog
+from checkout_app.services.checkout_pipeline import CheckoutPipeline
+from checkout_app.vision.detections import ProductDetector
+from checkout_app.vision.tracker import CartTracker, TrackerConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ItemBox:
+    """One tracked item to draw: ``sku`` is None for a class the store does not sell."""
+
+    xyxy: tuple
+    class_name: str
+    sku: str | None
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class CounterSnapshot:
+    catalog: Catalog
+    quantities: dict  # SKU -> quantity, in cart order
+    pinned: frozenset  # SKUs whose quantity a correction fixed
+    corrections: tuple  # Correction, oldest first
+    boxes: tuple = ()  # ItemBox of the last processed frame
+    frame_index: int = -1
+    timings_ms: dict = field(default_factory=dict)
+    cart_changed: bool = False
+
+    def lines(self, lang: str = "en") -> list[CartLine]:
+        return [
+            CartLine(sku, self.catalog.get(sku).name(lang), qty, self.catalog.get(sku).price)
+            for sku, qty in self.quantities.items()
+        ]
+
+    @property
+    def total(self) -> int:
+        return sum(line.line_total for line in self.lines())
+
+    @property
+    def item_count(self) -> int:
+        return sum(self.quantities.values())
+
+
+class CounterSession:
+    """Detector + tracker + cart for the kiosk, safe to drive from two threads."""
+
+    def __init__(
+        self,
+        detector: ProductDetector,
+        catalog: Catalog,
+        tracker_config: TrackerConfig | None = None,
+        on_correction: Callable[[Correction], None] | None = None,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._detector = detector
+        self._tracker_config = tracker_config or TrackerConfig.for_fps(15.0)
+        self._on_correction = on_correction
+        self._pipeline = self._new_pipeline(catalog)
+        self._boxes: tuple = ()
+        self._frame_index = -1
+        self._timings: dict = {}
+
+    def _new_pipeline(self, catalog: Catalog) -> CheckoutPipeline:
+        return CheckoutPipeline(self._detector, CartTracker(self._tracker_config), catalog)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._pipeline.cart.catalog
+
+    @property
+    def class_names(self) -> list[str]:
+        return list(self._detector.class_names)
+
+    def process(self, frame: Frame) -> CounterSnapshot:
+        """Detect on ``frame`` and update the cart (processing thread)."""
+        detections, timings = self._pipeline.detect(frame)
+        with self._lock:
+            pipeline = self._pipeline
+            changed, timings["tracking"] = pipeline.apply(detections, frame.timestamp)
+            self._boxes = tuple(self._item_boxes(pipeline))
+            self._frame_index = frame.index
+            self._timings = timings
+            return self._snapshot(changed)
+
+    def set_quantity(self, sku: str, qty: int) -> CounterSnapshot:
+        return self._correct(lambda cart: cart.set_quantity(sku, qty))
+
+    def add(self, sku: str, qty: int = 1) -> CounterSnapshot:
+        return self._correct(lambda cart: cart.add(sku, qty))
+
+    def remove(self, sku: str) -> CounterSnapshot:
+        return self._correct(lambda cart: cart.remove(sku))
+
+    def undo_correction(self, sku: str) -> CounterSnapshot:
+        return self._correct(lambda cart: cart.undo_correction(sku))
+
+    def reset(self, catalog: Catalog | None = None) -> CounterSnapshot:
+        """Start a new visit (optionally with new prices): empty cart, no tracks."""
+        with self._lock:
+            self._pipeline = self._new_pipeline(catalog or self.catalog)
+            self._boxes = ()
+            return self._snapshot(True)
+
+    def snapshot(self) -> CounterSnapshot:
+        with self._lock:
+            return self._snapshot(False)
+
+    def _correct(self, change: Callable[[Cart], None]) -> CounterSnapshot:
+        with self._lock:
+            cart = self._pipeline.cart
+            before = len(cart.corrections)
+            change(cart)
+            made = cart.corrections[before:]
+            snapshot = self._snapshot(bool(made))
+        for correction in made:
+            log.info(
+                "cart correction: %s %d -> %d",
+                correction.sku,
+                correction.old_qty,
+                correction.new_qty,
+            )
+            if self._on_correction:
+                self._on_correction(correction)
+        return snapshot
+
+    def _item_boxes(self, pipeline: CheckoutPipeline):
+        names = self._detector.class_names
+        for track in pipeline.tracker.tracks:
+            if track.class_id < 0:
+                continue
+            class_name = names[track.class_id]
+            product = pipeline.cart.catalog.for_class(class_name)
+            sku = product.sku if product is not None and product.active else None
+            yield ItemBox(track.xyxy, class_name, sku, track.confirmed)
+
+    def _snapshot(self, changed: bool) -> CounterSnapshot:
+        cart = self._pipeline.cart
+        quantities = cart.quantities()
+        return CounterSnapshot(
+            catalog=cart.catalog,
+            quantities=quantities,
+            pinned=frozenset(sku for sku in quantities if cart.is_pinned(sku)),
+            corrections=tuple(cart.corrections),
+            boxes=self._boxes,
+            frame_index=self._frame_index,
+            timings_ms=dict(self._timings),
+            cart_changed=changed,
+        )

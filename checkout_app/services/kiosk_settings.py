@@ -1,0 +1,196 @@
+"""The kiosk's own settings (cameras, language, thresholds, timings), kept in HOME/settings.json.
+
+``load_settings(home)`` never fails for a bad file: a missing file gives the defaults, an
+unreadable or invalid one gives the defaults too, and is kept as ``settings.json.bad`` with a
+:class:`SettingsWarning` the UI can show, so a kiosk always starts. Unknown keys (a newer or
+older version's settings) are ignored with a warning; missing keys take their defaults.
+``save_settings`` writes atomically, so a crash mid-write leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from checkout_app.faces.matcher import DEFAULT_MIN_SVM_MARGIN, DEFAULT_UNKNOWN_DISTANCE
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_FILENAME = "settings.json"
+BAD_SUFFIX = ".bad"
+SUPPORTED_LANGUAGES = ("ko", "en")
+
+# Same value as backends.ultralytics_detector.DEFAULT_MIN_CONFIDENCE (a test keeps them equal):
+# services may not import backends (DESIGN.md layering), so it is repeated here.
+DEFAULT_MIN_CONFIDENCE = 0.4
+
+# Inclusive (low, high) for every number setting; the settings form uses them for its spin
+# boxes. Confidence at 0 or 1 would keep every box or none; a distance threshold above 1 accepts
+# nearly any face (see faces.matcher.RecognitionPolicy); a payment under 10 s is too short to
+# turn a head and confirm; past 5 minutes an abandoned payment blocks the kiosk too long.
+NUMBER_RANGES = {
+    "min_confidence": (0.05, 0.95),
+    "face_distance_threshold": (0.05, 1.0),
+    "face_min_margin": (0.0, 5.0),
+    "payment_timeout_s": (10.0, 300.0),
+    "complete_reset_s": (2.0, 120.0),
+}
+_SOURCE_FIELDS = ("counter_source", "face_source")
+_BOOL_FIELDS = ("fullscreen", "show_stats")
+
+
+class SettingsError(ValueError):
+    """One setting is invalid; ``field`` names it so a form can point at it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """Validated on construction (:class:`SettingsError`); change with ``dataclasses.replace``.
+
+    ``counter_source`` / ``face_source`` take what ``camera.open_source`` takes: "demo", a camera
+    index such as "0", a file or folder path, or a stream URL.
+    """
+
+    counter_source: str = "demo"
+    face_source: str = "demo"
+    language: str = "ko"
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    face_distance_threshold: float = DEFAULT_UNKNOWN_DISTANCE
+    face_min_margin: float = DEFAULT_MIN_SVM_MARGIN
+    payment_timeout_s: float = 30.0
+    complete_reset_s: float = 8.0
+    fullscreen: bool = False
+    show_stats: bool = False
+
+    def __post_init__(self) -> None:
+        for name in _SOURCE_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise SettingsError(name, f"must be text, got {type(value).__name__}")
+            if not value.strip():
+                raise SettingsError(name, "must not be empty (use 'demo' for no camera)")
+        if self.language not in SUPPORTED_LANGUAGES:
+            raise SettingsError(
+                "language",
+                f"must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {self.language!r}",
+            )
+        for name, (low, high) in NUMBER_RANGES.items():
+            value = getattr(self, name)
+            # bool is an int subclass: true/false in the file is a type error, not 1/0.
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SettingsError(name, f"must be a number, got {type(value).__name__}")
+            if not math.isfinite(value) or not low <= value <= high:
+                raise SettingsError(name, f"must be between {low:g} and {high:g}, got {value!r}")
+        for name in _BOOL_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise SettingsError(name, f"must be true or false, got {type(value).__name__}")
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class SettingsWarning(NamedTuple):
+    """Why ``load_settings`` did not use (all of) the file.
+
+    ``code``: "unknown_keys" (``detail`` lists them; the rest of the file was used),
+    "unreadable" (not valid JSON or not readable) or "invalid" (a wrong type or value) — for
+    these two the defaults were used and the file was moved to ``backup_path``.
+    ``detail`` is English for the log, not for shoppers.
+    """
+
+    code: str
+    detail: str
+    backup_path: Path | None = None
+
+
+class LoadedSettings(NamedTuple):
+    settings: KioskSettings
+    warnings: tuple[SettingsWarning, ...]
+
+
+def settings_path(home: Path) -> Path:
+    return Path(home) / SETTINGS_FILENAME
+
+
+def load_settings(home: Path) -> LoadedSettings:
+    """The settings in ``home`` (see the module docstring); unpacks as ``settings, warnings``."""
+    path = settings_path(home)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadedSettings(KioskSettings(), ())
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fall_back(path, "unreadable", str(exc))
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return _fall_back(path, "unreadable", f"not valid JSON: {exc}")
+    if not isinstance(data, dict):
+        return _fall_back(path, "invalid", f"expected a JSON object, got {type(data).__name__}")
+
+    known = {field.name for field in dataclasses.fields(KioskSettings)}
+    warnings: list[SettingsWarning] = []
+    unknown = sorted(set(data) - known)
+    if unknown:
+        detail = ", ".join(unknown)
+        logger.warning("%s: ignoring unknown settings %s", path, detail)
+        warnings.append(SettingsWarning("unknown_keys", detail))
+    try:
+        settings = KioskSettings(**{key: value for key, value in data.items() if key in known})
+    except SettingsError as exc:
+        return _fall_back(path, "invalid", str(exc))
+    return LoadedSettings(settings, tuple(warnings))
+
+
+def save_settings(home: Path, settings: KioskSettings) -> Path:
+    """Write ``settings`` to HOME/settings.json atomically; returns the path."""
+    path = settings_path(home)
+    text = json.dumps(settings.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+    write_text_atomically(path, text, mode=0o644)
+    return path
+
+
+def write_text_atomically(path: Path, text: str, *, mode: int) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never half.
+
+    The temporary file sits in the same folder (``os.replace`` is atomic only within one file
+    system) and is flushed to disk before the rename, so a power cut cannot leave an empty file.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _fall_back(path: Path, code: str, detail: str) -> LoadedSettings:
+    backup = path.with_name(path.name + BAD_SUFFIX)
+    try:
+        os.replace(path, backup)
+    except OSError as exc:
+        # Defaults still apply; the next start will warn again, which is what we want.
+        logger.warning("could not move %s aside to %s: %s", path, backup, exc)
+        backup_path = None
+    else:
+        backup_path = backup
+    logger.warning("%s: %s; using default settings (bad file: %s)", path, detail, backup_path)
+    return LoadedSettings(KioskSettings(), (SettingsWarning(code, detail, backup_path),))

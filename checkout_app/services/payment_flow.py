@@ -1,0 +1,372 @@
+"""Pay with face: a state machine fed one face-camera frame at a time.
+
+LOOKING (the same registered person in ``identify_frames`` good frames in a row) → LIVENESS (the
+head turn asked for at random, then the same person facing the camera again) → CONFIRM (the
+shopper presses "pay") → COMPLETE, or FAILED with a ``PayFailure`` at any step before COMPLETE.
+
+Every decision is made by the faces modules (quality gates, registry match, liveness verdict);
+this module only orders them, counts frames, keeps the deadline and records the sale once. The
+re-identification after the head turn closes a gap of a turn-only check: a printed photo of a
+registered person gets identified, and then someone else's live face does the turning.
+
+Thread use: ``offer`` may run on a processing thread while ``confirm``/``reject``/``cancel``/
+``tick`` come from the GUI thread. The slow part of ``offer`` (detection, embedding) runs without
+the lock; its result is dropped when the flow moved on meanwhile (e.g. cancelled).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from checkout_app.core.cart import CartLine
+from checkout_app.core.receipt import render_receipt
+from checkout_app.faces.liveness import (
+    LivenessPolicy,
+    choose_challenge,
+    frame_yaw,
+    verify_head_turn,
+)
+from checkout_app.faces.pipeline import FacePipeline, FaceResult
+from checkout_app.faces.quality import MANY_FACES, NO_FACE
+from checkout_app.faces.registry import FaceRegistry, Person
+from checkout_app.faces.types import Face
+
+if TYPE_CHECKING:  # storage sits beside services, not below it: the record is only passed on
+    from checkout_app.storage.transaction_repository import TransactionRecord
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE_NAME = "Self-checkout"
+
+# Hint codes for the UI besides the quality codes of faces.quality ("no_face", "too_small", …)
+# and the failure codes (PayFailure values).
+HINT_HOLD_STILL = "hold_still"  # a good face is being identified
+HINT_TURN = {"left": "turn_left", "right": "turn_right"}
+HINT_FACE_CAMERA = "face_camera"  # head turn seen: look at the camera again to be re-identified
+HINT_CONFIRM = "confirm"
+HINT_DONE = "done"
+
+
+class PayStep(str, Enum):
+    LOOKING = "looking"
+    LIVENESS = "liveness"
+    CONFIRM = "confirm"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+class PayFailure(str, Enum):
+    UNKNOWN_FACE = "unknown_face"
+    LIVENESS_FAILED = "liveness_failed"
+    TIMEOUT = "timeout"
+    CANCELLED = "cancelled"
+    NOT_ME = "not_me"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class PayStatus:
+    """What the pay screen shows. ``hint`` is a code the UI turns into text; ``challenge`` is set
+    only during LIVENESS; ``record`` only on COMPLETE; ``face_box`` is (x1, y1, x2, y2) of the
+    only face in the last frame, None when there was not exactly one."""
+
+    step: PayStep
+    hint: str
+    person_name: str | None
+    challenge: str | None
+    failure: PayFailure | None
+    face_box: tuple | None
+    record: TransactionRecord | None
+    seconds_left: float
+
+    @property
+    def finished(self) -> bool:
+        return self.step in (PayStep.COMPLETE, PayStep.FAILED)
+
+
+class PaymentFlow:
+    """One face-pay attempt for one cart; make a new flow for the next attempt.
+
+    ``record_sale`` is called with keyword arguments (``TransactionRepository.record`` fits):
+    checkout_id, lines, total, paid_by_person_id, paid_by_name, receipt_text, created_at. It is
+    called at most once per flow, always with this flow's ``checkout_id``. ``receipt(paid_by_name,
+    created_at)`` makes the receipt text; by default ``core.receipt.render_receipt`` with
+    ``store_name`` and ``lang``, local time, and the checkout id as receipt number.
+    """
+
+    def __init__(
+        self,
+        cart_lines: Sequence[CartLine],
+        total: int,
+        pipeline: FacePipeline,
+        registry: FaceRegistry,
+        record_sale: Callable[..., TransactionRecord],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        timeout_s: float = 30.0,
+        identify_frames: int = 2,
+        unknown_frames: int = 3,
+        liveness_policy: LivenessPolicy | None = None,
+        liveness_frames: int = 12,
+        receipt: Callable[[str, datetime], str] | None = None,
+        store_name: str = DEFAULT_STORE_NAME,
+        lang: str = "en",
+    ) -> None:
+        if not cart_lines:
+            raise ValueError("cannot pay for an empty cart")
+        if total != sum(line.line_total for line in cart_lines):
+            raise ValueError(f"total {total} is not the sum of the cart lines")
+        for name, value in (
+            ("identify_frames", identify_frames),
+            ("unknown_frames", unknown_frames),
+            ("liveness_frames", liveness_frames),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
+        if timeout_s <= 0:
+            raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
+        # A snapshot: what the shopper agreed to pay is what gets recorded, whatever the
+        # counter camera sees meanwhile.
+        self._lines = tuple(cart_lines)
+        self._total = total
+        self._pipeline = pipeline
+        self._registry = registry
+        self._record_sale = record_sale
+        self._clock = clock
+        self._rng = rng
+        self._identify_frames = identify_frames
+        self._unknown_frames = unknown_frames
+        self._liveness_policy = liveness_policy or LivenessPolicy()
+        self._liveness_frames = liveness_frames
+        self._receipt = receipt or self._default_receipt
+        self._store_name = store_name
+        self._lang = lang
+        self.checkout_id = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self._deadline = clock() + timeout_s
+
+        self._step = PayStep.LOOKING
+        self._phase = 0  # bumped on every state change: a slow offer() started before is stale
+        self._hint = NO_FACE
+        self._failure: PayFailure | None = None
+        self._face_box: tuple | None = None
+        self._record: TransactionRecord | None = None
+        # LOOKING
+        self._candidate: Person | None = None
+        self._candidate_frames = 0
+        self._unknown_run = 0
+        # LIVENESS
+        self._person: Person | None = None
+        self._challenge: str | None = None
+        self._yaws: list[float | None] = []
+        self._turned = False
+        self._reid_frames = 0
+        self._reid_run = 0
+
+    @property
+    def status(self) -> PayStatus:
+        with self._lock:
+            return self._status()
+
+    def offer(self, image_bgr: Any) -> PayStatus:
+        """Feed one face-camera frame (ignored outside LOOKING and LIVENESS)."""
+        with self._lock:
+            self._check_timeout()
+            if self._step not in (PayStep.LOOKING, PayStep.LIVENESS):
+                return self._status()
+            step, phase, turned = self._step, self._phase, self._turned
+        # The slow part, outside the lock. The head turn needs landmarks only: no embedding, so
+        # more frames per second sample the turn.
+        results: list[FaceResult] = []
+        if step is PayStep.LIVENESS and not turned:
+            faces: list[Face] = self._pipeline.detector.detect(image_bgr)
+        else:
+            results = self._pipeline.identify(image_bgr, self._registry)
+            faces = [r.face for r in results]
+        with self._lock:
+            self._check_timeout()
+            if self._phase != phase:
+                return self._status()
+            self._face_box = faces[0].box if len(faces) == 1 else None
+            if step is PayStep.LOOKING:
+                self._look(results)
+            elif not turned:
+                self._watch_turn(faces)
+            else:
+                self._reidentify(results)
+            return self._status()
+
+    def confirm(self) -> PayStatus:
+        """Record the sale (only in CONFIRM; a second call never records again)."""
+        with self._lock:
+            self._check_timeout()
+            if self._step is not PayStep.CONFIRM:
+                return self._status()
+            person = self._person
+            assert person is not None  # CONFIRM is only reached with an identified person
+            created_at = datetime.now(timezone.utc)
+            # The lock is held through the write and the step leaves CONFIRM either way, so no
+            # second call can record; the repository's own checkout_id guard backs that up.
+            try:
+                record = self._record_sale(
+                    checkout_id=self.checkout_id,
+                    lines=self._lines,
+                    total=self._total,
+                    paid_by_person_id=str(person.id),
+                    paid_by_name=person.display_name,
+                    receipt_text=self._receipt(person.display_name, created_at),
+                    created_at=created_at,
+                )
+            except Exception:
+                # Any failure (database down, conflict, receipt bug) must end in the staff
+                # fallback screen, never in a crashed kiosk or a retry loop.
+                log.exception("recording checkout %s failed", self.checkout_id)
+                self._fail(PayFailure.ERROR)
+            else:
+                self._record = record
+                self._enter(PayStep.COMPLETE, HINT_DONE)
+                log.info("checkout %s paid by person %s", self.checkout_id, person.id)
+            return self._status()
+
+    def reject(self) -> PayStatus:
+        """The shopper says the name shown is not them."""
+        return self._stop(PayFailure.NOT_ME)
+
+    def cancel(self) -> PayStatus:
+        return self._stop(PayFailure.CANCELLED)
+
+    def tick(self) -> PayStatus:
+        """Check the deadline without a frame (e.g. from a UI timer while the camera is stalled)."""
+        with self._lock:
+            self._check_timeout()
+            return self._status()
+
+    # -- steps (called with the lock held) ---------------------------------------------------
+
+    def _look(self, results: Sequence[FaceResult]) -> None:
+        good, person = self._single_good_face(results)
+        if not good:
+            self._candidate, self._candidate_frames, self._unknown_run = None, 0, 0
+            self._hint = self._quality_code(results)
+            return
+        if person is None:
+            self._candidate, self._candidate_frames = None, 0
+            self._unknown_run += 1
+            if self._unknown_run >= self._unknown_frames:
+                log.info("face pay: unknown face in %d frames", self._unknown_run)
+                self._fail(PayFailure.UNKNOWN_FACE)
+            else:
+                self._hint = HINT_HOLD_STILL
+            return
+        self._unknown_run = 0
+        if self._candidate is not None and self._candidate.id == person.id:
+            self._candidate_frames += 1
+        else:
+            self._candidate, self._candidate_frames = person, 1
+        if self._candidate_frames < self._identify_frames:
+            self._hint = HINT_HOLD_STILL
+            return
+        self._person = person
+        self._challenge = choose_challenge(self._rng)
+        self._yaws, self._turned = [], False
+        log.info("face pay: person %s identified, asking a turn %s", person.id, self._challenge)
+        self._enter(PayStep.LIVENESS, HINT_TURN[self._challenge])
+
+    def _watch_turn(self, faces: Sequence[Face]) -> None:
+        assert self._challenge is not None
+        self._yaws.append(frame_yaw(faces))
+        verdict = verify_head_turn(self._challenge, self._yaws, self._liveness_policy)
+        if verdict.passed:
+            self._turned, self._reid_frames, self._reid_run = True, 0, 0
+            self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
+        elif len(self._yaws) >= self._liveness_frames:
+            log.info("face pay: liveness failed (%s)", verdict.reason)
+            self._fail(PayFailure.LIVENESS_FAILED)
+
+    def _reidentify(self, results: Sequence[FaceResult]) -> None:
+        assert self._person is not None
+        self._reid_frames += 1
+        _, person = self._single_good_face(results)
+        if person is not None and person.id != self._person.id:
+            log.warning("face pay: another registered person appeared after the head turn")
+            self._fail(PayFailure.LIVENESS_FAILED)
+            return
+        self._reid_run = self._reid_run + 1 if person is not None else 0
+        if self._reid_run >= self._identify_frames:
+            self._enter(PayStep.CONFIRM, HINT_CONFIRM)
+        elif self._reid_frames >= self._liveness_frames:
+            log.info("face pay: the person who turned was not identified again")
+            self._fail(PayFailure.LIVENESS_FAILED)
+
+    @staticmethod
+    def _single_good_face(results: Sequence[FaceResult]) -> tuple[bool, Person | None]:
+        """(exactly one face that passed the quality gates?, the person it matched or None)."""
+        if len(results) != 1 or results[0].issues or results[0].match is None:
+            return False, None
+        return True, results[0].match.person
+
+    @staticmethod
+    def _quality_code(results: Sequence[FaceResult]) -> str:
+        if not results:
+            return NO_FACE
+        if len(results) > 1:
+            return MANY_FACES
+        return results[0].issues[0].code
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _stop(self, failure: PayFailure) -> PayStatus:
+        with self._lock:
+            self._check_timeout()
+            if self._step not in (PayStep.COMPLETE, PayStep.FAILED):
+                log.info("face pay: %s", failure.value)
+                self._fail(failure)
+            return self._status()
+
+    def _check_timeout(self) -> None:
+        if self._step in (PayStep.COMPLETE, PayStep.FAILED):
+            return
+        if self._clock() >= self._deadline:
+            log.info("face pay timed out in step %s", self._step.value)
+            self._fail(PayFailure.TIMEOUT)
+
+    def _fail(self, failure: PayFailure) -> None:
+        self._failure = failure
+        self._enter(PayStep.FAILED, failure.value)
+
+    def _enter(self, step: PayStep, hint: str) -> None:
+        self._step, self._hint = step, hint
+        self._phase += 1
+
+    def _status(self) -> PayStatus:
+        finished = self._step in (PayStep.COMPLETE, PayStep.FAILED)
+        return PayStatus(
+            step=self._step,
+            hint=self._hint,
+            person_name=None if self._person is None else self._person.display_name,
+            challenge=self._challenge if self._step is PayStep.LIVENESS else None,
+            failure=self._failure,
+            face_box=self._face_box,
+            record=self._record,
+            seconds_left=0.0 if finished else max(0.0, self._deadline - self._clock()),
+        )
+
+    def _default_receipt(self, paid_by_name: str, created_at: datetime) -> str:
+        return render_receipt(
+            self._lines,
+            self._total,
+            store_name=self._store_name,
+            when=created_at.astimezone(),  # printed in the kiosk's local time
+            receipt_id=self.checkout_id,
+            paid_by=paid_by_name,
+            lang=self._lang,
+        )

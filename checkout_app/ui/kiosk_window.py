@@ -1,0 +1,458 @@
+"""The kiosk window: shopper screens, the staff area behind a PIN, and the two cameras.
+
+The counter camera runs all the time (capture + detection threads, ``CounterSession``); the face
+camera only while a shopper pays or staff register a face. This module only routes: what happens
+at the counter is ``services.counter_session``, a payment is ``services.payment_flow``.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections import deque
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkout_app.app import KioskServices
+from checkout_app.camera.source import FrameSource
+from checkout_app.core.money import format_won
+from checkout_app.services.counter_session import CounterSnapshot
+from checkout_app.services.kiosk_settings import KioskSettings
+from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStatus, PayStep
+from checkout_app.services.system_stats import SystemSampler
+from checkout_app.ui.frame_view import BoxLabel
+from checkout_app.ui.i18n import LANGUAGE_NAMES, LanguageSwitcher
+from checkout_app.ui.payment_session import PaymentSession
+from checkout_app.ui.shopper.pay import PayScreen
+from checkout_app.ui.shopper.scanning import ScanningScreen
+from checkout_app.ui.shopper.screens import AttractScreen, CompleteScreen, FailureScreen
+from checkout_app.ui.staff.kiosk_stats import KioskStats, ModelFileInfo
+from checkout_app.ui.staff.pin_dialog import PinDialog
+from checkout_app.ui.staff.staff_area import StaffArea
+from checkout_app.ui.view_models import box_views, cart_rows, total_text
+from checkout_app.ui.workers import CameraPipeline
+
+log = logging.getLogger(__name__)
+
+# Back to the welcome screen when the counter has been empty this long.
+EMPTY_CART_RETURN_S = 12.0
+TIMING_HISTORY = 90  # processed frames behind the per-stage medians
+LIVENESS_FRAMES = 20
+
+
+class KioskWindow(QMainWindow):
+    def __init__(
+        self,
+        services: KioskServices,
+        languages: LanguageSwitcher,
+        open_counter_source: Callable[[], FrameSource],
+        open_face_source: Callable[[], FrameSource],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kiosk_window")
+        self.services = services
+        self.languages = languages
+        self._clock = clock
+        self._snapshot: CounterSnapshot = services.counter.snapshot()
+        self._timings: deque = deque(maxlen=TIMING_HISTORY)
+        self._empty_since: float | None = clock()
+        self._catalog_changed = False
+        self._payment: PaymentSession | None = None
+        self._face_source: FrameSource | None = None
+        self._acted_challenge: str | None = None
+        self._open_face_source = open_face_source
+        self._sampler = SystemSampler()
+        self.counter_camera = CameraPipeline(
+            open_counter_source, services.counter.process, parent=self
+        )
+        self.face_camera = CameraPipeline(self._open_face, None, parent=self)
+
+        self.attract = AttractScreen()
+        self.scanning = ScanningScreen()
+        self.pay = PayScreen()
+        self.complete = CompleteScreen()
+        self.failure = FailureScreen()
+        self.staff = StaffArea(services, self._stats, self._sampler)
+        self.stack = QStackedWidget()
+        for screen in (
+            self.attract,
+            self.scanning,
+            self.pay,
+            self.complete,
+            self.failure,
+            self.staff,
+        ):
+            self.stack.addWidget(screen)
+        self._title = QLabel()
+        self._title.setProperty("role", "title")
+        self._language_button = QPushButton()
+        self._language_button.setObjectName("language_button")
+        self._language_button.clicked.connect(self._toggle_language)
+        self._staff_button = QPushButton()
+        self._staff_button.setObjectName("staff_button")
+        self._staff_button.clicked.connect(self.open_staff_area)
+        header = QHBoxLayout()
+        header.addWidget(self._title)
+        header.addStretch(1)
+        header.addWidget(self._language_button)
+        header.addWidget(self._staff_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(header)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.counter_camera.frame.connect(self._show_counter_frame)
+        self.counter_camera.result.connect(self._show_snapshot)
+        self.counter_camera.failed.connect(self._counter_failed)
+        self.counter_camera.recovered.connect(lambda: self.scanning.counter_view.set_message(None))
+        self.counter_camera.ended.connect(self._counter_ended)
+        self.counter_camera.error.connect(lambda text: log.error("detection failed: %s", text))
+        self.face_camera.frame.connect(self._show_face_frame)
+        self.face_camera.result.connect(self._show_pay_status)
+        self.face_camera.failed.connect(self._face_failed)
+        self.face_camera.recovered.connect(self._face_recovered)
+
+        self.attract.start_requested.connect(lambda: self.stack.setCurrentWidget(self.scanning))
+        cart = self.scanning.cart
+        cart.quantity_requested.connect(self._set_quantity)
+        cart.undo_requested.connect(
+            lambda sku: self._apply(self.services.counter.undo_correction(sku))
+        )
+        cart.pay_requested.connect(self.start_payment)
+        cart.help_requested.connect(self._call_staff)
+        self.pay.confirmed.connect(lambda: self._payment_call("confirm"))
+        self.pay.rejected.connect(lambda: self._payment_call("reject"))
+        self.pay.cancelled.connect(lambda: self._payment_call("cancel"))
+        self.complete.finished.connect(self._next_shopper)
+        self.failure.retry_requested.connect(self.start_payment)
+        self.failure.back_requested.connect(self._back_to_cart)
+        self.failure.staff_requested.connect(self._call_staff)
+        self.staff.closed.connect(self._leave_staff_area)
+        self.staff.catalog_changed.connect(self._on_catalog_changed)
+        self.staff.settings_saved.connect(self.apply_settings)
+        self.staff.face_camera_wanted.connect(self._face_camera_for_staff)
+
+        self._pay_timer = QTimer(self)
+        self._pay_timer.setInterval(250)
+        self._pay_timer.timeout.connect(self._tick_payment)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(1000)
+        self._stats_timer.timeout.connect(self._refresh_stats_overlay)
+        self._stats_timer.start()
+        self.retranslate()
+        self.apply_settings(services.settings)
+
+    # --- start / stop -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.counter_camera.start()
+
+    def closeEvent(self, event) -> None:
+        self._pay_timer.stop()
+        self.face_camera.stop()
+        self.counter_camera.stop()
+        self.staff.shutdown()
+        self._sampler.close()
+        super().closeEvent(event)
+
+    def apply_settings(self, settings: KioskSettings) -> None:
+        self.services.settings = settings
+        if settings.language != self.languages.language:
+            self.languages.set_language(settings.language)
+        self.scanning.stats.setVisible(settings.show_stats)
+        if settings.fullscreen and not self.isFullScreen():
+            self.showFullScreen()
+        elif not settings.fullscreen and self.isFullScreen():
+            self.showNormal()
+
+    # --- counter ------------------------------------------------------------------------------
+
+    def _show_counter_frame(self, frame) -> None:
+        views = box_views(
+            self._snapshot, self.services.counter.class_names, self._lang, self.tr("not for sale")
+        )
+        boxes = [BoxLabel(v.xyxy, v.text, v.colour, v.confirmed) for v in views]
+        self.scanning.counter_view.set_frame(frame.image, boxes)
+
+    def _show_snapshot(self, snapshot: CounterSnapshot) -> None:
+        self._timings.append(snapshot.timings_ms)
+        self._apply(snapshot)
+
+    def _apply(self, snapshot: CounterSnapshot) -> None:
+        self._snapshot = snapshot
+        self.scanning.cart.set_rows(
+            cart_rows(snapshot, self._lang), total_text(snapshot, self._lang)
+        )
+        now = self._clock()
+        if snapshot.item_count:
+            self._empty_since = None
+            if self.stack.currentWidget() is self.attract:
+                self.stack.setCurrentWidget(self.scanning)
+        elif self._empty_since is None:
+            self._empty_since = now
+        elif (
+            self.stack.currentWidget() is self.scanning
+            and now - self._empty_since > EMPTY_CART_RETURN_S
+        ):
+            self.stack.setCurrentWidget(self.attract)
+
+    def _set_quantity(self, sku: str, qty: int) -> None:
+        self._apply(self.services.counter.set_quantity(sku, qty))
+
+    def _counter_failed(self, message: str) -> None:
+        log.warning("counter camera: %s", message)
+        self.scanning.counter_view.set_message(
+            self.tr("Counter camera unavailable, retrying…\n{reason}").format(reason=message)
+        )
+
+    def _counter_ended(self) -> None:
+        self.scanning.counter_view.set_message(self.tr("The video has ended."))
+
+    def _on_catalog_changed(self) -> None:
+        # Prices change between shoppers, never under someone's open cart.
+        if self._snapshot.item_count:
+            self._catalog_changed = True
+        else:
+            self._apply(self.services.counter.reset(self.services.catalog_repository.load()))
+
+    def _next_shopper(self) -> None:
+        catalog = self.services.catalog_repository.load() if self._catalog_changed else None
+        self._catalog_changed = False
+        self._apply(self.services.counter.reset(catalog))
+        self._empty_since = self._clock()
+        self.stack.setCurrentWidget(self.attract)
+
+    # --- face pay -----------------------------------------------------------------------------
+
+    def start_payment(self) -> None:
+        snapshot = self.services.counter.snapshot()
+        if not snapshot.item_count:
+            self._back_to_cart()
+            return
+        settings = self.services.settings
+        flow = PaymentFlow(
+            snapshot.lines(self._lang),
+            snapshot.total,
+            self.services.face_pipeline,
+            self.services.registry,
+            self.services.transactions.record,
+            timeout_s=settings.payment_timeout_s,
+            # About 2-4 s of face frames: time to read the prompt and turn slowly.
+            liveness_frames=LIVENESS_FRAMES,
+            lang=self._lang,
+        )
+        self._payment = PaymentSession(flow)
+        self._acted_challenge = None
+        self.pay.start(format_won(snapshot.total, self._lang))
+        self.pay.show_status(flow.status)
+        self.stack.setCurrentWidget(self.pay)
+        self.face_camera.set_process(self._payment.offer)
+        self.face_camera.start()
+        self._pay_timer.start()
+        log.info("payment %s started: %d won", flow.checkout_id, snapshot.total)
+
+    def _payment_call(self, action: str) -> None:
+        if self._payment is None:
+            return
+        self._show_pay_status(getattr(self._payment, action)())
+
+    def _tick_payment(self) -> None:
+        if self._payment is not None:
+            status = self._payment.tick()
+            if status is not None:
+                self._show_pay_status(status)
+
+    def _show_pay_status(self, status: PayStatus | None) -> None:
+        if status is None or self._payment is None:
+            return
+        if self.stack.currentWidget() is self.pay:
+            self.pay.show_status(status)
+        if status.step == PayStep.LIVENESS and status.challenge != self._acted_challenge:
+            self._acted_challenge = status.challenge
+            act = getattr(self._face_source, "act", None)
+            if act is not None:  # the demo shopper follows the prompt like a person would
+                act(status.challenge)
+        if status.step == PayStep.COMPLETE:
+            self._end_payment()
+            record = status.record
+            self.complete.show_payment(
+                format_won(record.total, self._lang),
+                record.receipt_text,
+                record.paid_by_name or "",
+                round(self.services.settings.complete_reset_s),
+            )
+            self.stack.setCurrentWidget(self.complete)
+        elif status.step == PayStep.FAILED:
+            self._end_payment()
+            self._show_failure(status.failure)
+
+    def _end_payment(self) -> None:
+        self._pay_timer.stop()
+        self.face_camera.set_process(None)
+        self.face_camera.stop()
+        self._payment = None
+
+    def _show_failure(self, failure: PayFailure | None) -> None:
+        texts = {
+            PayFailure.UNKNOWN_FACE: (
+                self.tr("We don't recognise your face"),
+                self.tr(
+                    "Try again facing the camera, or ask staff: they can register you or take "
+                    "your payment."
+                ),
+            ),
+            PayFailure.LIVENESS_FAILED: (
+                self.tr("We could not confirm you are here in person"),
+                self.tr("Try again and turn your head slowly the way the screen asks."),
+            ),
+            PayFailure.TIMEOUT: (
+                self.tr("Payment timed out"),
+                self.tr("Nothing was charged. Try again when you are ready."),
+            ),
+            PayFailure.CANCELLED: (
+                self.tr("Payment cancelled"),
+                self.tr("Nothing was charged. Your cart is still here."),
+            ),
+            PayFailure.NOT_ME: (
+                self.tr("Sorry about that!"),
+                self.tr("Nothing was charged. Try again, looking straight at the camera."),
+            ),
+            PayFailure.ERROR: (
+                self.tr("The payment could not be completed"),
+                self.tr("Nothing was charged. Please call staff."),
+            ),
+        }
+        title, advice = texts.get(failure, texts[PayFailure.ERROR])
+        self.failure.show_failure(title, advice, can_retry=failure != PayFailure.ERROR)
+        self.stack.setCurrentWidget(self.failure)
+
+    def _back_to_cart(self) -> None:
+        self.stack.setCurrentWidget(self.scanning)
+
+    def _call_staff(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("Call staff"),
+            self.tr("Please wave to a staff member at the counter. They will help you."),
+        )
+
+    def _open_face(self) -> FrameSource:
+        """In the capture thread: (re)open the face camera and remember it for the demo act."""
+        self._face_source = self._open_face_source()
+        return self._face_source
+
+    def _show_face_frame(self, frame) -> None:
+        if self.stack.currentWidget() is self.pay:
+            status = self._payment.flow.status if self._payment is not None else None
+            box = status.face_box if status is not None else None
+            colour = "#1F8A4C" if status is not None and status.person_name else "#4FB3E8"
+            boxes = [BoxLabel(box, "", colour)] if box is not None else []
+            self.pay.face_view.set_message(None)  # frames arrive: the camera works
+            self.pay.face_view.set_frame(frame.image, boxes)
+        else:
+            self.staff.show_face_frame(frame)
+
+    def _face_failed(self, message: str) -> None:
+        text = self.tr("Face camera unavailable, retrying…\n{reason}").format(reason=message)
+        self.pay.face_view.set_message(text)
+        self.staff.show_face_camera_message(text)
+
+    def _face_recovered(self) -> None:
+        self.pay.face_view.set_message(None)
+        self.staff.show_face_camera_message(None)
+
+    # --- staff --------------------------------------------------------------------------------
+
+    def open_staff_area(self) -> None:
+        if self._payment is not None:
+            return
+        dialog = PinDialog(self.services.staff_pin, self)
+        if dialog.exec():
+            log.info("staff area opened")
+            self.stack.setCurrentWidget(self.staff)
+            self.staff.opened()
+
+    def _leave_staff_area(self) -> None:
+        self.face_camera.stop()
+        self.stack.setCurrentWidget(self.scanning if self._snapshot.item_count else self.attract)
+
+    def _face_camera_for_staff(self, wanted: bool) -> None:
+        if wanted:
+            self.face_camera.set_process(None)
+            self.face_camera.start()
+        else:
+            self.face_camera.stop()
+
+    # --- language and stats -------------------------------------------------------------------
+
+    @property
+    def _lang(self) -> str:
+        return self.languages.language
+
+    def _toggle_language(self) -> None:
+        # A shopper's choice for this session; the store's default stays in the settings file.
+        self.languages.set_language("en" if self._lang == "ko" else "ko")
+        self._apply(self._snapshot)
+
+    def _stats(self) -> KioskStats:
+        counter = self.counter_camera.stats()
+        intervals = self.scanning.counter_view.paint_intervals_ms()
+        paint_fps = 1000.0 / statistics.median(intervals) if intervals else 0.0
+        stages: dict[str, list] = {}
+        for timings in self._timings:
+            for stage, ms in timings.items():
+                stages.setdefault(stage, []).append(ms)
+        return KioskStats(
+            detection_fps=counter.processing_fps,
+            capture_fps=counter.capture_fps,
+            ui_fps=paint_fps,
+            dropped_frames=counter.dropped_frames,
+            stage_latency_ms={stage: statistics.median(v) for stage, v in stages.items()},
+            backend=self.services.backend,
+            models=[ModelFileInfo.from_sidecar(n, meta) for n, meta in self.services.model_files],
+        )
+
+    def _refresh_stats_overlay(self) -> None:
+        if not self.scanning.stats.isVisible():
+            return
+        stats = self._stats()
+        sample = self._sampler.sample()
+        self.scanning.stats.setText(
+            self.tr(
+                "camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · "
+                "CPU {cpu:.0f}% · RAM {ram:.1f} GB"
+            ).format(
+                camera=stats.capture_fps,
+                detection=stats.detection_fps,
+                ui=stats.ui_fps,
+                cpu=sample.cpu_percent,
+                ram=sample.process_rss_mb / 1024,
+            )
+        )
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Self-checkout"))
+        self._title.setText(self.tr("Self-checkout"))
+        other = "en" if self._lang == "ko" else "ko"
+        self._language_button.setText(LANGUAGE_NAMES[other])
+        self._staff_button.setText(self.tr("Staff"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,1 @@
+"""Screens the shopper sees: welcome, scanning with the cart, pay with face, complete, failure."""

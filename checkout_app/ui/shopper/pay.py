@@ -1,0 +1,132 @@
+"""The "pay with face" screen: face camera, what to do now, and "Is this you?"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from checkout_app.services.payment_flow import PayStatus, PayStep
+from checkout_app.ui.frame_view import FrameView
+
+PANEL_WIDTH_PX = 520
+
+
+class PayScreen(QWidget):
+    """Shows a ``PayStatus``; the window feeds it statuses and face frames."""
+
+    confirmed = Signal()
+    rejected = Signal()
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.face_view = FrameView()
+        self.face_view.setObjectName("face_view")
+        self._step = QLabel()
+        self._step.setProperty("role", "hint")
+        self._step.setObjectName("pay_step")
+        self._instruction = QLabel()
+        self._instruction.setProperty("role", "title")
+        self._instruction.setObjectName("pay_instruction")
+        self._instruction.setWordWrap(True)
+        self._total = QLabel()
+        self._total.setProperty("role", "total")
+        self._total.setObjectName("pay_total")
+        self._countdown = QLabel()
+        self._countdown.setProperty("role", "hint")
+        self._countdown.setObjectName("pay_countdown")
+        self._yes = QPushButton()
+        self._yes.setObjectName("confirm_button")
+        self._yes.setProperty("role", "pay")
+        self._yes.setMinimumHeight(80)
+        self._no = QPushButton()
+        self._no.setObjectName("not_me_button")
+        self._no.setMinimumHeight(80)
+        self._cancel = QPushButton()
+        self._cancel.setObjectName("cancel_pay_button")
+        self._cancel.setProperty("role", "danger")
+        self._yes.clicked.connect(self.confirmed)
+        self._no.clicked.connect(self.rejected)
+        self._cancel.clicked.connect(self.cancelled)
+        self._status: PayStatus | None = None
+        self._total_text = ""
+
+        answer = QHBoxLayout()
+        answer.addWidget(self._no, 1)
+        answer.addWidget(self._yes, 2)
+        right = QVBoxLayout()
+        right.addWidget(self._step)
+        right.addWidget(self._instruction)
+        right.addStretch(1)
+        right.addWidget(self._total)
+        right.addLayout(answer)
+        right.addWidget(self._countdown)
+        right.addWidget(self._cancel)
+        panel = QWidget()
+        panel.setFixedWidth(PANEL_WIDTH_PX)  # steady while the prompts change length
+        panel.setLayout(right)
+        self._step.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.face_view, 1)
+        layout.addWidget(panel)
+        self.retranslate()
+
+    def start(self, total_text: str) -> None:
+        self._total_text = total_text
+        self._status = None
+        self.face_view.set_message(self.tr("Starting the face camera…"))
+        self.retranslate()
+
+    def show_status(self, status: PayStatus) -> None:
+        self._status = status
+        self.retranslate()
+
+    def instruction_text(self, status: PayStatus | None) -> str:
+        """What the shopper should do now, for a status (one place for all the wording)."""
+        if status is None:
+            return self.tr("Look at the camera")
+        if status.step == PayStep.CONFIRM:
+            return self.tr("Is this you, {name}?").format(name=status.person_name or "")
+        if status.step == PayStep.LIVENESS:
+            if status.hint == "face_camera":
+                return self.tr("Thank you! Now look at the camera again")
+            if status.challenge == "left":
+                return self.tr("Now slowly turn your head to your LEFT")
+            return self.tr("Now slowly turn your head to your RIGHT")
+        hints = {
+            "no_face": self.tr("Look at the camera"),
+            "many_faces": self.tr("One person at a time, please"),
+            "too_small": self.tr("Please come a little closer"),
+            "too_blurry": self.tr("Hold still for a moment"),
+            "too_dark": self.tr("It is too dark: face the light"),
+            "too_bright": self.tr("Too much light behind or on you"),
+            "hold_still": self.tr("Hold still, we are checking who you are…"),
+        }
+        return hints.get(status.hint, self.tr("Looking for your face…"))
+
+    def retranslate(self) -> None:
+        status = self._status
+        step = status.step if status is not None else PayStep.LOOKING
+        steps = {
+            PayStep.LOOKING: self.tr("Step 1 of 3 · finding your face"),
+            PayStep.LIVENESS: self.tr("Step 2 of 3 · checking you are here in person"),
+            PayStep.CONFIRM: self.tr("Step 3 of 3 · confirm"),
+        }
+        self._step.setText(steps.get(step, ""))
+        self._instruction.setText(self.instruction_text(status))
+        self._total.setText(self.tr("To pay: {total}").format(total=self._total_text))
+        confirming = step == PayStep.CONFIRM
+        self._yes.setVisible(confirming)
+        self._no.setVisible(confirming)
+        self._yes.setText(self.tr("Yes, pay {total}").format(total=self._total_text))
+        self._no.setText(self.tr("No, not me"))
+        self._cancel.setText(self.tr("Cancel"))
+        seconds = int(status.seconds_left) if status is not None else 0
+        self._countdown.setText(
+            self.tr("%n second(s) left", "", seconds) if status is not None else ""
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,1 @@
+"""Staff area pages: PIN, registration, people, catalog, system health, settings."""

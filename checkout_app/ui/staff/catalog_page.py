@@ -1,0 +1,608 @@
+"""Staff page for the product catalog: edit names, prices and "on sale", add products, CSV files.
+
+Edits are kept as pending changes (highlighted) until Save writes them through
+``CatalogRepository``; after every save attempt the table is reloaded from the database, so what
+staff see is what is stored, even when a write failed halfway. A CSV import is validated whole by
+the repository: a bad file shows every problem with its line number and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog_csv import CatalogCsvError, RowError
+from checkout_app.core.money import format_won, parse_won
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
+
+log = logging.getLogger(__name__)
+
+COL_SKU, COL_NAME_KO, COL_NAME_EN, COL_PRICE, COL_CLASS, COL_ACTIVE = range(6)
+_EDITABLE_TEXT = {COL_NAME_KO: "name_ko", COL_NAME_EN: "name_en"}
+_PENDING_BRUSH = QBrush(QColor("#fff4c2"))
+
+
+def parse_price_input(text: str) -> int:
+    """A price typed by staff: ``1500``, ``1,500``, ``₩1,500`` or ``1,500원``. ValueError if not."""
+    return parse_won(text.strip().lstrip("₩").rstrip("원"))
+
+
+class CatalogTableModel(QAbstractTableModel):
+    """The stored products plus the staff's unsaved edits, one row per product."""
+
+    edit_rejected = Signal(str)
+    pending_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stored: list[Product] = []
+        self._edited: dict[str, Product] = {}
+        self.lang = "en"
+
+    # ----- content -----------------------------------------------------------------------------
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Show what is stored; drops every unsaved edit."""
+        self.beginResetModel()
+        self._stored = list(catalog)
+        self._edited = {}
+        self.endResetModel()
+        self.pending_changed.emit()
+
+    def product(self, row: int) -> Product:
+        stored = self._stored[row]
+        return self._edited.get(stored.sku, stored)
+
+    def stored_product(self, row: int) -> Product:
+        return self._stored[row]
+
+    def pending(self) -> list[tuple[Product, Product]]:
+        """(stored, edited) for every product with an unsaved change."""
+        return [(p, self._edited[p.sku]) for p in self._stored if p.sku in self._edited]
+
+    def row_of(self, sku: str) -> int:
+        return next(i for i, p in enumerate(self._stored) if p.sku == sku)
+
+    # ----- Qt model ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._stored)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 6
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            self.tr("SKU"),
+            self.tr("Korean name"),
+            self.tr("English name"),
+            self.tr("Price"),
+            self.tr("Detector class"),
+            self.tr("On sale"),
+        )[section]
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = index.column()
+        if column in _EDITABLE_TEXT or column == COL_PRICE:
+            return base | Qt.ItemFlag.ItemIsEditable
+        if column == COL_ACTIVE:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        product = self.product(index.row())
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(product, column)
+        if role == Qt.ItemDataRole.EditRole:
+            if column == COL_PRICE:
+                return str(product.price)
+            return self._display(product, column)
+        if role == Qt.ItemDataRole.CheckStateRole and column == COL_ACTIVE:
+            return Qt.CheckState.Checked if product.active else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.BackgroundRole and product.sku in self._edited:
+            return _PENDING_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_PRICE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, product: Product, column: int) -> str | None:
+        if column == COL_SKU:
+            return product.sku
+        if column == COL_NAME_KO:
+            return product.name_ko
+        if column == COL_NAME_EN:
+            return product.name_en
+        if column == COL_PRICE:
+            return format_won(product.price, self.lang)
+        if column == COL_CLASS:
+            return product.class_name
+        return None
+
+    def setData(
+        self, index: QModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if not index.isValid():
+            return False
+        product = self.product(index.row())
+        column = index.column()
+        try:
+            if column in _EDITABLE_TEXT and role == Qt.ItemDataRole.EditRole:
+                text = str(value).strip()
+                if not text:
+                    raise ValueError(self.tr("A product name cannot be empty."))
+                edited = replace(product, **{_EDITABLE_TEXT[column]: text})
+            elif column == COL_PRICE and role == Qt.ItemDataRole.EditRole:
+                try:
+                    price = parse_price_input(str(value))
+                except ValueError:
+                    raise ValueError(
+                        self.tr("A price is a whole, non-negative number of won, e.g. 1500.")
+                    ) from None
+                edited = replace(product, price=price)
+            elif column == COL_ACTIVE and role == Qt.ItemDataRole.CheckStateRole:
+                checked = Qt.CheckState(value) == Qt.CheckState.Checked
+                edited = replace(product, active=checked)
+            else:
+                return False
+        except ValueError as exc:
+            self.edit_rejected.emit(str(exc))
+            return False
+        self.stage_edit(index.row(), edited)
+        return True
+
+    def stage_edit(self, row: int, edited: Product) -> None:
+        """Keep ``edited`` as the unsaved version of the product in ``row``."""
+        stored = self._stored[row]
+        if edited == stored:
+            self._edited.pop(stored.sku, None)
+        else:
+            self._edited[stored.sku] = edited
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        self.pending_changed.emit()
+
+
+class AddProductDialog(QDialog):
+    """Asks for a new product; its detector class is one the model knows and no product uses."""
+
+    def __init__(
+        self,
+        free_classes: Sequence[str],
+        taken_skus: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._taken_skus = set(taken_skus)
+        self.product: Product | None = None
+        self.sku_edit = QLineEdit()
+        self.name_ko_edit = QLineEdit()
+        self.name_en_edit = QLineEdit()
+        self.price_edit = QLineEdit()
+        self.class_combo = QComboBox()
+        self.class_combo.addItems(list(free_classes))
+        self.error_label = QLabel()
+        set_role(self.error_label, ROLE_ERROR)
+        self.error_label.setWordWrap(True)
+        for widget in (self.sku_edit, self.name_ko_edit, self.name_en_edit, self.price_edit):
+            widget.setMinimumHeight(44)
+        self.class_combo.setMinimumHeight(44)
+
+        self._labels = [QLabel() for _ in range(5)]
+        form = QFormLayout()
+        for label, field in zip(
+            self._labels,
+            (
+                self.sku_edit,
+                self.name_ko_edit,
+                self.name_en_edit,
+                self.price_edit,
+                self.class_combo,
+            ),
+        ):
+            form.addRow(label, field)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Add product"))
+        labels = (
+            self.tr("SKU / barcode"),
+            self.tr("Korean name"),
+            self.tr("English name"),
+            self.tr("Price (won)"),
+            self.tr("Detector class"),
+        )
+        for label, text in zip(self._labels, labels):
+            label.setText(text)
+        self.price_edit.setPlaceholderText("1500")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _on_ok(self) -> None:
+        sku = self.sku_edit.text().strip()
+        if sku in self._taken_skus:
+            message = self.tr("SKU {sku} is already in the catalog.")
+            self.error_label.setText(message.format(sku=sku))
+            return
+        if not all(e.text().strip() for e in (self.sku_edit, self.name_ko_edit, self.name_en_edit)):
+            self.error_label.setText(self.tr("SKU and both names are required."))
+            return
+        try:
+            price = parse_price_input(self.price_edit.text())
+        except ValueError:
+            self.error_label.setText(
+                self.tr("A price is a whole, non-negative number of won, e.g. 1500.")
+            )
+            return
+        if not self.class_combo.currentText():
+            self.error_label.setText(self.tr("No free detector class."))
+            return
+        self.product = Product(
+            sku=sku,
+            name_ko=self.name_ko_edit.text().strip(),
+            name_en=self.name_en_edit.text().strip(),
+            price=price,
+            class_name=self.class_combo.currentText(),
+        )
+        self.accept()
+
+
+class CsvErrorsDialog(QDialog):
+    """Every problem of a rejected CSV file, one per line, with its line number."""
+
+    def __init__(self, errors: Sequence[RowError], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._errors = list(errors)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.errors_view = QPlainTextEdit()
+        self.errors_view.setReadOnly(True)
+        self.errors_view.setMinimumSize(560, 220)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.errors_view, 1)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("CSV file rejected"))
+        self.summary_label.setText(
+            self.tr(
+                "The file was not imported; the catalog is unchanged. "
+                "Fix these problems and import it again:"
+            )
+        )
+        self.errors_view.setPlainText(
+            "\n".join(
+                self.tr("Line {line}: {message}").format(line=e.line, message=e.message)
+                for e in self._errors
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class CatalogPage(QWidget):
+    """The catalog table with Save / Revert / Add product / Import CSV… / Export CSV….
+
+    ``class_names``: the product detector's classes. New products take one nobody uses, and an
+    imported CSV may only use these (an unknown class could never be detected, so never sold).
+    """
+
+    catalog_changed = Signal()
+
+    def __init__(
+        self,
+        repository: CatalogRepository,
+        class_names: Sequence[str],
+        parent: QWidget | None = None,
+        *,
+        lang: str = "en",
+    ) -> None:
+        super().__init__(parent)
+        self._repository = repository
+        self._class_names = list(class_names)
+        self.add_dialog: AddProductDialog | None = None
+        self.csv_errors_dialog: CsvErrorsDialog | None = None
+
+        self.model = CatalogTableModel(self)
+        self.model.lang = lang
+        self.model.edit_rejected.connect(self._on_edit_rejected)
+        self.model.pending_changed.connect(self._on_pending_changed)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(52)
+        # A finger-sized "on sale" box; the theme sizes QCheckBox but not item indicators.
+        self.table.setStyleSheet("QTableView::indicator { width: 30px; height: 30px; }")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_NAME_KO, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_NAME_EN, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(
+            QTableView.EditTrigger.DoubleClicked
+            | QTableView.EditTrigger.SelectedClicked
+            | QTableView.EditTrigger.EditKeyPressed
+        )
+
+        self.title_label = QLabel()
+        set_role(self.title_label, ROLE_TITLE)
+        self.status_label = QLabel()
+        set_role(self.status_label, ROLE_HINT)
+        self.status_label.setWordWrap(True)
+        self.save_button = QPushButton()
+        self.revert_button = QPushButton()
+        self.add_button = QPushButton()
+        self.import_button = QPushButton()
+        self.export_button = QPushButton()
+        set_role(self.save_button, ROLE_PRIMARY)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.reload)
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        buttons = QHBoxLayout()
+        for button in (
+            self.save_button,
+            self.revert_button,
+            self.add_button,
+            self.import_button,
+            self.export_button,
+        ):
+            button.setMinimumHeight(56)
+            buttons.addWidget(button)
+        buttons.insertStretch(2, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+        self.retranslate()
+        self.reload()
+
+    # ----- texts -------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title_label.setText(self.tr("Products and prices"))
+        self.save_button.setText(self.tr("Save changes"))
+        self.revert_button.setText(self.tr("Discard changes"))
+        self.add_button.setText(self.tr("Add product…"))
+        self.import_button.setText(self.tr("Import CSV…"))
+        self.export_button.setText(self.tr("Export CSV…"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        self._update_add_button()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_language(self, lang: str) -> None:
+        """ "ko" or "en": how prices are written (1,500원 or ₩1,500)."""
+        self.model.lang = lang
+        self.model.dataChanged.emit(
+            self.model.index(0, COL_PRICE), self.model.index(self.model.rowCount() - 1, COL_PRICE)
+        )
+
+    # ----- load and save -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Show what the database holds, dropping unsaved edits."""
+        try:
+            catalog = self._repository.load()
+        except SQLAlchemyError as exc:
+            log.error("cannot load the catalog: %s", exc)
+            self._warn(self.tr("Cannot read the catalog"), str(exc))
+            return
+        self.model.set_catalog(catalog)
+        self._update_add_button()
+
+    def has_pending_changes(self) -> bool:
+        return bool(self.model.pending())
+
+    def save(self) -> None:
+        """Write every pending edit; on any failure say so. Then show what is really stored."""
+        stored_any = False
+        failure: str | None = None
+        for before, after in self.model.pending():
+            try:
+                if replace(before, active=after.active) == after:
+                    self._repository.set_active(after.sku, after.active)
+                else:
+                    self._repository.upsert(after)
+            except (ValueError, KeyError, SQLAlchemyError) as exc:
+                log.error("saving product %s failed: %s", after.sku, exc)
+                failure = self.tr("Product {sku}: {error}").format(sku=after.sku, error=exc)
+                break
+            stored_any = True
+        self.reload()
+        if stored_any:
+            self.catalog_changed.emit()
+        if failure is not None:
+            self._warn(self.tr("Not all changes were saved"), failure)
+        elif stored_any:
+            self.status_label.setText(self.tr("Saved."))
+
+    # ----- add ---------------------------------------------------------------------------------
+
+    def free_classes(self) -> list[str]:
+        used = {self.model.stored_product(r).class_name for r in range(self.model.rowCount())}
+        return [name for name in self._class_names if name not in used]
+
+    def _update_add_button(self) -> None:
+        free = bool(self.free_classes())
+        self.add_button.setEnabled(free)
+        self.add_button.setToolTip(
+            ""
+            if free
+            else self.tr(
+                "Every detector class already has a product. "
+                "Train the product model with the new product first."
+            )
+        )
+
+    def _on_add_clicked(self) -> None:
+        skus = [self.model.stored_product(r).sku for r in range(self.model.rowCount())]
+        self.add_dialog = AddProductDialog(self.free_classes(), skus, self)
+        self.add_dialog.accepted.connect(self._on_add_accepted)
+        self.add_dialog.open()
+
+    def _on_add_accepted(self) -> None:
+        assert self.add_dialog is not None and self.add_dialog.product is not None
+        product = self.add_dialog.product
+        try:
+            self._repository.upsert(product)
+        except (ValueError, SQLAlchemyError) as exc:
+            log.error("adding product %s failed: %s", product.sku, exc)
+            self._warn(self.tr("The product was not added"), str(exc))
+            self.reload()
+            return
+        # Unsaved edits of other rows survive an add: reload only if there are none.
+        pending = self.model.pending()
+        self.reload()
+        for _before, after in pending:
+            self.model.stage_edit(self.model.row_of(after.sku), after)
+        self.status_label.setText(self.tr("Added {sku}.").format(sku=product.sku))
+        self.catalog_changed.emit()
+
+    # ----- CSV ---------------------------------------------------------------------------------
+
+    def _on_import_clicked(self) -> None:
+        if self.has_pending_changes():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Import CSV"),
+                self.tr("Importing discards your unsaved changes. Continue?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import catalog CSV"), "", self.tr("CSV files (*.csv);;All files (*)")
+        )
+        if path:
+            self.import_csv(Path(path))
+
+    def import_csv(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._warn(self.tr("Cannot read the file"), str(exc))
+            return
+        try:
+            summary = self._repository.replace_from_csv(text, self._class_names or None)
+        except CatalogCsvError as exc:
+            log.info("catalog CSV %s rejected with %d problem(s)", path, len(exc.errors))
+            self.csv_errors_dialog = CsvErrorsDialog(exc.errors, self)
+            self.csv_errors_dialog.open()
+            return
+        except SQLAlchemyError as exc:
+            log.error("catalog import from %s failed: %s", path, exc)
+            self._warn(self.tr("The import failed"), str(exc))
+            self.reload()
+            return
+        self.reload()
+        self.catalog_changed.emit()
+        self.status_label.setText(
+            self.tr(
+                "Imported: {added} added, {updated} updated, {deactivated} taken off sale, "
+                "{removed} removed."
+            ).format(
+                added=len(summary.added),
+                updated=len(summary.updated),
+                deactivated=len(summary.deactivated),
+                removed=len(summary.removed),
+            )
+        )
+
+    def _on_export_clicked(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export catalog CSV"),
+            "catalog.csv",
+            self.tr("CSV files (*.csv);;All files (*)"),
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, path: Path) -> None:
+        try:
+            # utf-8-sig: spreadsheet programs need the BOM to read the Korean names right; the
+            # importer skips it.
+            path.write_text(self._repository.export_csv(), encoding="utf-8-sig")
+        except (OSError, SQLAlchemyError) as exc:
+            log.error("catalog export to %s failed: %s", path, exc)
+            self._warn(self.tr("The export failed"), str(exc))
+            return
+        self.status_label.setText(self.tr("Exported to {path}.").format(path=path))
+
+    # ----- feedback ----------------------------------------------------------------------------
+
+    def _on_edit_rejected(self, message: str) -> None:
+        self.status_label.setText(message)
+
+    def _on_pending_changed(self) -> None:
+        count = len(self.model.pending())
+        self.save_button.setEnabled(count > 0)
+        self.revert_button.setEnabled(count > 0)
+        self.status_label.setText(self.tr("%n unsaved change(s).", "", count) if count else "")
+
+    def _warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)

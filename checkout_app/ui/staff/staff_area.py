@@ -1,0 +1,105 @@
+"""The staff area: register faces, people, products, system health and settings, as tabs."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QLocale, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from checkout_app.app import KioskServices
+from checkout_app.services.enrollment_flow import EnrollmentFlow
+from checkout_app.services.system_stats import SystemSampler
+from checkout_app.ui.staff.catalog_page import CatalogPage
+from checkout_app.ui.staff.kiosk_stats import KioskStats
+from checkout_app.ui.staff.people import PeoplePage
+from checkout_app.ui.staff.registration import RegistrationPage
+from checkout_app.ui.staff.settings_page import SettingsPage
+from checkout_app.ui.staff.system_page import SystemPage
+
+
+class StaffArea(QWidget):
+    closed = Signal()
+    catalog_changed = Signal()
+    settings_saved = Signal(object)
+    face_camera_wanted = Signal(bool)  # the registration tab shows the face camera
+
+    def __init__(
+        self,
+        services: KioskServices,
+        stats_provider: Callable[[], KioskStats],
+        sampler: SystemSampler,
+    ) -> None:
+        super().__init__()
+        self.registration = RegistrationPage(
+            EnrollmentFlow(services.face_pipeline, services.registry)
+        )
+        self.people = PeoplePage(services.registry)
+        self.catalog = CatalogPage(services.catalog_repository, services.counter.class_names)
+        self.system = SystemPage(stats_provider, sampler)
+        self.settings = SettingsPage(services.home, services.settings)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("staff_tabs")
+        for page in (self.registration, self.people, self.catalog, self.system, self.settings):
+            self.tabs.addTab(page, "")
+        self._title = QLabel()
+        self._title.setProperty("role", "title")
+        self._close = QPushButton()
+        self._close.setObjectName("leave_staff_button")
+        self._close.setProperty("role", "primary")
+        self._close.clicked.connect(self._leave)
+        header = QHBoxLayout()
+        header.addWidget(self._title)
+        header.addStretch(1)
+        header.addWidget(self._close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.registration.person_registered.connect(lambda _person: self.people.refresh())
+        self.catalog.catalog_changed.connect(self.catalog_changed)
+        self.settings.settings_saved.connect(self.settings_saved)
+        self.retranslate()
+
+    def opened(self) -> None:
+        self.people.refresh()
+        self._tab_changed(self.tabs.currentIndex())
+
+    def show_face_frame(self, frame) -> None:
+        if self.tabs.currentWidget() is self.registration:
+            self.registration.show_face_frame(frame)
+
+    def show_face_camera_message(self, text: str | None) -> None:
+        self.registration.set_camera_message(text)
+
+    def shutdown(self) -> None:
+        self.registration.shutdown()
+
+    def _tab_changed(self, index: int) -> None:
+        self.face_camera_wanted.emit(self.tabs.widget(index) is self.registration)
+
+    def _leave(self) -> None:
+        self.face_camera_wanted.emit(False)
+        self.closed.emit()
+
+    def retranslate(self) -> None:
+        self._title.setText(self.tr("Staff"))
+        self._close.setText(self.tr("Back to checkout"))
+        names = (
+            self.tr("Register a face"),
+            self.tr("People"),
+            self.tr("Products"),
+            self.tr("System"),
+            self.tr("Settings"),
+        )
+        for i, name in enumerate(names):
+            self.tabs.setTabText(i, name)
+        # The language switcher sets the default locale; prices follow it (1,500원 / ₩1,500).
+        korean = QLocale().language() == QLocale.Language.Korean
+        self.catalog.set_language("ko" if korean else "en")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,81 @@
+"""What the shopper screens show, computed from a ``CounterSnapshot`` without Qt.
+
+Kept free of Qt so the rows, totals and box labels are tested in milliseconds; the widgets only
+copy these values into labels and paint them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checkout_app.core.money import format_won
+from checkout_app.services.counter_session import CounterSnapshot
+
+# One colour per detector class index, distinct on a grey counter (hex for QColor).
+BOX_COLOURS = (
+    "#E6194B",
+    "#3CB44B",
+    "#FFB000",
+    "#4363D8",
+    "#F58231",
+    "#911EB4",
+    "#0AA5B4",
+    "#F032E6",
+    "#7FA800",
+    "#C8507A",
+    "#008080",
+    "#9A6324",
+)
+NOT_FOR_SALE_COLOUR = "#808080"
+
+
+@dataclass(frozen=True)
+class CartRow:
+    sku: str
+    name: str
+    qty: int
+    unit_price: str
+    line_total: str
+    corrected: bool  # the shopper or staff fixed this quantity by hand
+
+
+@dataclass(frozen=True)
+class BoxView:
+    xyxy: tuple
+    text: str
+    colour: str
+    confirmed: bool
+
+
+def cart_rows(snapshot: CounterSnapshot, lang: str) -> list[CartRow]:
+    return [
+        CartRow(
+            sku=line.sku,
+            name=line.name,
+            qty=line.qty,
+            unit_price=format_won(line.unit_price, lang),
+            line_total=format_won(line.line_total, lang),
+            corrected=line.sku in snapshot.pinned,
+        )
+        for line in snapshot.lines(lang)
+    ]
+
+
+def total_text(snapshot: CounterSnapshot, lang: str) -> str:
+    return format_won(snapshot.total, lang)
+
+
+def box_views(
+    snapshot: CounterSnapshot, class_names: list[str], lang: str, not_for_sale: str
+) -> list[BoxView]:
+    """Boxes with the product name (``not_for_sale`` text for classes the store does not sell)."""
+    index = {name: i for i, name in enumerate(class_names)}
+    views = []
+    for box in snapshot.boxes:
+        if box.sku is None:
+            text, colour = not_for_sale, NOT_FOR_SALE_COLOUR
+        else:
+            text = snapshot.catalog.get(box.sku).name(lang)
+            colour = BOX_COLOURS[index.get(box.class_name, 0) % len(BOX_COLOURS)]
+        views.append(BoxView(box.xyxy, text, colour, box.confirmed))
+    return views

@@ -1,0 +1,125 @@
+"""CounterSession: detections become the cart, corrections are locked in and logged."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from checkout_app.camera.source import Frame
+from checkout_app.core.catalog import Catalog, Product
+from checkout_app.services.counter_session import CounterSession
+from checkout_app.ui.view_models import NOT_FOR_SALE_COLOUR, box_views, cart_rows, total_text
+from checkout_app.vision.detections import Detections
+from checkout_app.vision.tracker import TrackerConfig
+
+CATALOG = Catalog(
+    [
+        Product("A1", "콜라", "Cola", 1500, "cola_can"),
+        Product("B2", "생수", "Water", 900, "water_bottle"),
+    ]
+)
+
+
+class ScriptedDetector:
+    """Returns the boxes it is told to, one list per call (class ids into ``class_names``)."""
+
+    class_names = ("cola_can", "water_bottle", "gum")
+
+    def __init__(self) -> None:
+        self.boxes: list[tuple] = []
+
+    def detect(self, image: np.ndarray) -> Detections:
+        if not self.boxes:
+            return Detections.empty()
+        xyxy = np.array([b[0] for b in self.boxes], np.float32)
+        return Detections(
+            xyxy=xyxy,
+            confidence=np.full(len(self.boxes), 0.9, np.float32),
+            class_id=np.array([b[1] for b in self.boxes], np.int64),
+        )
+
+
+def _frames(n: int, start: int = 0):
+    image = np.zeros((48, 64, 3), np.uint8)
+    return [Frame(image, (start + i) / 15.0, start + i) for i in range(n)]
+
+
+def _session(detector: ScriptedDetector, corrections: list | None = None) -> CounterSession:
+    config = TrackerConfig(confirm_after_frames=2, confirm_window_frames=3, lost_after_frames=2)
+    log = corrections.append if corrections is not None else None
+    return CounterSession(detector, CATALOG, config, on_correction=log)
+
+
+def test_detections_fill_the_cart_and_label_boxes() -> None:
+    detector = ScriptedDetector()
+    detector.boxes = [((0, 0, 10, 10), 0), ((20, 0, 30, 10), 0), ((40, 0, 50, 10), 2)]
+    session = _session(detector)
+    for frame in _frames(3):
+        snapshot = session.process(frame)
+    assert snapshot.quantities == {"A1": 2}
+    assert snapshot.total == 3000
+    assert snapshot.frame_index == 2
+    rows = cart_rows(snapshot, "ko")
+    assert [(r.name, r.qty, r.unit_price, r.line_total) for r in rows] == [
+        ("콜라", 2, "1,500원", "3,000원")
+    ]
+    assert total_text(snapshot, "en") == "₩3,000"
+    views = box_views(snapshot, detector.class_names, "en", "not for sale")
+    assert sorted(v.text for v in views) == ["Cola", "Cola", "not for sale"]
+    assert [v.colour for v in views if v.text == "not for sale"] == [NOT_FOR_SALE_COLOUR]
+
+
+def test_a_correction_pins_the_quantity_until_undone_and_is_logged() -> None:
+    detector = ScriptedDetector()
+    detector.boxes = [((0, 0, 10, 10), 1)]
+    corrections: list = []
+    session = _session(detector, corrections)
+    for frame in _frames(3):
+        session.process(frame)
+    snapshot = session.add("B2")
+    assert snapshot.quantities == {"B2": 2}
+    assert snapshot.pinned == frozenset({"B2"})
+    assert cart_rows(snapshot, "en")[0].corrected
+    for frame in _frames(3, start=3):
+        snapshot = session.process(frame)
+    assert snapshot.quantities == {"B2": 2}, "the camera must not undo a shopper's correction"
+    snapshot = session.undo_correction("B2")
+    assert snapshot.quantities == {"B2": 1}
+    assert [(c.sku, c.old_qty, c.new_qty) for c in corrections] == [("B2", 1, 2), ("B2", 2, 1)]
+    session.remove("B2")
+    assert session.snapshot().quantities == {}
+
+
+def test_reset_starts_an_empty_visit_with_new_prices() -> None:
+    detector = ScriptedDetector()
+    detector.boxes = [((0, 0, 10, 10), 0)]
+    session = _session(detector)
+    for frame in _frames(3):
+        session.process(frame)
+    cheaper = Catalog([Product("A1", "콜라", "Cola", 1000, "cola_can")])
+    snapshot = session.reset(cheaper)
+    assert snapshot.quantities == {} and snapshot.boxes == ()
+    for frame in _frames(3, start=3):
+        snapshot = session.process(frame)
+    assert snapshot.total == 1000
+
+
+def test_a_tap_does_not_wait_for_a_slow_detection() -> None:
+    release = threading.Event()
+
+    class SlowDetector(ScriptedDetector):
+        def detect(self, image):
+            release.wait(5)
+            return super().detect(image)
+
+    detector = SlowDetector()
+    session = _session(detector)
+    worker = threading.Thread(target=session.process, args=(_frames(1)[0],))
+    worker.start()
+    try:
+        # The processing thread is inside detect(); a correction must go through at once.
+        assert session.add("A1").quantities == {"A1": 1}
+    finally:
+        release.set()
+        worker.join(5)

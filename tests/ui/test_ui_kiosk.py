@@ -1,0 +1,170 @@
+"""The whole kiosk window with the real models on the built-in demo (counter and face camera).
+
+Drives what a shopper does: products go down, the cart fills, pay with face, the demo shopper
+follows the head-turn prompt, confirm, payment complete with exactly one transaction row; and the
+unknown-face and cancel paths. Screenshots of every screen go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from checkout_app.camera.demo_face_source import DEMO_SHOPPER_NAME, DemoFaceSource
+from checkout_app.camera.demo_source import DemoScenarioSource
+from checkout_app.services.kiosk_settings import KioskSettings
+from checkout_app.services.payment_flow import PayStep
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    from checkout_app.app import build_kiosk_services
+
+    home = tmp_path_factory.mktemp("kiosk_home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TORCH_HOME", str(tmp_path_factory.mktemp("torch_home")))
+        built = build_kiosk_services(home, KioskSettings(language="en", face_source="demo"))
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def window(qtbot, qapp, services):
+    from checkout_app.ui import theme
+    from checkout_app.ui.i18n import LanguageSwitcher
+    from checkout_app.ui.kiosk_window import KioskWindow
+
+    theme.apply_theme(qapp)
+    languages = LanguageSwitcher(qapp)
+    languages.set_language("en")
+    services.counter.reset()
+    kiosk = KioskWindow(
+        services,
+        languages,
+        lambda: DemoScenarioSource(realtime=True, loop=True),
+        lambda: DemoFaceSource(realtime=True),
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1280, 800)
+    kiosk.show()
+    yield kiosk
+    kiosk.close()
+    languages.set_language("en")
+
+
+def screenshot(widget, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert widget.grab().save(str(SCREENSHOTS / f"{name}.png"))
+
+
+def wait_for_cart(qtbot, kiosk) -> None:
+    kiosk.start()
+    qtbot.waitUntil(lambda: kiosk._snapshot.item_count >= 2, timeout=60_000)
+    assert kiosk.stack.currentWidget() is kiosk.scanning
+
+
+def press(kiosk, name: str) -> None:
+    button = kiosk.findChild(QPushButton, name)
+    assert button is not None and button.isVisible() and button.isEnabled(), name
+    button.click()
+
+
+def test_shopper_pays_with_face_and_one_transaction_is_recorded(qtbot, window, services) -> None:
+    screenshot(window, "01_attract")
+    wait_for_cart(qtbot, window)
+    qtbot.wait(500)
+    screenshot(window, "02_scanning")
+    before = services.transactions.count()
+    cart_total = window._snapshot.total
+
+    press(window, "pay_button")
+    assert window.stack.currentWidget() is window.pay
+    qtbot.waitUntil(
+        lambda: (
+            window._payment is not None and window._payment.flow.status.step == PayStep.LIVENESS
+        ),
+        timeout=60_000,
+    )
+    screenshot(window, "03_pay_liveness")
+    qtbot.waitUntil(
+        lambda: window._payment is not None and window._payment.flow.status.step == PayStep.CONFIRM,
+        timeout=60_000,
+    )
+    screenshot(window, "04_pay_confirm")
+    assert DEMO_SHOPPER_NAME in window.findChild(QLabel, "pay_instruction").text()
+
+    press(window, "confirm_button")
+    assert window.stack.currentWidget() is window.complete
+    screenshot(window, "05_complete")
+    assert services.transactions.count() == before + 1
+    record = services.transactions.recent(1)[0]
+    assert record.total == cart_total
+    assert record.paid_by_name == DEMO_SHOPPER_NAME
+    # A second tap (or a late signal) must not record the sale again.
+    window._payment_call("confirm")
+    assert services.transactions.count() == before + 1
+
+    press(window, "done_button")
+    assert window.stack.currentWidget() is window.attract
+
+
+def test_unknown_face_is_refused_and_the_shopper_told_what_to_do(qtbot, window, services) -> None:
+    from checkout_app.services.demo_shopper import ensure_demo_shopper
+
+    services.registry.delete(DEMO_SHOPPER_NAME)
+    try:
+        wait_for_cart(qtbot, window)
+        before = services.transactions.count()
+        press(window, "pay_button")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.failure, timeout=60_000)
+        screenshot(window, "06_failure_unknown_face")
+        assert "recognise" in window.findChild(QLabel, "failure_title").text()
+        assert services.transactions.count() == before
+        press(window, "back_button")
+        assert window.stack.currentWidget() is window.scanning
+    finally:
+        ensure_demo_shopper(services.face_pipeline, services.registry)
+
+
+def test_cancel_returns_to_the_cart_without_charging(qtbot, window, services) -> None:
+    wait_for_cart(qtbot, window)
+    before = services.transactions.count()
+    press(window, "pay_button")
+    press(window, "cancel_pay_button")
+    assert window.stack.currentWidget() is window.failure
+    assert "cancelled" in window.findChild(QLabel, "failure_title").text()
+    assert not window.face_camera.is_running()
+    assert services.transactions.count() == before
+
+
+def test_language_switches_at_run_time(qtbot, window) -> None:
+    title = window.findChild(QLabel, "attract_title")
+    assert title.text() == "Welcome!"
+    press(window, "language_button")
+    assert window.languages.language == "ko"
+    assert title.text() != "Welcome!" and any("\uac00" <= ch <= "\ud7a3" for ch in title.text())
+    screenshot(window, "07_attract_korean")
+    press(window, "language_button")
+    assert title.text() == "Welcome!"
+
+
+def test_staff_area_opens_after_the_pin(qtbot, window, monkeypatch) -> None:
+    from checkout_app.ui.staff.pin_dialog import PinDialog
+
+    monkeypatch.setattr(PinDialog, "exec", lambda self: 0)
+    press(window, "staff_button")
+    assert window.stack.currentWidget() is not window.staff, "a wrong PIN must keep staff out"
+    monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
+    press(window, "staff_button")
+    assert window.stack.currentWidget() is window.staff
+    for index in range(window.staff.tabs.count()):
+        window.staff.tabs.setCurrentIndex(index)
+        qtbot.wait(300)
+        screenshot(window, f"10_staff_tab_{index}")
+    press(window, "leave_staff_button")
+    assert window.stack.currentWidget() is window.attract
+    assert not window.face_camera.is_running()

@@ -1,0 +1,263 @@
+"""CatalogPage on a real SQLite catalog seeded with the demo products."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from checkout_app.core.catalog_csv import COLUMNS, load_catalog_csv
+from checkout_app.paths import DEMO_CATALOG_PATH
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.db import close_database, default_database_url, open_database
+from checkout_app.ui.staff.catalog_page import (
+    COL_ACTIVE,
+    COL_NAME_EN,
+    COL_PRICE,
+    CatalogPage,
+    parse_price_input,
+)
+from checkout_app.ui.theme import apply_theme
+
+EXTRA_CLASSES = ["mystery_box", "gift_card"]
+
+
+@pytest.fixture(scope="module")
+def themed(qapp):
+    """The kiosk theme, once per module (it registers font files), for readable screenshots."""
+    font, sheet = qapp.font(), qapp.styleSheet()
+    apply_theme(qapp)
+    yield
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    sessions = open_database(default_database_url(tmp_path))
+    repository = CatalogRepository(sessions)
+    repository.seed_if_empty(load_catalog_csv(DEMO_CATALOG_PATH))
+    yield repository
+    close_database(sessions)
+
+
+@pytest.fixture
+def class_names(repo) -> list[str]:
+    return [p.class_name for p in repo.load()] + EXTRA_CLASSES
+
+
+@pytest.fixture
+def warnings(monkeypatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *a: shown.append((title, text))
+    )
+    return shown
+
+
+@pytest.fixture
+def page(qtbot, repo, class_names, warnings, themed):
+    widget = CatalogPage(repo, class_names)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    return widget
+
+
+def row_of(page: CatalogPage, sku: str) -> int:
+    return page.model.row_of(sku)
+
+
+def screenshot(widget, name: str) -> None:
+    """Renders ``widget``; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
+    image = widget.grab()
+    assert not image.isNull()
+    folder = os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert image.save(str(Path(folder) / f"staff_{name}"))
+
+
+@pytest.mark.parametrize(
+    ("text", "won"), [("1500", 1500), ("1,500", 1500), ("₩1,500", 1500), (" 1,500원 ", 1500)]
+)
+def test_parse_price_input_accepts_what_staff_type(text, won):
+    assert parse_price_input(text) == won
+
+
+@pytest.mark.parametrize("text", ["", "-5", "1.5", "abc", "₩"])
+def test_parse_price_input_rejects_non_won(text):
+    with pytest.raises(ValueError):
+        parse_price_input(text)
+
+
+def test_table_shows_the_stored_catalog(page, repo):
+    assert page.model.rowCount() == len(repo.load())
+    row = row_of(page, "8800001000028")
+    assert page.model.index(row, COL_PRICE).data() == "₩1,500"
+    assert page.model.index(row, COL_NAME_EN).data() == "Cola Can 355ml"
+    page.set_language("ko")
+    assert page.model.index(row, COL_PRICE).data() == "1,500원"
+    assert not page.save_button.isEnabled()
+
+
+def test_edit_price_is_stored_after_save(page, repo, qtbot, themed):
+    changed = []
+    page.catalog_changed.connect(lambda: changed.append(True))
+    row = row_of(page, "8800001000028")
+    assert page.model.setData(page.model.index(row, COL_PRICE), "1,800")
+    assert page.model.setData(
+        page.model.index(row, COL_ACTIVE), Qt.CheckState.Unchecked.value, Qt.CheckStateRole
+    )
+    assert repo.load().get("8800001000028").price == 1500  # nothing stored before Save
+    assert page.save_button.isEnabled()
+    assert "1 unsaved change" in page.status_label.text()
+    screenshot(page, "catalog_pending.png")
+
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    stored = repo.load().get("8800001000028")
+    assert (stored.price, stored.active) == (1800, False)
+    assert changed == [True]
+    assert page.model.index(row, COL_PRICE).data() == "₩1,800"
+    assert not page.has_pending_changes()
+
+
+def test_active_only_change_goes_through_set_active(page, repo, monkeypatch):
+    calls = []
+    monkeypatch.setattr(repo, "upsert", lambda p: calls.append(("upsert", p.sku)))
+    real_set_active = repo.set_active
+    monkeypatch.setattr(
+        repo,
+        "set_active",
+        lambda sku, on: (calls.append(("set_active", sku)), real_set_active(sku, on)),
+    )
+    row = row_of(page, "8800001000011")
+    page.model.setData(
+        page.model.index(row, COL_ACTIVE), Qt.CheckState.Unchecked.value, Qt.CheckStateRole
+    )
+    page.save()
+    assert calls == [("set_active", "8800001000011")]
+    assert not repo.load().get("8800001000011").active
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [(COL_PRICE, "-100"), (COL_PRICE, "12.5"), (COL_NAME_EN, "  ")]
+)
+def test_invalid_edits_are_refused_with_a_message(page, column, value):
+    row = row_of(page, "8800001000028")
+    assert not page.model.setData(page.model.index(row, column), value)
+    assert page.status_label.text()
+    assert not page.has_pending_changes()
+
+
+def test_a_failed_save_warns_and_shows_what_is_stored(page, repo, warnings, monkeypatch):
+    def fail(_product):
+        raise ValueError("database said no")
+
+    monkeypatch.setattr(repo, "upsert", fail)
+    row = row_of(page, "8800001000028")
+    page.model.setData(page.model.index(row, COL_PRICE), "9999")
+    page.save()
+    assert len(warnings) == 1 and "database said no" in warnings[0][1]
+    assert page.model.index(row, COL_PRICE).data() == "₩1,500"
+    assert not page.has_pending_changes()
+
+
+def test_add_product_uses_a_free_detector_class(page, repo, qtbot, themed):
+    changed = []
+    page.catalog_changed.connect(lambda: changed.append(True))
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.add_dialog
+    assert dialog is not None
+    combo_items = [dialog.class_combo.itemText(i) for i in range(dialog.class_combo.count())]
+    assert combo_items == EXTRA_CLASSES
+    dialog.sku_edit.setText("8800001000011")  # taken
+    dialog.name_ko_edit.setText("미스터리 박스")
+    dialog.name_en_edit.setText("Mystery Box")
+    dialog.price_edit.setText("5,000")
+    dialog._on_ok()
+    assert "already in the catalog" in dialog.error_label.text()
+    dialog.sku_edit.setText("8800009999999")
+    dialog.adjustSize()
+    screenshot(dialog, "catalog_add.png")
+    dialog._on_ok()
+
+    product = repo.load().get("8800009999999")
+    assert (product.name_ko, product.price, product.class_name) == (
+        "미스터리 박스",
+        5000,
+        "mystery_box",
+    )
+    assert changed == [True]
+    assert page.free_classes() == ["gift_card"]
+
+
+def test_add_is_disabled_when_every_class_has_a_product(qtbot, repo, warnings):
+    page = CatalogPage(repo, [p.class_name for p in repo.load()])
+    qtbot.addWidget(page)
+    assert not page.add_button.isEnabled()
+    assert "Train" in page.add_button.toolTip()
+
+
+def test_bad_csv_import_lists_line_numbers_and_changes_nothing(
+    page, repo, tmp_path, monkeypatch, themed
+):
+    before = repo.export_csv()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        ",".join(COLUMNS)
+        + "\n8800001000011,라면,Ramen,1300,ramen_cup,1\n"
+        + "8800001000028,콜라,Cola,free,cola_can,1\n"
+        + "8800001000035,물,Water,900,unknown_thing,1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    changed = []
+    page.catalog_changed.connect(lambda: changed.append(True))
+    page.import_button.click()
+
+    dialog = page.csv_errors_dialog
+    assert dialog is not None
+    text = dialog.errors_view.toPlainText()
+    assert "Line 3: price 'free'" in text
+    assert "Line 4: unknown detector class 'unknown_thing'" in text
+    assert "Line 2" not in text
+    assert repo.export_csv() == before
+    assert changed == []
+    dialog.resize(720, 360)
+    screenshot(dialog, "catalog_csv_errors.png")
+
+
+def test_good_csv_import_and_export_round_trip(page, repo, tmp_path, monkeypatch):
+    out = tmp_path / "out.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    page.export_button.click()
+    exported = out.read_text(encoding="utf-8-sig")
+    assert exported == repo.export_csv()
+
+    edited = out.read_text(encoding="utf-8-sig").replace(",1500,cola_can,", ",1600,cola_can,")
+    out.write_text(edited, encoding="utf-8-sig")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    changed = []
+    page.catalog_changed.connect(lambda: changed.append(True))
+    page.import_button.click()
+    assert page.csv_errors_dialog is None
+    assert repo.load().get("8800001000028").price == 1600
+    assert page.model.index(row_of(page, "8800001000028"), COL_PRICE).data() == "₩1,600"
+    assert "1 updated" in page.status_label.text()
+    assert changed == [True]
+
+
+def test_import_with_unsaved_edits_asks_first(page, repo, monkeypatch):
+    row = row_of(page, "8800001000028")
+    page.model.setData(page.model.index(row, COL_PRICE), "2000")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    opened = []
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: opened.append(1) or ("", "")
+    )
+    page.import_button.click()
+    assert opened == []
+    assert page.has_pending_changes()

@@ -1,0 +1,163 @@
+"""PeoplePage over a real registry in a temporary database: list, search, delete on Yes only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from checkout_app.faces.embedding_cipher import EmbeddingCipher
+from checkout_app.faces.registry import FaceRegistry, NewTemplate, Person
+from checkout_app.storage.db import open_database
+from checkout_app.storage.face_repository import FaceRepository
+from checkout_app.ui.staff.people import PeoplePage, matches_search
+
+
+def _template(seed: int, label: str) -> NewTemplate:
+    vector = np.random.default_rng(seed).normal(size=512)
+    return NewTemplate((vector / np.linalg.norm(vector)).astype(np.float32), label, "camera")
+
+
+@pytest.fixture
+def registry(tmp_path) -> FaceRegistry:
+    repository = FaceRepository(
+        open_database(f"sqlite:///{tmp_path / 'faces.db'}"), EmbeddingCipher.for_home(tmp_path)
+    )
+    registry = FaceRegistry(repository, "test-embedder")
+    poses = ("front", "right", "down", "left")
+    registry.enroll("Alice Kim", [_template(k, p) for k, p in enumerate(poses)], True, "M-100")
+    registry.enroll("Bob Lee", [_template(10, "image"), _template(11, "image")], True)
+    registry.enroll("박지민", [_template(20, "front")], True, "M-7")
+    return registry
+
+
+@pytest.fixture
+def page(qtbot, registry) -> PeoplePage:
+    widget = PeoplePage(registry)
+    qtbot.addWidget(widget)
+    widget.resize(900, 560)
+    widget.show()
+    return widget
+
+
+def table_rows(page: PeoplePage) -> list:
+    table = page._table
+    return [
+        tuple(table.item(row, column).text() for column in range(table.columnCount()))
+        for row in range(table.rowCount())
+    ]
+
+
+def select_row(page: PeoplePage, name: str) -> None:
+    names = [row[0] for row in table_rows(page)]
+    page._table.selectRow(names.index(name))
+
+
+def answer_question(monkeypatch, answer) -> list:
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_lists_people_with_member_id_date_and_template_count(page):
+    rows = table_rows(page)
+    assert [r[0] for r in rows] == ["Alice Kim", "Bob Lee", "박지민"]
+    alice, bob, _ = rows
+    assert alice[1] == "M-100" and alice[3] == "4"
+    assert bob[1] == "—" and bob[3] == "2"
+    assert len(alice[2]) == len("2024-01-01 12:00") and alice[2][:2] == "20"
+    assert page._table.item(0, 3).toolTip() == "front, right, down, left"
+    assert not page._delete.isEnabled()  # nothing selected yet
+
+
+def test_search_filters_by_name_case_insensitively(page):
+    page._search.setText("bob")
+    assert [r[0] for r in table_rows(page)] == ["Bob Lee"]
+    assert page._count.text() == "1 of 3 shown"
+    page._search.setText("지민")
+    assert [r[0] for r in table_rows(page)] == ["박지민"]
+    page._search.setText("nobody")
+    assert table_rows(page) == []
+    page._search.clear()
+    assert len(table_rows(page)) == 3
+
+
+def test_matches_search():
+    person = Person(1, "Alice Kim", None, None, None)
+    assert matches_search(person, "")
+    assert matches_search(person, "  KIM ")
+    assert not matches_search(person, "bob")
+
+
+def test_delete_asks_and_keeps_the_person_on_no(page, registry, monkeypatch, qtbot):
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
+    select_row(page, "Bob Lee")
+    assert page._delete.isEnabled()
+    with qtbot.assertNotEmitted(page.person_deleted):
+        page._delete.click()
+    assert asked == ["Delete Bob Lee and their face data? This cannot be undone."]
+    assert [p.display_name for p in registry.people()] == ["Alice Kim", "Bob Lee", "박지민"]
+
+
+def test_delete_on_yes_removes_the_person_and_their_templates(page, registry, monkeypatch, qtbot):
+    answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    page._search.setText("bob")
+    select_row(page, "Bob Lee")
+    with qtbot.waitSignal(page.person_deleted) as signal:
+        page._delete.click()
+    assert signal.args[0].display_name == "Bob Lee"
+    assert [p.display_name for p in registry.people()] == ["Alice Kim", "박지민"]
+    assert len(registry._store.templates().person_ids) == 5  # Bob's two are gone
+    assert table_rows(page) == []  # the filter stays; the list is re-read
+    page._search.clear()
+    assert [r[0] for r in table_rows(page)] == ["Alice Kim", "박지민"]
+
+
+def test_a_failed_delete_is_shown(page, registry, monkeypatch):
+    answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    warnings = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text))
+    )
+
+    def broken_delete(name_or_id):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(registry, "delete", broken_delete)
+    select_row(page, "Alice Kim")
+    page._delete.click()
+    assert warnings == ["Could not delete Alice Kim: database error"]
+    assert len(table_rows(page)) == 3
+
+
+def test_refresh_shows_people_registered_elsewhere(page, registry):
+    registry.enroll("Chris", [_template(30, "front")], True)
+    assert len(table_rows(page)) == 3  # not re-read yet
+    page._refresh.click()
+    assert [r[0] for r in table_rows(page)][-1] == "Chris"
+    assert page._count.text() == "4 person(s) registered"
+
+
+def test_screenshot(qtbot, qapp, registry, tmp_path):
+    """Renders with the kiosk theme; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
+    from checkout_app.ui.theme import apply_theme
+
+    apply_theme(qapp)
+    page = PeoplePage(registry)
+    qtbot.addWidget(page)
+    page.resize(1024, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    select_row(page, "Alice Kim")
+    image = page.grab()
+    out = Path(os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR", tmp_path)) / "staff_people.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    assert image.save(str(out))

@@ -1,0 +1,422 @@
+"""RegistrationPage: guided poses with a scripted flow, registration outcomes, image files, and
+one run with the real MTCNN + FaceNet on the shared photos."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QTranslator
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from checkout_app.camera.source import Frame
+from checkout_app.faces import quality
+from checkout_app.faces.pipeline import ImageError
+from checkout_app.faces.registry import DuplicatePersonError, Person
+from checkout_app.paths import DEMO_FACE_PHOTO
+from checkout_app.services.enrollment_flow import EnrollmentStep
+from checkout_app.ui.staff.registration import RegistrationPage, feedback_text
+
+FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
+ASTRONAUT = DEMO_FACE_PHOTO
+ASTRONAUT_FACE = (178.0, 60.0, 268.0, 174.0)  # MTCNN's box on that photo
+POSES = ("front", "right", "down", "left")
+
+
+def step(code: str, poses_done: int, box=ASTRONAUT_FACE) -> EnrollmentStep:
+    pose = POSES[poses_done] if poses_done < len(POSES) else None
+    accepted = code in ("accepted", "done")
+    return EnrollmentStep(accepted, code, pose, poses_done, len(POSES), box)
+
+
+# Every frame the flow sees, in order: a few problems, then one good frame per pose.
+SCRIPT = [
+    step("no_face", 0, None),
+    step("too_small", 0),
+    step("accepted", 0),
+    step("accepted", 1),  # front done: "right" needed now
+    step("wrong_pose", 1),
+    step("accepted", 2),
+    step("accepted", 3),
+    step("done", 4),
+]
+
+
+class ScriptedFlow:
+    """Stands in for EnrollmentFlow: answers offers from a script and records every call."""
+
+    def __init__(self, script=SCRIPT) -> None:
+        self.script = list(script)
+        self.offers = 0
+        self.calls: list = []
+        self.threads: set = set()
+        self.finish_error: Exception | None = None
+        self.images_error: Exception | None = None
+        self.step = EnrollmentStep(False, "no_face", "front", 0, len(POSES), None)
+
+    def offer(self, image):
+        self.threads.add(threading.current_thread())
+        self.step = self.script[min(self.offers, len(self.script) - 1)]
+        self.offers += 1
+        return self.step
+
+    def finish(self, name, member_id, consent):
+        self.threads.add(threading.current_thread())
+        self.calls.append(("finish", name, member_id, consent))
+        if self.finish_error is not None:
+            raise self.finish_error
+        return person(name, member_id)
+
+    def enroll_images(self, paths, name, member_id, consent):
+        self.calls.append(("enroll_images", [Path(p).name for p in paths], name, member_id))
+        if self.images_error is not None:
+            raise self.images_error
+        return person(name, member_id)
+
+    def restart(self):
+        self.calls.append(("restart",))
+        self.offers = 0
+
+
+def person(name: str, member_id: str | None) -> Person:
+    return Person(7, name, member_id, None, None, POSES)
+
+
+@pytest.fixture
+def frame() -> Frame:
+    image = cv2.imread(str(ASTRONAUT))
+    return Frame(image, 0.0, 0)
+
+
+@pytest.fixture
+def flow() -> ScriptedFlow:
+    return ScriptedFlow()
+
+
+@pytest.fixture
+def page(qtbot, flow):
+    widget = RegistrationPage(flow)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 720)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def feed(qtbot, page, frame, until, timeout_ms=3000) -> None:
+    """Send frames like a camera until ``until()`` holds."""
+
+    def offered_and_done() -> bool:
+        if until():
+            return True
+        page.show_face_frame(frame)
+        return False
+
+    qtbot.waitUntil(offered_and_done, timeout=timeout_ms)
+
+
+def fill_form(page, name="  Alice Kim ", member_id="M-100", consent=True) -> None:
+    page._name.setText(name)
+    page._member_id.setText(member_id)
+    page._consent.setChecked(consent)
+
+
+def complete_poses(qtbot, page, flow, frame) -> None:
+    feed(qtbot, page, frame, lambda: page._step is not None and page._step.done)
+
+
+@pytest.mark.parametrize(
+    ("code", "pose", "text"),
+    [
+        ("too_small", "front", "Move closer"),
+        ("too_dark", "front", "Too dark — more light on the face"),
+        ("many_faces", "left", "Only one person please"),
+        ("too_blurry", "down", "Hold still — too blurry"),
+        ("wrong_pose", "right", "Turn a little more to your right"),
+        ("wrong_pose", "left", "Turn a little more to your left"),
+        ("wrong_pose", "down", "Tilt your head down a little more"),
+        ("accepted", "right", "Good — hold that pose"),
+        ("something_new", "front", "Adjust your position"),
+    ],
+)
+def test_feedback_text(code, pose, text):
+    assert feedback_text(code, pose) == text
+
+
+def test_every_quality_code_has_its_own_text():
+    codes = [
+        quality.NO_FACE, quality.MANY_FACES, quality.TOO_SMALL,
+        quality.TOO_BLURRY, quality.TOO_DARK, quality.TOO_BRIGHT,
+    ]  # fmt: skip
+    texts = {feedback_text(code, "front") for code in codes}
+    assert len(texts) == len(codes) and "Adjust your position" not in texts
+
+
+def test_guidance_follows_the_flow_through_four_poses(qtbot, page, flow, frame):
+    assert page._progress_text.text() == "Pose 1/4"
+    assert page._instruction.text() == "Look straight at the camera"
+    assert page._view.message() == "Waiting for the face camera…"
+    feed(qtbot, page, frame, lambda: page._feedback.text() == "Move closer")
+    assert page._view.message() == ""
+    assert page._face_boxes()[0].xyxy == ASTRONAUT_FACE
+    feed(qtbot, page, frame, lambda: page._step is not None and page._step.code == "wrong_pose")
+    assert page._progress_text.text() == "Pose 2/4"
+    assert page._instruction.text() == "Turn your head to your right"
+    assert page._feedback.text() == "Turn a little more to your right"
+    assert not page._register.isEnabled()
+    complete_poses(qtbot, page, flow, frame)
+    assert page._progress_text.text() == "Pose 4/4"
+    assert page._progress.value() == page._progress.maximum() == 4
+    assert page._face_boxes() == []
+    assert page._hint.text() == "Still needed: a name, the shopper's consent"
+    assert not page._register.isEnabled()
+    page._name.setText("Alice")
+    assert not page._register.isEnabled()  # consent still missing
+    page._consent.setChecked(True)
+    assert page._register.isEnabled() and page._hint.text() == ""
+    # Offers ran in the worker thread, one at a time, and stop once every pose is in.
+    assert threading.main_thread() not in flow.threads
+    assert page._worker.dropped == 0
+    offers = flow.offers
+    for _ in range(5):
+        page.show_face_frame(frame)
+        qtbot.wait(5)
+    assert flow.offers == offers
+
+
+def test_register_finishes_with_the_form_and_emits_the_person(qtbot, page, flow, frame):
+    complete_poses(qtbot, page, flow, frame)
+    fill_form(page)
+    with qtbot.waitSignal(page.person_registered) as signal:
+        page._register.click()
+        assert not page._register.isEnabled() and page._message.text() == "Registering…"
+    assert flow.calls == [("finish", "Alice Kim", "M-100", True)]
+    assert threading.main_thread() not in flow.threads
+    assert signal.args[0].display_name == "Alice Kim"
+    assert page._message.text() == "Alice Kim is registered."
+    assert (page._name.text(), page._member_id.text(), page._consent.isChecked()) == (
+        "",
+        "",
+        False,
+    )
+    assert page._progress_text.text() == "Pose 1/4" and not page._register.isEnabled()
+
+
+def test_an_empty_member_id_is_none(qtbot, page, flow, frame):
+    complete_poses(qtbot, page, flow, frame)
+    fill_form(page, name="Bob", member_id="   ")
+    with qtbot.waitSignal(page.person_registered):
+        page._register.click()
+    assert flow.calls == [("finish", "Bob", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            DuplicatePersonError("a person named 'Alice Kim' is already registered"),
+            "Could not register: a person named 'Alice Kim' is already registered",
+        ),
+        (
+            OSError("database is locked"),
+            "Could not register: the database could not be written; see the log",
+        ),
+    ],
+)
+def test_a_failed_registration_keeps_the_form(qtbot, page, flow, frame, error, shown):
+    complete_poses(qtbot, page, flow, frame)
+    fill_form(page)
+    flow.finish_error = error
+    with qtbot.assertNotEmitted(page.person_registered):
+        page._register.click()
+        qtbot.waitUntil(lambda: page._message.text() == shown)
+    assert page._message.property("role") == "error"
+    assert page._name.text() == "  Alice Kim " and page._member_id.text() == "M-100"
+    assert page._consent.isChecked() and page._register.isEnabled()
+    assert page._progress_text.text() == "Pose 4/4"  # the collected poses are kept
+
+
+def test_image_files_error_is_shown_with_the_file_name(qtbot, page, flow, monkeypatch):
+    files = ["/photos/alice1.jpg", "/photos/broken.jpg"]
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *args: (files, "Images"))
+    )
+    warnings = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text))
+    )
+    flow.images_error = ImageError(
+        "cannot enroll: /photos/broken.jpg is not a readable image (corrupt or unsupported format)"
+    )
+    assert not page._from_files.isEnabled()  # no name or consent yet
+    fill_form(page)
+    assert page._from_files.isEnabled()
+    with qtbot.assertNotEmitted(page.person_registered):
+        page._from_files.click()
+        qtbot.waitUntil(lambda: bool(warnings))
+    assert flow.calls == [("enroll_images", ["alice1.jpg", "broken.jpg"], "Alice Kim", "M-100")]
+    assert "broken.jpg is not a readable image" in warnings[0]
+    assert page._name.text() == "  Alice Kim "
+
+
+def test_image_files_register_and_start_the_poses_over(qtbot, page, flow, frame, monkeypatch):
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *args: (["/p/a.jpg"], "Images"))
+    )
+    feed(qtbot, page, frame, lambda: page._progress_text.text() == "Pose 2/4")
+    fill_form(page, member_id="")
+    with qtbot.waitSignal(page.person_registered):
+        page._from_files.click()
+    assert flow.calls == [("enroll_images", ["a.jpg"], "Alice Kim", None), ("restart",)]
+    assert page._progress_text.text() == "Pose 1/4"
+
+
+def test_cancelled_file_dialog_does_nothing(qtbot, page, flow, monkeypatch):
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *args: ([], "")))
+    fill_form(page)
+    page._from_files.click()
+    qtbot.wait(20)
+    assert flow.calls == [] and page._message.text() == ""
+
+
+def test_start_over_restarts_the_flow_and_the_guidance(qtbot, page, flow, frame):
+    feed(qtbot, page, frame, lambda: page._progress_text.text() == "Pose 3/4")
+    page._start_over.click()
+    assert page._progress_text.text() == "Pose 1/4" and page._feedback.text() == ""
+    qtbot.waitUntil(lambda: ("restart",) in flow.calls)
+    feed(qtbot, page, frame, lambda: page._feedback.text() == "Move closer")  # script from 0
+
+
+def test_camera_message_overlays_the_view(page):
+    page.set_camera_message("Face camera unavailable — retrying")
+    assert page._view.message() == "Face camera unavailable — retrying"
+    page.set_camera_message("")
+    assert page._view.message() == ""
+
+
+def test_hidden_page_ignores_frames(qtbot, page, flow, frame):
+    page.hide()
+    for _ in range(3):
+        page.show_face_frame(frame)
+    qtbot.wait(20)
+    assert flow.offers == 0
+
+
+def test_screenshot(qtbot, qapp, flow, frame, tmp_path):
+    """Renders with the kiosk theme; set CHECKOUT_APP_SCREENSHOT_DIR to keep the pictures."""
+    from checkout_app.ui.theme import apply_theme
+
+    apply_theme(qapp)
+    out_dir = Path(os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR", tmp_path))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    page = RegistrationPage(flow)
+    qtbot.addWidget(page)
+    page.resize(1280, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    try:
+        feed(qtbot, page, frame, lambda: page._step is not None and page._step.code == "wrong_pose")
+        page._name.setText("Eileen Collins")
+        assert page.grab().save(str(out_dir / "staff_registration_pose.png"))
+        complete_poses(qtbot, page, flow, frame)
+        page._consent.setChecked(True)
+        assert page.grab().save(str(out_dir / "staff_registration_done.png"))
+    finally:
+        page.shutdown()
+
+
+@pytest.mark.integration
+def test_real_models_register_from_photos_and_check_a_camera_frame(
+    qtbot, tmp_path, monkeypatch, frame
+):
+    """Real MTCNN + FaceNet (converted offline) and a real registry in a temporary database."""
+    if not (FACES_DIR / "train").is_dir():
+        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
+    import torch
+
+    from checkout_app.backends.facenet_convert import prepare_facenet_weights
+    from checkout_app.backends.facenet_torch import load_torch_embedder
+    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
+    from checkout_app.faces.embedding_cipher import EmbeddingCipher
+    from checkout_app.faces.pipeline import FacePipeline
+    from checkout_app.faces.registry import FaceRegistry
+    from checkout_app.services.enrollment_flow import EnrollmentFlow
+    from checkout_app.storage.db import open_database
+    from checkout_app.storage.face_repository import FaceRepository
+
+    # One torch thread: on a small shared machine torch's spinning threads slow FaceNet 30x.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))  # the converted weights only
+    prepare_facenet_weights(tmp_path)
+    pipeline = FacePipeline(MtcnnFaceDetector(), load_torch_embedder(tmp_path))
+    repository = FaceRepository(
+        open_database(f"sqlite:///{tmp_path / 'faces.db'}"), EmbeddingCipher.for_home(tmp_path)
+    )
+    registry = FaceRegistry(repository, pipeline.embedder.name)
+    page = RegistrationPage(EnrollmentFlow(pipeline, registry))
+    qtbot.addWidget(page)
+    page.show()
+    photos = sorted(str(p) for p in (FACES_DIR / "train" / "obama").iterdir())
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a: (photos, "")))
+    try:
+        # A real camera frame: the astronaut photo faces the camera, so "front" is accepted.
+        feed(qtbot, page, frame, lambda: page._step is not None, timeout_ms=20000)
+        assert page._step.code == "accepted" and page._step.face_box is not None
+        fill_form(page, name="Barack Obama", member_id="M-44")
+        with qtbot.waitSignal(page.person_registered, timeout=20000) as signal:
+            page._from_files.click()
+    finally:
+        page.shutdown()
+        torch.set_num_threads(threads)
+    registered = signal.args[0]
+    assert registered.template_labels == ("image", "image")
+    assert [p.display_name for p in registry.people()] == ["Barack Obama"]
+    other = cv2.imread(str(FACES_DIR / "train" / "obama" / "obama2.jpg"))
+    [result] = pipeline.identify(other, registry)
+    assert result.person_name == "Barack Obama"
+    assert np.isfinite(result.match.distance)
+
+
+def test_a_failing_face_check_is_shown_and_the_next_frame_tried(qtbot, page, flow, frame):
+    real_offer = flow.offer
+    failures = []
+
+    def offer_failing_once(image):
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("MTCNN exploded")
+        return real_offer(image)
+
+    flow.offer = offer_failing_once
+    feed(qtbot, page, frame, lambda: page._feedback.text() == "Face check failed — trying again")
+    feed(qtbot, page, frame, lambda: page._feedback.text() == "Move closer")
+
+
+class ShoutingTranslator(QTranslator):
+    """A stand-in for the Korean .qm: every text of the page in capitals."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        return source.upper() if context == "RegistrationPage" else ""
+
+    def isEmpty(self):  # Qt skips an empty translator
+        return False
+
+
+def test_language_change_retranslates_every_text(qtbot, qapp, page, flow, frame):
+    feed(qtbot, page, frame, lambda: page._feedback.text() == "Move closer")
+    translator = ShoutingTranslator()
+    qapp.installTranslator(translator)
+    try:
+        qtbot.waitUntil(lambda: page._register.text() == "REGISTER")
+        assert page._feedback.text() == "MOVE CLOSER"
+        assert page._instruction.text() == "LOOK STRAIGHT AT THE CAMERA"
+        assert page._progress_text.text() == "POSE 1/4"
+        assert page._hint.text().startswith("STILL NEEDED: ALL FOUR POSES")
+    finally:
+        qapp.removeTranslator(translator)
+    qtbot.waitUntil(lambda: page._register.text() == "Register")
