@@ -258,7 +258,7 @@ class KioskWindow(QMainWindow):
         )
         self._payment = PaymentSession(flow)
         self._acted_challenge = None
-        self.pay.start(format_won(snapshot.total, self._lang))
+        self.pay.start(format_won(snapshot.total, self._lang), cart_rows(snapshot, self._lang))
         self.pay.show_status(flow.status)
         self.stack.setCurrentWidget(self.pay)
         self.face_camera.set_process(self._payment.offer)
@@ -385,10 +385,12 @@ class KioskWindow(QMainWindow):
         if dialog.exec():
             log.info("staff area opened")
             self.stack.setCurrentWidget(self.staff)
+            self._staff_button.setVisible(False)
             self.staff.opened()
 
     def _leave_staff_area(self) -> None:
         self.face_camera.stop()
+        self._staff_button.setVisible(True)
         self.stack.setCurrentWidget(self.scanning if self._snapshot.item_count else self.attract)
 
     def _face_camera_for_staff(self, wanted: bool) -> None:

@@ -71,11 +71,17 @@ ROLE_HINT = "hint"
 ROLE_ERROR = "error"
 ROLE_SUCCESS = "success"
 ROLE_CARD = "card"
+ROLE_SCREEN = "screen"  # a top-level window that is not a QMainWindow or QDialog
 ROLE_DISPLAY = "display"  # the one big line of a full screen ("Welcome!", "Payment complete")
 ROLE_SUBTITLE = "subtitle"
 ROLE_QTY = "qty"
-ROLE_ROUND = "round"  # square touch buttons: − + in the cart
-ROLE_ROUND_DANGER = "round-danger"  # ✕ remove a cart line
+# Button symbols the bundled font has (it lacks U+2212 "−" and U+2715 "✕").
+MINUS = "\uff0d"  # fullwidth hyphen-minus, same width as PLUS
+PLUS = "\uff0b"
+REMOVE = "\u00d7"
+
+ROLE_ROUND = "round"  # square touch buttons: MINUS and PLUS in the cart
+ROLE_ROUND_DANGER = "round-danger"  # REMOVE a cart line
 ROLE_LINK = "link"  # a small text-only action inside a list row
 
 
@@ -160,7 +166,9 @@ def load_ui_font(fonts_dir: Path = FONTS_DIR) -> str:
 def stylesheet() -> str:
     """The application's Qt stylesheet, built from the colour and size constants above."""
     return f"""
-QMainWindow, QDialog, QStackedWidget {{ background-color: {BACKGROUND}; }}
+QMainWindow, QDialog, QStackedWidget, QWidget[role="{ROLE_SCREEN}"] {{
+    background-color: {BACKGROUND};
+}}
 QWidget {{ color: {TEXT}; }}
 
 QPushButton {{

@@ -7,8 +7,6 @@ its embedding), with a real FaceRegistry on SQLite in tmp_path.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
@@ -190,37 +188,14 @@ def test_a_corrupt_image_file_enrolls_nothing(flow, registry, tmp_path):
     assert registry.identify(unit(21)).person is None
 
 
-FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
-
-
-@pytest.fixture(scope="module")
-def real_pipeline() -> FacePipeline:
-    if not (FACES_DIR / "labels.csv").is_file():
-        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
-    import torch
-
-    from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
-    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-
-    # One torch thread: on a small machine shared with a busy process, spinning torch workers
-    # made MTCNN many times slower (see tests/faces/test_faces_integration.py).
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield FacePipeline(MtcnnFaceDetector(), Cv2DnnFaceEmbedder())
-    torch.set_num_threads(threads)
-
-
 @pytest.mark.integration
-def test_real_models_guide_the_poses_and_enroll_photos_all_or_nothing(real_pipeline, tmp_path):
+def test_real_models_guide_the_poses_and_enroll_photos_all_or_nothing(
+    real_pipeline, real_registry, faces_dir, tmp_path
+):
     from checkout_app.faces.pipeline import load_image_bgr
 
-    sessions = open_database(f"sqlite:///{tmp_path / 'real_faces.db'}")
-    registry = FaceRegistry(
-        FaceRepository(sessions, EmbeddingCipher(Fernet.generate_key())),
-        real_pipeline.embedder.name,
-    )
-    flow = EnrollmentFlow(real_pipeline, registry, frames_per_pose=1)
-    kit = FACES_DIR / "train" / "kit_harington"
+    flow = EnrollmentFlow(real_pipeline, real_registry, frames_per_pose=1)
+    kit = faces_dir / "train" / "kit_harington"
     facing = load_image_bgr(kit / "john1.jpeg")  # MTCNN yaw ≈ -0.03: front
     turned = load_image_bgr(kit / "john2.jpeg")  # yaw ≈ -0.28: turned to his right
     assert flow.offer(np.full((480, 640, 3), 90, np.uint8)).code == "no_face"
@@ -229,15 +204,14 @@ def test_real_models_guide_the_poses_and_enroll_photos_all_or_nothing(real_pipel
     assert (flow.offer(turned).code, flow.step.pose_needed) == ("accepted", "down")
     assert flow.offer(facing).code == "wrong_pose"
 
-    obama = sorted((FACES_DIR / "train" / "obama").iterdir())
+    obama = sorted((faces_dir / "train" / "obama").iterdir())
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff not really a jpeg")
     with pytest.raises(ImageError, match="not a readable image"):
         flow.enroll_images([*obama, broken], "obama", None, consent=True)
-    assert registry.people() == []
+    assert real_registry.people() == []
     person = flow.enroll_images(obama, "obama", None, consent=True)
     assert person.template_labels == ("image", "image")
-    probe = load_image_bgr(FACES_DIR / "test" / "obama1.jpg")
-    [result] = real_pipeline.identify(probe, registry)
+    probe = load_image_bgr(faces_dir / "test" / "obama1.jpg")
+    [result] = real_pipeline.identify(probe, real_registry)
     assert result.person_name == "obama"
-    close_database(sessions)

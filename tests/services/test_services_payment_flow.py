@@ -8,7 +8,6 @@ TransactionRepository, each on SQLite in tmp_path.
 from __future__ import annotations
 
 from datetime import timezone
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -418,44 +417,19 @@ def test_the_paid_lines_are_a_snapshot_of_the_cart(make_flow):
     assert done.step is PayStep.COMPLETE and list(done.record.lines) == LINES
 
 
-FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
-
-
-@pytest.fixture(scope="module")
-def real_pipeline() -> FacePipeline:
-    if not (FACES_DIR / "labels.csv").is_file():
-        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
-    import torch
-
-    from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
-    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-
-    # One torch thread: on a small machine shared with a busy process, spinning torch workers
-    # made MTCNN many times slower (see tests/faces/test_faces_integration.py).
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield FacePipeline(MtcnnFaceDetector(), Cv2DnnFaceEmbedder())
-    torch.set_num_threads(threads)
-
-
 @pytest.mark.integration
 def test_real_models_pay_for_a_registered_face_and_refuse_a_still_photo(
-    real_pipeline, tmp_path, transactions
+    real_pipeline, real_registry, faces_dir, transactions
 ):
     from checkout_app.faces.liveness import LivenessPolicy
     from checkout_app.faces.pipeline import load_image_bgr
 
-    sessions = open_database(f"sqlite:///{tmp_path / 'real_faces.db'}")
-    registry = FaceRegistry(
-        FaceRepository(sessions, EmbeddingCipher(Fernet.generate_key())),
-        real_pipeline.embedder.name,
-    )
-    kit = FACES_DIR / "train" / "kit_harington"
-    obama = FACES_DIR / "train" / "obama"
+    kit = faces_dir / "train" / "kit_harington"
+    obama = faces_dir / "train" / "obama"
     for name, folder in (("kit", kit), ("obama", obama)):
         paths = sorted(folder.iterdir())
-        registry.enroll(name, real_pipeline.templates_from_images(paths), consent=True)
-    probe = load_image_bgr(FACES_DIR / "test" / "johnsnow_test1.jpg")  # kit, not enrolled
+        real_registry.enroll(name, real_pipeline.templates_from_images(paths), consent=True)
+    probe = load_image_bgr(faces_dir / "test" / "johnsnow_test1.jpg")  # kit, not enrolled
     # Photos of kit facing the camera (mirrored: MTCNN yaw ≈ +0.03) and turned to his right
     # (yaw ≈ -0.28) stand in for a live head turn. A live turn is larger than these photos
     # show, so the policy asks a little less than the default; its thresholds have their own
@@ -466,7 +440,7 @@ def test_real_models_pay_for_a_registered_face_and_refuse_a_still_photo(
 
     def new_flow(**kwargs) -> PaymentFlow:
         return PaymentFlow(
-            LINES, TOTAL, real_pipeline, registry, transactions.record,
+            LINES, TOTAL, real_pipeline, real_registry, transactions.record,
             rng=FixedChallenge("right"), liveness_policy=policy, **kwargs,
         )  # fmt: skip
 
@@ -485,7 +459,6 @@ def test_real_models_pay_for_a_registered_face_and_refuse_a_still_photo(
     assert [still.offer(probe).step for _ in range(3)][-1] is PayStep.FAILED
     assert still.status.failure is PayFailure.LIVENESS_FAILED
 
-    stranger = load_image_bgr(FACES_DIR / "unknown" / "paul_rudd.jpg")
+    stranger = load_image_bgr(faces_dir / "unknown" / "paul_rudd.jpg")
     assert new_flow(unknown_frames=1).offer(stranger).failure is PayFailure.UNKNOWN_FACE
     assert transactions.count() == 1
-    close_database(sessions)

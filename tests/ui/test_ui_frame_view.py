@@ -9,8 +9,6 @@ from PySide6.QtGui import QColor, QFont
 from checkout_app.ui import theme
 from checkout_app.ui.frame_view import BoxLabel, FrameView, bgr_qimage, fit_rect
 
-SCREENSHOT = "/tmp/frame_view.png"
-
 
 @pytest.fixture
 def view(qtbot):
@@ -81,12 +79,11 @@ def test_rejects_images_that_are_not_bgr_uint8(bad):
         bgr_qimage(bad)
 
 
-def test_paints_frame_boxes_and_labels(view):
+def test_paints_frame_boxes_and_labels(view, screenshot):
     pack = BoxLabel((100, 120, 260, 300), "새우깡 1,500원", "#FF8C42")
     bottle = BoxLabel((360, 20, 600, 200), "Coca-Cola 콜라", theme.SKY, confirmed=False)
     view.set_frame(counter_image(), [pack, bottle])
-    image = view.grab().toImage()
-    image.save(SCREENSHOT)
+    image = screenshot(view, "frame_view.png").toImage()
 
     scale, x0, y0 = fit_rect(640, 480, 800, 500)
     assert close(image.pixelColor(10, 250), theme.VIDEO_BACKGROUND)  # letterbox bar
@@ -102,23 +99,21 @@ def test_paints_frame_boxes_and_labels(view):
     assert any(c.lightness() < 80 for c in tag)  # glyphs drawn (navy on orange)
 
 
-def test_label_of_a_box_at_the_top_edge_stays_inside_the_picture(view):
+def test_label_of_a_box_at_the_top_edge_stays_inside_the_picture(view, screenshot):
     view.set_frame(counter_image(), [BoxLabel((0, 0, 200, 150), "맨 위 Top", "#FF8C42")])
     _, x0, y0 = fit_rect(640, 480, 800, 500)
-    image = view.grab().toImage()
-    image.save("/tmp/frame_view_top.png")
+    image = screenshot(view, "frame_view_top.png").toImage()
     # Drawn inside the box's top edge instead of above the picture.
     row = [image.pixelColor(round(x0) + dx, round(y0) + 5) for dx in range(4, 60)]
     assert sum(close(c, "#FF8C42", 20) for c in row) > 20
 
 
-def test_message_overlay_covers_the_centre_and_clears(view):
+def test_message_overlay_covers_the_centre_and_clears(view, screenshot):
     view.set_frame(counter_image())
     centre_before = colour_at(view, 400, 250)
     view.set_message("카메라 연결 끊김 — 다시 시도 중")
     assert view.message() == "카메라 연결 끊김 — 다시 시도 중"
-    with_message = view.grab().toImage()
-    with_message.save("/tmp/frame_view_message.png")
+    with_message = screenshot(view, "frame_view_message.png").toImage()
     assert with_message.pixelColor(400, 250) != centre_before
     view.set_message(None)
     assert colour_at(view, 400, 250) == centre_before

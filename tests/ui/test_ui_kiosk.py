@@ -7,17 +7,14 @@ unknown-face and cancel paths. Screenshots of every screen go to build/screensho
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from checkout_app.camera.demo_face_source import DEMO_SHOPPER_NAME, DemoFaceSource
 from checkout_app.camera.demo_source import DemoScenarioSource
+from checkout_app.camera.source import SourceError
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayStep
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +30,8 @@ def services(tmp_path_factory):
 
 
 @pytest.fixture
-def window(qtbot, qapp, services):
+def make_window(qtbot, qapp, services):
+    """Open a kiosk window on the given counter camera (default: the demo visit)."""
     from checkout_app.ui import theme
     from checkout_app.ui.i18n import LanguageSwitcher
     from checkout_app.ui.kiosk_window import KioskWindow
@@ -42,23 +40,25 @@ def window(qtbot, qapp, services):
     languages = LanguageSwitcher(qapp)
     languages.set_language("en")
     services.counter.reset()
-    kiosk = KioskWindow(
-        services,
-        languages,
-        lambda: DemoScenarioSource(realtime=True, loop=True),
-        lambda: DemoFaceSource(realtime=True),
-    )
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1280, 800)
-    kiosk.show()
-    yield kiosk
-    kiosk.close()
+    opened = []
+
+    def make(open_counter=lambda: DemoScenarioSource(realtime=True, loop=True)):
+        kiosk = KioskWindow(services, languages, open_counter, lambda: DemoFaceSource())
+        qtbot.addWidget(kiosk)
+        kiosk.resize(1280, 800)
+        kiosk.show()
+        opened.append(kiosk)
+        return kiosk
+
+    yield make
+    for kiosk in opened:
+        kiosk.close()
     languages.set_language("en")
 
 
-def screenshot(widget, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SCREENSHOTS / f"{name}.png"))
+@pytest.fixture
+def window(make_window):
+    return make_window()
 
 
 def wait_for_cart(qtbot, kiosk) -> None:
@@ -73,7 +73,9 @@ def press(kiosk, name: str) -> None:
     button.click()
 
 
-def test_shopper_pays_with_face_and_one_transaction_is_recorded(qtbot, window, services) -> None:
+def test_shopper_pays_with_face_and_one_transaction_is_recorded(
+    qtbot, window, services, screenshot
+) -> None:
     screenshot(window, "01_attract")
     wait_for_cart(qtbot, window)
     qtbot.wait(500)
@@ -112,7 +114,9 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(qtbot, window, s
     assert window.stack.currentWidget() is window.attract
 
 
-def test_unknown_face_is_refused_and_the_shopper_told_what_to_do(qtbot, window, services) -> None:
+def test_unknown_face_is_refused_and_the_shopper_told_what_to_do(
+    qtbot, window, services, screenshot
+) -> None:
     from checkout_app.services.demo_shopper import ensure_demo_shopper
 
     services.registry.delete(DEMO_SHOPPER_NAME)
@@ -141,18 +145,19 @@ def test_cancel_returns_to_the_cart_without_charging(qtbot, window, services) ->
     assert services.transactions.count() == before
 
 
-def test_language_switches_at_run_time(qtbot, window) -> None:
+def test_language_switches_at_run_time(qtbot, window, screenshot) -> None:
     title = window.findChild(QLabel, "attract_title")
     assert title.text() == "Welcome!"
     press(window, "language_button")
     assert window.languages.language == "ko"
-    assert title.text() != "Welcome!" and any("\uac00" <= ch <= "\ud7a3" for ch in title.text())
+    # Qt posts the LanguageChange events: the texts change on the next turn of the event loop.
+    qtbot.waitUntil(lambda: any("\uac00" <= ch <= "\ud7a3" for ch in title.text()), timeout=2000)
     screenshot(window, "07_attract_korean")
     press(window, "language_button")
-    assert title.text() == "Welcome!"
+    qtbot.waitUntil(lambda: title.text() == "Welcome!", timeout=2000)
 
 
-def test_staff_area_opens_after_the_pin(qtbot, window, monkeypatch) -> None:
+def test_staff_area_opens_after_the_pin(qtbot, window, monkeypatch, screenshot) -> None:
     from checkout_app.ui.staff.pin_dialog import PinDialog
 
     monkeypatch.setattr(PinDialog, "exec", lambda self: 0)
@@ -168,3 +173,43 @@ def test_staff_area_opens_after_the_pin(qtbot, window, monkeypatch) -> None:
     press(window, "leave_staff_button")
     assert window.stack.currentWidget() is window.attract
     assert not window.face_camera.is_running()
+
+
+def test_a_failing_counter_camera_shows_a_message_and_recovers(qtbot, make_window) -> None:
+    attempts = []
+
+    def flaky_camera():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise SourceError("camera 0 could not be opened (is it plugged in?)")
+        return DemoScenarioSource(realtime=True, loop=True)
+
+    kiosk = make_window(flaky_camera)
+    kiosk.counter_camera.retry_s = 0.5
+    kiosk.start()
+    view = kiosk.scanning.counter_view
+    qtbot.waitUntil(lambda: "plugged in" in view.message(), timeout=10_000)
+    assert "unavailable" in view.message()
+    qtbot.waitUntil(lambda: view.message() == "", timeout=10_000)
+    assert len(attempts) == 2
+
+
+def test_a_missing_model_file_ends_on_a_screen_that_says_how_to_rebuild_it(
+    qtbot, tmp_path, screenshot
+) -> None:
+    from checkout_app.ui.launch import KioskOptions, LoadingScreen, ServicesLoader
+
+    screen = LoadingScreen()
+    qtbot.addWidget(screen)
+    loader = ServicesLoader(
+        KioskOptions(home=tmp_path, model_path=tmp_path / "products.pt"), KioskSettings()
+    )
+    loader.failed.connect(screen.show_error)
+    with qtbot.waitSignal(loader.failed, timeout=30_000) as failed:
+        loader.start()
+    assert "products.pt" in failed.args[0]
+    assert "checkout-app train products" in failed.args[0]
+    screen.show()
+    screenshot(screen, "08_model_missing")
+    label = screen.findChild(QLabel, "loading_step")
+    assert "checkout-app train products" in label.text()

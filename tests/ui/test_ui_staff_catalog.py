@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -20,19 +17,8 @@ from checkout_app.ui.staff.catalog_page import (
     CatalogPage,
     parse_price_input,
 )
-from checkout_app.ui.theme import apply_theme
 
 EXTRA_CLASSES = ["mystery_box", "gift_card"]
-
-
-@pytest.fixture(scope="module")
-def themed(qapp):
-    """The kiosk theme, once per module (it registers font files), for readable screenshots."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    apply_theme(qapp)
-    yield
-    qapp.setFont(font)
-    qapp.setStyleSheet(sheet)
 
 
 @pytest.fixture
@@ -70,16 +56,6 @@ def row_of(page: CatalogPage, sku: str) -> int:
     return page.model.row_of(sku)
 
 
-def screenshot(widget, name: str) -> None:
-    """Renders ``widget``; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
-    image = widget.grab()
-    assert not image.isNull()
-    folder = os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        assert image.save(str(Path(folder) / f"staff_{name}"))
-
-
 @pytest.mark.parametrize(
     ("text", "won"), [("1500", 1500), ("1,500", 1500), ("₩1,500", 1500), (" 1,500원 ", 1500)]
 )
@@ -103,7 +79,7 @@ def test_table_shows_the_stored_catalog(page, repo):
     assert not page.save_button.isEnabled()
 
 
-def test_edit_price_is_stored_after_save(page, repo, qtbot, themed):
+def test_edit_price_is_stored_after_save(page, repo, qtbot, themed, screenshot):
     changed = []
     page.catalog_changed.connect(lambda: changed.append(True))
     row = row_of(page, "8800001000028")
@@ -114,7 +90,7 @@ def test_edit_price_is_stored_after_save(page, repo, qtbot, themed):
     assert repo.load().get("8800001000028").price == 1500  # nothing stored before Save
     assert page.save_button.isEnabled()
     assert "1 unsaved change" in page.status_label.text()
-    screenshot(page, "catalog_pending.png")
+    screenshot(page, "staff_catalog_pending.png")
 
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     stored = repo.load().get("8800001000028")
@@ -165,7 +141,7 @@ def test_a_failed_save_warns_and_shows_what_is_stored(page, repo, warnings, monk
     assert not page.has_pending_changes()
 
 
-def test_add_product_uses_a_free_detector_class(page, repo, qtbot, themed):
+def test_add_product_uses_a_free_detector_class(page, repo, qtbot, themed, screenshot):
     changed = []
     page.catalog_changed.connect(lambda: changed.append(True))
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
@@ -181,7 +157,7 @@ def test_add_product_uses_a_free_detector_class(page, repo, qtbot, themed):
     assert "already in the catalog" in dialog.error_label.text()
     dialog.sku_edit.setText("8800009999999")
     dialog.adjustSize()
-    screenshot(dialog, "catalog_add.png")
+    screenshot(dialog, "staff_catalog_add.png")
     dialog._on_ok()
 
     product = repo.load().get("8800009999999")
@@ -202,7 +178,7 @@ def test_add_is_disabled_when_every_class_has_a_product(qtbot, repo, warnings):
 
 
 def test_bad_csv_import_lists_line_numbers_and_changes_nothing(
-    page, repo, tmp_path, monkeypatch, themed
+    page, repo, tmp_path, monkeypatch, themed, screenshot
 ):
     before = repo.export_csv()
     bad = tmp_path / "bad.csv"
@@ -227,7 +203,7 @@ def test_bad_csv_import_lists_line_numbers_and_changes_nothing(
     assert repo.export_csv() == before
     assert changed == []
     dialog.resize(720, 360)
-    screenshot(dialog, "catalog_csv_errors.png")
+    screenshot(dialog, "staff_catalog_csv_errors.png")
 
 
 def test_good_csv_import_and_export_round_trip(page, repo, tmp_path, monkeypatch):

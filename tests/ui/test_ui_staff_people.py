@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -146,18 +143,12 @@ def test_refresh_shows_people_registered_elsewhere(page, registry):
     assert page._count.text() == "4 person(s) registered"
 
 
-def test_screenshot(qtbot, qapp, registry, tmp_path):
-    """Renders with the kiosk theme; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
-    from checkout_app.ui.theme import apply_theme
-
-    apply_theme(qapp)
+def test_screenshot(qtbot, registry, themed, screenshot):
+    """Renders with the kiosk theme."""
     page = PeoplePage(registry)
     qtbot.addWidget(page)
     page.resize(1024, 600)
     page.show()
     qtbot.waitExposed(page)
     select_row(page, "Alice Kim")
-    image = page.grab()
-    out = Path(os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR", tmp_path)) / "staff_people.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    assert image.save(str(out))
+    screenshot(page, "staff_people.png")

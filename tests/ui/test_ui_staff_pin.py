@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from checkout_app.services.staff_auth import Pbkdf2Params, StaffPin
 from checkout_app.ui.staff.pin_dialog import PinDialog, format_countdown
-from checkout_app.ui.theme import apply_theme
 
 
 class FakeClock:
@@ -20,16 +16,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def themed(qapp):
-    """The kiosk theme, once per module (it registers font files), for readable screenshots."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    apply_theme(qapp)
-    yield
-    qapp.setFont(font)
-    qapp.setStyleSheet(sheet)
 
 
 @pytest.fixture
@@ -48,16 +34,6 @@ def press(qtbot, dialog: PinDialog, keys: str) -> None:
         qtbot.mouseClick(dialog.keypad_buttons[key], Qt.MouseButton.LeftButton)
 
 
-def screenshot(widget, name: str) -> None:
-    """Renders ``widget``; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
-    image = widget.grab()
-    assert not image.isNull()
-    folder = os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        assert image.save(str(Path(folder) / f"staff_{name}"))
-
-
 @pytest.mark.parametrize(
     ("seconds", "text"), [(60, "1:00"), (59.2, "1:00"), (5, "0:05"), (0.1, "0:01"), (-3, "0:00")]
 )
@@ -65,7 +41,7 @@ def test_format_countdown(seconds, text):
     assert format_countdown(seconds) == text
 
 
-def test_first_run_sets_the_pin_with_the_keypad(qtbot, staff_pin, themed):
+def test_first_run_sets_the_pin_with_the_keypad(qtbot, staff_pin, themed, screenshot):
     dialog = PinDialog(staff_pin)
     qtbot.addWidget(dialog)
     dialog.resize(460, 720)
@@ -76,7 +52,7 @@ def test_first_run_sets_the_pin_with_the_keypad(qtbot, staff_pin, themed):
     qtbot.mouseClick(dialog.keypad_buttons["back"], Qt.MouseButton.LeftButton)
     assert dialog.pin_edit.text() == "1234"
     assert dialog.pin_edit.echoMode() == dialog.pin_edit.EchoMode.Password
-    screenshot(dialog, "pin_setup.png")
+    screenshot(dialog, "staff_pin_setup.png")
 
     qtbot.mouseClick(dialog.keypad_buttons["ok"], Qt.MouseButton.LeftButton)
     # OK with the first field filled moves on to the repeat field; the keypad now types there.
@@ -115,7 +91,7 @@ def test_right_pin_accepts_from_the_keyboard(qtbot, staff_pin):
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_wrong_pin_counts_down_the_tries(qtbot, staff_pin, themed):
+def test_wrong_pin_counts_down_the_tries(qtbot, staff_pin, themed, screenshot):
     staff_pin.set_pin("2468")
     dialog = PinDialog(staff_pin)
     qtbot.addWidget(dialog)
@@ -125,10 +101,12 @@ def test_wrong_pin_counts_down_the_tries(qtbot, staff_pin, themed):
     assert dialog.message_label.text() == "Wrong PIN — 4 tries left"
     assert dialog.pin_edit.text() == ""
     assert dialog.result() != QDialog.DialogCode.Accepted
-    screenshot(dialog, "pin_wrong.png")
+    screenshot(dialog, "staff_pin_wrong.png")
 
 
-def test_five_wrong_pins_lock_the_keypad_with_a_live_countdown(qtbot, staff_pin, clock, themed):
+def test_five_wrong_pins_lock_the_keypad_with_a_live_countdown(
+    qtbot, staff_pin, clock, themed, screenshot
+):
     staff_pin.set_pin("2468")
     dialog = PinDialog(staff_pin)
     qtbot.addWidget(dialog)
@@ -141,7 +119,7 @@ def test_five_wrong_pins_lock_the_keypad_with_a_live_countdown(qtbot, staff_pin,
     assert dialog.message_label.text() == "Locked for 1:00"
     assert not any(b.isEnabled() for b in dialog.keypad_buttons.values())
     assert not dialog.pin_edit.isEnabled()
-    screenshot(dialog, "pin_locked.png")
+    screenshot(dialog, "staff_pin_locked.png")
 
     # Even the right PIN typed on the keyboard does nothing while locked.
     dialog.pin_edit.setText("2468")
@@ -172,7 +150,7 @@ def test_a_lockout_from_before_a_restart_shows_when_the_dialog_opens(qtbot, staf
     assert not dialog.keypad_buttons["5"].isEnabled()
 
 
-def test_a_damaged_pin_file_denies_access_and_says_why(qtbot, staff_pin, themed):
+def test_a_damaged_pin_file_denies_access_and_says_why(qtbot, staff_pin, themed, screenshot):
     staff_pin.path.write_text("{not json")
     dialog = PinDialog(staff_pin)
     qtbot.addWidget(dialog)
@@ -185,4 +163,4 @@ def test_a_damaged_pin_file_denies_access_and_says_why(qtbot, staff_pin, themed)
     dialog._on_submit()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.cancel_button.isEnabled()
-    screenshot(dialog, "pin_damaged.png")
+    screenshot(dialog, "staff_pin_damaged.png")

@@ -3,7 +3,6 @@ one run with the real MTCNN + FaceNet on the shared photos."""
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -306,13 +305,8 @@ def test_hidden_page_ignores_frames(qtbot, page, flow, frame):
     assert flow.offers == 0
 
 
-def test_screenshot(qtbot, qapp, flow, frame, tmp_path):
-    """Renders with the kiosk theme; set CHECKOUT_APP_SCREENSHOT_DIR to keep the pictures."""
-    from checkout_app.ui.theme import apply_theme
-
-    apply_theme(qapp)
-    out_dir = Path(os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR", tmp_path))
-    out_dir.mkdir(parents=True, exist_ok=True)
+def test_screenshot(qtbot, flow, frame, themed, screenshot):
+    """Renders with the kiosk theme."""
     page = RegistrationPage(flow)
     qtbot.addWidget(page)
     page.resize(1280, 760)
@@ -321,10 +315,10 @@ def test_screenshot(qtbot, qapp, flow, frame, tmp_path):
     try:
         feed(qtbot, page, frame, lambda: page._step is not None and page._step.code == "wrong_pose")
         page._name.setText("Eileen Collins")
-        assert page.grab().save(str(out_dir / "staff_registration_pose.png"))
+        screenshot(page, "staff_registration_pose.png")
         complete_poses(qtbot, page, flow, frame)
         page._consent.setChecked(True)
-        assert page.grab().save(str(out_dir / "staff_registration_done.png"))
+        screenshot(page, "staff_registration_done.png")
     finally:
         page.shutdown()
 

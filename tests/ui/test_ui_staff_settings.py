@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from checkout_app.services.kiosk_settings import KioskSettings, load_settings
 from checkout_app.ui.staff.settings_page import CameraSourceEditor, SettingsPage
-from checkout_app.ui.theme import apply_theme
-
-
-@pytest.fixture(scope="module")
-def themed(qapp):
-    """The kiosk theme, once per module (it registers font files), for readable screenshots."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    apply_theme(qapp)
-    yield
-    qapp.setFont(font)
-    qapp.setStyleSheet(sheet)
+from checkout_app.ui.theme import MINUS, PLUS
 
 
 @pytest.fixture
@@ -30,16 +17,6 @@ def page(qtbot, app_home, monkeypatch):
     qtbot.addWidget(widget)
     widget.resize(1100, 900)
     return widget
-
-
-def screenshot(widget, name: str) -> None:
-    """Renders ``widget``; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
-    image = widget.grab()
-    assert not image.isNull()
-    folder = os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        assert image.save(str(Path(folder) / f"staff_{name}"))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +53,7 @@ def test_form_shows_the_defaults(page):
     assert page.language.currentText() == "한국어"
 
 
-def test_save_and_load_round_trip(qtbot, page, app_home, themed):
+def test_save_and_load_round_trip(qtbot, page, app_home, themed, screenshot):
     saved = []
     page.settings_saved.connect(saved.append)
     page.counter_source.set_value("1")
@@ -90,7 +67,7 @@ def test_save_and_load_round_trip(qtbot, page, app_home, themed):
     page.complete_reset_s.setValue(10)
     page.fullscreen.setChecked(True)
     page.show_stats.setChecked(True)
-    screenshot(page, "settings.png")
+    screenshot(page, "staff_settings.png")
 
     page.save_button.click()
 
@@ -117,7 +94,7 @@ def test_save_and_load_round_trip(qtbot, page, app_home, themed):
     assert reopened.form_values() == page.form_values()
 
 
-def test_empty_url_is_refused_next_to_its_field(page, app_home, themed):
+def test_empty_url_is_refused_next_to_its_field(page, app_home, themed, screenshot):
     saved = []
     page.settings_saved.connect(saved.append)
     page.counter_source.combo.setCurrentIndex(page.counter_source.combo.count() - 1)
@@ -128,12 +105,12 @@ def test_empty_url_is_refused_next_to_its_field(page, app_home, themed):
     assert "path or a stream URL" in error.text()
     assert not (app_home / "settings.json").exists()
     assert saved == []
-    screenshot(page, "settings_error.png")
+    screenshot(page, "staff_settings_error.png")
 
 
 def test_stepper_buttons_change_the_value_within_range(page):
     stepper = page.payment_timeout_s.parentWidget()
-    minus, plus = (b for b in stepper.findChildren(QPushButton) if b.text() in "−+")
+    minus, plus = (b for b in stepper.findChildren(QPushButton) if b.text() in (MINUS, PLUS))
     plus.click()
     assert page.payment_timeout_s.value() == 31
     page.payment_timeout_s.setValue(page.payment_timeout_s.minimum())

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +17,6 @@ from checkout_app.ui.staff.kiosk_stats import (
     format_rate,
 )
 from checkout_app.ui.staff.system_page import SystemPage
-from checkout_app.ui.theme import apply_theme
 
 SHA = "cb683f389a75c45443be147460ecb3c5f1cfb7312a3040bb47ba22fe695dc9a6"
 SIDECAR = {
@@ -68,31 +65,11 @@ class FakeSampler:
         )
 
 
-@pytest.fixture(scope="module")
-def themed(qapp):
-    """The kiosk theme, once per module (it registers font files), for readable screenshots."""
-    font, sheet = qapp.font(), qapp.styleSheet()
-    apply_theme(qapp)
-    yield
-    qapp.setFont(font)
-    qapp.setStyleSheet(sheet)
-
-
 def make_page(qtbot, stats: KioskStats, sampler) -> SystemPage:
     page = SystemPage(lambda: stats, sampler)
     qtbot.addWidget(page)
     page.resize(1280, 800)
     return page
-
-
-def screenshot(widget, name: str) -> None:
-    """Renders ``widget``; set CHECKOUT_APP_SCREENSHOT_DIR to keep the picture."""
-    image = widget.grab()
-    assert not image.isNull()
-    folder = os.environ.get("CHECKOUT_APP_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        assert image.save(str(Path(folder) / f"staff_{name}"))
 
 
 @pytest.mark.parametrize(
@@ -125,7 +102,7 @@ def test_model_info_without_metrics_shows_dashes():
     assert (info.sha256_prefix, info.map50, info.architecture) == ("—", None, None)
 
 
-def test_page_shows_the_provider_values_and_a_jetson_gpu(qtbot, themed):
+def test_page_shows_the_provider_values_and_a_jetson_gpu(qtbot, themed, screenshot):
     page = make_page(qtbot, STATS, FakeSampler(JETSON_GPU))
     assert page.detection_tile.value_label.text() == "14.3"
     assert page.capture_tile.value_label.text() == "30.0"
@@ -144,16 +121,16 @@ def test_page_shows_the_provider_values_and_a_jetson_gpu(qtbot, themed):
     assert page.gpu_tile.value_label.text() == "63 %"
     detail = page.gpu_tile.detail_label.text()
     assert "Jetson Nano" in detail and "4.9 W" in detail and "shared with CPU" in detail
-    screenshot(page, "system_jetson.png")
+    screenshot(page, "staff_system_jetson.png")
 
 
-def test_page_says_no_gpu_and_dashes_before_any_measurement(qtbot, themed):
+def test_page_says_no_gpu_and_dashes_before_any_measurement(qtbot, themed, screenshot):
     page = make_page(qtbot, KioskStats(), FakeSampler(None))
     assert page.gpu_tile.value_label.text() == "no GPU"
     assert page.detection_tile.value_label.text() == "—"
     assert page.latency_empty.isVisibleTo(page)
     assert page.models_table.rowCount() == 0
-    screenshot(page, "system_empty.png")
+    screenshot(page, "staff_system_empty.png")
 
 
 def test_timer_refreshes_while_shown_and_stops_when_hidden(qtbot):

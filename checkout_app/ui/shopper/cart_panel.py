@@ -1,4 +1,4 @@
-"""The cart the shopper sees: one row per product with − / + / remove, and the total in big type."""
+"""The cart the shopper sees: a row per product with minus / plus / remove, and the total."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkout_app.ui.theme import MINUS, PLUS, REMOVE
 from checkout_app.ui.view_models import CartRow
 
 
@@ -115,9 +116,9 @@ class CartPanel(QFrame):
             name_box.addWidget(undo, 0, Qt.AlignmentFlag.AlignLeft)
         holder = QWidget()
         holder.setLayout(name_box)
-        minus = _button("−", "round", f"minus_{row.sku}")
-        plus = _button("+", "round", f"plus_{row.sku}")
-        remove = _button("✕", "round-danger", f"remove_{row.sku}")
+        minus = _button(MINUS, "round", f"minus_{row.sku}")
+        plus = _button(PLUS, "round", f"plus_{row.sku}")
+        remove = _button(REMOVE, "round-danger", f"remove_{row.sku}")
         remove.setToolTip(self.tr("Remove this product"))
         qty = QLabel(str(row.qty))
         qty.setProperty("role", "qty")

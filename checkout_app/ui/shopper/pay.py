@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from checkout_app.services.payment_flow import PayStatus, PayStep
 from checkout_app.ui.frame_view import FrameView
+from checkout_app.ui.view_models import CartRow
 
 PANEL_WIDTH_PX = 520
 
@@ -29,6 +30,10 @@ class PayScreen(QWidget):
         self._instruction.setProperty("role", "title")
         self._instruction.setObjectName("pay_instruction")
         self._instruction.setWordWrap(True)
+        self._items = QLabel()
+        self._items.setObjectName("pay_items")
+        self._items.setProperty("role", "hint")
+        self._items.setWordWrap(True)
         self._total = QLabel()
         self._total.setProperty("role", "total")
         self._total.setObjectName("pay_total")
@@ -51,13 +56,14 @@ class PayScreen(QWidget):
         self._status: PayStatus | None = None
         self._total_text = ""
 
-        answer = QHBoxLayout()
-        answer.addWidget(self._no, 1)
-        answer.addWidget(self._yes, 2)
+        answer = QVBoxLayout()  # stacked: "Yes, pay ₩123,400" needs the whole width
+        answer.addWidget(self._yes)
+        answer.addWidget(self._no)
         right = QVBoxLayout()
         right.addWidget(self._step)
         right.addWidget(self._instruction)
         right.addStretch(1)
+        right.addWidget(self._items)
         right.addWidget(self._total)
         right.addLayout(answer)
         right.addWidget(self._countdown)
@@ -71,8 +77,10 @@ class PayScreen(QWidget):
         layout.addWidget(panel)
         self.retranslate()
 
-    def start(self, total_text: str) -> None:
+    def start(self, total_text: str, rows: list[CartRow]) -> None:
+        """A new payment of ``rows`` (what the shopper is paying for, listed above the total)."""
         self._total_text = total_text
+        self._items.setText("\n".join(f"{r.name}  × {r.qty}    {r.line_total}" for r in rows))
         self._status = None
         self.face_view.set_message(self.tr("Starting the face camera…"))
         self.retranslate()

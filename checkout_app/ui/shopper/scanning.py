@@ -20,6 +20,7 @@ class ScanningScreen(QWidget):
         self.cart.setMinimumWidth(560)
         self._hint = QLabel()
         self._hint.setProperty("role", "hint")
+        self._hint.setWordWrap(True)
         self.stats = QLabel()
         self.stats.setObjectName("stats_overlay")
         self.stats.setProperty("role", "hint")
@@ -36,7 +37,7 @@ class ScanningScreen(QWidget):
     def retranslate(self) -> None:
         self._hint.setText(
             self.tr(
-                "Spread your products out so the camera sees each one. Wrong count? Use − and +."
+                "Spread your products out so the camera sees each one. Wrong count? Use － and ＋."
             )
         )
 

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 _KEY_SIZE_PX = 88
 _KEY_FONT_PT = 28
-_BACKSPACE = "⌫"
+_BACKSPACE = "←"
 
 
 def format_countdown(seconds: float) -> str:

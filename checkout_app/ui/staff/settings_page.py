@@ -35,7 +35,15 @@ from checkout_app.services.kiosk_settings import (
     SettingsError,
     save_settings,
 )
-from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
+from checkout_app.ui.theme import (
+    MINUS,
+    PLUS,
+    ROLE_ERROR,
+    ROLE_HINT,
+    ROLE_PRIMARY,
+    ROLE_TITLE,
+    set_role,
+)
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +128,8 @@ def with_steppers(box: QAbstractSpinBox) -> QWidget:
     # padding leaves the spin box's text area empty (seen with PySide6 6.12).
     box.setStyleSheet("*::up-button, *::down-button { width: 0px; border: none; }")
     box.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    minus = QPushButton("−")
-    plus = QPushButton("+")
+    minus = QPushButton(MINUS)
+    plus = QPushButton(PLUS)
     for button, step in ((minus, box.stepDown), (plus, box.stepUp)):
         button.setFixedWidth(_STEP_BUTTON_PX)
         font = button.font()
@@ -151,7 +159,6 @@ def _seconds_spin(field: str) -> QSpinBox:
     low, high = NUMBER_RANGES[field]
     box = QSpinBox()
     box.setRange(int(low), int(high))
-    box.setSuffix(" s")
     return box
 
 
@@ -255,6 +262,8 @@ class SettingsPage(QWidget):
         self.show_stats.setText(self.tr("FPS and latency overlay"))
         self.save_button.setText(self.tr("Save settings"))
         self.revert_button.setText(self.tr("Discard changes"))
+        for box in (self.payment_timeout_s, self.complete_reset_s):
+            box.setSuffix(self.tr(" s", "seconds after a number"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

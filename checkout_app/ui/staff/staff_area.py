@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QLocale, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from checkout_app.app import KioskServices
 from checkout_app.services.enrollment_flow import EnrollmentFlow
@@ -40,8 +49,14 @@ class StaffArea(QWidget):
         self.settings = SettingsPage(services.home, services.settings)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("staff_tabs")
-        for page in (self.registration, self.people, self.catalog, self.system, self.settings):
-            self.tabs.addTab(page, "")
+        self._pages = (self.registration, self.people, self.catalog, self.system, self.settings)
+        for page in self._pages:
+            # Scrollable, so a tall page (settings) still fits a small kiosk screen.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.tabs.addTab(scroll, "")
         self._title = QLabel()
         self._title.setProperty("role", "title")
         self._close = QPushButton()
@@ -67,7 +82,7 @@ class StaffArea(QWidget):
         self._tab_changed(self.tabs.currentIndex())
 
     def show_face_frame(self, frame) -> None:
-        if self.tabs.currentWidget() is self.registration:
+        if self._pages[self.tabs.currentIndex()] is self.registration:
             self.registration.show_face_frame(frame)
 
     def show_face_camera_message(self, text: str | None) -> None:
@@ -77,7 +92,7 @@ class StaffArea(QWidget):
         self.registration.shutdown()
 
     def _tab_changed(self, index: int) -> None:
-        self.face_camera_wanted.emit(self.tabs.widget(index) is self.registration)
+        self.face_camera_wanted.emit(self._pages[index] is self.registration)
 
     def _leave(self) -> None:
         self.face_camera_wanted.emit(False)

@@ -1,0 +1,1292 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko_KR" sourcelanguage="en">
+<context>
+    <name>AddProductDialog</name>
+    <message>
+        <location filename="../staff/catalog_page.py" line="254"/>
+        <source>Add product</source>
+        <translation>상품 추가</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="256"/>
+        <source>SKU / barcode</source>
+        <translation>SKU / 바코드</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="257"/>
+        <source>Korean name</source>
+        <translation>한국어 상품명</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="258"/>
+        <source>English name</source>
+        <translation>영어 상품명</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="259"/>
+        <source>Price (won)</source>
+        <translation>가격(원)</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="260"/>
+        <source>Detector class</source>
+        <translation>인식 클래스</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="274"/>
+        <source>SKU {sku} is already in the catalog.</source>
+        <translation>이미 등록된 SKU입니다: {sku}</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="278"/>
+        <source>SKU and both names are required.</source>
+        <translation>SKU와 한국어·영어 상품명을 모두 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="284"/>
+        <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
+        <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="288"/>
+        <source>No free detector class.</source>
+        <translation>남은 인식 클래스가 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <location filename="../shopper/screens.py" line="70"/>
+        <source>Welcome!</source>
+        <translation>어서 오세요!</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="71"/>
+        <source>Put your products on the counter to start.</source>
+        <translation>상품을 계산대에 올려 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="73"/>
+        <source>1  Put products down    2  Check your cart    3  Pay with your face</source>
+        <translation>1  상품 올리기    2  장바구니 확인    3  얼굴로 결제</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="75"/>
+        <source>Start</source>
+        <translation>시작하기</translation>
+    </message>
+</context>
+<context>
+    <name>CameraSourceEditor</name>
+    <message>
+        <location filename="../staff/settings_page.py" line="83"/>
+        <source>Demo (no camera)</source>
+        <translation>데모 (카메라 없음)</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="85"/>
+        <source>Camera {index}</source>
+        <translation>카메라 {index}</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="86"/>
+        <source>Video file or stream URL</source>
+        <translation>동영상 파일 또는 스트림 URL</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="87"/>
+        <source>/path/to/video.mp4 or rtsp://…</source>
+        <translation>/path/to/video.mp4 또는 rtsp://…</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="88"/>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="117"/>
+        <source>Choose a video file</source>
+        <translation>동영상 파일 선택</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="119"/>
+        <source>Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)</source>
+        <translation>동영상 (*.mp4 *.avi *.mkv *.mov);;모든 파일 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>CameraWorker</name>
+    <message>
+        <location filename="../workers.py" line="146"/>
+        <source>The camera source ended without any frame.</source>
+        <translation>카메라 소스가 영상을 보내지 않고 끝났습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>CartPanel</name>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="108"/>
+        <source>{price} each</source>
+        <translation>개당 {price}</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="114"/>
+        <source>Changed by hand · undo</source>
+        <translation>직접 변경함 · 되돌리기</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="122"/>
+        <source>Remove this product</source>
+        <translation>이 상품 삭제</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="141"/>
+        <source>Your cart</source>
+        <translation>장바구니</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="142"/>
+        <source>Put your products on the counter. They appear here.</source>
+        <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="143"/>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="144"/>
+        <source>Pay with face</source>
+        <translation>얼굴로 결제</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="145"/>
+        <source>Call staff</source>
+        <translation>직원 호출</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogPage</name>
+    <message>
+        <location filename="../staff/catalog_page.py" line="424"/>
+        <source>Products and prices</source>
+        <translation>상품 및 가격</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="425"/>
+        <source>Save changes</source>
+        <translation>변경 사항 저장</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="426"/>
+        <source>Discard changes</source>
+        <translation>변경 취소</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="427"/>
+        <source>Add product…</source>
+        <translation>상품 추가…</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="428"/>
+        <source>Import CSV…</source>
+        <translation>CSV 가져오기…</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="429"/>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="453"/>
+        <source>Cannot read the catalog</source>
+        <translation>상품 목록을 읽을 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="473"/>
+        <source>Product {sku}: {error}</source>
+        <translation>상품 {sku}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="480"/>
+        <source>Not all changes were saved</source>
+        <translation>일부 변경 사항을 저장하지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="482"/>
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="497"/>
+        <source>Every detector class already has a product. Train the product model with the new product first.</source>
+        <translation>모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="515"/>
+        <source>The product was not added</source>
+        <translation>상품을 추가하지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="523"/>
+        <source>Added {sku}.</source>
+        <translation>상품을 추가했습니다: {sku}</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="532"/>
+        <source>Import CSV</source>
+        <translation>CSV 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="533"/>
+        <source>Importing discards your unsaved changes. Continue?</source>
+        <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="538"/>
+        <source>Import catalog CSV</source>
+        <translation>상품 목록 CSV 가져오기</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="538"/>
+        <location filename="../staff/catalog_page.py" line="580"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="547"/>
+        <source>Cannot read the file</source>
+        <translation>파일을 읽을 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="558"/>
+        <source>The import failed</source>
+        <translation>가져오기에 실패했습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="565"/>
+        <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
+        <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="578"/>
+        <source>Export catalog CSV</source>
+        <translation>상품 목록 CSV 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="592"/>
+        <source>The export failed</source>
+        <translation>내보내기에 실패했습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="594"/>
+        <source>Exported to {path}.</source>
+        <translation>내보냈습니다: {path}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../staff/catalog_page.py" line="605"/>
+        <source>%n unsaved change(s).</source>
+        <translation>
+            <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CatalogTableModel</name>
+    <message>
+        <location filename="../staff/catalog_page.py" line="111"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="112"/>
+        <source>Korean name</source>
+        <translation>한국어 상품명</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="113"/>
+        <source>English name</source>
+        <translation>영어 상품명</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="114"/>
+        <source>Price</source>
+        <translation>가격</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="115"/>
+        <source>Detector class</source>
+        <translation>인식 클래스</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="116"/>
+        <source>On sale</source>
+        <translation>판매 중</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="171"/>
+        <source>A product name cannot be empty.</source>
+        <translation>상품명을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="178"/>
+        <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
+        <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
+    </message>
+</context>
+<context>
+    <name>CompleteScreen</name>
+    <message numerus="yes">
+        <location filename="../shopper/screens.py" line="142"/>
+        <source>Next shopper in %n second(s)</source>
+        <translation>
+            <numerusform>%n초 후 처음 화면으로 돌아갑니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="146"/>
+        <source>Payment complete</source>
+        <translation>결제 완료</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="148"/>
+        <source>Thank you, {name}! Take your products.</source>
+        <translation>{name} 님, 감사합니다! 상품을 챙겨 가세요.</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="150"/>
+        <source>Done</source>
+        <translation>확인</translation>
+    </message>
+</context>
+<context>
+    <name>CsvErrorsDialog</name>
+    <message>
+        <location filename="../staff/catalog_page.py" line="320"/>
+        <source>CSV file rejected</source>
+        <translation>CSV 파일을 가져오지 않았습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="323"/>
+        <source>The file was not imported; the catalog is unchanged. Fix these problems and import it again:</source>
+        <translation>파일을 가져오지 않았으며 상품 목록은 그대로입니다. 아래 문제를 고친 뒤 다시 가져오세요:</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="329"/>
+        <source>Line {line}: {message}</source>
+        <translation>{line}행: {message}</translation>
+    </message>
+</context>
+<context>
+    <name>FailureScreen</name>
+    <message>
+        <location filename="../shopper/screens.py" line="195"/>
+        <source>Try again</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="196"/>
+        <source>Back to cart</source>
+        <translation>장바구니로 돌아가기</translation>
+    </message>
+    <message>
+        <location filename="../shopper/screens.py" line="197"/>
+        <source>Call staff</source>
+        <translation>직원 호출</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../kiosk_window.py" line="187"/>
+        <source>not for sale</source>
+        <translation>비판매 상품</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="220"/>
+        <source>Counter camera unavailable, retrying…
+{reason}</source>
+        <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
+{reason}</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="224"/>
+        <source>The video has ended.</source>
+        <translation>동영상이 끝났습니다.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="313"/>
+        <source>We don&apos;t recognise your face</source>
+        <translation>등록된 얼굴을 찾지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="315"/>
+        <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
+        <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="320"/>
+        <source>We could not confirm you are here in person</source>
+        <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="321"/>
+        <source>Try again and turn your head slowly the way the screen asks.</source>
+        <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="324"/>
+        <source>Payment timed out</source>
+        <translation>결제 시간이 초과되었습니다</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="325"/>
+        <source>Nothing was charged. Try again when you are ready.</source>
+        <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="328"/>
+        <source>Payment cancelled</source>
+        <translation>결제가 취소되었습니다</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="329"/>
+        <source>Nothing was charged. Your cart is still here.</source>
+        <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="332"/>
+        <source>Sorry about that!</source>
+        <translation>죄송합니다!</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="333"/>
+        <source>Nothing was charged. Try again, looking straight at the camera.</source>
+        <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="336"/>
+        <source>The payment could not be completed</source>
+        <translation>결제를 완료하지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="337"/>
+        <source>Nothing was charged. Please call staff.</source>
+        <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="350"/>
+        <source>Call staff</source>
+        <translation>직원 호출</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="351"/>
+        <source>Please wave to a staff member at the counter. They will help you.</source>
+        <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="371"/>
+        <source>Face camera unavailable, retrying…
+{reason}</source>
+        <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
+{reason}</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="439"/>
+        <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
+        <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="451"/>
+        <location filename="../kiosk_window.py" line="452"/>
+        <source>Self-checkout</source>
+        <translation>셀프 계산대</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="455"/>
+        <source>Staff</source>
+        <translation>직원</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="241"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+</context>
+<context>
+    <name>LoadingScreen</name>
+    <message>
+        <location filename="../launch.py" line="162"/>
+        <source>Starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="163"/>
+        <source>Opening the store database…</source>
+        <translation>매장 데이터베이스를 여는 중…</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="164"/>
+        <source>Loading the product recognition model…</source>
+        <translation>상품 인식 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="165"/>
+        <source>Loading the face recognition models…</source>
+        <translation>얼굴 인식 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="166"/>
+        <source>Preparing the face recognition weights (first start only)…</source>
+        <translation>얼굴 인식 가중치를 준비하는 중… (처음 실행할 때만)</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="167"/>
+        <source>Registering the demo shopper…</source>
+        <translation>데모 고객을 등록하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="173"/>
+        <source>The kiosk cannot start</source>
+        <translation>키오스크를 시작할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="175"/>
+        <source>Self-checkout is starting</source>
+        <translation>셀프 계산대를 시작하는 중입니다</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="177"/>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+</context>
+<context>
+    <name>PayScreen</name>
+    <message>
+        <location filename="../shopper/pay.py" line="85"/>
+        <source>Starting the face camera…</source>
+        <translation>얼굴 카메라를 켜는 중…</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="95"/>
+        <location filename="../shopper/pay.py" line="105"/>
+        <source>Look at the camera</source>
+        <translation>카메라를 바라봐 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="97"/>
+        <source>Is this you, {name}?</source>
+        <translation>{name} 님이 맞으신가요?</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="100"/>
+        <source>Thank you! Now look at the camera again</source>
+        <translation>감사합니다! 다시 카메라를 바라봐 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="102"/>
+        <source>Now slowly turn your head to your LEFT</source>
+        <translation>이제 고개를 천천히 왼쪽으로 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="103"/>
+        <source>Now slowly turn your head to your RIGHT</source>
+        <translation>이제 고개를 천천히 오른쪽으로 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="106"/>
+        <source>One person at a time, please</source>
+        <translation>한 분씩 이용해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="107"/>
+        <source>Please come a little closer</source>
+        <translation>조금 더 가까이 와 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="108"/>
+        <source>Hold still for a moment</source>
+        <translation>잠시 움직이지 말아 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="109"/>
+        <source>It is too dark: face the light</source>
+        <translation>너무 어둡습니다. 밝은 쪽을 향해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="110"/>
+        <source>Too much light behind or on you</source>
+        <translation>빛이 너무 강합니다. 역광이나 강한 조명을 피해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="111"/>
+        <source>Hold still, we are checking who you are…</source>
+        <translation>잠시 그대로 계세요. 본인 확인 중입니다…</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="113"/>
+        <source>Looking for your face…</source>
+        <translation>얼굴을 찾는 중…</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="119"/>
+        <source>Step 1 of 3 · finding your face</source>
+        <translation>1/3단계 · 얼굴 찾기</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="120"/>
+        <source>Step 2 of 3 · checking you are here in person</source>
+        <translation>2/3단계 · 실제 본인 확인</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="121"/>
+        <source>Step 3 of 3 · confirm</source>
+        <translation>3/3단계 · 결제 확인</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="125"/>
+        <source>To pay: {total}</source>
+        <translation>결제 금액: {total}</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="129"/>
+        <source>Yes, pay {total}</source>
+        <translation>{total} 결제</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="130"/>
+        <source>No, not me</source>
+        <translation>제가 아니에요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="131"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../shopper/pay.py" line="134"/>
+        <source>%n second(s) left</source>
+        <translation>
+            <numerusform>%n초 남음</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <location filename="../staff/people.py" line="101"/>
+        <source>Registered shoppers</source>
+        <translation>등록된 고객</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="102"/>
+        <source>Search by name</source>
+        <translation>이름으로 검색</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="104"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="104"/>
+        <source>Member ID</source>
+        <translation>회원 번호</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="104"/>
+        <source>Registered</source>
+        <translation>등록일</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="104"/>
+        <source>Face images</source>
+        <translation>얼굴 이미지</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="106"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="107"/>
+        <source>Delete…</source>
+        <translation>삭제…</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="161"/>
+        <source>No one is registered yet.</source>
+        <translation>아직 등록된 고객이 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../staff/people.py" line="163"/>
+        <source>%n person(s) registered</source>
+        <translation>
+            <numerusform>등록된 고객 %n명</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="165"/>
+        <source>%1 of %2 shown</source>
+        <translation>%2명 중 %1명 표시</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="179"/>
+        <location filename="../staff/people.py" line="196"/>
+        <source>Delete registered shopper</source>
+        <translation>등록 고객 삭제</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="180"/>
+        <source>Delete %1 and their face data? This cannot be undone.</source>
+        <translation>%1 님의 정보와 얼굴 데이터를 삭제하시겠습니까? 삭제하면 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="193"/>
+        <source>database error</source>
+        <translation>데이터베이스 오류</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="197"/>
+        <source>Could not delete %1: %2</source>
+        <translation>%1 님을 삭제하지 못했습니다: %2</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="143"/>
+        <location filename="../staff/pin_dialog.py" line="144"/>
+        <source>Set a staff PIN</source>
+        <translation>직원 PIN 설정</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="146"/>
+        <source>Choose {min}–{max} digits, then enter them again.</source>
+        <translation>{min}~{max}자리 숫자를 정해 두 번 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="151"/>
+        <location filename="../staff/pin_dialog.py" line="152"/>
+        <source>Staff PIN</source>
+        <translation>직원 PIN</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="153"/>
+        <source>Staff only. Enter your PIN.</source>
+        <translation>직원 전용입니다. PIN을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="154"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="155"/>
+        <source>Repeat PIN</source>
+        <translation>PIN 다시 입력</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="156"/>
+        <source>OK</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="157"/>
+        <source>Delete the last digit</source>
+        <translation>마지막 숫자 지우기</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="158"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="220"/>
+        <source>A PIN has {min}–{max} digits.</source>
+        <translation>PIN은 {min}~{max}자리 숫자입니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="231"/>
+        <source>The PINs do not match. Try again.</source>
+        <translation>두 PIN이 다릅니다. 다시 입력하세요.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../staff/pin_dialog.py" line="263"/>
+        <source>Wrong PIN — %n tries left</source>
+        <translation>
+            <numerusform>PIN이 틀렸습니다 — 남은 횟수 %n회</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="287"/>
+        <source>Try again.</source>
+        <translation>다시 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="292"/>
+        <source>Locked for {time}</source>
+        <translation>잠금 해제까지 {time}</translation>
+    </message>
+    <message>
+        <location filename="../staff/pin_dialog.py" line="302"/>
+        <source>Staff access is unavailable: {reason}</source>
+        <translation>직원 메뉴를 사용할 수 없습니다: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationPage</name>
+    <message>
+        <location filename="../staff/registration.py" line="59"/>
+        <source>No face found — look at the camera</source>
+        <translation>얼굴이 보이지 않습니다 — 카메라를 바라봐 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="62"/>
+        <source>Only one person please</source>
+        <translation>한 분만 화면에 나와 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="63"/>
+        <source>Move closer</source>
+        <translation>조금 더 가까이 와 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="64"/>
+        <source>Hold still — too blurry</source>
+        <translation>흐릿합니다 — 잠시 움직이지 마세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="65"/>
+        <source>Too dark — more light on the face</source>
+        <translation>너무 어둡습니다 — 얼굴을 더 밝게 비춰 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="68"/>
+        <source>Too bright — move out of the glare</source>
+        <translation>너무 밝습니다 — 강한 빛을 피해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="71"/>
+        <source>Good — hold that pose</source>
+        <translation>좋습니다 — 그대로 계세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="72"/>
+        <source>All poses captured</source>
+        <translation>모든 자세를 촬영했습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="78"/>
+        <source>Adjust your position</source>
+        <translation>위치를 조정해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="84"/>
+        <location filename="../staff/registration.py" line="95"/>
+        <source>Look straight at the camera</source>
+        <translation>카메라를 정면으로 바라봐 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="85"/>
+        <source>Turn a little more to your right</source>
+        <translation>오른쪽으로 조금 더 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="86"/>
+        <source>Tilt your head down a little more</source>
+        <translation>고개를 조금 더 숙여 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="87"/>
+        <source>Turn a little more to your left</source>
+        <translation>왼쪽으로 조금 더 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="96"/>
+        <source>Turn your head to your right</source>
+        <translation>고개를 오른쪽으로 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="97"/>
+        <source>Tilt your head down</source>
+        <translation>고개를 살짝 숙여 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="98"/>
+        <source>Turn your head to your left</source>
+        <translation>고개를 왼쪽으로 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="101"/>
+        <source>Done — fill in the form below</source>
+        <translation>촬영 완료 — 아래 정보를 입력하세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="321"/>
+        <source>Register a shopper</source>
+        <translation>고객 등록</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="322"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="323"/>
+        <source>Member ID</source>
+        <translation>회원 번호</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="324"/>
+        <source>Shown when they pay</source>
+        <translation>결제할 때 표시됩니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="325"/>
+        <source>Optional</source>
+        <translation>선택 사항</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="326"/>
+        <source>The shopper agrees</source>
+        <translation>고객이 동의함</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="329"/>
+        <source>Their face data is stored encrypted on this store&apos;s system, used only to pay by face, and deleted whenever they ask.</source>
+        <translation>얼굴 데이터는 이 매장 시스템에 암호화되어 저장되고, 얼굴 결제에만 쓰이며, 고객이 요청하면 언제든지 삭제됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="333"/>
+        <source>Register</source>
+        <translation>등록</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="334"/>
+        <source>Start over</source>
+        <translation>처음부터 다시</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="335"/>
+        <source>Register from image files…</source>
+        <translation>이미지 파일로 등록…</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="337"/>
+        <source>Waiting for the face camera…</source>
+        <translation>얼굴 카메라를 기다리는 중…</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="435"/>
+        <source>Face check failed — trying again</source>
+        <translation>얼굴 확인에 실패했습니다 — 다시 시도하는 중</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="460"/>
+        <source>Choose photos of one person</source>
+        <translation>한 사람의 사진을 선택하세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="462"/>
+        <source>Images (%1)</source>
+        <translation>이미지 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="477"/>
+        <source>Registering…</source>
+        <translation>등록하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="488"/>
+        <source>the database could not be written; see the log</source>
+        <translation>데이터베이스에 저장하지 못했습니다. 로그를 확인하세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="489"/>
+        <source>Could not register: %1</source>
+        <translation>등록하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="493"/>
+        <source>Register from image files</source>
+        <translation>이미지 파일로 등록</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="505"/>
+        <source>%1 is registered.</source>
+        <translation>%1 님을 등록했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="537"/>
+        <source>Pose %1/%2</source>
+        <translation>자세 %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="546"/>
+        <source>all four poses</source>
+        <translation>네 가지 자세</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="548"/>
+        <source>a name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="550"/>
+        <source>the shopper&apos;s consent</source>
+        <translation>고객 동의</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="565"/>
+        <source>Still needed: %1</source>
+        <translation>아직 필요한 항목: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScanningScreen</name>
+    <message>
+        <location filename="../shopper/scanning.py" line="40"/>
+        <source>Spread your products out so the camera sees each one. Wrong count? Use － and ＋.</source>
+        <translation>카메라가 상품을 하나씩 볼 수 있게 펼쳐 놓아 주세요. 수량이 다르면 － / ＋ 버튼을 눌러 주세요.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../staff/settings_page.py" line="246"/>
+        <source>Kiosk settings</source>
+        <translation>키오스크 설정</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="248"/>
+        <source>Counter camera</source>
+        <translation>계산대 카메라</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="249"/>
+        <source>Face camera</source>
+        <translation>얼굴 카메라</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="250"/>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="251"/>
+        <source>Product detection confidence</source>
+        <translation>상품 인식 신뢰도</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="252"/>
+        <source>Face match distance (lower is stricter)</source>
+        <translation>얼굴 일치 거리 (낮을수록 엄격)</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="253"/>
+        <source>Face match margin (higher is stricter)</source>
+        <translation>얼굴 일치 마진 (높을수록 엄격)</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="254"/>
+        <source>Payment time limit</source>
+        <translation>결제 제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="255"/>
+        <source>Receipt screen shown for</source>
+        <translation>영수증 화면 표시 시간</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="256"/>
+        <source>Full screen</source>
+        <translation>전체 화면</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="257"/>
+        <source>Show live stats on the shopper screen</source>
+        <translation>고객 화면에 실시간 통계 표시</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="261"/>
+        <source>Fill the whole screen (kiosk mode)</source>
+        <translation>화면 전체 사용 (키오스크 모드)</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="262"/>
+        <source>FPS and latency overlay</source>
+        <translation>FPS·지연 시간 표시</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="263"/>
+        <source>Save settings</source>
+        <translation>설정 저장</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="264"/>
+        <source>Discard changes</source>
+        <translation>변경 취소</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="266"/>
+        <source> s</source>
+        <comment>seconds after a number</comment>
+        <translation>초</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="315"/>
+        <source>Enter a video file path or a stream URL.</source>
+        <translation>동영상 파일 경로나 스트림 URL을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="326"/>
+        <location filename="../staff/settings_page.py" line="340"/>
+        <source>Settings not saved</source>
+        <translation>설정을 저장하지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="330"/>
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffArea</name>
+    <message>
+        <location filename="../staff/staff_area.py" line="102"/>
+        <source>Staff</source>
+        <translation>직원 메뉴</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="103"/>
+        <source>Back to checkout</source>
+        <translation>계산 화면으로</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="105"/>
+        <source>Register a face</source>
+        <translation>얼굴 등록</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="106"/>
+        <source>People</source>
+        <translation>등록 고객</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="107"/>
+        <source>Products</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="108"/>
+        <source>System</source>
+        <translation>시스템</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="109"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPage</name>
+    <message>
+        <location filename="../staff/system_page.py" line="171"/>
+        <source>System health</source>
+        <translation>시스템 상태</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="172"/>
+        <source>Detection FPS</source>
+        <translation>인식 FPS</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="173"/>
+        <source>Camera FPS</source>
+        <translation>카메라 FPS</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="174"/>
+        <source>Screen FPS</source>
+        <translation>화면 FPS</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="175"/>
+        <source>Frames skipped</source>
+        <translation>건너뛴 프레임</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="176"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="177"/>
+        <source>RAM used</source>
+        <translation>RAM 사용량</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="178"/>
+        <source>Kiosk app memory</source>
+        <translation>키오스크 앱 메모리</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="179"/>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="180"/>
+        <source>Latency per stage (median ms)</source>
+        <translation>단계별 지연 시간 (중앙값, ms)</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="183"/>
+        <source>Model file</source>
+        <translation>모델 파일</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="184"/>
+        <source>sha256</source>
+        <translation>sha256</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="185"/>
+        <source>Architecture</source>
+        <translation>아키텍처</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="186"/>
+        <source>mAP50</source>
+        <translation>mAP50</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="187"/>
+        <source>mAP50-95</source>
+        <translation>mAP50-95</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="219"/>
+        <source>Detector backend: {name}</source>
+        <translation>인식 백엔드: {name}</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="273"/>
+        <source>of {total}</source>
+        <translation>전체 {total}</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="280"/>
+        <source>no GPU</source>
+        <translation>GPU 없음</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="287"/>
+        <source>{memory} (shared with CPU)</source>
+        <translation>{memory} (CPU와 공유)</translation>
+    </message>
+</context>
+</TS>
