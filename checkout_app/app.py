@@ -21,29 +21,84 @@ from checkout_app.storage.transaction_repository import TransactionRepository
 from checkout_app.vision.detections import ProductDetector
 
 DEFAULT_MODEL_REBUILD = "checkout-app train products --out models/products_yolov8n.pt"
+TORCH_BACKEND_DESCRIPTION = "torch (ultralytics, facenet-pytorch)"
 
 
 def load_product_detector(
-    model_path: Path | None, home: Path, *, min_confidence: float | None = None
+    model_path: Path | None,
+    home: Path,
+    *,
+    min_confidence: float | None = None,
+    backend: str | None = "torch",
 ) -> ProductDetector:
-    """The product detector from ``model_path`` (default: the shipped model)."""
-    from checkout_app.backends.ultralytics_detector import (
-        DEFAULT_MIN_CONFIDENCE,
-        UltralyticsProductDetector,
+    """The product detector from ``model_path`` (default: the shipped model) on ``backend``.
+
+    ``backend``: "torch", "onnxruntime", "tensorrt" or "auto"; None means
+    ``$CHECKOUT_APP_BACKEND``, else "auto". onnxruntime and TensorRT run the ONNX export of
+    ``model_path`` (``checkout-app export``) and refuse one exported from another version of it.
+    """
+    from checkout_app.backends.registry import (
+        ONNXRUNTIME,
+        TENSORRT,
+        onnx_model_path,
+        resolve_backend,
     )
+    from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
 
     path = model_path or DEFAULT_PRODUCT_MODEL
+    confidence = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    name = resolve_backend(backend, home, path)
+    if name == ONNXRUNTIME:
+        from checkout_app.backends.onnx_detector import load_onnx_detector
+
+        return load_onnx_detector(onnx_model_path(home, path), path, min_confidence=confidence)
+    if name == TENSORRT:
+        from checkout_app.backends.onnx_detector import load_tensorrt_detector
+
+        return load_tensorrt_detector(onnx_model_path(home, path), path, min_confidence=confidence)
+    from checkout_app.backends.ultralytics_detector import UltralyticsProductDetector
+
     hint = (
         DEFAULT_MODEL_REBUILD
         if model_path is None
         else (f"checkout-app train products --out {path}")
     )
-    return UltralyticsProductDetector(
-        path,
-        home,
-        rebuild_hint=hint,
-        min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+    return UltralyticsProductDetector(path, home, rebuild_hint=hint, min_confidence=confidence)
+
+
+def load_face_embedder(
+    home: Path,
+    backend: str,
+    progress: Callable[[int, int], None] | None = None,
+):
+    """FaceNet on a concrete ``backend`` (see ``resolve_backend``), preparing the weights on
+    first use. onnxruntime and TensorRT need the export of exactly these weights."""
+    from checkout_app.backends.facenet_convert import (
+        prepare_facenet_weights,
+        prepared_weights_path,
     )
+    from checkout_app.backends.registry import ONNXRUNTIME, TENSORRT, onnx_dir
+
+    if backend not in (ONNXRUNTIME, TENSORRT):
+        from checkout_app.backends.facenet_torch import load_torch_embedder
+
+        return load_torch_embedder(home, progress=progress)
+    weights = prepared_weights_path(home) or prepare_facenet_weights(home, progress)
+    onnx_path = onnx_dir(home) / f"{weights.stem}.onnx"
+    if backend == TENSORRT:
+        from checkout_app.backends.onnx_facenet import load_tensorrt_embedder
+
+        return load_tensorrt_embedder(onnx_path, weights)
+    from checkout_app.backends.onnx_facenet import load_onnx_embedder
+
+    return load_onnx_embedder(onnx_path, weights)
+
+
+def describe_backend(backend: str, model_files: list) -> str:
+    """What the status bar and the staff system page show, e.g. "onnxruntime (a.onnx, b.onnx)"."""
+    if backend == "torch":
+        return TORCH_BACKEND_DESCRIPTION
+    return f"{backend} ({', '.join(name for name, _meta in model_files)})"
 
 
 def open_catalog(home: Path, database_url: str | None = None) -> Catalog:
@@ -72,7 +127,7 @@ class KioskServices:
     registry: FaceRegistry
     staff_pin: StaffPin
     model_files: list = field(default_factory=list)  # (file name, sidecar dict) per loaded model
-    backend: str = "torch (ultralytics, facenet-pytorch)"
+    backend: str = TORCH_BACKEND_DESCRIPTION
 
     def close(self) -> None:
         close_database(self.sessions)
@@ -84,14 +139,17 @@ def build_kiosk_services(
     database_url: str | None = None,
     model_path: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    backend: str | None = None,
 ) -> KioskServices:
     """Open the database, load every model and, in demo face mode, register the demo shopper.
 
     ``progress(step, done, total)`` reports the steps (and the FaceNet conversion on first use).
-    Raises ``ModelFileError`` for a missing or broken model file.
+    ``backend`` runs the product detector and FaceNet (None: ``$CHECKOUT_APP_BACKEND``, else
+    "auto"; MTCNN stays on torch). Raises ``ModelFileError`` for a missing or broken model file
+    and ``BackendError`` for a backend that cannot run here.
     """
-    from checkout_app.backends.facenet_torch import load_torch_embedder
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
+    from checkout_app.backends.registry import resolve_backend
     from checkout_app.core.catalog_csv import load_catalog_csv
     from checkout_app.faces.embedding_cipher import EmbeddingCipher
     from checkout_app.faces.matcher import RecognitionPolicy
@@ -109,11 +167,14 @@ def build_kiosk_services(
     catalog_repository = CatalogRepository(sessions)
     catalog_repository.seed_if_empty(load_catalog_csv(DEMO_CATALOG_PATH))
     report("product_model")
-    detector = load_product_detector(model_path, home, min_confidence=settings.min_confidence)
+    backend_name = resolve_backend(backend, home, model_path or DEFAULT_PRODUCT_MODEL)
+    detector = load_product_detector(
+        model_path, home, min_confidence=settings.min_confidence, backend=backend_name
+    )
     counter = CounterSession(detector, catalog_repository.load(), TrackerConfig.for_fps(15.0))
     report("face_models")
-    embedder = load_torch_embedder(
-        home, progress=lambda done, total: report("face_weights", done, total)
+    embedder = load_face_embedder(
+        home, backend_name, progress=lambda done, total: report("face_weights", done, total)
     )
     pipeline = FacePipeline(MtcnnFaceDetector(), embedder)
     policy = RecognitionPolicy(
@@ -143,4 +204,5 @@ def build_kiosk_services(
         registry=registry,
         staff_pin=StaffPin(home / "staff_pin.json"),
         model_files=model_files,
+        backend=describe_backend(backend_name, model_files),
     )

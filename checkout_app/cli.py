@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
 from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
+from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
@@ -65,11 +66,23 @@ def _cmd_train_products(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backend(args: argparse.Namespace) -> str:
+    """The concrete backend for ``--backend`` (default: $CHECKOUT_APP_BACKEND, else auto)."""
+    from checkout_app.backends.registry import resolve_backend
+    from checkout_app.paths import DEFAULT_PRODUCT_MODEL
+
+    model = Path(args.model) if args.model else DEFAULT_PRODUCT_MODEL
+    return resolve_backend(args.backend, args.home, model)
+
+
 def _detector(args: argparse.Namespace):
     from checkout_app.app import load_product_detector
 
     return load_product_detector(
-        Path(args.model) if args.model else None, args.home, min_confidence=args.min_confidence
+        Path(args.model) if args.model else None,
+        args.home,
+        min_confidence=args.min_confidence,
+        backend=_backend(args),
     )
 
 
@@ -91,6 +104,7 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
             home=args.home,
             database_url=args.database_url,
             model_path=Path(args.model) if getattr(args, "model", None) else None,
+            backend=getattr(args, "backend", None),
             counter_source=getattr(args, "source", None),
             face_source=getattr(args, "face_source", None),
             language=getattr(args, "lang", None),
@@ -146,11 +160,14 @@ def _cmd_bench_kiosk(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(["checkout-app"])
     theme.apply_theme(app)
     model = Path(args.model) if args.model else None
-    services = build_kiosk_services(args.home, KioskSettings(), args.database_url, model)
+    services = build_kiosk_services(
+        args.home, KioskSettings(), args.database_url, model, backend=args.backend
+    )
     try:
         report = measure_kiosk(services, args.seconds)
     finally:
         services.close()
+    report["backend"] = services.backend
     _write_json(Path(args.out), report)
     print(
         f"camera {report['camera_fps']} fps, detection {report['detection_fps']} fps, "
@@ -172,6 +189,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         report = benchmark_pipeline(pipeline, source, max_frames=args.frames)
     report["source"] = args.source
     detector = pipeline.detector
+    report["backend"] = _backend(args)
     report["model"] = {
         "file": Path(getattr(detector, "model_path", "")).name,
         "sha256": getattr(detector, "meta", {}).get("sha256"),
@@ -179,7 +197,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     _write_json(Path(args.out), report)
     stages = ", ".join(f"{k} {v['median_ms']:.1f}" for k, v in report["stages"].items())
     print(
-        f"{report['frames']} frames, {report['end_to_end_fps']} FPS end to end; "
+        f"{report['backend']}: {report['frames']} frames, "
+        f"{report['end_to_end_fps']} FPS end to end; "
         f"median ms: {stages}; end-to-end/inference = "
         f"{report['end_to_end_to_inference_ratio']} -> {args.out}"
     )
@@ -204,8 +223,21 @@ def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _add_backend_option(parser: argparse.ArgumentParser) -> None:
+    from checkout_app.backends.registry import BACKEND_ENV, CHOICES
+
+    parser.add_argument(
+        "--backend",
+        choices=CHOICES,
+        help="inference runtime for the product detector and FaceNet (default: "
+        f"${BACKEND_ENV}, else auto: tensorrt if it imports and engines exist, else "
+        "onnxruntime if the ONNX export exists, else torch)",
+    )
+
+
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="product model .pt (default: the shipped model)")
+    _add_backend_option(parser)
     parser.add_argument(
         "--min-confidence",
         type=float,
@@ -251,11 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_catalog_commands(sub)
     add_faces_commands(sub)
     add_models_commands(sub)
+    add_export_command(sub)
 
     kiosk = sub.add_parser("kiosk", help="open the kiosk window (also: no command at all)")
     kiosk.add_argument("--source", help=f"counter camera (default: saved setting): {SOURCE_HELP}")
     kiosk.add_argument("--lang", choices=["en", "ko"], help="UI language (default: saved)")
     kiosk.add_argument("--model", help="product model .pt (default: the shipped model)")
+    _add_backend_option(kiosk)
     _add_kiosk_options(kiosk)
     kiosk.set_defaults(func=_cmd_kiosk)
 

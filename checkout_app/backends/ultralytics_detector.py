@@ -66,6 +66,9 @@ class UltralyticsProductDetector:
             conf=self.min_confidence,
             iou=0.5,
             agnostic_nms=True,
+            # Always the square input the ONNX/TensorRT exports take (ultralytics would pad a
+            # 640×480 frame to 320×256 only), so every backend sees the same tensor.
+            rect=False,
             device=self.device,
             verbose=False,
         )[0]

@@ -41,6 +41,7 @@ class KioskOptions:
     home: Path
     database_url: str | None = None
     model_path: Path | None = None
+    backend: str | None = None  # None: $CHECKOUT_APP_BACKEND, else auto
     counter_source: str | None = None
     face_source: str | None = None
     language: str | None = None
@@ -72,7 +73,7 @@ def source_opener(spec: str, face: bool) -> Callable[[], FrameSource]:
     return open_face if face else open_counter
 
 
-class _Loader(QObject):
+class ServicesLoader(QObject):
     """Builds the kiosk services in a thread; reports progress and the outcome as signals."""
 
     progress = Signal(str, int, int)
@@ -97,6 +98,7 @@ class _Loader(QObject):
                 database_url=self._options.database_url,
                 model_path=self._options.model_path,
                 progress=self.progress.emit,
+                backend=self._options.backend,
             )
         except Exception as exc:  # shown to the person at the kiosk; the traceback goes to the log
             log.exception("kiosk start-up failed")
@@ -113,6 +115,8 @@ class LoadingScreen(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("loading_screen")
+        self.setProperty("role", "screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._title = QLabel()
         self._title.setProperty("role", "title")
         self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -214,7 +218,7 @@ def run_kiosk(options: KioskOptions) -> int:
     loading = LoadingScreen()
     loading.quit_requested.connect(app.quit)
     loading.show()
-    loader = _Loader(options, settings)
+    loader = ServicesLoader(options, settings)
     windows: list = []
 
     def on_loaded(services) -> None:

@@ -1,0 +1,129 @@
+"""``checkout-app export``: ONNX models with sidecars, or the whole bundle for a Jetson Nano.
+
+Handlers get ``args.home`` (resolved) and ``args.database_url``; expected failures raise
+``checkout_app.cli.CliError``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+from checkout_app.models_meta import ModelFileError
+
+log = logging.getLogger(__name__)
+
+TARGETS = ("onnx", "jetson")
+
+
+def _error(message: str) -> Exception:
+    from checkout_app import cli  # late: checkout_app.cli imports this module
+
+    return cli.CliError(message, cli.EXIT_MODEL_FAILED)
+
+
+def default_out(home: Path, target: str) -> Path:
+    from checkout_app.backends.registry import onnx_dir
+
+    return onnx_dir(home) if target == "onnx" else home / "exports" / "jetson_bundle"
+
+
+def export_models(home: Path, model_path: Path | None, onnx_out: Path) -> list[Path]:
+    """The product detector and FaceNet as ONNX in ``onnx_out``, each lint-checked."""
+    from checkout_app.backends.facenet_convert import (
+        prepare_facenet_weights,
+        prepared_weights_path,
+    )
+    from checkout_app.export.onnx_export import export_facenet, export_product_detector
+    from checkout_app.export.trt_lint import trt_lint
+    from checkout_app.paths import DEFAULT_PRODUCT_MODEL
+
+    weights = prepared_weights_path(home) or prepare_facenet_weights(home)
+    paths = [
+        export_product_detector(model_path or DEFAULT_PRODUCT_MODEL, onnx_out, home),
+        export_facenet(weights, onnx_out),
+    ]
+    for path in paths:
+        problems = trt_lint(path)
+        if problems:
+            raise _error(f"{path.name} would not build on TensorRT 8.2: {'; '.join(problems)}")
+    return paths
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else default_out(args.home, args.target)
+    model = Path(args.model) if args.model else None
+    try:
+        if args.target == "onnx":
+            paths = export_models(args.home, model, out)
+            for path in paths:
+                print(f"wrote {path} (+ {path.with_suffix('.json').name}); TensorRT 8.2 lint ok")
+            return 0
+        _export_jetson(args, out, model)
+    except ModelFileError as exc:
+        raise _error(str(exc)) from None
+    return 0
+
+
+def _export_jetson(args: argparse.Namespace, bundle: Path, model: Path | None) -> None:
+    from checkout_app.app import open_catalog
+    from checkout_app.core.catalog_csv import catalog_to_csv
+    from checkout_app.export.jetson_bundle import (
+        BundleError,
+        models_dir,
+        prepare_bundle_dir,
+        write_jetson_bundle,
+    )
+    from checkout_app.export.registry_export import RegistryExportError, export_registry
+    from checkout_app.faces.matcher import RecognitionPolicy
+    from checkout_app.faces.registry import RegistryError
+    from checkout_app.services.kiosk_settings import load_settings
+
+    paths = export_models(args.home, model, prepare_bundle_dir(bundle))
+    registry = None
+    if not args.without_faces:
+        facenet_meta = json.loads(paths[1].with_suffix(".json").read_text())
+        settings = load_settings(args.home).settings
+        policy = RecognitionPolicy(
+            unknown_distance_threshold=settings.face_distance_threshold,
+            min_svm_margin=settings.face_min_margin,
+        )
+        try:
+            registry = export_registry(
+                args.home, args.database_url, facenet_meta["embedder_name"], policy
+            )
+        except (RegistryError, RegistryExportError) as exc:
+            raise _error(str(exc)) from None
+    catalog_csv = catalog_to_csv(open_catalog(args.home, args.database_url))
+    try:
+        manifest = write_jetson_bundle(bundle, paths, catalog_csv, registry)
+    except BundleError as exc:
+        raise _error(str(exc)) from None
+    print(f"wrote Jetson bundle {bundle} (mode 0700): {len(paths)} models in {models_dir(bundle)}")
+    if manifest["registry"]:
+        print(
+            f"registry.json holds face embeddings of {manifest['registry']['people']} people "
+            "(biometric data): copy it over SSH only and keep the Nano's storage secured"
+        )
+    print(f"next: copy {bundle} to the Nano and follow its README.md (TensorRT engines)")
+
+
+def add_export_command(subparsers) -> None:
+    export = subparsers.add_parser(
+        "export", help="export models to ONNX, or a bundle for a Jetson Nano (--target jetson)"
+    )
+    export.add_argument("--target", choices=TARGETS, default="onnx")
+    export.add_argument(
+        "--out",
+        help="folder (default: HOME/models/onnx, where the onnxruntime backend looks; "
+        "--target jetson: HOME/exports/jetson_bundle)",
+    )
+    export.add_argument("--model", help="product model .pt (default: the shipped model)")
+    export.add_argument(
+        "--without-faces",
+        action="store_true",
+        help="--target jetson: leave the face registry (biometric data) out of the bundle",
+    )
+    export.set_defaults(func=_cmd_export)
