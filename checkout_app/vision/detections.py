@@ -7,6 +7,11 @@ from typing import Protocol
 
 import numpy as np
 
+# IoU matrix of xyxy boxes: one implementation for the desktop and the Nano runtime.
+from checkout_edge.yolo import box_iou_matrix as box_iou
+
+__all__ = ["Detections", "ProductDetector", "box_iou"]
+
 
 @dataclass(frozen=True)
 class Detections:
@@ -50,20 +55,6 @@ class Detections:
         keep = self.confidence >= min_confidence
         track = None if self.track_id is None else self.track_id[keep]
         return Detections(self.xyxy[keep], self.confidence[keep], self.class_id[keep], track)
-
-
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of every box in ``a`` (n×4 xyxy) with every box in ``b`` (m×4): an n×m matrix."""
-    a = np.asarray(a, np.float64).reshape(-1, 4)
-    b = np.asarray(b, np.float64).reshape(-1, 4)
-    top_left = np.maximum(a[:, None, :2], b[None, :, :2])
-    bottom_right = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.prod(np.clip(bottom_right - top_left, 0.0, None), axis=2)
-    area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
-    area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
-    union = area_a[:, None] + area_b[None, :] - inter
-    # Degenerate (zero-area) boxes have union 0: they overlap nothing.
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
 class ProductDetector(Protocol):

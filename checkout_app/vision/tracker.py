@@ -1,133 +1,45 @@
-"""``CartTracker``: turns per-frame detections into the stable cart the shopper sees.
+"""``CartTracker``: turns per-frame ``Detections`` into the stable cart the shopper sees.
 
-The counter camera is still and looks straight down, so an item that lies on the counter keeps
-(nearly) the same box from frame to frame. The tracker therefore follows *boxes*, not classes:
-
-- Each detection is matched to an existing track by IoU, greedily from the best overlap down,
-  regardless of class. A one-frame class flip between two look-alike products (two chips
-  flavours) thus updates the same track instead of starting a new one, and a box that jitters
-  or is nudged a little stays one track.
-- A track's class is the confidence-weighted vote of its last ``class_vote_frames`` hits, so a
-  single wrong frame is outvoted, while a real swap of the product on the same spot wins the
-  vote after about half that window.
-- A new track enters the cart only when it has been seen in ``confirm_after_frames`` of the last
-  ``confirm_window_frames`` frames: a one-frame false positive never shows up.
-- A confirmed track leaves the cart only after ``lost_after_frames`` consecutive misses: a hand
-  covering an item, or a low-confidence frame, does not make the cart flicker, and an item
-  lifted away is gone after exactly that delay.
-- Identical items side by side have boxes that barely overlap, so each gets its own track and
-  the count per class is simply the number of confirmed tracks of that class.
-
-Matching is greedy rather than optimal (Hungarian): on a still counter boxes of different items
-overlap little, so the best-IoU-first choice is the optimal one in practice, costs O(n·m) numpy
-work for a few dozen boxes, and needs no scipy. Any ``track_id`` the detector supplies is ignored:
-this tracker does its own association.
+The tracking rules (IoU matching regardless of class, class voting, confirmation window,
+removal delay) and their settings live once, in ``checkout_edge.tracker``, which the Python 3.6
+Nano runtime runs as well; read that module for how and why the tracker decides. This module
+adapts it to the desktop's types: ``Detections`` in, frozen-dataclass ``TrackerConfig`` and
+``TrackView`` out, so the rest of the app and the UI do not see the edge package.
 """
 
 from __future__ import annotations
 
-import logging
-import math
-from collections import deque
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
+from checkout_edge import tracker as _core
+from checkout_edge.tracker import greedy_match
 
-from checkout_app.vision.detections import Detections, box_iou
+from checkout_app.vision.detections import Detections
 
-log = logging.getLogger(__name__)
+__all__ = ["CartTracker", "TrackView", "TrackerConfig", "greedy_match"]
 
-_REFERENCE_FPS = 15.0
+_DEFAULTS = _core.TrackerConfig()
 
 
 @dataclass(frozen=True)
-class TrackerConfig:
-    """How eager or patient the tracker is. Frame counts assume the detector's frame rate.
+class TrackerConfig(_core.TrackerConfig):
+    """How eager or patient the tracker is: ``checkout_edge.tracker.TrackerConfig`` (which
+    documents each setting and its default) as a frozen, comparable dataclass.
 
-    Defaults are for ~15 detections per second (see ``for_fps`` for other rates):
-
-    - ``min_confidence`` 0.4: detections below it are treated as not seen. The same value as the
-      YOLO back end's own threshold, so by default the tracker drops nothing the detector kept;
-      raise it to make the tracker stricter than the detector.
-    - ``confirm_after_frames`` 3 of ``confirm_window_frames`` 5: a new item shows up 0.2 s after
-      it lands if every frame sees it, and even if one frame in two misses it (3 of 5); a false
-      positive must persist for three of five frames to fool it.
-    - ``lost_after_frames`` 10 (0.67 s): longer than a hand usually covers an item while putting
-      another one down (about 0.55 s in the demo scenario), short enough that a lifted item
-      leaves the cart before the shopper looks for it.
-    - ``match_iou`` 0.3: a box may shift by about half its width between frames and still be the
-      same item; neighbouring items overlap far less than that.
-    - ``duplicate_iou`` 0.6: an unmatched detection overlapping a tracked item this much is a
-      second box on the same item (e.g. two classes for one package), not a new item. Only
-      items stacked on top of each other could overlap that much, and a camera looking down
-      cannot see those anyway.
-    - ``class_vote_frames`` 15 (1 s): enough history to outvote several wrong frames of a
-      look-alike flavour; a real swap on the same spot is recognised after ~8 frames.
+    ``for_fps`` and the validation are inherited; the defaults are read from the edge class, so
+    only the field names are declared here (tests/edge checks that the two agree).
     """
 
-    min_confidence: float = 0.4
-    confirm_after_frames: int = 3
-    confirm_window_frames: int = 5
-    lost_after_frames: int = 10
-    match_iou: float = 0.3
-    duplicate_iou: float = 0.6
-    class_vote_frames: int = 15
+    min_confidence: float = _DEFAULTS.min_confidence
+    confirm_after_frames: int = _DEFAULTS.confirm_after_frames
+    confirm_window_frames: int = _DEFAULTS.confirm_window_frames
+    lost_after_frames: int = _DEFAULTS.lost_after_frames
+    match_iou: float = _DEFAULTS.match_iou
+    duplicate_iou: float = _DEFAULTS.duplicate_iou
+    class_vote_frames: int = _DEFAULTS.class_vote_frames
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.min_confidence <= 1.0:
-            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence}")
-        for name in (
-            "confirm_after_frames",
-            "confirm_window_frames",
-            "lost_after_frames",
-            "class_vote_frames",
-        ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.confirm_after_frames > self.confirm_window_frames:
-            raise ValueError(
-                f"confirm_after_frames ({self.confirm_after_frames}) cannot exceed "
-                f"confirm_window_frames ({self.confirm_window_frames})"
-            )
-        if not 0.0 < self.match_iou <= 1.0:
-            raise ValueError(f"match_iou must be in (0, 1], got {self.match_iou}")
-        if not self.match_iou <= self.duplicate_iou <= 1.0:
-            raise ValueError(
-                f"duplicate_iou must be in [match_iou, 1], got {self.duplicate_iou} "
-                f"with match_iou {self.match_iou}"
-            )
-
-    @classmethod
-    def for_fps(cls, fps: float, **overrides: Any) -> TrackerConfig:
-        """The defaults rescaled to a detector running at ``fps`` (e.g. a Jetson at 6 fps).
-
-        The frame counts are defined at 15 fps; a slower detector would otherwise stretch the
-        delays (10 frames at 5 fps is 2 s). Counts are rounded up and kept >= 1, and the
-        confirmation stays at least 2 frames so that a one-frame false positive never counts.
-        ``overrides`` replace any field after scaling.
-        """
-        if not fps > 0:
-            raise ValueError(f"fps must be > 0, got {fps}")
-        base = cls()
-        scale = fps / _REFERENCE_FPS
-
-        def frames(n: int, minimum: int = 1) -> int:
-            return max(minimum, math.ceil(n * scale - 1e-9))
-
-        window = frames(base.confirm_window_frames, minimum=2)
-        scaled: dict[str, Any] = {
-            "min_confidence": base.min_confidence,
-            "confirm_after_frames": min(window, frames(base.confirm_after_frames, minimum=2)),
-            "confirm_window_frames": window,
-            "lost_after_frames": frames(base.lost_after_frames),
-            "match_iou": base.match_iou,
-            "duplicate_iou": base.duplicate_iou,
-            "class_vote_frames": frames(base.class_vote_frames),
-        }
-        scaled.update(overrides)
-        return cls(**scaled)
+        self.validate()
 
 
 @dataclass(frozen=True)
@@ -143,187 +55,37 @@ class TrackView:
     last_seen: float | None
 
 
-class _Track:
-    """Mutable state of one item on the counter."""
-
-    def __init__(self, track_id: int, config: TrackerConfig) -> None:
-        self.track_id = track_id
-        self.xyxy = np.zeros(4, np.float32)
-        self.confirmed = False
-        self.misses = 0
-        self.hits: deque[bool] = deque(maxlen=config.confirm_window_frames)
-        self.votes: deque[tuple[int, float]] = deque(maxlen=config.class_vote_frames)
-        self.class_id = -1
-        self.first_seen: float | None = None
-        self.last_seen: float | None = None
-
-    def hit(
-        self, xyxy: np.ndarray, class_id: int, confidence: float, timestamp: float | None
-    ) -> None:
-        self.xyxy = xyxy
-        self.misses = 0
-        self.hits.append(True)
-        self.votes.append((class_id, confidence))
-        self.class_id = _vote(self.votes)
-        if self.first_seen is None:
-            self.first_seen = timestamp
-        self.last_seen = timestamp
-
-    def miss(self) -> None:
-        self.misses += 1
-        self.hits.append(False)
-
-    def view(self) -> TrackView:
-        x1, y1, x2, y2 = (float(v) for v in self.xyxy)
-        return TrackView(
-            self.track_id,
-            self.class_id,
-            (x1, y1, x2, y2),
-            self.confirmed,
-            self.misses,
-            self.first_seen,
-            self.last_seen,
-        )
-
-
-def _vote(votes: deque[tuple[int, float]]) -> int:
-    """The class with the largest summed confidence; a tie goes to the most recent of them."""
-    weight: dict[int, float] = {}
-    last_index: dict[int, int] = {}
-    for index, (class_id, confidence) in enumerate(votes):
-        weight[class_id] = weight.get(class_id, 0.0) + confidence
-        last_index[class_id] = index
-    return max(weight, key=lambda c: (weight[c], last_index[c]))
-
-
-def greedy_match(iou: np.ndarray, min_iou: float) -> list[tuple[int, int]]:
-    """Pairs (row, column) taken from the highest IoU down, each row and column used once."""
-    rows, cols = np.nonzero(iou >= min_iou)
-    if len(rows) == 0:
-        return []
-    # Stable sort so equal IoUs resolve by (row, column) order: runs are reproducible.
-    order = np.argsort(-iou[rows, cols], kind="stable")
-    used_rows, used_cols = set(), set()
-    pairs = []
-    for k in order:
-        r, c = int(rows[k]), int(cols[k])
-        if r not in used_rows and c not in used_cols:
-            used_rows.add(r)
-            used_cols.add(c)
-            pairs.append((r, c))
-    return pairs
-
-
 class CartTracker:
     """Stable per-class item counts from a stream of ``Detections`` (one ``update`` per frame)."""
 
     def __init__(self, config: TrackerConfig | None = None) -> None:
-        self.config = config if config is not None else TrackerConfig()
-        self._tracks: list[_Track] = []
-        self._next_id = 1
+        self._tracker = _core.CountTracker(config if config is not None else TrackerConfig())
+
+    @property
+    def config(self) -> TrackerConfig:
+        return self._tracker.config
 
     def update(self, detections: Detections, timestamp: float | None = None) -> dict[int, int]:
         """Feed one frame's detections; returns the stable count per class id (counts > 0).
 
         ``timestamp`` (seconds) is only recorded as the tracks' first/last sighting for the UI
-        and logs; the delays are counted in frames (see ``TrackerConfig.for_fps``).
+        and logs; the delays are counted in frames (see ``TrackerConfig.for_fps``). Any
+        ``track_id`` in ``detections`` is ignored: the tracker does its own association.
         """
-        config = self.config
-        detections = detections.above(config.min_confidence)
-        det_boxes = detections.xyxy
-        track_boxes = np.array([t.xyxy for t in self._tracks], np.float32).reshape(-1, 4)
-        iou = box_iou(track_boxes, det_boxes)
-
-        matched_tracks, matched_dets = set(), set()
-        for t, d in greedy_match(iou, config.match_iou):
-            self._tracks[t].hit(
-                det_boxes[d].copy(),
-                int(detections.class_id[d]),
-                float(detections.confidence[d]),
-                timestamp,
-            )
-            matched_tracks.add(t)
-            matched_dets.add(d)
-        for t, track in enumerate(self._tracks):
-            if t not in matched_tracks:
-                track.miss()
-
-        self._start_tracks(detections, iou, matched_dets, timestamp)
-        self._confirm_and_drop()
-        return self.counts
-
-    def _start_tracks(
-        self,
-        detections: Detections,
-        iou_with_tracks: np.ndarray,
-        matched_dets: set[int],
-        timestamp: float | None,
-    ) -> None:
-        """New tentative tracks for unmatched detections that are not second boxes on an item."""
-        config = self.config
-        unmatched = [d for d in range(len(detections)) if d not in matched_dets]
-        # Most confident first, so of two boxes on one new item the better one starts the track.
-        unmatched.sort(key=lambda d: -float(detections.confidence[d]))
-        started: list[int] = []
-        for d in unmatched:
-            if iou_with_tracks.shape[0] and iou_with_tracks[:, d].max() >= config.duplicate_iou:
-                continue
-            box = detections.xyxy[d]
-            if started:
-                overlap = box_iou(box, detections.xyxy[started])
-                if overlap.max() >= config.duplicate_iou:
-                    continue
-            track = _Track(self._next_id, config)
-            self._next_id += 1
-            track.hit(
-                box.copy(), int(detections.class_id[d]), float(detections.confidence[d]), timestamp
-            )
-            self._tracks.append(track)
-            started.append(d)
-
-    def _confirm_and_drop(self) -> None:
-        config = self.config
-        # After this many misses in a row a tentative track's old hits can no longer help it
-        # reach confirm_after_frames within any window: it is no better than a fresh track.
-        tentative_patience = config.confirm_window_frames - config.confirm_after_frames + 1
-        kept = []
-        for track in self._tracks:
-            if not track.confirmed and sum(track.hits) >= config.confirm_after_frames:
-                track.confirmed = True
-                log.debug(
-                    "track %s (class %s) enters the cart at t=%s",
-                    track.track_id,
-                    track.class_id,
-                    track.last_seen,
-                )
-            patience = config.lost_after_frames if track.confirmed else tentative_patience
-            if track.misses >= patience:
-                if track.confirmed:
-                    log.debug(
-                        "track %s (class %s) leaves the cart after %s missed frames",
-                        track.track_id,
-                        track.class_id,
-                        track.misses,
-                    )
-                continue
-            kept.append(track)
-        self._tracks = kept
+        return self._tracker.update(
+            detections.xyxy, detections.confidence, detections.class_id, timestamp
+        )
 
     @property
     def counts(self) -> dict[int, int]:
         """Confirmed items per class id, only classes present, sorted by class id."""
-        counts: dict[int, int] = {}
-        for track in self._tracks:
-            if track.confirmed:
-                counts[track.class_id] = counts.get(track.class_id, 0) + 1
-        return dict(sorted(counts.items()))
+        return self._tracker.counts
 
     @property
     def tracks(self) -> list[TrackView]:
         """Every live track (tentative ones too, ``confirmed=False``), oldest first."""
-        return [track.view() for track in self._tracks]
+        return [TrackView(**state._asdict()) for state in self._tracker.tracks]
 
     def reset(self) -> None:
         """Forget everything, e.g. when a checkout ends and the counter is cleared."""
-        self._tracks = []
-        self._next_id = 1
+        self._tracker.reset()

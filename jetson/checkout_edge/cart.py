@@ -1,9 +1,20 @@
 """The store catalog and the cart text for the headless Nano runtime.
 
-Reads the catalog CSV of the bundle (``sku,name_ko,name_en,price,class_name,active``, the
-desktop's format) and turns the tracker's class counts into cart lines printed exactly like the
-desktop's headless run: ``[   1.23 s] Hot Cup Ramen x1, Cola Can 355ml x2 | total ₩4,300``.
-Prices are integer won, never floats. Python 3.6-compatible.
+Reads the catalog CSV of the bundle (``sku,name_ko,name_en,price,class_name,active``, written
+by the desktop's ``catalog_to_csv``) and turns the tracker's class counts into cart lines printed
+exactly like the desktop's headless run: ``[   1.23 s] Hot Cup Ramen x1, Cola Can 355ml x2 |
+total ₩4,300``. Prices are integer won, never floats. Python 3.6-compatible.
+
+Why this small copy of ``checkout_app.core`` (catalog_csv, cart, money) and not the real one:
+stock JetPack's Python 3.6 cannot import ``checkout_app`` (written for 3.8: postponed
+annotations, the walrus operator), and the desktop's domain modules should not import a Jetson
+runtime package either. So only what a read-only headless cart needs is here: the column names
+and ``active`` words, the whole-won price rule, cart lines in first-seen order, the one-line
+text and JSON. Left out on purpose: the desktop's full validation (every error at once,
+duplicate SKUs or classes), because the desktop validated the catalog before exporting it and a
+bad row here means a damaged copy; and shopper corrections, which need the kiosk's screen.
+``tests/edge/test_edge_tracker_cart.py`` feeds both sides the same exported catalog and counts
+and requires the same text, JSON and ``format_won``, so the copy cannot drift.
 """
 
 import csv

@@ -68,7 +68,7 @@ def run_checkout(
                 break
             continue
         failed_in_a_row = 0
-        if cart.set_detected(tracker.update(xyxy, confidence, class_id)):
+        if cart.set_detected(tracker.update(xyxy, confidence, class_id, seconds)):
             out.write(f"[{seconds:7.2f} s] {cart.describe(lang)}\n")
             out.flush()
     out.write(f"{frames} frames processed. Final cart: {cart.describe(lang)}\n")
