@@ -33,12 +33,13 @@ def load_product_detector(
 ) -> ProductDetector:
     """The product detector from ``model_path`` (default: the shipped model) on ``backend``.
 
-    ``backend``: "torch", "onnxruntime", "tensorrt" or "auto"; None means
+    ``backend``: "torch", "onnxruntime", "onnxruntime-int8", "tensorrt" or "auto"; None means
     ``$CHECKOUT_APP_BACKEND``, else "auto". onnxruntime and TensorRT run the ONNX export of
     ``model_path`` (``checkout-app export``) and refuse one exported from another version of it.
     """
     from checkout_app.backends.registry import (
         ONNXRUNTIME,
+        ONNXRUNTIME_INT8,
         TENSORRT,
         onnx_model_path,
         resolve_backend,
@@ -52,6 +53,10 @@ def load_product_detector(
         from checkout_app.backends.onnx_detector import load_onnx_detector
 
         return load_onnx_detector(onnx_model_path(home, path), path, min_confidence=confidence)
+    if name == ONNXRUNTIME_INT8:
+        from checkout_app.backends.onnx_detector import load_int8_detector
+
+        return load_int8_detector(onnx_model_path(home, path), path, min_confidence=confidence)
     if name == TENSORRT:
         from checkout_app.backends.onnx_detector import load_tensorrt_detector
 
@@ -77,9 +82,9 @@ def load_face_embedder(
         prepare_facenet_weights,
         prepared_weights_path,
     )
-    from checkout_app.backends.registry import ONNXRUNTIME, TENSORRT, onnx_dir
+    from checkout_app.backends.registry import ONNXRUNTIME, ONNXRUNTIME_INT8, TENSORRT, onnx_dir
 
-    if backend not in (ONNXRUNTIME, TENSORRT):
+    if backend not in (ONNXRUNTIME, ONNXRUNTIME_INT8, TENSORRT):
         from checkout_app.backends.facenet_torch import load_torch_embedder
 
         return load_torch_embedder(home, progress=progress)
@@ -89,6 +94,10 @@ def load_face_embedder(
         from checkout_app.backends.onnx_facenet import load_tensorrt_embedder
 
         return load_tensorrt_embedder(onnx_path, weights)
+    if backend == ONNXRUNTIME_INT8:
+        from checkout_app.backends.onnx_facenet import load_int8_embedder
+
+        return load_int8_embedder(onnx_path, weights)
     from checkout_app.backends.onnx_facenet import load_onnx_embedder
 
     return load_onnx_embedder(onnx_path, weights)

@@ -16,7 +16,15 @@ from typing import Callable
 import numpy as np
 from checkout_edge.yolo import decode_yolov8, letterbox
 
-from checkout_app.backends.registry import EXPORT_HINT, BackendError, verified_onnx_sidecar
+from checkout_app.backends.registry import (
+    EXPORT_HINT,
+    ONNXRUNTIME,
+    ONNXRUNTIME_INT8,
+    BackendError,
+    int8_model_path,
+    verified_int8_sidecar,
+    verified_onnx_sidecar,
+)
 from checkout_app.models_meta import ModelFileError
 from checkout_app.vision.detections import Detections
 
@@ -102,15 +110,37 @@ def load_onnx_detector(
     """The detector on onnxruntime. Refuses an ONNX file whose sha256 does not match its
     sidecar, or (with ``source_model``) one exported from another version of that model."""
     meta = verified_onnx_sidecar(onnx_path, source_model)
-    session = onnxruntime_session(onnx_path, threads)
+    return _onnxruntime_detector(onnx_path, meta, min_confidence, threads, ONNXRUNTIME)
+
+
+def load_int8_detector(
+    onnx_path: Path,
+    source_model: Path | None,
+    *,
+    min_confidence: float,
+    threads: int | None = None,
+    require_selectable: bool = True,
+) -> RawYoloProductDetector:
+    """The INT8 model of the FP32 export ``onnx_path`` on onnxruntime, checked like the FP32
+    one and refused (``BackendError``) unless its measured cAcc drop is below one point.
+    ``require_selectable=False`` only for the evaluation that measures that drop."""
+    meta = verified_int8_sidecar(onnx_path, source_model, require_selectable)
+    path = int8_model_path(onnx_path)
+    return _onnxruntime_detector(path, meta, min_confidence, threads, ONNXRUNTIME_INT8)
+
+
+def _onnxruntime_detector(
+    path: Path, meta: dict, min_confidence: float, threads: int | None, backend: str
+) -> RawYoloProductDetector:
+    session = onnxruntime_session(path, threads)
     input_name, output_name = meta["input_name"], meta["output_name"]
 
     def run_raw(tensor: np.ndarray) -> np.ndarray:
         return session.run([output_name], {input_name: tensor})[0]
 
-    log.info("product detector on onnxruntime: %s", onnx_path)
+    log.info("product detector on %s: %s", backend, path)
     return RawYoloProductDetector(
-        run_raw, meta, onnx_path, min_confidence=min_confidence, backend="onnxruntime"
+        run_raw, meta, path, min_confidence=min_confidence, backend=backend
     )
 
 

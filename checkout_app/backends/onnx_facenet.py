@@ -15,7 +15,11 @@ import numpy as np
 from checkout_edge.facenet import EMBEDDING_SIZE, l2_normalize, standardize
 
 from checkout_app.backends.onnx_detector import onnxruntime_session, tensorrt_runner
-from checkout_app.backends.registry import verified_onnx_sidecar
+from checkout_app.backends.registry import (
+    int8_model_path,
+    verified_int8_sidecar,
+    verified_onnx_sidecar,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +66,33 @@ def load_onnx_embedder(
     uses; an ONNX exported from other weights is refused (its embeddings would not match the
     enrolled templates)."""
     meta = verified_onnx_sidecar(onnx_path, source_weights)
-    session = onnxruntime_session(onnx_path, threads)
+    return _onnxruntime_embedder(onnx_path, meta, batch_size, threads)
+
+
+def load_int8_embedder(
+    onnx_path: Path,
+    source_weights: Path | None = None,
+    batch_size: int = 16,
+    threads: int | None = None,
+    require_selectable: bool = True,
+) -> RawFaceEmbedder:
+    """The INT8 model of the FP32 export ``onnx_path`` on onnxruntime, refused
+    (``BackendError``) unless the face identification accuracy and false accepts it measured
+    moved by less than one point. Same embedder name as FP32: the gate measures it against
+    templates enrolled with FP32 too. ``require_selectable=False`` only for that measurement."""
+    meta = verified_int8_sidecar(onnx_path, source_weights, require_selectable)
+    return _onnxruntime_embedder(int8_model_path(onnx_path), meta, batch_size, threads)
+
+
+def _onnxruntime_embedder(
+    path: Path, meta: dict, batch_size: int, threads: int | None
+) -> RawFaceEmbedder:
+    session = onnxruntime_session(path, threads)
     names = [meta["output_name"]]
     input_name = meta["input_name"]
-    log.info("FaceNet on onnxruntime: %s", onnx_path)
+    log.info("FaceNet on onnxruntime: %s", path)
     return RawFaceEmbedder(
-        lambda batch: session.run(names, {input_name: batch})[0], meta, onnx_path, batch_size
+        lambda batch: session.run(names, {input_name: batch})[0], meta, path, batch_size
     )
 
 

@@ -1,5 +1,9 @@
 """``checkout-app export``: ONNX models with sidecars, or the whole bundle for a Jetson Nano.
 
+``--int8`` adds post-training INT8 models for onnxruntime on CPU kiosks (``quantize``), and
+``--measure OUT`` measures them against FP32 and torch in one run (``int8_measure``), recording
+the accuracy drop that decides whether ``--backend onnxruntime-int8`` may run them.
+
 Handlers get ``args.home`` (resolved) and ``args.database_url``; expected failures raise
 ``checkout_app.cli.CliError``.
 """
@@ -52,19 +56,92 @@ def export_models(home: Path, model_path: Path | None, onnx_out: Path) -> list[P
     return paths
 
 
+def quantize_models(paths: list[Path], faces_dir: Path) -> list[Path]:
+    """INT8 models of the detector and FaceNet exports ``paths`` (in ``export_models`` order)."""
+    from checkout_app.export.quantize import (
+        detector_calibration,
+        detector_nodes_to_exclude,
+        facenet_calibration,
+        facenet_nodes_to_exclude,
+        quantize_onnx,
+    )
+
+    detector_path, facenet_path = paths
+    detector_meta = json.loads(detector_path.with_suffix(".json").read_text())
+    try:
+        face_tensors, face_description = facenet_calibration(faces_dir / "train")
+    except ValueError as exc:
+        raise _error(
+            f"cannot calibrate FaceNet: {exc} (--faces DIR holds train/<person>/)"
+        ) from None
+    tensors, description = detector_calibration(detector_meta)
+    return [
+        quantize_onnx(detector_path, tensors, description, detector_nodes_to_exclude),
+        quantize_onnx(facenet_path, face_tensors, face_description, facenet_nodes_to_exclude),
+    ]
+
+
+def _check_int8_options(args: argparse.Namespace, out: Path) -> None:
+    if args.measure and not args.int8:
+        raise _error("--measure measures the INT8 models: add --int8")
+    if args.int8 and (args.target != "onnx" or not args.faces):
+        raise _error("--int8 needs --target onnx and --faces DIR (face photos for calibration)")
+    if args.measure and out != default_out(args.home, "onnx"):
+        raise _error("--measure evaluates the models the backends load: leave --out out")
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out(args.home, args.target)
     model = Path(args.model) if args.model else None
+    _check_int8_options(args, out)
     try:
         if args.target == "onnx":
             paths = export_models(args.home, model, out)
             for path in paths:
                 print(f"wrote {path} (+ {path.with_suffix('.json').name}); TensorRT 8.2 lint ok")
+            if args.int8:
+                _export_int8(args, paths, model)
             return 0
         _export_jetson(args, out, model)
     except ModelFileError as exc:
         raise _error(str(exc)) from None
     return 0
+
+
+def _export_int8(args: argparse.Namespace, paths: list[Path], model: Path | None) -> None:
+    from checkout_app.paths import DEFAULT_PRODUCT_MODEL
+
+    faces_dir = Path(args.faces)
+    for path in quantize_models(paths, faces_dir):
+        print(f"wrote {path} (+ {path.with_suffix('.json').name}); onnxruntime CPU only")
+    if not args.measure:
+        print(
+            "INT8 models stay unselectable until measured: add --measure OUT.json "
+            "(about 4 minutes on 2 shared cores)"
+        )
+        return
+    from checkout_app.export.int8_measure import measure_int8
+
+    report = measure_int8(
+        args.home,
+        model or DEFAULT_PRODUCT_MODEL,
+        paths[0],
+        paths[1],
+        faces_dir,
+        progress=lambda message: print(message, flush=True),
+    )
+    out = Path(args.measure)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for key in ("product_detector", "facenet"):
+        part = report[key]
+        gate = part["accuracy_gate"]
+        verdict = "selectable" if gate["selectable"] else "NOT selectable"
+        print(
+            f"{part['files']['int8']}: {part['files']['fp32_MB']} -> {part['files']['int8_MB']} "
+            f"MB, accuracy drop {gate['drop_points']:.2f} points -> {verdict}"
+        )
+    print(f"wrote {out}")
 
 
 def _export_jetson(args: argparse.Namespace, bundle: Path, model: Path | None) -> None:
@@ -125,5 +202,22 @@ def add_export_command(subparsers) -> None:
         "--without-faces",
         action="store_true",
         help="--target jetson: leave the face registry (biometric data) out of the bundle",
+    )
+    export.add_argument(
+        "--int8",
+        action="store_true",
+        help="also write post-training INT8 models (<name>_int8.onnx, onnxruntime on CPU), "
+        "calibrated on rendered scenes and the face photos of --faces",
+    )
+    export.add_argument(
+        "--faces",
+        help="--int8: folder of face photos with train/<person>/ (calibration) and labels.csv "
+        "(--measure), e.g. ../shared/data/faces",
+    )
+    export.add_argument(
+        "--measure",
+        metavar="OUT_JSON",
+        help="--int8: measure size, latency and accuracy of INT8 vs FP32 vs torch in one run, "
+        "write the report to OUT_JSON and record the accuracy gate in the INT8 sidecars",
     )
     export.set_defaults(func=_cmd_export)

@@ -190,8 +190,10 @@ def test_eval_products_command_writes_json_and_plots(monkeypatch, tmp_path, caps
     feed(monkeypatch, detector)
     loaded = {}
 
-    def fake_loader(model_path, home, *, min_confidence=None):
-        loaded.update(model_path=model_path, home=home, min_confidence=min_confidence)
+    def fake_loader(model_path, home, *, min_confidence=None, backend="torch"):
+        loaded.update(
+            model_path=model_path, home=home, min_confidence=min_confidence, backend=backend
+        )
         return detector
 
     monkeypatch.setattr(checkout_app.app, "load_product_detector", fake_loader)
@@ -207,9 +209,11 @@ def test_eval_products_command_writes_json_and_plots(monkeypatch, tmp_path, caps
     assert args.func(args) == 0
 
     assert loaded["model_path"] is None and loaded["home"] == tmp_path
+    assert loaded["backend"] == "torch"  # the default: reports say which runtime they measured
     assert loaded["min_confidence"] < 0.01  # mAP needs the low-confidence detections
     report = json.loads(out.read_text())
     assert report["seed"] == 1000 and report["min_confidence"] == 0.6
+    assert report["backend"] == "torch"
     assert report["images"] == 12
     assert report["plot_dir"] == "products_plots"
     assert_png(out.parent / "products_plots" / report["plots"]["confusion_matrix"])
