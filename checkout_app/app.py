@@ -180,7 +180,8 @@ def build_kiosk_services(
     detector = load_product_detector(
         model_path, home, min_confidence=settings.min_confidence, backend=backend_name
     )
-    counter = CounterSession(detector, catalog_repository.load(), TrackerConfig.for_fps(15.0))
+    tracker_config = TrackerConfig.for_fps(15.0, min_confidence=settings.min_confidence)
+    counter = CounterSession(detector, catalog_repository.load(), tracker_config)
     report("face_models")
     embedder = load_face_embedder(
         home, backend_name, progress=lambda done, total: report("face_weights", done, total)

@@ -60,8 +60,11 @@ class KioskWindow(QMainWindow):
         open_counter_source: Callable[[], FrameSource],
         open_face_source: Callable[[], FrameSource],
         *,
+        opener_for: Callable[[str, bool], Callable[[], FrameSource]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``opener_for(spec, face)`` turns a camera setting into an opener, so a camera changed
+        in the settings page takes effect at once (None: the cameras stay as given)."""
         super().__init__()
         self.setObjectName("kiosk_window")
         self.services = services
@@ -75,6 +78,7 @@ class KioskWindow(QMainWindow):
         self._face_source: FrameSource | None = None
         self._acted_challenge: str | None = None
         self._open_face_source = open_face_source
+        self._opener_for = opener_for
         self._sampler = SystemSampler()
         self.counter_camera = CameraPipeline(
             open_counter_source, services.counter.process, parent=self
@@ -154,6 +158,9 @@ class KioskWindow(QMainWindow):
         self._stats_timer.setInterval(1000)
         self._stats_timer.timeout.connect(self._refresh_stats_overlay)
         self._stats_timer.start()
+        self._backend_label = QLabel()
+        self._backend_label.setProperty("role", "hint")
+        self.statusBar().addPermanentWidget(self._backend_label)
         self.retranslate()
         self.apply_settings(services.settings)
 
@@ -171,7 +178,15 @@ class KioskWindow(QMainWindow):
         super().closeEvent(event)
 
     def apply_settings(self, settings: KioskSettings) -> None:
+        previous = self.services.settings
         self.services.settings = settings
+        if self._opener_for is not None:
+            if settings.counter_source != previous.counter_source:
+                log.info("counter camera: %s", settings.counter_source)
+                self.counter_camera.set_source(self._opener_for(settings.counter_source, False))
+            if settings.face_source != previous.face_source:
+                log.info("face camera: %s", settings.face_source)
+                self._open_face_source = self._opener_for(settings.face_source, True)
         if settings.language != self.languages.language:
             self.languages.set_language(settings.language)
         self.scanning.stats.setVisible(settings.show_stats)
@@ -453,6 +468,7 @@ class KioskWindow(QMainWindow):
         other = "en" if self._lang == "ko" else "ko"
         self._language_button.setText(LANGUAGE_NAMES[other])
         self._staff_button.setText(self.tr("Staff"))
+        self._backend_label.setText(self.tr("backend: {name}").format(name=self.services.backend))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -229,6 +229,7 @@ def run_kiosk(options: KioskOptions) -> int:
             languages,
             source_opener(settings.counter_source, face=False),
             source_opener(settings.face_source, face=True),
+            opener_for=source_opener,
         )
         windows.append(window)
         window.resize(1280, 800)

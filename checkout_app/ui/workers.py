@@ -351,6 +351,14 @@ class CameraPipeline(QObject):
             self._latest = None
         return finished
 
+    def set_source(self, open_source: Callable[[], FrameSource]) -> None:
+        """Use another camera from now on (staff changed the settings); restarts if running."""
+        running = self.is_running()
+        self.stop()
+        self._open_source = open_source
+        if running:
+            self.start()
+
     def set_process(self, process: ProcessFn | None) -> None:
         """Swap the processing function (None pauses processing), running or not."""
         self._process = process

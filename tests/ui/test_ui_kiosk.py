@@ -44,8 +44,10 @@ def make_window(qtbot, qapp, services):
     services.counter.reset()
     opened = []
 
-    def make(open_counter=lambda: DemoScenarioSource(realtime=True, loop=True)):
-        kiosk = KioskWindow(services, languages, open_counter, lambda: DemoFaceSource())
+    def make(open_counter=lambda: DemoScenarioSource(realtime=True, loop=True), opener_for=None):
+        kiosk = KioskWindow(
+            services, languages, open_counter, lambda: DemoFaceSource(), opener_for=opener_for
+        )
         qtbot.addWidget(kiosk)
         kiosk.resize(1280, 800)
         kiosk.show()
@@ -215,3 +217,22 @@ def test_a_missing_model_file_ends_on_a_screen_that_says_how_to_rebuild_it(
     screenshot(screen, "08_model_missing")
     label = screen.findChild(QLabel, "loading_step")
     assert "checkout-app train products" in label.text()
+
+
+def test_a_camera_changed_in_the_settings_is_used_at_once(qtbot, make_window, services) -> None:
+    from dataclasses import replace
+
+    asked = []
+
+    def opener_for(spec: str, face: bool):
+        asked.append((spec, face))
+        return lambda: DemoScenarioSource(realtime=True, loop=True)
+
+    kiosk = make_window(opener_for=opener_for)
+    kiosk.start()
+    qtbot.waitUntil(lambda: kiosk.counter_camera.stats().captured_frames > 0, timeout=10_000)
+    kiosk.apply_settings(replace(services.settings, counter_source="2", face_source="3"))
+    assert asked == [("2", False), ("3", True)]
+    assert kiosk.counter_camera.is_running()
+    qtbot.waitUntil(lambda: kiosk.counter_camera.stats().captured_frames > 0, timeout=10_000)
+    kiosk.apply_settings(replace(services.settings, counter_source="demo", face_source="demo"))

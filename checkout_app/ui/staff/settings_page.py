@@ -232,9 +232,14 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
 
+        self.restart_note = QLabel()
+        set_role(self.restart_note, ROLE_HINT)
+        self.restart_note.setWordWrap(True)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addLayout(form)
+        layout.addWidget(self.restart_note)
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.retranslate()
@@ -244,6 +249,12 @@ class SettingsPage(QWidget):
 
     def retranslate(self) -> None:
         self.title_label.setText(self.tr("Kiosk settings"))
+        self.restart_note.setText(
+            self.tr(
+                "Cameras, language, time limits, full screen and the overlay change at once; "
+                "the detection and face thresholds from the next start of the kiosk."
+            )
+        )
         captions = {
             "counter_source": self.tr("Counter camera"),
             "face_source": self.tr("Face camera"),

@@ -399,117 +399,122 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="187"/>
+        <location filename="../kiosk_window.py" line="202"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="220"/>
+        <location filename="../kiosk_window.py" line="235"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="224"/>
+        <location filename="../kiosk_window.py" line="239"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="313"/>
+        <location filename="../kiosk_window.py" line="328"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="315"/>
+        <location filename="../kiosk_window.py" line="330"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="320"/>
+        <location filename="../kiosk_window.py" line="335"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="321"/>
+        <location filename="../kiosk_window.py" line="336"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="324"/>
+        <location filename="../kiosk_window.py" line="339"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="325"/>
+        <location filename="../kiosk_window.py" line="340"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="328"/>
+        <location filename="../kiosk_window.py" line="343"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="329"/>
+        <location filename="../kiosk_window.py" line="344"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="332"/>
+        <location filename="../kiosk_window.py" line="347"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="333"/>
+        <location filename="../kiosk_window.py" line="348"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="336"/>
+        <location filename="../kiosk_window.py" line="351"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="337"/>
+        <location filename="../kiosk_window.py" line="352"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="350"/>
+        <location filename="../kiosk_window.py" line="365"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="351"/>
+        <location filename="../kiosk_window.py" line="366"/>
         <source>Please wave to a staff member at the counter. They will help you.</source>
         <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="371"/>
+        <location filename="../kiosk_window.py" line="386"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="439"/>
+        <location filename="../kiosk_window.py" line="454"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="451"/>
-        <location filename="../kiosk_window.py" line="452"/>
+        <location filename="../kiosk_window.py" line="466"/>
+        <location filename="../kiosk_window.py" line="467"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="455"/>
+        <location filename="../kiosk_window.py" line="470"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="241"/>
+        <location filename="../kiosk_window.py" line="471"/>
+        <source>backend: {name}</source>
+        <translation>백엔드: {name}</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="244"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -517,47 +522,47 @@
 <context>
     <name>LoadingScreen</name>
     <message>
-        <location filename="../launch.py" line="162"/>
+        <location filename="../launch.py" line="164"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="163"/>
+        <location filename="../launch.py" line="165"/>
         <source>Opening the store database…</source>
         <translation>매장 데이터베이스를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="164"/>
+        <location filename="../launch.py" line="166"/>
         <source>Loading the product recognition model…</source>
         <translation>상품 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="165"/>
+        <location filename="../launch.py" line="167"/>
         <source>Loading the face recognition models…</source>
         <translation>얼굴 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="166"/>
+        <location filename="../launch.py" line="168"/>
         <source>Preparing the face recognition weights (first start only)…</source>
         <translation>얼굴 인식 가중치를 준비하는 중… (처음 실행할 때만)</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="167"/>
+        <location filename="../launch.py" line="169"/>
         <source>Registering the demo shopper…</source>
         <translation>데모 고객을 등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="173"/>
+        <location filename="../launch.py" line="175"/>
         <source>The kiosk cannot start</source>
         <translation>키오스크를 시작할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="175"/>
+        <location filename="../launch.py" line="177"/>
         <source>Self-checkout is starting</source>
         <translation>셀프 계산대를 시작하는 중입니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="177"/>
+        <location filename="../launch.py" line="179"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
@@ -1056,99 +1061,104 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../staff/settings_page.py" line="246"/>
+        <location filename="../staff/settings_page.py" line="251"/>
         <source>Kiosk settings</source>
         <translation>키오스크 설정</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="248"/>
+        <location filename="../staff/settings_page.py" line="254"/>
+        <source>Cameras, language, time limits, full screen and the overlay change at once; the detection and face thresholds from the next start of the kiosk.</source>
+        <translation>카메라, 언어, 시간 제한, 전체 화면, 통계 표시는 바로 바뀌고, 인식 및 얼굴 기준값은 키오스크를 다시 시작하면 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="259"/>
         <source>Counter camera</source>
         <translation>계산대 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="249"/>
+        <location filename="../staff/settings_page.py" line="260"/>
         <source>Face camera</source>
         <translation>얼굴 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="250"/>
+        <location filename="../staff/settings_page.py" line="261"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="251"/>
+        <location filename="../staff/settings_page.py" line="262"/>
         <source>Product detection confidence</source>
         <translation>상품 인식 신뢰도</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="252"/>
+        <location filename="../staff/settings_page.py" line="263"/>
         <source>Face match distance (lower is stricter)</source>
         <translation>얼굴 일치 거리 (낮을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="253"/>
+        <location filename="../staff/settings_page.py" line="264"/>
         <source>Face match margin (higher is stricter)</source>
         <translation>얼굴 일치 마진 (높을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="254"/>
+        <location filename="../staff/settings_page.py" line="265"/>
         <source>Payment time limit</source>
         <translation>결제 제한 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="255"/>
+        <location filename="../staff/settings_page.py" line="266"/>
         <source>Receipt screen shown for</source>
         <translation>영수증 화면 표시 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="256"/>
+        <location filename="../staff/settings_page.py" line="267"/>
         <source>Full screen</source>
         <translation>전체 화면</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="257"/>
+        <location filename="../staff/settings_page.py" line="268"/>
         <source>Show live stats on the shopper screen</source>
         <translation>고객 화면에 실시간 통계 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="261"/>
+        <location filename="../staff/settings_page.py" line="272"/>
         <source>Fill the whole screen (kiosk mode)</source>
         <translation>화면 전체 사용 (키오스크 모드)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="262"/>
+        <location filename="../staff/settings_page.py" line="273"/>
         <source>FPS and latency overlay</source>
         <translation>FPS·지연 시간 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="263"/>
+        <location filename="../staff/settings_page.py" line="274"/>
         <source>Save settings</source>
         <translation>설정 저장</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="264"/>
+        <location filename="../staff/settings_page.py" line="275"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="266"/>
+        <location filename="../staff/settings_page.py" line="277"/>
         <source> s</source>
         <comment>seconds after a number</comment>
         <translation>초</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="315"/>
+        <location filename="../staff/settings_page.py" line="326"/>
         <source>Enter a video file path or a stream URL.</source>
         <translation>동영상 파일 경로나 스트림 URL을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="326"/>
-        <location filename="../staff/settings_page.py" line="340"/>
+        <location filename="../staff/settings_page.py" line="337"/>
+        <location filename="../staff/settings_page.py" line="351"/>
         <source>Settings not saved</source>
         <translation>설정을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="330"/>
+        <location filename="../staff/settings_page.py" line="341"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
