@@ -17,6 +17,9 @@ from typing import Sequence
 
 import numpy as np
 
+# The vector maths is shared with the Nano runtime, which matches faces without scikit-learn.
+from checkout_edge.matcher import pairwise_margins, unit_rows
+
 # Measured on the shared real photos with the CASIA-WebFace FaceNet: same person ≤ 0.45,
 # different people ≥ 0.74. 0.55 keeps a clear gap on the stranger side (a wrong account is worse
 # than a fallback to staff); ``faces calibrate`` suggests a value for a store's own data.
@@ -53,38 +56,6 @@ class MatchResult:
     distance: float
     svm_margin: float | None
     reason: str
-
-
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, np.float64)
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    if np.any(norms < 1e-9):
-        raise ValueError("zero-length embedding")
-    return vectors / norms
-
-
-def pairwise_margins(ovo_decision: np.ndarray, classes: Sequence[int], winner: int) -> float:
-    """The smallest decision value by which ``winner`` beats each other class one-vs-one.
-
-    ``ovo_decision`` is one row of ``SVC(decision_function_shape="ovo").decision_function``:
-    pairs (0,1), (0,2), …, (1,2), …, positive meaning the pair's first class wins; for two
-    classes scikit-learn returns one value, positive meaning the second class wins.
-    """
-    n = len(classes)
-    k = list(classes).index(winner)
-    values = np.atleast_1d(ovo_decision)
-    if n == 2:
-        return float(-values[0] if k == 0 else values[0])
-    margins = []
-    pair = 0
-    for i in range(n):
-        for j in range(i + 1, n):
-            if i == k:
-                margins.append(values[pair])
-            elif j == k:
-                margins.append(-values[pair])
-            pair += 1
-    return float(min(margins))
 
 
 class FaceMatcher:
