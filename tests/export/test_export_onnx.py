@@ -15,6 +15,9 @@ pytestmark = pytest.mark.integration
 
 PARITY_MIN_IOU = 0.99
 PARITY_MIN_COSINE = 0.9999
+# The shipped model's square input; YOLOv8 predicts at strides 8, 16 and 32.
+INPUT_SIZE = json.loads(DEFAULT_PRODUCT_MODEL.with_suffix(".json").read_text())["input_size"][0]
+ANCHORS = sum((INPUT_SIZE // stride) ** 2 for stride in (8, 16, 32))
 
 
 def test_exports_pass_the_onnx_checker_and_the_trt_lint(detector_onnx, facenet_onnx):
@@ -30,7 +33,8 @@ def test_exports_pass_the_onnx_checker_and_the_trt_lint(detector_onnx, facenet_o
         assert meta["sha256"] == file_sha256(path) and meta["opset"] == 13
         assert len(meta["source_model"]["sha256"]) == 64
     det = json.loads(detector_onnx.with_suffix(".json").read_text())
-    assert det["input_shape"] == [1, 3, 320, 320] and det["output_shape"] == [1, 16, 2100]
+    assert det["input_shape"] == [1, 3, INPUT_SIZE, INPUT_SIZE]
+    assert det["output_shape"] == [1, 4 + 12, ANCHORS]
     face = json.loads(facenet_onnx.with_suffix(".json").read_text())
     assert face["input_shape"][0] == "batch"
 
@@ -38,7 +42,7 @@ def test_exports_pass_the_onnx_checker_and_the_trt_lint(detector_onnx, facenet_o
 def _detect_square(model, image):
     """The torch model through ultralytics on the square letterbox the ONNX graph takes."""
     result = model.predict(
-        image, imgsz=320, conf=0.4, iou=0.5, agnostic_nms=True, rect=False, verbose=False
+        image, imgsz=INPUT_SIZE, conf=0.4, iou=0.5, agnostic_nms=True, rect=False, verbose=False
     )[0]
     boxes = result.boxes
     return boxes.xyxy.numpy(), boxes.conf.numpy(), boxes.cls.numpy().astype(np.int64)

@@ -270,8 +270,10 @@ def test_image_files_register_and_start_the_poses_over(qtbot, page, flow, frame,
     fill_form(page, member_id="")
     with qtbot.waitSignal(page.person_registered):
         page._from_files.click()
-    assert flow.calls == [("enroll_images", ["a.jpg"], "Alice Kim", None), ("restart",)]
-    assert page._progress_text.text() == "Pose 1/4"
+    # The restart runs in the worker thread after the person is registered.
+    expected = [("enroll_images", ["a.jpg"], "Alice Kim", None), ("restart",)]
+    qtbot.waitUntil(lambda: flow.calls == expected, timeout=2000)
+    qtbot.waitUntil(lambda: page._progress_text.text() == "Pose 1/4", timeout=2000)
 
 
 def test_cancelled_file_dialog_does_nothing(qtbot, page, flow, monkeypatch):
