@@ -6,9 +6,10 @@ preprocessing) and a sha256 so a corrupt or swapped file is caught before it is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+
+from checkout_edge.engines import sha256_file
 
 
 class ModelFileError(RuntimeError):
@@ -16,11 +17,8 @@ class ModelFileError(RuntimeError):
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    # One streaming implementation, shared with the Nano runtime's engine bookkeeping.
+    return sha256_file(str(path))
 
 
 def sidecar_path(model_path: Path) -> Path:
