@@ -55,6 +55,8 @@ def _cmd_train_products(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         init_from=Path(args.init_from) if args.init_from else None,
+        touching=args.touching,
+        extra_distractors=args.extra_distractors,
     )
     out = Path(args.out) if args.out else args.home / "models" / f"products_{args.arch}.pt"
     command = "checkout-app " + " ".join(shlex.quote(a) for a in args.argv)
@@ -278,6 +280,19 @@ def build_parser() -> argparse.ArgumentParser:
     tp.add_argument("--device", default="cpu", help="cpu, or a CUDA device index such as 0")
     tp.add_argument("--out", help="model path (default: HOME/models/products_ARCH.pt)")
     tp.add_argument("--init-from", help="continue training from this .pt (fine-tune)")
+    tp.add_argument(
+        "--touching",
+        type=float,
+        default=0.0,
+        help="share of products rendered against another one, half of them the same product "
+        "(crowded counters; default 0)",
+    )
+    tp.add_argument(
+        "--extra-distractors",
+        type=int,
+        default=0,
+        help="non-products (hands, wallets, receipts, phones) added to every scene (default 0)",
+    )
     tp.set_defaults(func=_cmd_train_products)
 
     add_catalog_commands(sub)

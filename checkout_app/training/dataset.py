@@ -38,9 +38,14 @@ def write_yolo_dataset(
     train_images: int,
     val_images: int,
     seed: int,
+    touching: float = 0.0,
+    extra_distractors: int = 0,
     progress: ProgressFn | None = None,
 ) -> Path:
-    """Render a train/val dataset in YOLO layout under ``out_dir``; returns its data.yaml."""
+    """Render a train/val dataset in YOLO layout under ``out_dir``; returns its data.yaml.
+
+    ``touching`` and ``extra_distractors`` crowd the scenes (see ``sample_scene``).
+    """
     rng = np.random.default_rng(seed)
     total = train_images + val_images
     done = 0
@@ -50,7 +55,14 @@ def write_yolo_dataset(
         image_dir.mkdir(parents=True, exist_ok=True)
         label_dir.mkdir(parents=True, exist_ok=True)
         for i in range(count):
-            scene = render_scene(sample_scene(rng, class_names, _items_for(i, rng)), rng)
+            layout = sample_scene(
+                rng,
+                class_names,
+                _items_for(i, rng),
+                touching=touching,
+                extra_distractors=extra_distractors,
+            )
+            scene = render_scene(layout, rng)
             stem = f"{split}_{i:06d}"
             cv2.imwrite(
                 str(image_dir / f"{stem}.jpg"),

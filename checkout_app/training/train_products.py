@@ -36,6 +36,8 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     init_from: Path | None = None  # continue from a trained .pt instead of the model YAML
+    touching: float = 0.0  # share of products rendered against another (sample_scene)
+    extra_distractors: int = 0  # non-products added to every scene
 
 
 # Augmentations that fit a fixed top-down camera: the renderer already rotates, lights and
@@ -74,6 +76,8 @@ def train_products(
         train_images=config.train_images,
         val_images=config.val_images,
         seed=config.seed,
+        touching=config.touching,
+        extra_distractors=config.extra_distractors,
         progress=bar.update,
     )
     bar.close()
@@ -119,6 +123,8 @@ def train_products(
         "train_images": config.train_images,
         "val_images": config.val_images,
         "epochs": config.epochs,
+        "touching": config.touching,
+        "extra_distractors": config.extra_distractors,
         "init_from": None
         if config.init_from is None
         else {"file": config.init_from.name, "sha256": file_sha256(config.init_from)},

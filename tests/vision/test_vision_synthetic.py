@@ -74,6 +74,27 @@ def test_sampled_scenes_respect_the_occlusion_cap_and_stay_in_frame():
         assert np.all(rendered.boxes[:, 2] <= w) and np.all(rendered.boxes[:, 3] <= h)
 
 
+def _mean_gap_to_nearest(scene: Scene) -> float:
+    centres = np.array([(o.x, o.y) for o in scene.products])
+    gaps = np.linalg.norm(centres[:, None] - centres[None], axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    return float(gaps.min(axis=1).mean())
+
+
+def test_touching_scenes_crowd_products_within_the_occlusion_cap():
+    rng = np.random.default_rng(11)
+    spread, crowded = [], []
+    flat = CounterLook(seed=2)  # no perspective: visibility is measured exactly
+    for _ in range(6):
+        spread.append(_mean_gap_to_nearest(sample_scene(rng, CLASSES, 8, look=flat)))
+        scene = sample_scene(rng, CLASSES, 8, look=flat, touching=1.0, extra_distractors=2)
+        crowded.append(_mean_gap_to_nearest(scene))
+        rendered = render_scene(scene, rng)
+        assert np.all(rendered.visible_fraction >= MIN_VISIBLE_FRACTION - 0.05)
+        assert len(scene.objects) - len(scene.products) >= 2  # the extra non-products
+    assert np.mean(crowded) < 0.6 * np.mean(spread)
+
+
 def test_rendering_is_reproducible_from_the_seed():
     first = render_scene(
         sample_scene(np.random.default_rng(9), CLASSES, 6), np.random.default_rng(1)

@@ -293,11 +293,19 @@ def sample_scene(
     look: CounterLook | None = None,
     size: tuple[int, int] = FRAME_SIZE,
     max_tries: int = 60,
+    touching: float = 0.0,
+    extra_distractors: int = 0,
 ) -> Scene:
     """A random counter with up to ``n_items`` products (fewer only if they cannot fit).
 
     Products often repeat (a shopper buys three cans); every product stays at least
     ``MIN_VISIBLE_FRACTION`` visible, distractors included.
+
+    ``touching`` is the share of products put down against one already on the counter (half
+    of them a second one of the same product), and ``extra_distractors`` adds that many
+    non-products: training scenes use them to see more of the crowded counters a single-frame
+    detector gets wrong. At their defaults no extra random numbers are drawn, so the held-out
+    scenes and older training commands render exactly as before.
     """
     look = look or sample_look(rng, size)
     kinds = list(rng.choice(class_names, size=int(rng.integers(1, max(1, n_items) + 1))))
@@ -306,11 +314,17 @@ def sample_scene(
     areas: list[float] = []
     for _ in range(n_items):
         name = str(rng.choice(kinds))
+        neighbour = None
+        if touching > 0 and scene.objects and rng.random() < touching:
+            neighbour = scene.objects[int(rng.integers(len(scene.objects)))]
+            if rng.random() < 0.5:
+                name = neighbour.name
         for _try in range(max_tries):
+            x, y = _position(rng, neighbour, look, size)
             obj = Placed(
                 name,
-                float(rng.uniform(0, size[0])),
-                float(rng.uniform(0, size[1])),
+                x,
+                y,
                 float(rng.uniform(0, 360)),
                 float(rng.uniform(0.95, 1.05)),
                 variant=int(rng.integers(0, 5)),
@@ -323,10 +337,26 @@ def sample_scene(
                 scene.objects.append(obj)
                 break
     if n_distractors is None:
-        n_distractors = int(rng.choice([0, 0, 1, 1, 2]))
+        n_distractors = int(rng.choice([0, 0, 1, 1, 2])) + extra_distractors
     for _ in range(n_distractors):
         _add_distractor(scene, rng, masks, areas, size)
     return scene
+
+
+def _position(
+    rng: np.random.Generator,
+    neighbour: Placed | None,
+    look: CounterLook,
+    size: tuple[int, int],
+) -> tuple[float, float]:
+    """Where to try the next product: anywhere, or within a few cm of ``neighbour``."""
+    if neighbour is None:
+        return float(rng.uniform(0, size[0])), float(rng.uniform(0, size[1]))
+    spread = 6.0 * look.px_per_cm  # about half a small product: touching or just overlapping
+    return (
+        float(neighbour.x + rng.normal(0.0, spread)),
+        float(neighbour.y + rng.normal(0.0, spread)),
+    )
 
 
 def _add_distractor(
