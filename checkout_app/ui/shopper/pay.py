@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from checkout_app.services.payment_flow import PayStatus, PayStep
 from checkout_app.ui.frame_view import FrameView
+from checkout_app.ui.pose_indicator import PoseIndicator
 from checkout_app.ui.view_models import CartRow
 
 PANEL_WIDTH_PX = 520
@@ -30,6 +31,9 @@ class PayScreen(QWidget):
         self._instruction.setProperty("role", "title")
         self._instruction.setObjectName("pay_instruction")
         self._instruction.setWordWrap(True)
+        self._turn = PoseIndicator()  # the liveness head turn, drawn as well as written
+        self._turn.setObjectName("pay_turn")
+        self._turn.setFixedSize(120, 120)
         self._items = QLabel()
         self._items.setObjectName("pay_items")
         self._items.setProperty("role", "hint")
@@ -62,6 +66,7 @@ class PayScreen(QWidget):
         right = QVBoxLayout()
         right.addWidget(self._step)
         right.addWidget(self._instruction)
+        right.addWidget(self._turn, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addStretch(1)
         right.addWidget(self._items)
         right.addWidget(self._total)
@@ -122,6 +127,15 @@ class PayScreen(QWidget):
         }
         self._step.setText(steps.get(step, ""))
         self._instruction.setText(self.instruction_text(status))
+        turning = (
+            status is not None
+            and step == PayStep.LIVENESS
+            and status.hint != "face_camera"
+            and status.challenge in ("left", "right")
+        )
+        self._turn.setVisible(turning)
+        if turning:
+            self._turn.set_pose(status.challenge)
         self._total.setText(self.tr("To pay: {total}").format(total=self._total_text))
         confirming = step == PayStep.CONFIRM
         self._yes.setVisible(confirming)
