@@ -24,8 +24,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_MIN_CONFIDENCE = 0.4  # the desktop detector's threshold (and the tracker's)
 
 
-def _ms(start: float, end: float) -> float:
-    return round((end - start) * 1000.0, 3)
+def _stage_ms(t0: float, t1: float, t2: float, t3: float) -> Dict[str, float]:
+    """Milliseconds of the three stages between four perf_counter readings."""
+
+    def ms(start: float, end: float) -> float:
+        return round((end - start) * 1000.0, 3)
+
+    return {"preprocess": ms(t0, t1), "inference": ms(t1, t2), "postprocess": ms(t2, t3)}
 
 
 class TrtProductDetector:
@@ -70,11 +75,7 @@ class TrtProductDetector:
             raw, self.min_confidence, self.nms_iou, scale, pad, image_shape=image_bgr.shape[:2]
         )
         t3 = time.perf_counter()
-        self.last_timings_ms = {
-            "preprocess": _ms(t0, t1),
-            "inference": _ms(t1, t2),
-            "postprocess": _ms(t2, t3),
-        }
+        self.last_timings_ms = _stage_ms(t0, t1, t2, t3)
         return result
 
     def close(self) -> None:
@@ -116,11 +117,7 @@ class TrtFaceEmbedder:
         # 1 +- 1e-3, and the matcher's distances assume unit vectors.
         vectors = facenet.l2_normalize(np.concatenate(chunks, axis=0))
         t3 = time.perf_counter()
-        self.last_timings_ms = {
-            "preprocess": _ms(t0, t1),
-            "inference": _ms(t1, t2),
-            "postprocess": _ms(t2, t3),
-        }
+        self.last_timings_ms = _stage_ms(t0, t1, t2, t3)
         return vectors
 
     def close(self) -> None:

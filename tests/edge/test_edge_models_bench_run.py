@@ -118,8 +118,8 @@ CATALOG = "sku,name_ko,name_en,price,class_name,active\n1,라면,Ramen,1300,rame
 )
 
 
-def test_run_loop_prints_cart_changes_and_survives_a_failed_frame():
-    script = [[0]] * 4 + [None] + [[0, 1, 1]] * 5 + [[]] * 12
+def _run_script(script, json_output: bool = False) -> tuple[int, list[str]]:
+    """run_checkout over scripted detections (None: a failed frame); exit status and lines."""
     out = io.StringIO()
     status = run_checkout(
         ScriptedDetector(script),
@@ -127,9 +127,14 @@ def test_run_loop_prints_cart_changes_and_survives_a_failed_frame():
         CountTracker(),
         frames(len(script)),
         out,
-        json_output=True,
+        json_output=json_output,
     )
-    lines = out.getvalue().splitlines()
+    return status, out.getvalue().splitlines()
+
+
+def test_run_loop_prints_cart_changes_and_survives_a_failed_frame():
+    script = [[0]] * 4 + [None] + [[0, 1, 1]] * 5 + [[]] * 12
+    status, lines = _run_script(script, json_output=True)
     assert status == 0
     # 15 fps: ramen confirmed on its 3rd frame (#2); the failed frame #4 is neither a hit nor a
     # miss; colas from #5 confirmed on #7; everything lost 10 frames after #9, on #19.
@@ -144,16 +149,9 @@ def test_run_loop_prints_cart_changes_and_survives_a_failed_frame():
 
 def test_run_loop_stops_after_a_run_of_failures():
     script = [[0]] * 3 + [None] * MAX_FAILED_FRAMES_IN_A_ROW + [[0]] * 5
-    out = io.StringIO()
-    status = run_checkout(
-        ScriptedDetector(script),
-        EdgeCart(parse_catalog(CATALOG), CLASSES),
-        CountTracker(),
-        frames(len(script)),
-        out,
-    )
+    status, lines = _run_script(script)
     assert status == 3
-    assert out.getvalue().splitlines()[-1].endswith("Final cart: Ramen x1 | total ₩1,300")
+    assert lines[-1].endswith("Final cart: Ramen x1 | total ₩1,300")
 
 
 class StepClock:
