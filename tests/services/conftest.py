@@ -7,11 +7,11 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def real_pipeline(faces_dir):
-    """MTCNN + FaceNet (OpenCV DNN), once per module."""
+def real_pipeline(faces_dir, weights_home):
+    """MTCNN + FaceNet (the converted weights), once per module."""
     import torch
 
-    from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
+    from checkout_app.backends.facenet_torch import load_torch_embedder
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
     from checkout_app.faces.pipeline import FacePipeline
 
@@ -19,7 +19,7 @@ def real_pipeline(faces_dir):
     # made MTCNN many times slower (see tests/faces/test_faces_integration.py).
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield FacePipeline(MtcnnFaceDetector(), Cv2DnnFaceEmbedder())
+    yield FacePipeline(MtcnnFaceDetector(), load_torch_embedder(weights_home))
     torch.set_num_threads(threads)
 
 
