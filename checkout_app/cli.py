@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
+from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
 from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
 from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
@@ -27,18 +28,6 @@ from checkout_app.storage.db import DATABASE_URL_ENV
 from checkout_app.training.eval_cli import add_eval_products_command
 
 log = logging.getLogger(__name__)
-
-EXIT_BAD_INPUT = 2
-EXIT_SOURCE_FAILED = 3
-EXIT_MODEL_FAILED = 4
-
-
-class CliError(Exception):
-    """An expected failure: printed as one line, exit code attached."""
-
-    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _cmd_train_products(args: argparse.Namespace) -> int:

