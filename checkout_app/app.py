@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -11,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from checkout_app.core.catalog import Catalog
 from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.registry import FaceRegistry
+from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEFAULT_PRODUCT_MODEL
 from checkout_app.services.counter_session import CounterSession
 from checkout_app.services.kiosk_settings import KioskSettings
@@ -19,6 +21,8 @@ from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database
 from checkout_app.storage.transaction_repository import TransactionRepository
 from checkout_app.vision.detections import ProductDetector
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_REBUILD = "checkout-app train products --out models/products_yolov8n.pt"
 TORCH_BACKEND_DESCRIPTION = "torch (ultralytics, facenet-pytorch)"
@@ -132,11 +136,13 @@ class KioskServices:
     catalog_repository: CatalogRepository
     transactions: TransactionRepository
     counter: CounterSession
-    face_pipeline: FacePipeline
-    registry: FaceRegistry
+    # None when the face models could not be prepared: the kiosk still sells, without face pay.
+    face_pipeline: FacePipeline | None
+    registry: FaceRegistry | None
     staff_pin: StaffPin
     model_files: list = field(default_factory=list)  # (file name, sidecar dict) per loaded model
     backend: str = TORCH_BACKEND_DESCRIPTION
+    face_pay_problem: str | None = None  # why face pay is off, for staff (None: it works)
 
     def close(self) -> None:
         close_database(self.sessions)
@@ -154,17 +160,15 @@ def build_kiosk_services(
 
     ``progress(step, done, total)`` reports the steps (and the FaceNet conversion on first use).
     ``backend`` runs the product detector and FaceNet (None: ``$CHECKOUT_APP_BACKEND``, else
-    "auto"; MTCNN stays on torch). Raises ``ModelFileError`` for a missing or broken model file
-    and ``BackendError`` for a backend that cannot run here.
+    "auto"; MTCNN stays on torch). Raises ``ModelFileError`` for a missing or broken product
+    model and ``BackendError`` for a backend that cannot run here. Face models that cannot be
+    prepared or loaded do not stop the kiosk: face pay is then off and ``face_pay_problem``
+    says why.
     """
-    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
     from checkout_app.backends.registry import resolve_backend
     from checkout_app.core.catalog_csv import load_catalog_csv
-    from checkout_app.faces.embedding_cipher import EmbeddingCipher
-    from checkout_app.faces.matcher import RecognitionPolicy
     from checkout_app.paths import DEMO_CATALOG_PATH
     from checkout_app.storage.db import default_database_url, open_database
-    from checkout_app.storage.face_repository import FaceRepository
     from checkout_app.vision.tracker import TrackerConfig
 
     def report(step: str, done: int = 0, total: int = 0) -> None:
@@ -182,7 +186,46 @@ def build_kiosk_services(
     )
     tracker_config = TrackerConfig.for_fps(15.0, min_confidence=settings.min_confidence)
     counter = CounterSession(detector, catalog_repository.load(), tracker_config)
+    model_files = [(detector.model_path.name, detector.meta)]
     report("face_models")
+    face_pipeline = registry = None
+    face_pay_problem = None
+    try:
+        face_pipeline, registry = _load_face_pay(home, settings, sessions, backend_name, report)
+        model_files.append((face_pipeline.embedder.weights_path.name, face_pipeline.embedder.meta))
+    except Exception as exc:  # face pay is optional: product checkout must start regardless
+        log.error("face pay is unavailable: %s", exc, exc_info=not isinstance(exc, ModelFileError))
+        face_pay_problem = str(exc)
+    return KioskServices(
+        home=home,
+        settings=settings,
+        sessions=sessions,
+        catalog_repository=catalog_repository,
+        transactions=TransactionRepository(sessions),
+        counter=counter,
+        face_pipeline=face_pipeline,
+        registry=registry,
+        staff_pin=StaffPin(home / "staff_pin.json"),
+        model_files=model_files,
+        backend=describe_backend(backend_name, model_files),
+        face_pay_problem=face_pay_problem,
+    )
+
+
+def _load_face_pay(
+    home: Path,
+    settings: KioskSettings,
+    sessions: sessionmaker,
+    backend_name: str,
+    report: Callable[..., None],
+) -> tuple[FacePipeline, FaceRegistry]:
+    """MTCNN + FaceNet on ``backend_name`` and the face registry; in demo face mode, with the
+    demo shopper registered. FaceNet's weights are prepared on first use."""
+    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
+    from checkout_app.faces.embedding_cipher import EmbeddingCipher
+    from checkout_app.faces.matcher import RecognitionPolicy
+    from checkout_app.storage.face_repository import FaceRepository
+
     embedder = load_face_embedder(
         home, backend_name, progress=lambda done, total: report("face_weights", done, total)
     )
@@ -199,20 +242,4 @@ def build_kiosk_services(
 
         report("demo_shopper")
         ensure_demo_shopper(pipeline, registry)
-    model_files = [
-        (detector.model_path.name, detector.meta),
-        (embedder.weights_path.name, embedder.meta),
-    ]
-    return KioskServices(
-        home=home,
-        settings=settings,
-        sessions=sessions,
-        catalog_repository=catalog_repository,
-        transactions=TransactionRepository(sessions),
-        counter=counter,
-        face_pipeline=pipeline,
-        registry=registry,
-        staff_pin=StaffPin(home / "staff_pin.json"),
-        model_files=model_files,
-        backend=describe_backend(backend_name, model_files),
-    )
+    return pipeline, registry

@@ -138,6 +138,7 @@ class KioskWindow(QMainWindow):
             lambda sku: self._apply(self.services.counter.undo_correction(sku))
         )
         cart.pay_requested.connect(self.start_payment)
+        cart.set_face_pay_available(services.face_pipeline is not None)
         cart.help_requested.connect(self._call_staff)
         self.pay.confirmed.connect(lambda: self._payment_call("confirm"))
         self.pay.rejected.connect(lambda: self._payment_call("reject"))
@@ -256,7 +257,7 @@ class KioskWindow(QMainWindow):
 
     def start_payment(self) -> None:
         snapshot = self.services.counter.snapshot()
-        if not snapshot.item_count:
+        if not snapshot.item_count or self.services.face_pipeline is None:
             self._back_to_cart()
             return
         settings = self.services.settings
@@ -442,6 +443,7 @@ class KioskWindow(QMainWindow):
             stage_latency_ms={stage: statistics.median(v) for stage, v in stages.items()},
             backend=self.services.backend,
             models=[ModelFileInfo.from_sidecar(n, meta) for n, meta in self.services.model_files],
+            face_pay_problem=self.services.face_pay_problem,
         )
 
     def _refresh_stats_overlay(self) -> None:

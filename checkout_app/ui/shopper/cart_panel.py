@@ -69,6 +69,12 @@ class CartPanel(QFrame):
         self._pay.clicked.connect(self.pay_requested)
         self._help = _button("", "", "help_button")
         self._help.clicked.connect(self.help_requested)
+        self._face_pay_available = True
+        self._face_pay_off = QLabel()
+        self._face_pay_off.setObjectName("face_pay_unavailable")
+        self._face_pay_off.setProperty("role", "hint")
+        self._face_pay_off.setWordWrap(True)
+        self._face_pay_off.setVisible(False)
 
         total_row = QHBoxLayout()
         total_row.addWidget(self._total_caption)
@@ -82,13 +88,20 @@ class CartPanel(QFrame):
         layout.addWidget(self._empty)
         layout.addWidget(scroll, 1)
         layout.addLayout(total_row)
+        layout.addWidget(self._face_pay_off)
         layout.addLayout(buttons)
         self.retranslate()
         self.set_rows([], "")
 
+    def set_face_pay_available(self, available: bool) -> None:
+        """Without face pay the pay button stays off and the shopper is sent to staff."""
+        self._face_pay_available = available
+        self._face_pay_off.setVisible(not available)
+        self._pay.setEnabled(available and bool(self._rows))
+
     def set_rows(self, rows: list[CartRow], total: str) -> None:
         self._total.setText(total)
-        self._pay.setEnabled(bool(rows))
+        self._pay.setEnabled(self._face_pay_available and bool(rows))
         self._empty.setVisible(not rows)
         if rows == self._rows:
             return
@@ -143,6 +156,9 @@ class CartPanel(QFrame):
         self._total_caption.setText(self.tr("Total"))
         self._pay.setText(self.tr("Pay with face"))
         self._help.setText(self.tr("Call staff"))
+        self._face_pay_off.setText(
+            self.tr("Face pay is not available at this kiosk right now. Call staff to pay.")
+        )
         rows, self._rows = self._rows, []
         self.set_rows(rows, self._total.text())
 

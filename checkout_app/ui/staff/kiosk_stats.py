@@ -60,6 +60,7 @@ class KioskStats:
     stage_latency_ms: Mapping[str, float] = field(default_factory=dict)
     backend: str | None = None
     models: Sequence[ModelFileInfo] = ()
+    face_pay_problem: str | None = None  # why face pay is off; None while it works
 
 
 def _number_or_none(value: Any) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QLocale, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from checkout_app.ui.staff.people import PeoplePage
 from checkout_app.ui.staff.registration import RegistrationPage
 from checkout_app.ui.staff.settings_page import SettingsPage
 from checkout_app.ui.staff.system_page import SystemPage
+from checkout_app.ui.theme import ROLE_ERROR, set_role
 
 
 class StaffArea(QWidget):
@@ -40,16 +41,26 @@ class StaffArea(QWidget):
         sampler: SystemSampler,
     ) -> None:
         super().__init__()
-        self.registration = RegistrationPage(
-            EnrollmentFlow(services.face_pipeline, services.registry)
+        # Without face models (see KioskServices.face_pay_problem) both face tabs say why instead.
+        self.registration: RegistrationPage | None = None
+        self.people: PeoplePage | None = None
+        if services.face_pipeline is not None and services.registry is not None:
+            self.registration = RegistrationPage(
+                EnrollmentFlow(services.face_pipeline, services.registry)
+            )
+            self.people = PeoplePage(services.registry)
+        self._face_pay_problem = services.face_pay_problem or ""
+        face_pages = (
+            (self.registration, self.people)
+            if self.registration is not None
+            else (self._unavailable_page(), self._unavailable_page())
         )
-        self.people = PeoplePage(services.registry)
         self.catalog = CatalogPage(services.catalog_repository, services.counter.class_names)
         self.system = SystemPage(stats_provider, sampler)
         self.settings = SettingsPage(services.home, services.settings)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("staff_tabs")
-        self._pages = (self.registration, self.people, self.catalog, self.system, self.settings)
+        self._pages = (*face_pages, self.catalog, self.system, self.settings)
         for page in self._pages:
             # Scrollable, so a tall page (settings) still fits a small kiosk screen.
             scroll = QScrollArea()
@@ -72,27 +83,45 @@ class StaffArea(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.registration.person_registered.connect(lambda _person: self.people.refresh())
+        if self.registration is not None:
+            self.registration.person_registered.connect(lambda _person: self.people.refresh())
         self.catalog.catalog_changed.connect(self.catalog_changed)
         self.settings.settings_saved.connect(self.settings_saved)
         self.retranslate()
 
+    def _unavailable_page(self) -> QLabel:
+        page = QLabel()
+        page.setObjectName("face_pages_unavailable")
+        page.setWordWrap(True)
+        page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        page.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_role(page, ROLE_ERROR)
+        return page
+
     def opened(self) -> None:
-        self.people.refresh()
+        if self.people is not None:
+            self.people.refresh()
         self._tab_changed(self.tabs.currentIndex())
 
     def show_face_frame(self, frame) -> None:
-        if self._pages[self.tabs.currentIndex()] is self.registration:
+        if self.registration is not None and self._on_registration_tab():
             self.registration.show_face_frame(frame)
 
     def show_face_camera_message(self, text: str | None) -> None:
-        self.registration.set_camera_message(text)
+        if self.registration is not None:
+            self.registration.set_camera_message(text)
 
     def shutdown(self) -> None:
-        self.registration.shutdown()
+        if self.registration is not None:
+            self.registration.shutdown()
 
-    def _tab_changed(self, index: int) -> None:
-        self.face_camera_wanted.emit(self._pages[index] is self.registration)
+    def _on_registration_tab(self) -> bool:
+        return self.registration is not None and (
+            self._pages[self.tabs.currentIndex()] is self.registration
+        )
+
+    def _tab_changed(self, _index: int) -> None:
+        self.face_camera_wanted.emit(self._on_registration_tab())
 
     def _leave(self) -> None:
         self.face_camera_wanted.emit(False)
@@ -110,6 +139,13 @@ class StaffArea(QWidget):
         )
         for i, name in enumerate(names):
             self.tabs.setTabText(i, name)
+        if self.registration is None:
+            text = self.tr(
+                "Face pay is off on this kiosk, so faces cannot be registered or managed here."
+                "\n\n{reason}\n\nThe System tab shows the same reason."
+            ).format(reason=self._face_pay_problem)
+            for page in self._pages[:2]:
+                page.setText(text)
         # The language switcher sets the default locale; prices follow it (1,500원 / ₩1,500).
         korean = QLocale().language() == QLocale.Language.Korean
         self.catalog.set_language("ko" if korean else "en")

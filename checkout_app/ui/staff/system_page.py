@@ -34,7 +34,7 @@ from checkout_app.ui.staff.kiosk_stats import (
     format_percent,
     format_rate,
 )
-from checkout_app.ui.theme import ROLE_CARD, ROLE_HINT, ROLE_TITLE, set_role
+from checkout_app.ui.theme import ROLE_CARD, ROLE_ERROR, ROLE_HINT, ROLE_TITLE, set_role
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,10 @@ class SystemPage(QWidget):
         set_role(self.title_label, ROLE_TITLE)
         self.backend_label = QLabel()
         set_role(self.backend_label, ROLE_HINT)
+        self.face_pay_label = QLabel()
+        self.face_pay_label.setObjectName("face_pay_status")
+        self.face_pay_label.setWordWrap(True)
+        self.face_pay_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.detection_tile = StatTile()
         self.capture_tile = StatTile()
@@ -161,6 +165,7 @@ class SystemPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
+        layout.addWidget(self.face_pay_label)
         layout.addLayout(tiles)
         layout.addLayout(bottom, 1)
         self.retranslate()
@@ -218,6 +223,14 @@ class SystemPage(QWidget):
         self.backend_label.setText(
             self.tr("Detector backend: {name}").format(name=stats.backend or NO_VALUE)
         )
+        if stats.face_pay_problem:
+            self.face_pay_label.setText(
+                self.tr("Face pay is off: {reason}").format(reason=stats.face_pay_problem)
+            )
+            set_role(self.face_pay_label, ROLE_ERROR)
+        else:
+            self.face_pay_label.setText(self.tr("Face pay is ready."))
+            set_role(self.face_pay_label, ROLE_HINT)
         self._show_latency(stats)
         self._show_models(stats)
 

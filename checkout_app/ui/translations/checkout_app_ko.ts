@@ -126,44 +126,49 @@
 <context>
     <name>CartPanel</name>
     <message>
-        <location filename="../shopper/cart_panel.py" line="108"/>
+        <location filename="../shopper/cart_panel.py" line="121"/>
         <source>{price} each</source>
         <translation>개당 {price}</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="114"/>
+        <location filename="../shopper/cart_panel.py" line="127"/>
         <source>Changed by hand · undo</source>
         <translation>직접 변경함 · 되돌리기</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="122"/>
+        <location filename="../shopper/cart_panel.py" line="135"/>
         <source>Remove this product</source>
         <translation>이 상품 삭제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="141"/>
+        <location filename="../shopper/cart_panel.py" line="154"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="142"/>
+        <location filename="../shopper/cart_panel.py" line="155"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="143"/>
+        <location filename="../shopper/cart_panel.py" line="156"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="144"/>
+        <location filename="../shopper/cart_panel.py" line="157"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="145"/>
+        <location filename="../shopper/cart_panel.py" line="158"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="160"/>
+        <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
+        <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
 </context>
 <context>
@@ -399,117 +404,117 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="202"/>
+        <location filename="../kiosk_window.py" line="203"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="235"/>
+        <location filename="../kiosk_window.py" line="236"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="239"/>
+        <location filename="../kiosk_window.py" line="240"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="328"/>
+        <location filename="../kiosk_window.py" line="329"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="330"/>
+        <location filename="../kiosk_window.py" line="331"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="335"/>
+        <location filename="../kiosk_window.py" line="336"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="336"/>
+        <location filename="../kiosk_window.py" line="337"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="339"/>
+        <location filename="../kiosk_window.py" line="340"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="340"/>
+        <location filename="../kiosk_window.py" line="341"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="343"/>
+        <location filename="../kiosk_window.py" line="344"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="344"/>
+        <location filename="../kiosk_window.py" line="345"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="347"/>
+        <location filename="../kiosk_window.py" line="348"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="348"/>
+        <location filename="../kiosk_window.py" line="349"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="351"/>
+        <location filename="../kiosk_window.py" line="352"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="352"/>
+        <location filename="../kiosk_window.py" line="353"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="365"/>
+        <location filename="../kiosk_window.py" line="366"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="366"/>
+        <location filename="../kiosk_window.py" line="367"/>
         <source>Please wave to a staff member at the counter. They will help you.</source>
         <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="386"/>
+        <location filename="../kiosk_window.py" line="387"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="454"/>
+        <location filename="../kiosk_window.py" line="456"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="466"/>
-        <location filename="../kiosk_window.py" line="467"/>
+        <location filename="../kiosk_window.py" line="468"/>
+        <location filename="../kiosk_window.py" line="469"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="470"/>
+        <location filename="../kiosk_window.py" line="472"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="471"/>
+        <location filename="../kiosk_window.py" line="473"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -570,108 +575,108 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../shopper/pay.py" line="85"/>
+        <location filename="../shopper/pay.py" line="90"/>
         <source>Starting the face camera…</source>
         <translation>얼굴 카메라를 켜는 중…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="95"/>
-        <location filename="../shopper/pay.py" line="105"/>
+        <location filename="../shopper/pay.py" line="100"/>
+        <location filename="../shopper/pay.py" line="110"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="97"/>
+        <location filename="../shopper/pay.py" line="102"/>
         <source>Is this you, {name}?</source>
         <translation>{name} 님이 맞으신가요?</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="100"/>
+        <location filename="../shopper/pay.py" line="105"/>
         <source>Thank you! Now look at the camera again</source>
         <translation>감사합니다! 다시 카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="102"/>
+        <location filename="../shopper/pay.py" line="107"/>
         <source>Now slowly turn your head to your LEFT</source>
         <translation>이제 고개를 천천히 왼쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="103"/>
+        <location filename="../shopper/pay.py" line="108"/>
         <source>Now slowly turn your head to your RIGHT</source>
         <translation>이제 고개를 천천히 오른쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="106"/>
+        <location filename="../shopper/pay.py" line="111"/>
         <source>One person at a time, please</source>
         <translation>한 분씩 이용해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="107"/>
+        <location filename="../shopper/pay.py" line="112"/>
         <source>Please come a little closer</source>
         <translation>조금 더 가까이 와 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="108"/>
+        <location filename="../shopper/pay.py" line="113"/>
         <source>Hold still for a moment</source>
         <translation>잠시 움직이지 말아 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="109"/>
+        <location filename="../shopper/pay.py" line="114"/>
         <source>It is too dark: face the light</source>
         <translation>너무 어둡습니다. 밝은 쪽을 향해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="110"/>
+        <location filename="../shopper/pay.py" line="115"/>
         <source>Too much light behind or on you</source>
         <translation>빛이 너무 강합니다. 역광이나 강한 조명을 피해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="111"/>
+        <location filename="../shopper/pay.py" line="116"/>
         <source>Hold still, we are checking who you are…</source>
         <translation>잠시 그대로 계세요. 본인 확인 중입니다…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="113"/>
+        <location filename="../shopper/pay.py" line="118"/>
         <source>Looking for your face…</source>
         <translation>얼굴을 찾는 중…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="119"/>
+        <location filename="../shopper/pay.py" line="124"/>
         <source>Step 1 of 3 · finding your face</source>
         <translation>1/3단계 · 얼굴 찾기</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="120"/>
+        <location filename="../shopper/pay.py" line="125"/>
         <source>Step 2 of 3 · checking you are here in person</source>
         <translation>2/3단계 · 실제 본인 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="121"/>
+        <location filename="../shopper/pay.py" line="126"/>
         <source>Step 3 of 3 · confirm</source>
         <translation>3/3단계 · 결제 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="125"/>
+        <location filename="../shopper/pay.py" line="139"/>
         <source>To pay: {total}</source>
         <translation>결제 금액: {total}</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="129"/>
+        <location filename="../shopper/pay.py" line="143"/>
         <source>Yes, pay {total}</source>
         <translation>{total} 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="130"/>
+        <location filename="../shopper/pay.py" line="144"/>
         <source>No, not me</source>
         <translation>제가 아니에요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="131"/>
+        <location filename="../shopper/pay.py" line="145"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/pay.py" line="134"/>
+        <location filename="../shopper/pay.py" line="148"/>
         <source>%n second(s) left</source>
         <translation>
             <numerusform>%n초 남음</numerusform>
@@ -930,122 +935,122 @@
         <translation>촬영 완료 — 아래 정보를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="321"/>
+        <location filename="../staff/registration.py" line="267"/>
         <source>Register a shopper</source>
         <translation>고객 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="322"/>
+        <location filename="../staff/registration.py" line="268"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="323"/>
+        <location filename="../staff/registration.py" line="269"/>
         <source>Member ID</source>
         <translation>회원 번호</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="324"/>
+        <location filename="../staff/registration.py" line="270"/>
         <source>Shown when they pay</source>
         <translation>결제할 때 표시됩니다</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="325"/>
+        <location filename="../staff/registration.py" line="271"/>
         <source>Optional</source>
         <translation>선택 사항</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="326"/>
+        <location filename="../staff/registration.py" line="272"/>
         <source>The shopper agrees</source>
         <translation>고객이 동의함</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="329"/>
+        <location filename="../staff/registration.py" line="275"/>
         <source>Their face data is stored encrypted on this store&apos;s system, used only to pay by face, and deleted whenever they ask.</source>
         <translation>얼굴 데이터는 이 매장 시스템에 암호화되어 저장되고, 얼굴 결제에만 쓰이며, 고객이 요청하면 언제든지 삭제됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="333"/>
+        <location filename="../staff/registration.py" line="279"/>
         <source>Register</source>
         <translation>등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="334"/>
+        <location filename="../staff/registration.py" line="280"/>
         <source>Start over</source>
         <translation>처음부터 다시</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="335"/>
+        <location filename="../staff/registration.py" line="281"/>
         <source>Register from image files…</source>
         <translation>이미지 파일로 등록…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="337"/>
+        <location filename="../staff/registration.py" line="283"/>
         <source>Waiting for the face camera…</source>
         <translation>얼굴 카메라를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="435"/>
+        <location filename="../staff/registration.py" line="381"/>
         <source>Face check failed — trying again</source>
         <translation>얼굴 확인에 실패했습니다 — 다시 시도하는 중</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="460"/>
+        <location filename="../staff/registration.py" line="406"/>
         <source>Choose photos of one person</source>
         <translation>한 사람의 사진을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="462"/>
+        <location filename="../staff/registration.py" line="408"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="477"/>
+        <location filename="../staff/registration.py" line="423"/>
         <source>Registering…</source>
         <translation>등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="488"/>
+        <location filename="../staff/registration.py" line="434"/>
         <source>the database could not be written; see the log</source>
         <translation>데이터베이스에 저장하지 못했습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="489"/>
+        <location filename="../staff/registration.py" line="435"/>
         <source>Could not register: %1</source>
         <translation>등록하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="493"/>
+        <location filename="../staff/registration.py" line="439"/>
         <source>Register from image files</source>
         <translation>이미지 파일로 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="505"/>
+        <location filename="../staff/registration.py" line="451"/>
         <source>%1 is registered.</source>
         <translation>%1 님을 등록했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="537"/>
+        <location filename="../staff/registration.py" line="483"/>
         <source>Pose %1/%2</source>
         <translation>자세 %1/%2</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="546"/>
+        <location filename="../staff/registration.py" line="492"/>
         <source>all four poses</source>
         <translation>네 가지 자세</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="548"/>
+        <location filename="../staff/registration.py" line="494"/>
         <source>a name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="550"/>
+        <location filename="../staff/registration.py" line="496"/>
         <source>the shopper&apos;s consent</source>
         <translation>고객 동의</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="565"/>
+        <location filename="../staff/registration.py" line="511"/>
         <source>Still needed: %1</source>
         <translation>아직 필요한 항목: %1</translation>
     </message>
@@ -1166,135 +1171,158 @@
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="102"/>
+        <location filename="../staff/staff_area.py" line="131"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="103"/>
+        <location filename="../staff/staff_area.py" line="132"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="105"/>
+        <location filename="../staff/staff_area.py" line="134"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="106"/>
+        <location filename="../staff/staff_area.py" line="135"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="107"/>
+        <location filename="../staff/staff_area.py" line="136"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="108"/>
+        <location filename="../staff/staff_area.py" line="137"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="109"/>
+        <location filename="../staff/staff_area.py" line="138"/>
         <source>Settings</source>
         <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="144"/>
+        <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
+
+{reason}
+
+The System tab shows the same reason.</source>
+        <translation>이 키오스크는 얼굴 결제가 꺼져 있어 여기서 얼굴을 등록하거나 관리할 수 없습니다.
+
+{reason}
+
+시스템 탭에도 같은 이유가 표시됩니다.</translation>
     </message>
 </context>
 <context>
     <name>SystemPage</name>
     <message>
-        <location filename="../staff/system_page.py" line="171"/>
+        <location filename="../staff/system_page.py" line="176"/>
         <source>System health</source>
         <translation>시스템 상태</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="172"/>
+        <location filename="../staff/system_page.py" line="177"/>
         <source>Detection FPS</source>
         <translation>인식 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="173"/>
+        <location filename="../staff/system_page.py" line="178"/>
         <source>Camera FPS</source>
         <translation>카메라 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="174"/>
+        <location filename="../staff/system_page.py" line="179"/>
         <source>Screen FPS</source>
         <translation>화면 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="175"/>
+        <location filename="../staff/system_page.py" line="180"/>
         <source>Frames skipped</source>
         <translation>건너뛴 프레임</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="176"/>
+        <location filename="../staff/system_page.py" line="181"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="177"/>
+        <location filename="../staff/system_page.py" line="182"/>
         <source>RAM used</source>
         <translation>RAM 사용량</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="178"/>
+        <location filename="../staff/system_page.py" line="183"/>
         <source>Kiosk app memory</source>
         <translation>키오스크 앱 메모리</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="179"/>
+        <location filename="../staff/system_page.py" line="184"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="180"/>
+        <location filename="../staff/system_page.py" line="185"/>
         <source>Latency per stage (median ms)</source>
         <translation>단계별 지연 시간 (중앙값, ms)</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="183"/>
+        <location filename="../staff/system_page.py" line="188"/>
         <source>Model file</source>
         <translation>모델 파일</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="184"/>
+        <location filename="../staff/system_page.py" line="189"/>
         <source>sha256</source>
         <translation>sha256</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="185"/>
+        <location filename="../staff/system_page.py" line="190"/>
         <source>Architecture</source>
         <translation>아키텍처</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="186"/>
+        <location filename="../staff/system_page.py" line="191"/>
         <source>mAP50</source>
         <translation>mAP50</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="187"/>
+        <location filename="../staff/system_page.py" line="192"/>
         <source>mAP50-95</source>
         <translation>mAP50-95</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="219"/>
+        <location filename="../staff/system_page.py" line="224"/>
         <source>Detector backend: {name}</source>
         <translation>인식 백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="273"/>
+        <location filename="../staff/system_page.py" line="228"/>
+        <source>Face pay is off: {reason}</source>
+        <translation>얼굴 결제 꺼짐: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="232"/>
+        <source>Face pay is ready.</source>
+        <translation>얼굴 결제 준비 완료.</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="286"/>
         <source>of {total}</source>
         <translation>전체 {total}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="280"/>
+        <location filename="../staff/system_page.py" line="293"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="287"/>
+        <location filename="../staff/system_page.py" line="300"/>
         <source>{memory} (shared with CPU)</source>
         <translation>{memory} (CPU와 공유)</translation>
     </message>
