@@ -34,25 +34,32 @@ def load_product_detector(
     *,
     min_confidence: float | None = None,
     backend: str | None = "torch",
+    device: str = "cpu",
 ) -> ProductDetector:
     """The product detector from ``model_path`` (default: the shipped model) on ``backend``.
 
     ``backend``: "torch", "onnxruntime", "onnxruntime-int8", "tensorrt" or "auto"; None means
     ``$CHECKOUT_APP_BACKEND``, else "auto". onnxruntime and TensorRT run the ONNX export of
     ``model_path`` (``checkout-app export``) and refuse one exported from another version of it.
+    ``device`` (torch only): "cpu", "cuda", a CUDA index or "auto".
     """
     from checkout_app.backends.registry import (
         ONNXRUNTIME,
         ONNXRUNTIME_INT8,
         TENSORRT,
+        TORCH,
+        BackendError,
         onnx_model_path,
         resolve_backend,
     )
+    from checkout_app.backends.torch_device import resolve_device
     from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
 
     path = model_path or DEFAULT_PRODUCT_MODEL
     confidence = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
     name = resolve_backend(backend, home, path)
+    if name != TORCH and device != "cpu":
+        raise BackendError(f"--device {device} applies to the torch backend, not {name}")
     if name == ONNXRUNTIME:
         from checkout_app.backends.onnx_detector import load_onnx_detector
 
@@ -72,7 +79,9 @@ def load_product_detector(
         if model_path is None
         else (f"checkout-app train products --out {path}")
     )
-    return UltralyticsProductDetector(path, home, rebuild_hint=hint, min_confidence=confidence)
+    return UltralyticsProductDetector(
+        path, home, rebuild_hint=hint, min_confidence=confidence, device=resolve_device(device)
+    )
 
 
 def load_face_embedder(

@@ -10,51 +10,25 @@ import argparse
 import json
 import logging
 import os
-import shlex
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from checkout_app.backends.torch_device import describe_device
 from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
 from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
-from checkout_app.core.catalog_csv import CatalogCsvError, load_catalog_csv
+from checkout_app.core.catalog_csv import CatalogCsvError
 from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
-from checkout_app.paths import DEMO_CATALOG_PATH, resolve_home
+from checkout_app.paths import resolve_home
 from checkout_app.storage.catalog_cli import add_catalog_commands
 from checkout_app.storage.db import DATABASE_URL_ENV
 from checkout_app.training.eval_cli import add_eval_products_command
+from checkout_app.training.train_cli import add_train_command
 
 log = logging.getLogger(__name__)
-
-
-def _cmd_train_products(args: argparse.Namespace) -> int:
-    from checkout_app.training.train_products import TrainConfig, train_products
-
-    catalog = load_catalog_csv(Path(args.catalog))
-    config = TrainConfig(
-        architecture=args.arch,
-        train_images=args.images,
-        val_images=args.val_images,
-        epochs=args.epochs,
-        imgsz=args.imgsz,
-        batch=args.batch,
-        seed=args.seed,
-        device=args.device,
-        init_from=Path(args.init_from) if args.init_from else None,
-        touching=args.touching,
-        extra_distractors=args.extra_distractors,
-    )
-    out = Path(args.out) if args.out else args.home / "models" / f"products_{args.arch}.pt"
-    command = "checkout-app " + " ".join(shlex.quote(a) for a in args.argv)
-    sidecar = train_products(config, [p.class_name for p in catalog], out, args.home, command)
-    print(
-        f"wrote {out} (val mAP50 {sidecar['val_metrics'].get('mAP50(B)', 'n/a')}, "
-        f"{sidecar['train_seconds']} s)"
-    )
-    return 0
 
 
 def _backend(args: argparse.Namespace) -> str:
@@ -74,6 +48,7 @@ def _detector(args: argparse.Namespace):
         args.home,
         min_confidence=args.min_confidence,
         backend=_backend(args),
+        device=args.device,
     )
 
 
@@ -181,6 +156,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     report["source"] = args.source
     detector = pipeline.detector
     report["backend"] = _backend(args)
+    report["device"] = describe_device(args.device)
     report["model"] = {
         "file": Path(getattr(detector, "model_path", "")).name,
         "sha256": getattr(detector, "meta", {}).get("sha256"),
@@ -235,6 +211,11 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="detector confidence threshold (default 0.4)",
     )
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="torch backend only: cpu, cuda, a CUDA index such as 0, or auto (default cpu)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,33 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command")
 
-    train = sub.add_parser("train", help="train a model").add_subparsers(dest="what", required=True)
-    tp = train.add_parser("products", help="render a dataset and train the product detector")
-    tp.add_argument("--catalog", default=str(DEMO_CATALOG_PATH), help="catalog CSV (classes)")
-    tp.add_argument("--arch", choices=["yolov8n", "yolo11n"], default="yolov8n")
-    tp.add_argument("--images", type=int, default=2500, help="rendered training images")
-    tp.add_argument("--val-images", type=int, default=250)
-    tp.add_argument("--epochs", type=int, default=16)
-    tp.add_argument("--imgsz", type=int, default=320)
-    tp.add_argument("--batch", type=int, default=16)
-    tp.add_argument("--seed", type=int, default=0, help="data and training seed")
-    tp.add_argument("--device", default="cpu", help="cpu, or a CUDA device index such as 0")
-    tp.add_argument("--out", help="model path (default: HOME/models/products_ARCH.pt)")
-    tp.add_argument("--init-from", help="continue training from this .pt (fine-tune)")
-    tp.add_argument(
-        "--touching",
-        type=float,
-        default=0.0,
-        help="share of products rendered against another one, half of them the same product "
-        "(crowded counters; default 0)",
-    )
-    tp.add_argument(
-        "--extra-distractors",
-        type=int,
-        default=0,
-        help="non-products (hands, wallets, receipts, phones) added to every scene (default 0)",
-    )
-    tp.set_defaults(func=_cmd_train_products)
+    add_train_command(sub)
 
     add_catalog_commands(sub)
     add_faces_commands(sub)

@@ -75,4 +75,6 @@ def test_training_smoke_run_writes_model_and_sidecar(tmp_path, app_home):
     sidecar = json.loads(out.with_suffix(".json").read_text())
     assert sidecar["training_command"] == "checkout-app " + " ".join(argv)
     assert sidecar["class_names"][0] == "ramen_cup" and sidecar["data_seed"] == 0
+    assert sidecar["device"].startswith("cpu (") and sidecar["epochs_run"] == 1
+    assert sidecar["render_jobs"] >= 1 and sidecar["crowding"] == ["0:0"]
     assert len(sidecar["sha256"]) == 64 and out.stat().st_size > 1_000_000

@@ -73,6 +73,14 @@ def test_bench_writes_per_stage_json(tmp_path):
     assert set(report["stages"]) == {"read", "preprocess", "inference", "postprocess", "tracking"}
     assert all(s["p95_ms"] >= s["median_ms"] >= 0 for s in report["stages"].values())
     assert report["end_to_end_fps"] > 0 and report["end_to_end_to_inference_ratio"] > 1
+    assert report["backend"] == "torch" and report["device"].startswith("cpu (")
+
+
+def test_a_device_is_for_the_torch_backend_only(capsys):
+    assert main(["bench", "--out", "b.json", "--backend", "onnxruntime", "--device", "0"]) == (
+        EXIT_MODEL_FAILED
+    )
+    assert "--device 0 applies to the torch backend" in capsys.readouterr().err
 
 
 def test_corrupt_model_is_refused_with_the_rebuild_command(tmp_path, capsys):
