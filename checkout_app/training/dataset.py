@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,10 @@ def write_yolo_dataset(
             if progress:
                 progress(done, total)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # "spawn", not fork: forking a process that already runs threads (torch, Qt, a camera
+        # worker) can copy a held lock into the child, which then hangs forever.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
             for finished in as_completed([pool.submit(_render_chunk, *task) for task in tasks]):
                 done += finished.result()
                 if progress:
