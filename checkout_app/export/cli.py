@@ -157,7 +157,11 @@ def _export_jetson(args: argparse.Namespace, bundle: Path, model: Path | None) -
     from checkout_app.faces.registry import RegistryError
     from checkout_app.services.kiosk_settings import load_settings
 
-    paths = export_models(args.home, model, prepare_bundle_dir(bundle))
+    try:
+        models = prepare_bundle_dir(bundle)
+    except BundleError as exc:
+        raise _error(str(exc)) from None
+    paths = export_models(args.home, model, models)
     registry = None
     if not args.without_faces:
         facenet_meta = json.loads(paths[1].with_suffix(".json").read_text())

@@ -40,7 +40,7 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "engines")
 
 
 class BundleError(RuntimeError):
-    """The bundle cannot be written (missing runtime files)."""
+    """The bundle cannot be written (missing runtime files, a folder that is not ours)."""
 
 
 def models_dir(bundle: Path) -> Path:
@@ -48,7 +48,18 @@ def models_dir(bundle: Path) -> Path:
 
 
 def prepare_bundle_dir(bundle: Path) -> Path:
-    """Create ``bundle`` owner-only and empty its ``models/`` (no stale model may stay)."""
+    """Create ``bundle`` owner-only and empty its ``models/`` (no stale model may stay).
+
+    Only a new or empty folder, or an earlier bundle (it has ``bundle.json``), is used: an
+    export replaces what an export wrote and must never delete or re-permission anyone's files.
+    """
+    if bundle.exists() and not bundle.is_dir():
+        raise BundleError(f"{bundle} is a file: give a new or empty folder for the bundle")
+    if bundle.is_dir() and any(bundle.iterdir()) and not (bundle / MANIFEST_FILE).is_file():
+        raise BundleError(
+            f"{bundle} is not empty and holds no earlier bundle ({MANIFEST_FILE}): nothing was "
+            "changed; give a new or empty folder"
+        )
     bundle.mkdir(parents=True, exist_ok=True)
     os.chmod(bundle, 0o700)
     target = models_dir(bundle)

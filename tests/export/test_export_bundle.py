@@ -114,3 +114,42 @@ def test_bundle_without_faces_has_no_registry(tmp_path):
     assert manifest["registry"] is None
     assert not (bundle / "registry.json").exists()
     assert manifest["models"][0]["file"] == "models/m.onnx"
+
+
+@pytest.mark.parametrize("kind", ["project_folder", "file"])
+def test_export_never_touches_a_folder_it_did_not_make(tmp_path, capsys, kind):
+    """`export --target jetson --out .` in a checkout must not delete models/ or systemd/."""
+    from checkout_app.cli import EXIT_MODEL_FAILED, main
+
+    out = tmp_path / "mine"
+    if kind == "file":
+        out.write_text("not a folder")
+    else:
+        (out / "models").mkdir(parents=True)
+        (out / "models" / "precious.pt").write_bytes(b"weights")
+        (out / "systemd").mkdir()
+        out.chmod(0o755)
+    assert main(["export", "--target", "jetson", "--out", str(out)]) == EXIT_MODEL_FAILED
+    err = capsys.readouterr().err
+    assert str(out) in err and "Traceback" not in err
+    if kind == "file":
+        assert out.read_text() == "not a folder"
+    else:
+        assert (out / "models" / "precious.pt").read_bytes() == b"weights"
+        assert (out / "systemd").is_dir()
+        assert stat.S_IMODE(out.stat().st_mode) == 0o755
+
+
+def test_an_earlier_bundle_or_an_empty_folder_is_used(tmp_path):
+    from checkout_app.export.jetson_bundle import MANIFEST_FILE, prepare_bundle_dir
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert prepare_bundle_dir(empty) == empty / "models"
+    earlier = tmp_path / "earlier"
+    (earlier / "models").mkdir(parents=True)
+    (earlier / "models" / "stale.onnx").write_bytes(b"old")
+    (earlier / MANIFEST_FILE).write_text("{}")
+    models = prepare_bundle_dir(earlier)
+    assert list(models.iterdir()) == []  # the stale model is gone: it was the export's own
+    assert stat.S_IMODE(earlier.stat().st_mode) == 0o700
