@@ -231,7 +231,6 @@ def _load_face_pay(
     """MTCNN + FaceNet on ``backend_name`` and the face registry; in demo face mode, with the
     demo shopper registered. FaceNet's weights are prepared on first use."""
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-    from checkout_app.faces.embedding_cipher import EmbeddingCipher
     from checkout_app.faces.matcher import RecognitionPolicy
     from checkout_app.storage.face_repository import FaceRepository
 
@@ -243,9 +242,7 @@ def _load_face_pay(
         unknown_distance_threshold=settings.face_distance_threshold,
         min_svm_margin=settings.face_min_margin,
     )
-    registry = FaceRegistry(
-        FaceRepository(sessions, EmbeddingCipher.for_home(home)), embedder.name, policy
-    )
+    registry = FaceRegistry(FaceRepository.for_home(sessions, home), embedder.name, policy)
     if settings.face_source == "demo":
         from checkout_app.services.demo_shopper import ensure_demo_shopper
 

@@ -82,12 +82,11 @@ def export_registry(
     home: Path, database_url: str | None, embedder_name: str, policy: RecognitionPolicy
 ) -> dict:
     """The app database's face registry (decrypted) as ``registry_dict``."""
-    from checkout_app.faces.embedding_cipher import EmbeddingCipher
     from checkout_app.storage.db import default_database_url, open_database
     from checkout_app.storage.face_repository import FaceRepository
 
-    repository = FaceRepository(
-        open_database(database_url or default_database_url(home)), EmbeddingCipher.for_home(home)
+    repository = FaceRepository.for_home(
+        open_database(database_url or default_database_url(home)), home
     )
     stored = repository.templates()
     foreign = sorted(set(stored.embedders) - {embedder_name})

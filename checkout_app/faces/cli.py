@@ -80,8 +80,7 @@ def _open_registry(args: argparse.Namespace, embedder_name: str | None) -> FaceR
     from checkout_app.storage.face_repository import FaceRepository
 
     try:
-        cipher = EmbeddingCipher.for_home(args.home)
-        repository = FaceRepository(open_database(_database_url(args)), cipher)
+        repository = FaceRepository.for_home(open_database(_database_url(args)), args.home)
         return FaceRegistry(repository, embedder_name, _policy(args))
     except (EmbeddingKeyError, RegistryError) as exc:
         raise _error(str(exc)) from None

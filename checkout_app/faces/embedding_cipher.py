@@ -3,11 +3,17 @@
 The key lives in ``HOME/keys/face_embeddings.key``, created on first use with owner-only
 permissions (0600). Without that file the stored embeddings are unreadable: back it up with the
 database, and give every kiosk sharing one database the same key file. A key file readable by
-group or others is refused rather than silently used.
+group or others is refused rather than silently used, and a missing key is never replaced by a
+new one while templates encrypted with the old one exist (``open_cipher``).
+
+Each token is bound to its owner: the plaintext starts with a digest of the person's id, name
+and member id, checked on decryption. A template row moved to another person, or a person row
+renamed, no longer decrypts as theirs: without the key nobody can re-bind it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import stat
@@ -21,7 +27,17 @@ KEY_RELATIVE_PATH = Path("keys") / "face_embeddings.key"
 
 
 class EmbeddingKeyError(RuntimeError):
-    """The key file is unusable (bad permissions, wrong key, corrupt)."""
+    """The key file is unusable (bad permissions, wrong key, corrupt, missing)."""
+
+
+class TemplateOwnerError(ValueError):
+    """A decrypted template is bound to another person than the row that holds it."""
+
+
+# Plaintext layout: MAGIC + 16-byte owner digest + float32 embedding. Tokens made before binding
+# hold the bare embedding (2,048 bytes); ``is_bound`` tells them apart.
+_MAGIC = b"OWN1"
+_DIGEST_BYTES = 16
 
 
 def key_path(home: Path) -> Path:
@@ -52,8 +68,14 @@ def load_or_create_key(path: Path) -> bytes:
     return path.read_bytes().strip()
 
 
+def owner_digest(person_id: int, display_name: str, member_id: str | None) -> bytes:
+    """What a template is bound to: the person's id, name and member id."""
+    owner = "\x1f".join((str(person_id), display_name, member_id or ""))
+    return hashlib.sha256(owner.encode("utf-8")).digest()[:_DIGEST_BYTES]
+
+
 class EmbeddingCipher:
-    """Encrypts float32 embeddings to Fernet tokens and back."""
+    """Encrypts float32 embeddings, bound to their owner, to Fernet tokens and back."""
 
     def __init__(self, key: bytes) -> None:
         from cryptography.fernet import Fernet
@@ -67,17 +89,60 @@ class EmbeddingCipher:
     def for_home(cls, home: Path) -> EmbeddingCipher:
         return cls(load_or_create_key(key_path(home)))
 
-    def encrypt(self, embedding: np.ndarray) -> bytes:
-        return self._fernet.encrypt(np.asarray(embedding, "<f4").tobytes())
+    def encrypt(self, embedding: np.ndarray, owner: bytes) -> bytes:
+        """A token for ``embedding`` bound to ``owner`` (``owner_digest``)."""
+        return self._fernet.encrypt(_MAGIC + owner + np.asarray(embedding, "<f4").tobytes())
 
-    def decrypt(self, token: bytes) -> np.ndarray:
+    def decrypt(self, token: bytes, owner: bytes) -> tuple[np.ndarray, bool]:
+        """(embedding, bound) from ``token``; ``TemplateOwnerError`` when it is bound to another
+        owner. ``bound`` is False for a token made before binding (the repository re-binds it
+        once, to the person whose row holds it)."""
+        raw = self._plaintext(token)
+        if not raw.startswith(_MAGIC):
+            return np.frombuffer(raw, "<f4").copy(), False
+        if raw[len(_MAGIC) : len(_MAGIC) + _DIGEST_BYTES] != owner:
+            raise TemplateOwnerError("the template is bound to another person")
+        return np.frombuffer(raw[len(_MAGIC) + _DIGEST_BYTES :], "<f4").copy(), True
+
+    def _plaintext(self, token: bytes) -> bytes:
         from cryptography.fernet import InvalidToken
 
         try:
-            raw = self._fernet.decrypt(token)
+            return self._fernet.decrypt(token)
         except InvalidToken:
             raise EmbeddingKeyError(
                 "stored face embeddings cannot be decrypted with this key file: it is not the key "
                 "they were encrypted with"
             ) from None
-        return np.frombuffer(raw, "<f4").copy()
+
+
+class MissingKey:
+    """Stands in for the cipher when the key file is gone but encrypted templates remain.
+
+    Listing and deleting people still work; anything that needs an embedding raises
+    ``EmbeddingKeyError`` with what to do. A new key is never made in this state: it would turn
+    every stored template into unreadable data without a word.
+    """
+
+    def __init__(self, path: Path, templates: int) -> None:
+        self.message = (
+            f"the face key {path} is missing, but the database holds {templates} face templates "
+            "encrypted with it: restore the key file from your backup (face pay stays off until "
+            "then). If it is lost for good, delete every registered person (checkout-app faces "
+            "delete NAME) and register them again"
+        )
+
+    def encrypt(self, embedding: np.ndarray, owner: bytes) -> bytes:
+        raise EmbeddingKeyError(self.message)
+
+    def decrypt(self, token: bytes, owner: bytes) -> tuple[np.ndarray, bool]:
+        raise EmbeddingKeyError(self.message)
+
+
+def open_cipher(home: Path, stored_templates: int) -> EmbeddingCipher | MissingKey:
+    """The home's cipher; a key is created only while no template is stored."""
+    path = key_path(home)
+    if stored_templates and not path.exists():
+        log.error("face key %s missing with %d stored templates", path, stored_templates)
+        return MissingKey(path, stored_templates)
+    return EmbeddingCipher.for_home(home)

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from checkout_app.faces.embedding_cipher import EmbeddingCipher
+from checkout_app.faces.embedding_cipher import (
+    EmbeddingCipher,
+    MissingKey,
+    TemplateOwnerError,
+    open_cipher,
+    owner_digest,
+)
 from checkout_app.faces.registry import (
     DuplicatePersonError,
     NewTemplate,
@@ -41,10 +48,22 @@ def _person(row: FacePersonRow) -> Person:
     )
 
 
+def _owner(person: FacePersonRow) -> bytes:
+    return owner_digest(person.id, person.display_name, person.member_id)
+
+
 class FaceRepository:
-    def __init__(self, sessions: sessionmaker, cipher: EmbeddingCipher) -> None:
+    def __init__(self, sessions: sessionmaker, cipher: EmbeddingCipher | MissingKey) -> None:
         self._sessions = sessions
         self._cipher = cipher
+
+    @classmethod
+    def for_home(cls, sessions: sessionmaker, home: Path) -> FaceRepository:
+        """The repository with ``home``'s key. A missing key is created only while no template
+        is stored; otherwise people can still be listed and deleted, nothing else."""
+        with sessions() as session:
+            stored = session.scalar(select(func.count()).select_from(FaceTemplateRow)) or 0
+        return cls(sessions, open_cipher(home, stored))
 
     def add_person(
         self,
@@ -55,18 +74,19 @@ class FaceRepository:
         embedder: str,
     ) -> Person:
         row = FacePersonRow(display_name=display_name, member_id=member_id, consent_at=consent_at)
-        row.templates = [
-            FaceTemplateRow(
-                label=t.label,
-                source=t.source,
-                embedder=embedder,
-                embedding_encrypted=self._cipher.encrypt(t.embedding),
-            )
-            for t in templates
-        ]
         with self._sessions() as session:
             session.add(row)
             try:
+                session.flush()  # the person's id, which their templates are bound to
+                row.templates = [
+                    FaceTemplateRow(
+                        label=t.label,
+                        source=t.source,
+                        embedder=embedder,
+                        embedding_encrypted=self._cipher.encrypt(t.embedding, _owner(row)),
+                    )
+                    for t in templates
+                ]
                 session.commit()  # person and templates in one transaction: all or nothing
             except IntegrityError:
                 session.rollback()
@@ -92,13 +112,38 @@ class FaceRepository:
                 session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     def templates(self) -> StoredTemplates:
+        """Every template that decrypts as its person's. A template bound to someone else (a
+        row moved between people, a person renamed in the database) is left out and logged; one
+        stored before binding existed is bound to the person whose row holds it, once."""
         with self._sessions() as session:
-            rows = session.scalars(select(FaceTemplateRow).order_by(FaceTemplateRow.id)).all()
-            embeddings = np.zeros((len(rows), EMBEDDING_SIZE), np.float32)
-            for i, row in enumerate(rows):
-                embeddings[i] = self._cipher.decrypt(row.embedding_encrypted)
+            rows = session.execute(
+                select(FaceTemplateRow, FacePersonRow)
+                .join(FacePersonRow, FaceTemplateRow.person_id == FacePersonRow.id)
+                .order_by(FaceTemplateRow.id)
+            ).all()
+            kept, embeddings, rebound = [], [], 0
+            for template, person in rows:
+                owner = _owner(person)
+                try:
+                    embedding, bound = self._cipher.decrypt(template.embedding_encrypted, owner)
+                except TemplateOwnerError:
+                    log.error(
+                        "face template %d is stored under person %d but bound to someone else: "
+                        "ignored (the database was edited outside the app)",
+                        template.id,
+                        person.id,
+                    )
+                    continue
+                if not bound:
+                    template.embedding_encrypted = self._cipher.encrypt(embedding, owner)
+                    rebound += 1
+                kept.append(template)
+                embeddings.append(embedding)
+            if rebound:
+                session.commit()
+                log.warning("bound %d face templates from before binding to their person", rebound)
             return StoredTemplates(
-                person_ids=[r.person_id for r in rows],
-                embeddings=embeddings,
-                embedders=[r.embedder for r in rows],
+                person_ids=[t.person_id for t in kept],
+                embeddings=np.array(embeddings, np.float32).reshape(-1, EMBEDDING_SIZE),
+                embedders=[t.embedder for t in kept],
             )

@@ -9,7 +9,6 @@ import pytest
 @pytest.fixture
 def make_registry(tmp_path):
     """Build a FaceRegistry over an SQLite file in tmp_path (home = tmp_path / "reg")."""
-    from checkout_app.faces.embedding_cipher import EmbeddingCipher
     from checkout_app.faces.registry import FaceRegistry
     from checkout_app.storage.db import open_database
     from checkout_app.storage.face_repository import FaceRepository
@@ -19,8 +18,7 @@ def make_registry(tmp_path):
 
     def build(embedder_name: str = "test-embedder", policy=None) -> FaceRegistry:
         sessions = open_database(f"sqlite:///{home / 'faces.db'}")
-        repository = FaceRepository(sessions, EmbeddingCipher.for_home(home))
-        return FaceRegistry(repository, embedder_name, policy)
+        return FaceRegistry(FaceRepository.for_home(sessions, home), embedder_name, policy)
 
     build.home = home
     return build

@@ -7,6 +7,7 @@ import stat
 
 import numpy as np
 import pytest
+from cryptography.fernet import Fernet
 from face_vectors import unit
 
 from checkout_app.faces.embedding_cipher import EmbeddingKeyError, key_path
@@ -123,9 +124,77 @@ def test_key_file_is_owner_only_and_a_wrong_key_is_reported(make_registry):
     os.chmod(path, 0o644)
     with pytest.raises(EmbeddingKeyError, match="chmod 600"):
         make_registry()
-    path.unlink()  # a new key is created: the stored tokens no longer decrypt
+    os.chmod(path, 0o600)
+    path.write_bytes(Fernet.generate_key())  # another kiosk's key: nothing decrypts
     with pytest.raises(EmbeddingKeyError, match="cannot be decrypted"):
         make_registry()
+
+
+def test_a_lost_key_is_never_replaced_while_templates_exist(make_registry):
+    make_registry().enroll("Alice", templates(ALICE), consent=True)
+    path = key_path(make_registry.home)
+    path.unlink()
+    with pytest.raises(EmbeddingKeyError, match="is missing, but the database holds 2 face"):
+        make_registry()
+    assert not path.exists()  # no new key was made behind the staff's back
+    manager = make_registry(None)  # listing and deleting need no key
+    assert [p.display_name for p in manager.people()] == ["Alice"]
+    manager.delete("Alice")
+    fresh = make_registry()  # nothing stored any more: a new key may be made
+    assert path.exists() and fresh.people() == []
+
+
+def _sql(home, statement: str, *args) -> None:
+    import sqlite3
+
+    with sqlite3.connect(home / "faces.db") as db:
+        db.execute(statement, args)
+
+
+def test_a_template_moved_to_another_person_is_refused_and_logged(make_registry, caplog):
+    registry = make_registry()
+    victim = registry.enroll("Victim", templates(ALICE), consent=True)
+    attacker = registry.enroll("Attacker", templates(BOB, seed=10), consent=True)
+    assert registry.identify(unit(60, near=BOB, spread=0.3)).person == attacker
+    # With write access to the database but not the key: the attacker's templates go to the
+    # victim, who would then be paid for by the attacker's face.
+    _sql(make_registry.home, "UPDATE face_templates SET person_id = ? WHERE person_id = ?",
+         victim.id, attacker.id)  # fmt: skip
+    reopened = make_registry()
+    match = reopened.identify(unit(60, near=BOB, spread=0.3))
+    assert match.person != victim
+    assert "bound to someone else" in caplog.text
+
+
+def test_names_swapped_in_the_database_unbind_the_templates(make_registry):
+    registry = make_registry()
+    registry.enroll("Victim", templates(ALICE), consent=True)
+    attacker = registry.enroll("Attacker", templates(BOB, seed=10), consent=True)
+    _sql(
+        make_registry.home,
+        "UPDATE face_people SET display_name = 'tmp' WHERE display_name = 'Victim'",
+    )
+    _sql(
+        make_registry.home,
+        "UPDATE face_people SET display_name = 'Victim' WHERE id = ?",
+        attacker.id,
+    )
+    match = make_registry().identify(unit(61, near=BOB, spread=0.3))
+    assert match.person is None or match.person.display_name != "Victim"
+
+
+def test_templates_from_before_binding_are_bound_once(make_registry, caplog):
+    registry = make_registry()
+    alice = registry.enroll("Alice", templates(ALICE), consent=True)
+    cipher = Fernet(key_path(make_registry.home).read_bytes())
+    legacy = cipher.encrypt(np.asarray(unit(70, near=ALICE, spread=0.1), "<f4").tobytes())
+    _sql(make_registry.home, "UPDATE face_templates SET embedding_encrypted = ?", legacy)
+    with caplog.at_level("WARNING"):
+        reopened = make_registry()
+    assert "bound 2 face templates" in caplog.text
+    assert reopened.identify(unit(71, near=ALICE, spread=0.3)).person == alice
+    tokens = _encrypted_tokens(make_registry.home)
+    assert legacy not in tokens and len(tokens) == 2
 
 
 def test_templates_of_other_weights_are_refused_but_can_still_be_deleted(make_registry):
