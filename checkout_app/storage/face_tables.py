@@ -24,6 +24,10 @@ class FacePersonRow(Base):
     """A registered shopper. ``consent_at``: when they agreed to face pay (required)."""
 
     __tablename__ = "face_people"
+    # AUTOINCREMENT: an id is never given again after a delete, so a sale's paid_by_person_id
+    # cannot come to point at someone who enrolled later (databases made before this keep
+    # SQLite's rowid reuse until the migrations of the multi-kiosk work rebuild the table).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     display_name: Mapped[str] = mapped_column(String, unique=True)
