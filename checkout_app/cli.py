@@ -17,14 +17,15 @@ from typing import Callable, Sequence
 from checkout_app.backends.torch_device import describe_device
 from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
+from checkout_app.cli_args import positive_float, positive_int
 from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
 from checkout_app.core.catalog_csv import CatalogCsvError
 from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
-from checkout_app.paths import resolve_home
+from checkout_app.paths import HomeError, resolve_home
 from checkout_app.storage.catalog_cli import add_catalog_commands
-from checkout_app.storage.db import DATABASE_URL_ENV
+from checkout_app.storage.db import DATABASE_URL_ENV, DatabaseError
 from checkout_app.training.eval_cli import add_eval_products_command
 from checkout_app.training.train_cli import add_train_command
 
@@ -263,20 +264,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=["en", "ko"], default=None, help="default: en (headless)")
     _add_kiosk_options(run)
     run.add_argument("--realtime", action="store_true", help="play the demo/video at its fps")
-    run.add_argument("--max-frames", type=int, help="stop after this many frames")
+    run.add_argument("--max-frames", type=positive_int, help="stop after this many frames")
     _add_model_options(run)
     run.set_defaults(func=_cmd_run)
 
     bench = sub.add_parser("bench", help="per-stage latency and FPS of the pipeline, as JSON")
     bench.add_argument("--out", required=True, help="JSON file to write")
     bench.add_argument("--source", default="demo", help=f"frames to measure on: {SOURCE_HELP}")
-    bench.add_argument("--frames", type=int, default=200, help="frames measured after warm-up")
+    bench.add_argument(
+        "--frames", type=positive_int, default=200, help="frames measured after warm-up"
+    )
     bench.add_argument(
         "--kiosk",
         action="store_true",
         help="measure the kiosk window instead: view frame interval while detection runs",
     )
-    bench.add_argument("--seconds", type=float, default=20.0, help="--kiosk: seconds measured")
+    bench.add_argument(
+        "--seconds", type=positive_float, default=20.0, help="--kiosk: seconds measured"
+    )
     _add_model_options(bench)
     bench.set_defaults(func=_cmd_bench)
 
@@ -287,7 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     et = evaluate.add_parser("tracking", help="stable-cart accuracy on the demo scenario")
     et.add_argument("--out", required=True, help="JSON file to write")
     et.add_argument(
-        "--settle-frames", type=int, default=12, help="frames after each change that are not scored"
+        "--settle-frames",
+        type=positive_int,
+        default=12,
+        help="frames after each change that are not scored",
     )
     _add_model_options(et)
     et.set_defaults(func=_cmd_eval_tracking)
@@ -312,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except CatalogCsvError as exc:
+    except (CatalogCsvError, DatabaseError, HomeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SourceError as exc:

@@ -48,6 +48,7 @@ class MtcnnFaceDetector:
             device=device,
         )
         self.min_score = min_score
+        self.min_face_size_px = min_face_size_px
         self.max_detect_side_px = max_detect_side_px
         self.margin_px = margin_px
         self.align = align
@@ -62,6 +63,8 @@ class MtcnnFaceDetector:
         if scale < 1.0:
             size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
             small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        if min(small.shape[:2]) < self.min_face_size_px:
+            return []  # no face of the minimum size fits (MTCNN would fail on an empty pyramid)
         boxes, scores, points = self._mtcnn.detect(small, landmarks=True)
         if boxes is None:
             return []

@@ -5,7 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from checkout_app.core.money import validate_amount
+from checkout_app.core.money import MAX_PRICE_WON, validate_amount
+from checkout_app.core.text import has_control_characters
+
+TEXT_FIELDS = ("sku", "name_ko", "name_en", "class_name")
+# Long enough for any real name, short enough for a cart line and a receipt.
+MAX_TEXT_CHARS = {"sku": 40, "name_ko": 80, "name_en": 80, "class_name": 60}
+
+
+def text_problem(field_name: str, value: str) -> str | None:
+    """What is wrong with a product's text field, or None."""
+    if not value.strip():
+        return f"missing {field_name}"
+    if has_control_characters(value):
+        return f"{field_name} holds control characters (line breaks, escapes, NUL…)"
+    if len(value) > MAX_TEXT_CHARS[field_name]:
+        return f"{field_name} is longer than {MAX_TEXT_CHARS[field_name]} characters"
+    return None
 
 
 @dataclass(frozen=True)
@@ -23,11 +39,16 @@ class Product:
     active: bool = True
 
     def __post_init__(self) -> None:
-        for field_name in ("sku", "name_ko", "name_en", "class_name"):
+        for field_name in TEXT_FIELDS:
             value = getattr(self, field_name)
-            if not isinstance(value, str) or not value.strip():
-                raise ValueError(f"product {field_name} must not be empty")
+            if not isinstance(value, str):
+                raise ValueError(f"product {field_name} must be text")
+            problem = text_problem(field_name, value)
+            if problem:
+                raise ValueError(f"product {problem}")
         validate_amount(self.price, "price")
+        if self.price >= MAX_PRICE_WON:
+            raise ValueError(f"price {self.price:,} is too large (at most {MAX_PRICE_WON - 1:,})")
 
     def name(self, lang: str = "en") -> str:
         return self.name_ko if lang == "ko" else self.name_en

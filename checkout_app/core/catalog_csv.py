@@ -2,6 +2,11 @@
 
 Columns: ``sku,name_ko,name_en,price,class_name,active``. A file with any bad row is rejected
 whole, with one message per problem naming its line number, so staff can fix them all at once.
+A file without a single product is refused too: importing it would stop selling everything.
+
+Staff open these files in spreadsheets, which run a cell starting with ``= + - @`` as a formula.
+Export writes such a cell with a leading ``'`` (shown as text, never run), and import removes
+that one quote again, so a file round-trips unchanged.
 """
 
 from __future__ import annotations
@@ -12,12 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterable
 
-from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog import TEXT_FIELDS, Catalog, Product, text_problem
 from checkout_app.core.money import parse_won
 
 COLUMNS = ("sku", "name_ko", "name_en", "price", "class_name", "active")
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
+_FORMULA_START = ("=", "+", "-", "@")
+_SPREADSHEET_QUOTE = "'"
+
+
+def _cell(text: str | None) -> str:
+    """A cell as written: stripped, and without the quote ``_spreadsheet_safe`` added."""
+    text = (text or "").strip()
+    if text.startswith(_SPREADSHEET_QUOTE) and text[1:2] in _FORMULA_START:
+        return text[1:]
+    return text
+
+
+def _spreadsheet_safe(value: object) -> object:
+    text = str(value)
+    return _SPREADSHEET_QUOTE + text if text.startswith(_FORMULA_START) else value
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,13 @@ class CatalogCsvError(ValueError):
 def parse_catalog_csv(text: str, known_classes: Collection[str] | None = None) -> Catalog:
     """Parse catalog CSV text. ``known_classes``: the detector's classes, if it must match."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _parse_rows(reader, known_classes)
+    except csv.Error as exc:  # e.g. a cell over the csv module's 128 kB field limit
+        raise CatalogCsvError([RowError(reader.line_num + 1, f"unreadable CSV: {exc}")]) from None
+
+
+def _parse_rows(reader: csv.DictReader, known_classes: Collection[str] | None) -> Catalog:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise CatalogCsvError([RowError(1, f"missing column(s): {', '.join(missing)}")])
@@ -45,10 +72,11 @@ def parse_catalog_csv(text: str, known_classes: Collection[str] | None = None) -
     errors: list[RowError] = []
     seen_sku: dict[str, int] = {}
     seen_class: dict[str, int] = {}
-    for row in reader:
+    for raw in reader:
         line = reader.line_num
+        row = {k: (v if k is None else _cell(v)) for k, v in raw.items()}
         row_errors = _row_problems(row, known_classes)
-        sku, class_name = (row.get("sku") or "").strip(), (row.get("class_name") or "").strip()
+        sku, class_name = row.get("sku") or "", row.get("class_name") or ""
         if sku and sku in seen_sku:
             row_errors.append(f"duplicate SKU {sku!r} (first on line {seen_sku[sku]})")
         if class_name and class_name in seen_class:
@@ -61,15 +89,19 @@ def parse_catalog_csv(text: str, known_classes: Collection[str] | None = None) -
         products.append(
             Product(
                 sku=sku,
-                name_ko=row["name_ko"].strip(),
-                name_en=row["name_en"].strip(),
+                name_ko=row["name_ko"],
+                name_en=row["name_en"],
                 price=parse_won(row["price"]),
                 class_name=class_name,
-                active=row["active"].strip().lower() in _TRUE,
+                active=row["active"].lower() in _TRUE,
             )
         )
     if errors:
         raise CatalogCsvError(errors)
+    if not products:
+        raise CatalogCsvError(
+            [RowError(2, "no products: importing this file would stop selling every product")]
+        )
     return Catalog(products)
 
 
@@ -77,18 +109,19 @@ def _row_problems(row: dict, known_classes: Collection[str] | None) -> list[str]
     problems = []
     if None in row:  # csv puts surplus cells under the key None
         problems.append("too many cells")
-    for column in ("sku", "name_ko", "name_en", "class_name"):
-        if not (row.get(column) or "").strip():
-            problems.append(f"missing {column}")
+    for column in TEXT_FIELDS:
+        problem = text_problem(column, row.get(column) or "")
+        if problem:
+            problems.append(problem)
     price = row.get("price") or ""
     try:
         parse_won(price)
-    except ValueError:
-        problems.append(f"price {price!r} is not a whole, non-negative number of won")
-    active = (row.get("active") or "").strip().lower()
+    except ValueError as exc:
+        problems.append(str(exc))
+    active = (row.get("active") or "").lower()
     if active not in _TRUE | _FALSE:
         problems.append(f"active must be 1/0 or true/false, got {active!r}")
-    class_name = (row.get("class_name") or "").strip()
+    class_name = row.get("class_name") or ""
     if known_classes is not None and class_name and class_name not in known_classes:
         problems.append(f"unknown detector class {class_name!r}")
     return problems
@@ -107,5 +140,6 @@ def catalog_to_csv(products: Iterable[Product]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for p in products:
-        writer.writerow([p.sku, p.name_ko, p.name_en, p.price, p.class_name, int(p.active)])
+        cells = (p.sku, p.name_ko, p.name_en, p.price, p.class_name, int(p.active))
+        writer.writerow([_spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

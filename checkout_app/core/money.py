@@ -12,14 +12,22 @@ def validate_amount(amount: object, what: str = "amount") -> int:
     return amount
 
 
-def parse_won(text: str) -> int:
-    """Parse a price as written in a catalog file: digits, optional thousands commas.
+# No single price reaches this; anything longer is a typo (and a 23-digit number overflows the
+# database's 64-bit integers).
+MAX_PRICE_WON = 10**10
 
-    "1,500" -> 1500. Rejects decimals, signs, currency words and empty text.
+
+def parse_won(text: str) -> int:
+    """Parse a price as written in a catalog file: ASCII digits, optional thousands commas.
+
+    "1,500" -> 1500. Rejects decimals, signs, currency words, other scripts' digits, empty
+    text, and prices of ``MAX_PRICE_WON`` and more.
     """
     cleaned = text.strip().replace(",", "")
-    if not cleaned.isdigit():
-        raise ValueError(f"price must be a whole, non-negative number of won, got {text!r}")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise ValueError(f"price {text!r} is not a whole, non-negative number of won")
+    if len(cleaned.lstrip("0")) > len(str(MAX_PRICE_WON)) - 1:
+        raise ValueError(f"price {text!r} is too large (at most {MAX_PRICE_WON - 1:,} won)")
     return int(cleaned)
 
 

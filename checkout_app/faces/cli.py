@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from checkout_app.cli_args import positive_float, positive_int
 from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
+from checkout_app.core.text import printable
 from checkout_app.faces.embedding_cipher import EmbeddingCipher, EmbeddingKeyError
 from checkout_app.faces.matcher import (
     DEFAULT_MIN_SVM_MARGIN,
@@ -194,7 +196,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     if not faces:
         print("no face found")
     for face in faces:
-        who = face["person"] or "unknown"
+        who = printable(face["person"] or "unknown")
         print(f"{who}\tbox={face['box']}\t{json.dumps(face['scores'], ensure_ascii=False)}")
     return 0
 
@@ -205,7 +207,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print("no one registered")
     for p in people:
         print(
-            f"{p.id}\t{p.display_name}\tmember={p.member_id or '-'}\t"
+            f"{p.id}\t{printable(p.display_name)}\tmember={printable(p.member_id or '-')}\t"
             f"created={p.created_at:%Y-%m-%d %H:%M}\tconsent={p.consent_at:%Y-%m-%d %H:%M}\t"
             f"templates={','.join(p.template_labels)}"
         )
@@ -218,7 +220,7 @@ def _cmd_delete(args: argparse.Namespace) -> int:
         person = registry.delete(args.person)
     except RegistryError as exc:
         raise _error(str(exc)) from None
-    print(f"deleted {person.display_name} (id {person.id}) and all their face data")
+    print(f"deleted {printable(person.display_name)} (id {person.id}) and all their face data")
     return 0
 
 
@@ -309,7 +311,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 def _add_threads_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--torch-threads",
-        type=int,
+        type=positive_int,
         help="torch CPU threads (default: torch's choice). 1 is much faster when other busy "
         "processes share few cores: measured 45 ms vs 1.5 s per face on 2 shared cores",
     )
@@ -343,7 +345,9 @@ def add_faces_commands(subparsers) -> None:
     source = enroll.add_mutually_exclusive_group(required=True)
     source.add_argument("--images", help="folder of photos with exactly one face each")
     source.add_argument("--camera", type=int, help="camera index for guided 4-pose enrollment")
-    enroll.add_argument("--timeout", type=float, default=90.0, help="camera enrollment seconds")
+    enroll.add_argument(
+        "--timeout", type=positive_float, default=90.0, help="camera enrollment seconds"
+    )
     _add_threads_option(enroll)
     enroll.set_defaults(func=_cmd_enroll)
 
@@ -378,7 +382,7 @@ def add_faces_commands(subparsers) -> None:
     bench = sub.add_parser("bench", help="face pipeline latencies as JSON")
     bench.add_argument("--out", required=True)
     bench.add_argument("--image", help="a photo with a face, letterboxed to 640×480")
-    bench.add_argument("--repeats", type=int, default=5)
+    bench.add_argument("--repeats", type=positive_int, default=5)
     _add_threads_option(bench)
     bench.set_defaults(func=_cmd_bench)
 

@@ -16,10 +16,13 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from checkout_app.core.text import has_control_characters
 from checkout_app.faces.matcher import FaceMatcher, RecognitionPolicy
 from checkout_app.faces.types import EMBEDDING_SIZE
 
 log = logging.getLogger(__name__)
+
+MAX_NAME_CHARS = 80  # a person's display name: fits the pay screen and a receipt line
 
 
 class RegistryError(ValueError):
@@ -171,6 +174,11 @@ class FaceRegistry:
         name = display_name.strip()
         if not name:
             raise RegistryError("a display name is required")
+        for what, text, limit in (("name", name, MAX_NAME_CHARS), ("member id", member_id, 40)):
+            if text and has_control_characters(text):
+                raise RegistryError(f"the {what} holds control characters (line breaks, escapes)")
+            if text and len(text) > limit:
+                raise RegistryError(f"the {what} is longer than {limit} characters")
         if not consent:
             raise RegistryError(
                 "the person's consent to face pay must be recorded before enrolling"

@@ -210,7 +210,11 @@ class StaffPin:
             # next lock-out lasts twice as long.
             record.locked_at = None
             record.failures = 0
-        if hmac.compare_digest(record.kdf.derive(pin, record.salt), record.pin_hash):
+        try:
+            derived = record.kdf.derive(pin, record.salt)
+        except ValueError as exc:  # settings each in range that OpenSSL refuses together
+            raise self._damaged(f"its hash settings cannot be used ({exc})") from exc
+        if hmac.compare_digest(derived, record.pin_hash):
             if record.failures or record.locks:
                 record.failures = 0
                 record.locks = 0

@@ -9,6 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
+from checkout_app.cli_args import positive_int
 from checkout_app.cli_errors import CliError
 
 # Low enough that mAP sees the whole precision/recall curve (ultralytics validates at 0.001 too);
@@ -34,7 +35,9 @@ def add_eval_products_command(eval_subparsers: argparse._SubParsersAction) -> No
         "(checkout-app export); onnxruntime-int8 its INT8 model (checkout-app export --int8), "
         "evaluated whatever its accuracy gate says: this is how the gate is measured",
     )
-    ep.add_argument("--per-count", type=int, default=50, help="scenes per item count 1..12")
+    ep.add_argument(
+        "--per-count", type=positive_int, default=50, help="scenes per item count 1..12"
+    )
     ep.add_argument(
         "--seed",
         type=int,
@@ -54,8 +57,6 @@ def _cmd_eval_products(args: argparse.Namespace) -> int:
     from checkout_app.progress import ProgressBar
     from checkout_app.training.evaluate_products import evaluate_products
 
-    if args.per_count < 1:
-        raise CliError("--per-count must be at least 1")
     if args.seed == 0:
         raise CliError("--seed 0 is the training seed; evaluate on scenes never trained on")
     out = Path(args.out)

@@ -12,6 +12,7 @@ import shlex
 from dataclasses import fields
 from pathlib import Path
 
+from checkout_app.cli_args import positive_float, positive_int
 from checkout_app.core.catalog_csv import load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.training.dataset import Crowding
@@ -46,14 +47,14 @@ def add_train_command(subparsers: argparse._SubParsersAction) -> None:
     def option(flag: str, key: str, kind, text: str) -> None:
         tp.add_argument(flag, type=kind, help=f"{text} (default {_DEFAULTS[key]})")
 
-    option("--images", "train_images", int, "rendered training images")
-    option("--val-images", "val_images", int, "rendered validation images")
-    option("--epochs", "epochs", int, "epochs")
-    option("--imgsz", "imgsz", int, "input size in px")
-    option("--batch", "batch", int, "images per batch")
+    option("--images", "train_images", positive_int, "rendered training images")
+    option("--val-images", "val_images", positive_int, "rendered validation images")
+    option("--epochs", "epochs", positive_int, "epochs")
+    option("--imgsz", "imgsz", positive_int, "input size in px")
+    option("--batch", "batch", positive_int, "images per batch")
     option("--seed", "seed", int, "data and training seed")
-    option("--workers", "workers", int, "data-loader processes while training")
-    option("--time", "time_hours", float, "time budget in hours; replaces --epochs")
+    option("--workers", "workers", positive_int, "data-loader processes while training")
+    option("--time", "time_hours", positive_float, "time budget in hours; replaces --epochs")
     tp.add_argument(
         "--device", help="cpu, a CUDA device index such as 0, or auto (default: auto, the GPU)"
     )
@@ -71,7 +72,7 @@ def add_train_command(subparsers: argparse._SubParsersAction) -> None:
     )
     tp.add_argument(
         "--jobs",
-        type=int,
+        type=positive_int,
         help="rendering processes; the scenes are the same for any number (default: all cores)",
     )
     tp.add_argument("--out", help="model path (default: HOME/models/products_ARCH.pt)")

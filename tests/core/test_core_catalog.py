@@ -82,3 +82,44 @@ def test_csv_reports_every_bad_row_with_its_line_number():
 def test_csv_missing_column_is_reported():
     with pytest.raises(CatalogCsvError, match="missing column"):
         parse_catalog_csv("sku,name_ko\n1,가\n")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("1\x00,가,A,1000,a,1", "sku holds control characters"),
+        ("1,가,\x1b[31mRED\x1b[0m,1000,a,1", "name_en holds control characters"),
+        ('1,가,"two\nlines",1000,a,1', "name_en holds control characters"),
+        ("1,가," + "N" * 500 + ",1000,a,1", "name_en is longer than 80 characters"),
+        ("1,가,A,12345678901234567890123,a,1", "too large"),
+        ("1,가,A,١٢٣,a,1", "not a whole, non-negative number"),
+        ("1,가," + "x" * 200_000 + ",1000,a,1", "unreadable CSV"),
+    ],
+    ids=[
+        "nul_sku",
+        "ansi_name",
+        "newline_name",
+        "long_name",
+        "huge_price",
+        "arabic_digits",
+        "200kB_cell",
+    ],
+)
+def test_csv_refuses_cells_that_would_break_the_store(row, message):
+    with pytest.raises(CatalogCsvError, match=message) as info:
+        parse_catalog_csv(HEADER + row + "\n")
+    # The row starts on line 2 (a quoted line break makes it end on line 3).
+    assert [e.line for e in info.value.errors] in ([2], [3])
+
+
+def test_a_file_without_products_is_refused():
+    with pytest.raises(CatalogCsvError, match="would stop selling every product"):
+        parse_catalog_csv(HEADER)
+
+
+def test_formula_cells_are_exported_as_text_and_read_back_unchanged():
+    catalog = Catalog([Product("=1+1", "상품", '=cmd|"/c calc"!A1', 1000, "@a", True)])
+    text = catalog_to_csv(catalog)
+    cells = text.splitlines()[1]
+    assert cells.startswith("'=1+1,") and "'=cmd" in cells and ",'@a," in cells
+    assert list(parse_catalog_csv(text)) == list(catalog)

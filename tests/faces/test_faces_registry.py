@@ -68,6 +68,10 @@ def test_delete_by_id_and_unknown_person(make_registry):
         ("Zed", "M-1", True, DuplicatePersonError),
         ("   ", None, True, RegistryError),
         ("Zed", None, False, RegistryError),
+        ("Zed\x1b[2J", None, True, RegistryError),  # an escape that would clear a terminal
+        ("Zed\nAdmin", None, True, RegistryError),
+        ("Z" * 500, None, True, RegistryError),
+        ("Zed", "M\x00-2", True, RegistryError),
     ],
 )
 def test_bad_enrollment_stores_nothing(make_registry, name, member_id, consent, error):
@@ -207,3 +211,12 @@ def test_templates_of_other_weights_are_refused_but_can_still_be_deleted(make_re
         manager.identify(ALICE)
     manager.delete("Alice")
     assert make_registry("facenet-b").people() == []
+
+
+def test_a_deleted_persons_id_is_never_given_again(make_registry):
+    """Else an old sale's paid_by_person_id would point at whoever enrolled next."""
+    registry = make_registry()
+    first = registry.enroll("Ana", templates(ALICE), consent=True)
+    registry.delete("Ana")
+    second = registry.enroll("Ben", templates(BOB, seed=10), consent=True)
+    assert second.id > first.id

@@ -279,6 +279,16 @@ def test_a_damaged_file_is_an_error_that_says_how_to_reset(pin_path, clock, dama
         staff.set_pin("1234", current=PIN)
 
 
+def test_settings_in_range_that_openssl_refuses_together_are_a_damaged_file(pin_path, clock):
+    staff = make(pin_path, clock)
+    staff.set_pin(PIN)
+    # Each value is within its bounds; together they ask scrypt for 16 GiB.
+    _edit(pin_path, kdf={"name": "scrypt", "n": 2**20, "r": 64, "p": 1})
+    with pytest.raises(StaffPinError, match="hash settings cannot be used") as caught:
+        staff.verify(PIN)
+    assert "deletes" in str(caught.value)
+
+
 def test_deleting_the_file_resets_the_pin(pin_path, clock):
     staff = make(pin_path, clock)
     staff.set_pin(PIN)
