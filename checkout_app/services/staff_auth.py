@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,14 +281,23 @@ class StaffPin:
     def _load(self) -> _Record | None:
         try:
             text = self.path.read_text(encoding="utf-8")
+            mode = stat.S_IMODE(self.path.stat().st_mode)
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as exc:
             raise self._damaged(f"cannot read it ({exc})") from exc
         try:
-            return _parse_record(json.loads(text))
+            record = _parse_record(json.loads(text))
         except (ValueError, KeyError, TypeError) as exc:
             raise self._damaged(f"it is damaged or was edited ({exc})") from exc
+        if os.name == "posix" and mode & 0o077:
+            # A PIN of 4-8 digits falls to an offline search of its hash: like the face key, the
+            # file must be the kiosk user's alone.
+            raise StaffPinError(
+                f"The staff PIN file {self.path} is readable by other users (mode {mode:o}): "
+                f"run chmod 600 {self.path}"
+            )
+        return record
 
     def _save(self, record: _Record) -> None:
         data = {

@@ -289,6 +289,16 @@ def test_settings_in_range_that_openssl_refuses_together_are_a_damaged_file(pin_
     assert "deletes" in str(caught.value)
 
 
+def test_a_pin_file_readable_by_others_is_refused(pin_path, clock):
+    staff = make(pin_path, clock)
+    staff.set_pin(PIN)
+    pin_path.chmod(0o644)
+    with pytest.raises(StaffPinError, match="chmod 600"):
+        staff.verify(PIN)
+    pin_path.chmod(0o600)
+    assert staff.verify(PIN).ok
+
+
 def test_deleting_the_file_resets_the_pin(pin_path, clock):
     staff = make(pin_path, clock)
     staff.set_pin(PIN)
