@@ -217,10 +217,18 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_delete(args: argparse.Namespace) -> int:
     registry = _open_registry(args, None)
     try:
-        person = registry.delete(args.person)
+        deletion = registry.delete(args.person)
     except RegistryError as exc:
         raise _error(str(exc)) from None
-    print(f"deleted {printable(person.display_name)} (id {person.id}) and all their face data")
+    who = f"{printable(deletion.person.display_name)} (id {deletion.person.id})"
+    if deletion.purged:
+        print(f"deleted {who} and all their face data")
+    else:
+        print(
+            f"deleted {who}: no kiosk identifies them any more, but another program (a kiosk?) "
+            "still has the database open, so their old records stay readable in the file until "
+            "it closes it; the next start of checkout-app removes them"
+        )
     return 0
 
 

@@ -51,6 +51,16 @@ class Person:
     template_labels: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """A deleted person. ``purged`` is False while another program reading the database still
+    lets their old records be read from its file; they go when it closes it, or at the next
+    start of the app."""
+
+    person: Person
+    purged: bool
+
+
 @dataclass(frozen=True, eq=False)  # holds arrays: compare fields explicitly
 class NewTemplate:
     """One embedding to enroll; ``label`` is the pose or "image", ``source`` where it came from."""
@@ -79,7 +89,7 @@ class FaceStore(Protocol):
 
     def people(self) -> list[Person]: ...
 
-    def delete_person(self, person_id: int) -> None: ...
+    def delete_person(self, person_id: int) -> bool: ...
 
     def templates(self) -> StoredTemplates: ...
 
@@ -206,14 +216,14 @@ class FaceRegistry:
             raise RegistryError("this registry was opened for listing and deleting only")
         return self.embedder_name
 
-    def delete(self, name_or_id: str) -> Person:
+    def delete(self, name_or_id: str) -> Deletion:
         """Remove a person and every template, and retrain at once."""
         with self._lock:
             person = self.find(name_or_id)
-            self._store.delete_person(person.id)
+            purged = self._store.delete_person(person.id)
             self.reload()
-            log.info("deleted person %s", person.id)
-            return person
+            log.info("deleted person %s (%s)", person.id, "purged" if purged else "purge pending")
+            return Deletion(person, purged)
 
     def identify(self, embedding: np.ndarray) -> Match:
         with self._lock:

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -94,7 +94,26 @@ def open_database(url: str) -> sessionmaker:
             else "check the URL, the server and the account's rights"
         )
         raise DatabaseError(f"cannot use the database {where} ({cause}): {fix}") from None
+    if sqlite_file:
+        # Finish what an earlier delete could not while another reader was open (see
+        # FaceRepository.delete_person); without waiting, as a kiosk may be reading right now.
+        with engine.connect() as connection:
+            checkpoint_sqlite(connection, wait_ms=0)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def checkpoint_sqlite(connection: Connection, wait_ms: int) -> bool:
+    """Copy the WAL into the SQLite file and empty it, waiting at most ``wait_ms`` for readers
+    of an older state. True when it got everything (nothing of the WAL is left on disk)."""
+    previous = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+    try:
+        busy, wal_frames, copied = connection.exec_driver_sql(
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        ).one()
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(previous)}")
+    return not busy and wal_frames == copied
 
 
 def close_database(sessions: sessionmaker) -> None:

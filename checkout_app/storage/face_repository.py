@@ -32,9 +32,12 @@ from checkout_app.faces.registry import (
     StoredTemplates,
 )
 from checkout_app.faces.types import EMBEDDING_SIZE
+from checkout_app.storage.db import checkpoint_sqlite
 from checkout_app.storage.face_tables import FacePersonRow, FaceTemplateRow
 
 log = logging.getLogger(__name__)
+
+_CHECKPOINT_WAIT_MS = 1500
 
 
 def _person(row: FacePersonRow) -> Person:
@@ -100,7 +103,15 @@ class FaceRepository:
             rows = session.scalars(select(FacePersonRow).order_by(FacePersonRow.id)).all()
             return [_person(r) for r in rows]
 
-    def delete_person(self, person_id: int) -> None:
+    def delete_person(self, person_id: int) -> bool:
+        """Delete a person and their templates; True once nothing of them is left on disk.
+
+        On SQLite the delete overwrites the freed pages (``secure_delete``) in the WAL; only a
+        checkpoint copies them over the old pages in the database file, and a checkpoint waits
+        for every reader still looking at the older state (another kiosk, a staff command).
+        It waits up to 1.5 s; False means a reader is still open: ``open_database`` finishes
+        the checkpoint at the next start.
+        """
         with self._sessions() as session:
             sqlite = session.get_bind().dialect.name == "sqlite"
             if sqlite:
@@ -108,8 +119,15 @@ class FaceRepository:
             session.execute(delete(FaceTemplateRow).where(FaceTemplateRow.person_id == person_id))
             session.execute(delete(FacePersonRow).where(FacePersonRow.id == person_id))
             session.commit()
-            if sqlite:
-                session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            if not sqlite:
+                return True
+            # Bounded, so a staff tap never hangs on another program's long read.
+            if checkpoint_sqlite(session.connection(), wait_ms=_CHECKPOINT_WAIT_MS):
+                return True
+            log.warning(
+                "person %d deleted; a reader keeps their old pages until it closes", person_id
+            )
+            return False
 
     def templates(self) -> StoredTemplates:
         """Every template that decrypts as its person's. A template bound to someone else (a

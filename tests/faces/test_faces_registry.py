@@ -44,7 +44,8 @@ def test_enroll_identify_delete_retrain(make_registry):
     assert [p.display_name for p in reopened.people()] == ["Alice", "Bob"]
     assert reopened.identify(unit(52, near=ALICE, spread=0.3)).person.display_name == "Alice"
 
-    assert registry.delete("Alice") == alice
+    deletion = registry.delete("Alice")
+    assert deletion.person == alice and deletion.purged
     assert [p.display_name for p in registry.people()] == ["Bob"]
     gone = registry.identify(unit(53, near=ALICE, spread=0.3))
     assert gone.person is None and gone.candidate == bob
@@ -220,3 +221,27 @@ def test_a_deleted_persons_id_is_never_given_again(make_registry):
     registry.delete("Ana")
     second = registry.enroll("Ben", templates(BOB, seed=10), consent=True)
     assert second.id > first.id
+
+
+def test_a_delete_under_an_open_reader_says_so_and_finishes_at_the_next_start(make_registry):
+    """Another program in the middle of a read keeps the old pages in the database file."""
+    import sqlite3
+
+    registry = make_registry()
+    registry.enroll("Secretname", templates(ALICE), consent=True, member_id="M-777")
+    db = make_registry.home / "faces.db"
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in db.parent.glob("faces.db*"))
+
+    reader = sqlite3.connect(db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM face_people").fetchone()  # holds its snapshot
+    try:
+        deletion = registry.delete("Secretname")
+        assert not deletion.purged
+        assert b"Secretname" in on_disk()  # honest: still in the files
+    finally:
+        reader.close()
+    make_registry()  # the next start checkpoints
+    assert b"Secretname" not in on_disk() and b"M-777" not in on_disk()

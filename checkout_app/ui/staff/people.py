@@ -200,6 +200,16 @@ class PeoplePage(QWidget):
             )
             self.refresh()
             return
-        log.info("staff deleted person %s", deleted.id)
+        log.info("staff deleted person %s", deleted.person.id)
         self.refresh()
-        self.person_deleted.emit(deleted)
+        if not deleted.purged:
+            QMessageBox.information(
+                self,
+                self.tr("Delete registered shopper"),
+                self.tr(
+                    "%1 can no longer pay by face. Another program still has the database open, "
+                    "so their old records are removed from the file when it closes it, or at the "
+                    "next start of the kiosk."
+                ).replace("%1", deleted.person.display_name),
+            )
+        self.person_deleted.emit(deleted.person)

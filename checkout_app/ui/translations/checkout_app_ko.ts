@@ -745,6 +745,7 @@
     <message>
         <location filename="../staff/people.py" line="179"/>
         <location filename="../staff/people.py" line="196"/>
+        <location filename="../staff/people.py" line="208"/>
         <source>Delete registered shopper</source>
         <translation>등록 고객 삭제</translation>
     </message>
@@ -762,6 +763,11 @@
         <location filename="../staff/people.py" line="197"/>
         <source>Could not delete %1: %2</source>
         <translation>%1 님을 삭제하지 못했습니다: %2</translation>
+    </message>
+    <message>
+        <location filename="../staff/people.py" line="210"/>
+        <source>%1 can no longer pay by face. Another program still has the database open, so their old records are removed from the file when it closes it, or at the next start of the kiosk.</source>
+        <translation>이제 %1 님은 얼굴로 결제할 수 없습니다. 다른 프로그램이 데이터베이스를 열고 있어서, 이전 기록은 그 프로그램이 닫거나 키오스크를 다시 시작할 때 파일에서 지워집니다.</translation>
     </message>
 </context>
 <context>
