@@ -152,6 +152,8 @@ class KioskServices:
     model_files: list = field(default_factory=list)  # (file name, sidecar dict) per loaded model
     backend: str = TORCH_BACKEND_DESCRIPTION
     face_pay_problem: str | None = None  # why face pay is off, for staff (None: it works)
+    # Payments a crash interrupted before this start, until staff mark them as seen.
+    interrupted_payments: list = field(default_factory=list)
 
     def close(self) -> None:
         close_database(self.sessions)
@@ -205,12 +207,22 @@ def build_kiosk_services(
     except Exception as exc:  # face pay is optional: product checkout must start regardless
         log.error("face pay is unavailable: %s", exc, exc_info=not isinstance(exc, ModelFileError))
         face_pay_problem = str(exc)
+    transactions = TransactionRepository(sessions)
+    interrupted = transactions.interrupted_payments()
+    for payment in interrupted:
+        log.warning(
+            "payment %s (%d won, %s) was interrupted by a crash: %s",
+            payment.checkout_id,
+            payment.total,
+            payment.paid_by_name,
+            "charged" if payment.charged else "not charged",
+        )
     return KioskServices(
         home=home,
         settings=settings,
         sessions=sessions,
         catalog_repository=catalog_repository,
-        transactions=TransactionRepository(sessions),
+        transactions=transactions,
         counter=counter,
         face_pipeline=face_pipeline,
         registry=registry,
@@ -218,6 +230,7 @@ def build_kiosk_services(
         model_files=model_files,
         backend=describe_backend(backend_name, model_files),
         face_pay_problem=face_pay_problem,
+        interrupted_payments=interrupted,
     )
 
 

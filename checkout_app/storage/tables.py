@@ -122,3 +122,20 @@ class TransactionLineRow(Base):
     qty: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[int] = mapped_column(Integer)
     line_total: Mapped[int] = mapped_column(Integer)
+
+
+class PendingPaymentRow(Base):
+    """A payment between the shopper's "Yes, that's me" and the screen that says how it ended.
+
+    Written before the sale is recorded and removed once the kiosk has shown the outcome, so a
+    row found at start-up is a payment a crash interrupted: whether it was charged is read from
+    ``transactions`` (``TransactionRepository.interrupted_payments``).
+    """
+
+    __tablename__ = "pending_payments"
+
+    checkout_id: Mapped[str] = mapped_column(String, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    total: Mapped[int] = mapped_column(Integer)
+    paid_by_name: Mapped[str] = mapped_column(String)
+    summary: Mapped[str] = mapped_column(Text)  # "Cola x2, Chips x1", for staff

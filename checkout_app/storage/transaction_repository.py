@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_app.core.cart import CartLine
 from checkout_app.core.money import validate_amount
-from checkout_app.storage.tables import TransactionLineRow, TransactionRow, utc_now
+from checkout_app.storage.tables import (
+    PendingPaymentRow,
+    TransactionLineRow,
+    TransactionRow,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +88,22 @@ def _same_sale(record: TransactionRecord, lines: Sequence[CartLine], total: int)
     return record.total == total and key(record.lines) == key(lines)
 
 
+@dataclass(frozen=True)
+class InterruptedPayment:
+    """A payment a crash interrupted. ``charged``: its sale is recorded (the shopper may not
+    have seen the confirmation); else nothing was charged."""
+
+    checkout_id: str
+    started_at: datetime
+    total: int
+    paid_by_name: str
+    summary: str
+    charged: bool
+
+
 class TransactionRepository:
-    """The ``transactions`` and ``transaction_lines`` tables."""
+    """The ``transactions`` and ``transaction_lines`` tables, and the journal of payments in
+    progress (``pending_payments``)."""
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -155,6 +174,69 @@ class TransactionRepository:
             )
         log.info("checkout %s was already recorded; not recording it again", checkout_id)
         return existing
+
+    def begin_payment(
+        self, checkout_id: str, lines: Sequence[CartLine], total: int, paid_by_name: str
+    ) -> None:
+        """Note a payment about to be recorded (committed before the sale is written)."""
+        summary = ", ".join(f"{line.name} x{line.qty}" for line in lines)
+        with self._session_factory.begin() as session:
+            session.merge(
+                PendingPaymentRow(
+                    checkout_id=checkout_id,
+                    total=total,
+                    paid_by_name=paid_by_name,
+                    summary=summary,
+                )
+            )
+
+    def record_payment(
+        self,
+        checkout_id: str,
+        lines: Sequence[CartLine],
+        total: int,
+        paid_by_person_id: str | None = None,
+        paid_by_name: str | None = None,
+        receipt_text: str = "",
+        created_at: datetime | None = None,
+    ) -> TransactionRecord:
+        """``record`` behind a journal entry (``begin_payment``): a crash from here until the
+        kiosk calls ``end_payment`` is found at the next start (``interrupted_payments``)."""
+        self.begin_payment(checkout_id, lines, total, paid_by_name or "")
+        return self.record(
+            checkout_id,
+            lines,
+            total,
+            paid_by_person_id=paid_by_person_id,
+            paid_by_name=paid_by_name,
+            receipt_text=receipt_text,
+            created_at=created_at,
+        )
+
+    def end_payment(self, checkout_id: str) -> None:
+        """The shopper has seen how the payment ended: nothing is left to tell staff."""
+        with self._session_factory.begin() as session:
+            session.execute(
+                delete(PendingPaymentRow).where(PendingPaymentRow.checkout_id == checkout_id)
+            )
+
+    def interrupted_payments(self) -> list[InterruptedPayment]:
+        """Payments begun and never ended, oldest first, each with whether it was charged."""
+        with self._session_factory() as session:
+            rows = session.scalars(
+                select(PendingPaymentRow).order_by(PendingPaymentRow.started_at)
+            ).all()
+            return [
+                InterruptedPayment(
+                    checkout_id=row.checkout_id,
+                    started_at=row.started_at,
+                    total=row.total,
+                    paid_by_name=row.paid_by_name,
+                    summary=row.summary,
+                    charged=self._find(session, row.checkout_id) is not None,
+                )
+                for row in rows
+            ]
 
     def get(self, checkout_id: str) -> TransactionRecord | None:
         with self._session_factory() as session:

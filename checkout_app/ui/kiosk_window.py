@@ -266,7 +266,7 @@ class KioskWindow(QMainWindow):
             snapshot.total,
             self.services.face_pipeline,
             self.services.registry,
-            self.services.transactions.record,
+            self.services.transactions.record_payment,
             timeout_s=settings.payment_timeout_s,
             # About 2-4 s of face frames: time to read the prompt and turn slowly.
             liveness_frames=LIVENESS_FRAMES,
@@ -303,8 +303,11 @@ class KioskWindow(QMainWindow):
             act = getattr(self._face_source, "act", None)
             if act is not None:  # the demo shopper follows the prompt like a person would
                 act(status.challenge)
+        if status.step not in (PayStep.COMPLETE, PayStep.FAILED):
+            return
+        checkout_id = self._payment.flow.checkout_id
+        self._end_payment()
         if status.step == PayStep.COMPLETE:
-            self._end_payment()
             record = status.record
             self.complete.show_payment(
                 format_won(record.total, self._lang),
@@ -313,9 +316,16 @@ class KioskWindow(QMainWindow):
                 round(self.services.settings.complete_reset_s),
             )
             self.stack.setCurrentWidget(self.complete)
-        elif status.step == PayStep.FAILED:
-            self._end_payment()
+        else:
             self._show_failure(status.failure)
+        self._close_payment_journal(checkout_id)
+
+    def _close_payment_journal(self, checkout_id: str) -> None:
+        """The shopper sees how the payment ended: nothing is left for staff to find later."""
+        try:
+            self.services.transactions.end_payment(checkout_id)
+        except Exception:  # the database is down: staff see it at the next start, no crash now
+            log.exception("could not close the journal entry of payment %s", checkout_id)
 
     def _end_payment(self) -> None:
         self._pay_timer.stop()
@@ -444,6 +454,7 @@ class KioskWindow(QMainWindow):
             backend=self.services.backend,
             models=[ModelFileInfo.from_sidecar(n, meta) for n, meta in self.services.model_files],
             face_pay_problem=self.services.face_pay_problem,
+            interrupted_payments=tuple(self.services.interrupted_payments),
         )
 
     def _refresh_stats_overlay(self) -> None:

@@ -104,3 +104,24 @@ def test_recent_is_newest_first_and_keeps_utc(repo):
     assert recent[0].created_at.utcoffset() == timedelta(0)
     with pytest.raises(ValueError, match="timezone-aware"):
         repo.record("co-naive", LINES, TOTAL, created_at=datetime(2024, 5, 1))
+
+
+def test_a_payment_the_kiosk_showed_leaves_nothing_for_staff(repo):
+    repo.record_payment("co-1", LINES, TOTAL, paid_by_person_id="7", paid_by_name="Kim")
+    repo.end_payment("co-1")
+    assert repo.interrupted_payments() == []
+    assert repo.count() == 1
+
+
+def test_interrupted_payments_say_whether_they_were_charged(repo, session_factory):
+    repo.record_payment("charged", LINES, TOTAL, paid_by_name="Kim")  # crash before the screen
+    repo.begin_payment("not-charged", LINES, TOTAL, "Lee")  # crash before the sale's commit
+    restarted = TransactionRepository(session_factory)
+    found = {p.checkout_id: p for p in restarted.interrupted_payments()}
+    assert set(found) == {"charged", "not-charged"}
+    assert found["charged"].charged and not found["not-charged"].charged
+    assert found["charged"].summary == "Hot Cup Ramen x2, Cola Can x1"
+    assert found["not-charged"].paid_by_name == "Lee" and found["not-charged"].total == TOTAL
+    for checkout_id in found:
+        restarted.end_payment(checkout_id)
+    assert restarted.interrupted_payments() == [] and restarted.count() == 1

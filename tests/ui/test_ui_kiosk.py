@@ -112,6 +112,7 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
     record = services.transactions.recent(1)[0]
     assert record.total == cart_total
     assert record.paid_by_name == DEMO_SHOPPER_NAME
+    assert services.transactions.interrupted_payments() == []  # the shopper saw the outcome
     # A second tap (or a late signal) must not record the sale again.
     window._payment_call("confirm")
     assert services.transactions.count() == before + 1

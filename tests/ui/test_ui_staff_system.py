@@ -170,3 +170,23 @@ def test_real_sampler_without_gpu_detection(qtbot):
         assert page.ram_tile.value_label.text().endswith(("MB", "GB"))
     finally:
         sampler.close()
+
+
+def test_interrupted_payments_are_listed_until_marked_as_seen(qtbot, themed, screenshot):
+    from datetime import datetime, timezone
+
+    from checkout_app.storage.transaction_repository import InterruptedPayment
+
+    started = datetime(2026, 12, 4, 9, 30, tzinfo=timezone.utc)
+    payments = [
+        InterruptedPayment("a1b2c3d4e5f6a7b8", started, 3200, "Eileen", "Cola x1, Chips x1", True),
+        InterruptedPayment("ffff0000", started, 1500, "Kim", "Cola x1", False),
+    ]
+    page = make_page(qtbot, KioskStats(interrupted_payments=payments), FakeSampler(None))
+    text = page.interrupted_label.text()
+    assert "₩3,200 · Eileen · Cola x1, Chips x1: charged (receipt a1b2c3d4e5f6)" in text
+    assert "may not have seen it" in text and "₩1,500 · Kim · Cola x1: not charged" in text
+    assert page.interrupted_card.isVisibleTo(page)
+    screenshot(page, "staff_system_interrupted_payments")
+    with qtbot.waitSignal(page.interrupted_seen):
+        page.interrupted_button.click()

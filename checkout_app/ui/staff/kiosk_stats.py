@@ -61,6 +61,8 @@ class KioskStats:
     backend: str | None = None
     models: Sequence[ModelFileInfo] = ()
     face_pay_problem: str | None = None  # why face pay is off; None while it works
+    # InterruptedPayment records from before this start that staff have not marked as seen.
+    interrupted_payments: Sequence[Any] = ()
 
 
 def _number_or_none(value: Any) -> float | None:

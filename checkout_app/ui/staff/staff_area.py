@@ -57,6 +57,8 @@ class StaffArea(QWidget):
         )
         self.catalog = CatalogPage(services.catalog_repository, services.counter.class_names)
         self.system = SystemPage(stats_provider, sampler)
+        self.system.interrupted_seen.connect(self._on_interrupted_seen)
+        self._services = services
         self.settings = SettingsPage(services.home, services.settings)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("staff_tabs")
@@ -122,6 +124,13 @@ class StaffArea(QWidget):
 
     def _tab_changed(self, _index: int) -> None:
         self.face_camera_wanted.emit(self._on_registration_tab())
+
+    def _on_interrupted_seen(self) -> None:
+        """Staff have read the interrupted payments: close their journal entries."""
+        for payment in self._services.interrupted_payments:
+            self._services.transactions.end_payment(payment.checkout_id)
+        self._services.interrupted_payments.clear()
+        self.system.refresh()
 
     def _leave(self) -> None:
         self.face_camera_wanted.emit(False)

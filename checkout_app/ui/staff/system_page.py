@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, Protocol
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from checkout_app.core.money import format_won
 from checkout_app.services.system_stats import GpuSample, SystemSample
 from checkout_app.ui.staff.kiosk_stats import (
     NO_VALUE,
@@ -78,7 +80,13 @@ class StatTile(QFrame):
 
 
 class SystemPage(QWidget):
-    """Live numbers about the kiosk. ``stats_provider`` is called once a second while shown."""
+    """Live numbers about the kiosk. ``stats_provider`` is called once a second while shown.
+
+    Payments a crash interrupted are listed on top until staff press "Mark as seen"
+    (``interrupted_seen``).
+    """
+
+    interrupted_seen = Signal()
 
     def __init__(
         self,
@@ -101,6 +109,21 @@ class SystemPage(QWidget):
         self.face_pay_label.setObjectName("face_pay_status")
         self.face_pay_label.setWordWrap(True)
         self.face_pay_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.interrupted_card = QFrame()
+        set_role(self.interrupted_card, ROLE_CARD)
+        self.interrupted_label = QLabel()
+        self.interrupted_label.setObjectName("interrupted_payments")
+        self.interrupted_label.setWordWrap(True)
+        self.interrupted_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.interrupted_button = QPushButton()
+        self.interrupted_button.setObjectName("interrupted_seen_button")
+        self.interrupted_button.clicked.connect(self.interrupted_seen)
+        interrupted_layout = QHBoxLayout(self.interrupted_card)
+        interrupted_layout.addWidget(self.interrupted_label, 1)
+        interrupted_layout.addWidget(self.interrupted_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.interrupted_card.hide()
 
         self.detection_tile = StatTile()
         self.capture_tile = StatTile()
@@ -166,6 +189,7 @@ class SystemPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.face_pay_label)
+        layout.addWidget(self.interrupted_card)
         layout.addLayout(tiles)
         layout.addLayout(bottom, 1)
         self.retranslate()
@@ -174,6 +198,7 @@ class SystemPage(QWidget):
 
     def retranslate(self) -> None:
         self.title_label.setText(self.tr("System health"))
+        self.interrupted_button.setText(self.tr("Mark as seen"))
         self.detection_tile.caption_label.setText(self.tr("Detection FPS"))
         self.capture_tile.caption_label.setText(self.tr("Camera FPS"))
         self.ui_tile.caption_label.setText(self.tr("Screen FPS"))
@@ -231,8 +256,27 @@ class SystemPage(QWidget):
         else:
             self.face_pay_label.setText(self.tr("Face pay is ready."))
             set_role(self.face_pay_label, ROLE_HINT)
+        self._show_interrupted(stats.interrupted_payments)
         self._show_latency(stats)
         self._show_models(stats)
+
+    def _show_interrupted(self, payments) -> None:
+        self.interrupted_card.setVisible(bool(payments))
+        if not payments:
+            return
+        lines = [self.tr("Payments interrupted by a crash or a power cut before this start:")]
+        for p in payments:
+            what = (
+                self.tr("charged (receipt {receipt}); the shopper may not have seen it")
+                if p.charged
+                else self.tr("not charged")
+            )
+            lines.append(
+                f"• {p.started_at.astimezone():%Y-%m-%d %H:%M} · {format_won(p.total)} · "
+                f"{p.paid_by_name} · {p.summary}: "
+                + what.format(receipt=p.checkout_id[:12])
+            )
+        self.interrupted_label.setText("\n".join(lines))
 
     def _show_latency(self, stats: KioskStats) -> None:
         stages = list(stats.stage_latency_ms)

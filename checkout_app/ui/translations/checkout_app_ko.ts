@@ -421,100 +421,100 @@
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="329"/>
+        <location filename="../kiosk_window.py" line="339"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="331"/>
+        <location filename="../kiosk_window.py" line="341"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="336"/>
+        <location filename="../kiosk_window.py" line="346"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="337"/>
+        <location filename="../kiosk_window.py" line="347"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="340"/>
+        <location filename="../kiosk_window.py" line="350"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="341"/>
+        <location filename="../kiosk_window.py" line="351"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="344"/>
+        <location filename="../kiosk_window.py" line="354"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="345"/>
+        <location filename="../kiosk_window.py" line="355"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="348"/>
+        <location filename="../kiosk_window.py" line="358"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="349"/>
+        <location filename="../kiosk_window.py" line="359"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="352"/>
+        <location filename="../kiosk_window.py" line="362"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="353"/>
+        <location filename="../kiosk_window.py" line="363"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="366"/>
+        <location filename="../kiosk_window.py" line="376"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="367"/>
+        <location filename="../kiosk_window.py" line="377"/>
         <source>Please wave to a staff member at the counter. They will help you.</source>
         <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="387"/>
+        <location filename="../kiosk_window.py" line="397"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="456"/>
+        <location filename="../kiosk_window.py" line="467"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="468"/>
-        <location filename="../kiosk_window.py" line="469"/>
+        <location filename="../kiosk_window.py" line="479"/>
+        <location filename="../kiosk_window.py" line="480"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="472"/>
+        <location filename="../kiosk_window.py" line="483"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="473"/>
+        <location filename="../kiosk_window.py" line="484"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -1177,42 +1177,42 @@
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="131"/>
+        <location filename="../staff/staff_area.py" line="140"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="132"/>
+        <location filename="../staff/staff_area.py" line="141"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="134"/>
+        <location filename="../staff/staff_area.py" line="143"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="135"/>
+        <location filename="../staff/staff_area.py" line="144"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="136"/>
+        <location filename="../staff/staff_area.py" line="145"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="137"/>
+        <location filename="../staff/staff_area.py" line="146"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="138"/>
+        <location filename="../staff/staff_area.py" line="147"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="144"/>
+        <location filename="../staff/staff_area.py" line="153"/>
         <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
 
 {reason}
@@ -1228,107 +1228,127 @@ The System tab shows the same reason.</source>
 <context>
     <name>SystemPage</name>
     <message>
-        <location filename="../staff/system_page.py" line="176"/>
+        <location filename="../staff/system_page.py" line="200"/>
         <source>System health</source>
         <translation>시스템 상태</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="177"/>
+        <location filename="../staff/system_page.py" line="201"/>
+        <source>Mark as seen</source>
+        <translation>확인함</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="202"/>
         <source>Detection FPS</source>
         <translation>인식 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="178"/>
+        <location filename="../staff/system_page.py" line="203"/>
         <source>Camera FPS</source>
         <translation>카메라 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="179"/>
+        <location filename="../staff/system_page.py" line="204"/>
         <source>Screen FPS</source>
         <translation>화면 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="180"/>
+        <location filename="../staff/system_page.py" line="205"/>
         <source>Frames skipped</source>
         <translation>건너뛴 프레임</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="181"/>
+        <location filename="../staff/system_page.py" line="206"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="182"/>
+        <location filename="../staff/system_page.py" line="207"/>
         <source>RAM used</source>
         <translation>RAM 사용량</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="183"/>
+        <location filename="../staff/system_page.py" line="208"/>
         <source>Kiosk app memory</source>
         <translation>키오스크 앱 메모리</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="184"/>
+        <location filename="../staff/system_page.py" line="209"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="185"/>
+        <location filename="../staff/system_page.py" line="210"/>
         <source>Latency per stage (median ms)</source>
         <translation>단계별 지연 시간 (중앙값, ms)</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="188"/>
+        <location filename="../staff/system_page.py" line="213"/>
         <source>Model file</source>
         <translation>모델 파일</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="189"/>
+        <location filename="../staff/system_page.py" line="214"/>
         <source>sha256</source>
         <translation>sha256</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="190"/>
+        <location filename="../staff/system_page.py" line="215"/>
         <source>Architecture</source>
         <translation>아키텍처</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="191"/>
+        <location filename="../staff/system_page.py" line="216"/>
         <source>mAP50</source>
         <translation>mAP50</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="192"/>
+        <location filename="../staff/system_page.py" line="217"/>
         <source>mAP50-95</source>
         <translation>mAP50-95</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="224"/>
+        <location filename="../staff/system_page.py" line="249"/>
         <source>Detector backend: {name}</source>
         <translation>인식 백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="228"/>
+        <location filename="../staff/system_page.py" line="253"/>
         <source>Face pay is off: {reason}</source>
         <translation>얼굴 결제 꺼짐: {reason}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="232"/>
+        <location filename="../staff/system_page.py" line="257"/>
         <source>Face pay is ready.</source>
         <translation>얼굴 결제 준비 완료.</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="286"/>
+        <location filename="../staff/system_page.py" line="267"/>
+        <source>Payments interrupted by a crash or a power cut before this start:</source>
+        <translation>이번 시작 전에 오류나 정전으로 중단된 결제:</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="270"/>
+        <source>charged (receipt {receipt}); the shopper may not have seen it</source>
+        <translation>결제됨 (영수증 {receipt}); 고객이 완료 화면을 보지 못했을 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="272"/>
+        <source>not charged</source>
+        <translation>결제되지 않음</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="330"/>
         <source>of {total}</source>
         <translation>전체 {total}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="293"/>
+        <location filename="../staff/system_page.py" line="337"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="300"/>
+        <location filename="../staff/system_page.py" line="344"/>
         <source>{memory} (shared with CPU)</source>
         <translation>{memory} (CPU와 공유)</translation>
     </message>
