@@ -1,10 +1,11 @@
-"""Liveness for face pay: a challenge–response head turn checked from landmarks.
+"""Liveness for face pay: challenge–response head turns checked from landmarks.
 
-The kiosk asks for a head turn to the left or right, chosen at random, and feeds the yaw ratio
-of each following frame (``frame_yaw``) to ``verify_head_turn``. A live person starts
-facing the camera and turns the asked way far enough for a few frames; a printed photo held still
-never changes its yaw, and a video replay does not know which way will be asked. Pure logic: the
-decision is testable without a camera.
+The kiosk asks for head turns to the left or right, each chosen at random (two by default, so a
+replayed video matches the asked order one time in four at best), and feeds the yaw ratio of
+each following frame (``frame_yaw``) to ``verify_head_turn``. A live person faces the camera,
+then turns the asked way far enough for a few frames; a printed photo held still never changes
+its yaw, and a photo already turned never faces the camera first. Who turns is checked by
+``faces.continuity``. Pure logic: the decision is testable without a camera.
 """
 
 from __future__ import annotations
@@ -50,18 +51,22 @@ def verify_head_turn(
 ) -> LivenessVerdict:
     """Did the frames (yaw ratio per frame, None: no single face) show the asked head turn?
 
-    Yaw > 0 is a turn to the person's left (``pose.HeadPose``).
+    The turn counts from the first frame facing the camera: a shopper coming back from an
+    earlier turn may still be turned the other way when the prompt changes. Yaw > 0 is a turn
+    to the person's left (``pose.HeadPose``).
     """
     if challenge not in CHALLENGES:
         raise ValueError(f"challenge must be one of {CHALLENGES}, got {challenge!r}")
     missing = sum(1 for y in yaw_ratios if y is None)
     if missing > policy.max_missing_frames:
         return LivenessVerdict(False, f"face lost in {missing} frames")
-    yaws = [y for y in yaw_ratios if y is not None]
+    seen = [y for y in yaw_ratios if y is not None]
+    front = next((i for i, y in enumerate(seen) if abs(y) <= policy.front_max_yaw_ratio), None)
+    if front is None:
+        return LivenessVerdict(False, "did not face the camera")
+    yaws = seen[front:]
     if len(yaws) < policy.min_turned_frames + 1:
         return LivenessVerdict(False, "too few frames")
-    if abs(yaws[0]) > policy.front_max_yaw_ratio:
-        return LivenessVerdict(False, "did not start facing the camera")
     sign = 1.0 if challenge == "left" else -1.0
     directed = [sign * y for y in yaws]
     if min(directed) <= -policy.turn_yaw_ratio:

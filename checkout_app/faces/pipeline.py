@@ -44,11 +44,13 @@ def image_files(folder: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class FaceResult:
-    """One face of an identified image: ``match`` is None when a quality gate failed."""
+    """One face of an identified image: ``match`` and ``embedding`` are None when a quality
+    gate failed (the face was not embedded)."""
 
     face: Face
     issues: list[QualityIssue]
     match: Match | None
+    embedding: np.ndarray | None = None
 
     @property
     def person_name(self) -> str | None:
@@ -73,9 +75,11 @@ class FacePipeline:
         faces = self.detector.detect(image)
         issues = [face_issues(f, self.quality) for f in faces]
         good = [i for i, found in enumerate(issues) if not found]
-        embeddings = self.embedder.embed([faces[i].crop for i in good])
-        matches: dict = {i: registry.identify(e) for i, e in zip(good, embeddings)}
-        return [FaceResult(f, issues[i], matches.get(i)) for i, f in enumerate(faces)]
+        embeddings = dict(zip(good, self.embedder.embed([faces[i].crop for i in good])))
+        matches: dict = {i: registry.identify(e) for i, e in embeddings.items()}
+        return [
+            FaceResult(f, issues[i], matches.get(i), embeddings.get(i)) for i, f in enumerate(faces)
+        ]
 
     def enrollment_face(self, image: np.ndarray, source: str) -> Face:
         """The single good face of an enrollment image, or ImageError saying what is wrong."""

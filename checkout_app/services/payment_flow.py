@@ -1,13 +1,15 @@
 """Pay with face: a state machine fed one face-camera frame at a time.
 
-LOOKING (the same registered person in ``identify_frames`` good frames in a row) → LIVENESS (the
-head turn asked for at random, then the same person facing the camera again) → CONFIRM (the
-shopper presses "pay") → COMPLETE, or FAILED with a ``PayFailure`` at any step before COMPLETE.
+LOOKING (the same registered person in ``identify_frames`` good frames in a row) → LIVENESS (head
+turns asked for at random, ``turns`` of them, then the same person facing the camera again) →
+CONFIRM (the shopper presses "pay") → COMPLETE, or FAILED with a ``PayFailure`` at any step
+before COMPLETE.
 
-Every decision is made by the faces modules (quality gates, registry match, liveness verdict);
-this module only orders them, counts frames, keeps the deadline and records the sale once. The
-re-identification after the head turn closes a gap of a turn-only check: a printed photo of a
-registered person gets identified, and then someone else's live face does the turning.
+Every decision is made by the faces modules (quality gates, registry match, liveness verdict,
+face track); this module only orders them, counts frames, keeps the deadline and records the
+sale once. From the identifying frames to the confirmation every frame is held to one face
+(``faces.continuity``): a victim's photo cannot be identified while a bystander does the turning,
+and the re-identification at the end must find the same registered person again.
 
 Thread use: ``offer`` may run on a processing thread while ``confirm``/``reject``/``cancel``/
 ``tick`` come from the GUI thread. The slow part of ``offer`` (detection, embedding) runs without
@@ -26,8 +28,11 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+import numpy as np
+
 from checkout_app.core.cart import CartLine
 from checkout_app.core.receipt import render_receipt
+from checkout_app.faces.continuity import ContinuityPolicy, FaceTrack
 from checkout_app.faces.liveness import (
     LivenessPolicy,
     choose_challenge,
@@ -74,9 +79,10 @@ class PayFailure(str, Enum):
 
 @dataclass(frozen=True)
 class PayStatus:
-    """What the pay screen shows. ``hint`` is a code the UI turns into text; ``challenge`` is set
-    only during LIVENESS; ``record`` only on COMPLETE; ``face_box`` is (x1, y1, x2, y2) of the
-    only face in the last frame, None when there was not exactly one."""
+    """What the pay screen shows. ``hint`` is a code the UI turns into text; ``challenge`` (and
+    ``turn``, its number from 1) is set only during LIVENESS; ``record`` only on COMPLETE;
+    ``face_box`` is (x1, y1, x2, y2) of the only face in the last frame, None when there was not
+    exactly one."""
 
     step: PayStep
     hint: str
@@ -86,6 +92,7 @@ class PayStatus:
     face_box: tuple | None
     record: TransactionRecord | None
     seconds_left: float
+    turn: int | None = None
 
     @property
     def finished(self) -> bool:
@@ -117,6 +124,8 @@ class PaymentFlow:
         unknown_frames: int = 3,
         liveness_policy: LivenessPolicy | None = None,
         liveness_frames: int = 12,
+        turns: int = 2,
+        continuity: ContinuityPolicy | None = None,
         receipt: Callable[[str, datetime], str] | None = None,
         store_name: str = DEFAULT_STORE_NAME,
         lang: str = "en",
@@ -129,6 +138,7 @@ class PaymentFlow:
             ("identify_frames", identify_frames),
             ("unknown_frames", unknown_frames),
             ("liveness_frames", liveness_frames),
+            ("turns", turns),
         ):
             if value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
@@ -147,6 +157,8 @@ class PaymentFlow:
         self._unknown_frames = unknown_frames
         self._liveness_policy = liveness_policy or LivenessPolicy()
         self._liveness_frames = liveness_frames
+        self._turns = turns
+        self._continuity = continuity or ContinuityPolicy()
         self._receipt = receipt or self._default_receipt
         self._store_name = store_name
         self._lang = lang
@@ -163,10 +175,13 @@ class PaymentFlow:
         # LOOKING
         self._candidate: Person | None = None
         self._candidate_frames = 0
+        self._candidate_embeddings: list = []
         self._unknown_run = 0
         # LIVENESS
         self._person: Person | None = None
-        self._challenge: str | None = None
+        self._track: FaceTrack | None = None
+        self._challenges: list[str] = []
+        self._turn = 0  # index into _challenges of the turn asked now
         self._yaws: list[float | None] = []
         self._turned = False
         self._reid_frames = 0
@@ -184,14 +199,10 @@ class PaymentFlow:
             if self._step not in (PayStep.LOOKING, PayStep.LIVENESS):
                 return self._status()
             step, phase, turned = self._step, self._phase, self._turned
-        # The slow part, outside the lock. The head turn needs landmarks only: no embedding, so
-        # more frames per second sample the turn.
-        results: list[FaceResult] = []
-        if step is PayStep.LIVENESS and not turned:
-            faces: list[Face] = self._pipeline.detector.detect(image_bgr)
-        else:
-            results = self._pipeline.identify(image_bgr, self._registry)
-            faces = [r.face for r in results]
+        # The slow part, outside the lock. Every frame is embedded, during the turns too: the
+        # face track compares each one with the face that was identified.
+        results = self._pipeline.identify(image_bgr, self._registry)
+        faces: list[Face] = [r.face for r in results]
         with self._lock:
             self._check_timeout()
             if self._phase != phase:
@@ -199,10 +210,11 @@ class PaymentFlow:
             self._face_box = faces[0].box if len(faces) == 1 else None
             if step is PayStep.LOOKING:
                 self._look(results)
-            elif not turned:
-                self._watch_turn(faces)
-            else:
-                self._reidentify(results)
+            elif self._follow(results):
+                if not turned:
+                    self._watch_turn(faces)
+                else:
+                    self._reidentify(results)
             return self._status()
 
     def confirm(self) -> PayStatus:
@@ -272,24 +284,49 @@ class PaymentFlow:
             self._candidate_frames += 1
         else:
             self._candidate, self._candidate_frames = person, 1
+            self._candidate_embeddings = []
+        self._candidate_embeddings.append(results[0].embedding)
         if self._candidate_frames < self._identify_frames:
             self._hint = HINT_HOLD_STILL
             return
         self._person = person
-        self._challenge = choose_challenge(self._rng)
-        self._yaws, self._turned = [], False
-        log.info("face pay: person %s identified, asking a turn %s", person.id, self._challenge)
-        self._enter(PayStep.LIVENESS, HINT_TURN[self._challenge])
+        # The face of this session's identifying frames is the one every later frame must be.
+        reference = np.mean(self._candidate_embeddings, axis=0)
+        self._track = FaceTrack(reference, results[0].face.box, self._continuity)
+        self._challenges = [choose_challenge(self._rng) for _ in range(self._turns)]
+        self._turn, self._yaws, self._turned = 0, [], False
+        log.info("face pay: person %s identified, asking turns %s", person.id, self._challenges)
+        self._enter(PayStep.LIVENESS, HINT_TURN[self._challenges[0]])
+
+    def _follow(self, results: Sequence[FaceResult]) -> bool:
+        """Hold the frame to the identified face; fail the flow when it is another one."""
+        assert self._track is not None
+        single = results[0] if len(results) == 1 else None
+        reason = self._track.add(
+            None if single is None else single.face.box,
+            None if single is None else single.embedding,
+            frame_yaw([r.face for r in results]),
+        )
+        if reason is None:
+            return True
+        log.warning("face pay: the face track broke (%s)", reason)
+        self._fail(PayFailure.LIVENESS_FAILED)
+        return False
 
     def _watch_turn(self, faces: Sequence[Face]) -> None:
-        assert self._challenge is not None
+        challenge = self._challenges[self._turn]
         self._yaws.append(frame_yaw(faces))
-        verdict = verify_head_turn(self._challenge, self._yaws, self._liveness_policy)
+        verdict = verify_head_turn(challenge, self._yaws, self._liveness_policy)
         if verdict.passed:
-            self._turned, self._reid_frames, self._reid_run = True, 0, 0
-            self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
+            self._turn += 1
+            self._yaws = []
+            if self._turn < len(self._challenges):
+                self._enter(PayStep.LIVENESS, HINT_TURN[self._challenges[self._turn]])
+            else:
+                self._turned, self._reid_frames, self._reid_run = True, 0, 0
+                self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
         elif len(self._yaws) >= self._liveness_frames:
-            log.info("face pay: liveness failed (%s)", verdict.reason)
+            log.info("face pay: liveness failed at turn %d (%s)", self._turn + 1, verdict.reason)
             self._fail(PayFailure.LIVENESS_FAILED)
 
     def _reidentify(self, results: Sequence[FaceResult]) -> None:
@@ -349,11 +386,13 @@ class PaymentFlow:
 
     def _status(self) -> PayStatus:
         finished = self._step in (PayStep.COMPLETE, PayStep.FAILED)
+        turning = self._step is PayStep.LIVENESS and not self._turned
         return PayStatus(
             step=self._step,
             hint=self._hint,
             person_name=None if self._person is None else self._person.display_name,
-            challenge=self._challenge if self._step is PayStep.LIVENESS else None,
+            challenge=self._challenges[self._turn] if turning else None,
+            turn=self._turn + 1 if turning else None,
             failure=self._failure,
             face_box=self._face_box,
             record=self._record,

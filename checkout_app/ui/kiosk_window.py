@@ -76,7 +76,7 @@ class KioskWindow(QMainWindow):
         self._catalog_changed = False
         self._payment: PaymentSession | None = None
         self._face_source: FrameSource | None = None
-        self._acted_challenge: str | None = None
+        self._acted_prompt: tuple | None = None  # (turn, challenge) the demo shopper acted
         self._open_face_source = open_face_source
         self._opener_for = opener_for
         self._sampler = SystemSampler()
@@ -273,7 +273,7 @@ class KioskWindow(QMainWindow):
             lang=self._lang,
         )
         self._payment = PaymentSession(flow)
-        self._acted_challenge = None
+        self._acted_prompt = None
         self.pay.start(format_won(snapshot.total, self._lang), cart_rows(snapshot, self._lang))
         self.pay.show_status(flow.status)
         self.stack.setCurrentWidget(self.pay)
@@ -298,10 +298,11 @@ class KioskWindow(QMainWindow):
             return
         if self.stack.currentWidget() is self.pay:
             self.pay.show_status(status)
-        if status.step == PayStep.LIVENESS and status.challenge != self._acted_challenge:
-            self._acted_challenge = status.challenge
+        prompt = (status.turn, status.challenge)
+        if status.challenge is not None and prompt != self._acted_prompt:
+            self._acted_prompt = prompt
             act = getattr(self._face_source, "act", None)
-            if act is not None:  # the demo shopper follows the prompt like a person would
+            if act is not None:  # the demo shopper follows each prompt like a person would
                 act(status.challenge)
         if status.step not in (PayStep.COMPLETE, PayStep.FAILED):
             return

@@ -16,7 +16,15 @@ from checkout_app.faces.liveness import choose_challenge, verify_head_turn
         ("right", [0.05, -0.2, -0.35, -0.4], True, "turned right"),
         ("left", [0.02, 0.02, 0.03, 0.02, 0.02], False, "no clear turn"),  # a still photo
         ("left", [0.0, -0.3, -0.4, -0.4], False, "wrong way"),
-        ("right", [0.4, 0.4, 0.4, 0.4], False, "start facing"),  # a photo held turned
+        ("right", [0.4, 0.4, 0.4, 0.4], False, "did not face the camera"),  # a photo held turned
+        (
+            "right",
+            [-0.4, -0.4, -0.4, -0.4],
+            False,
+            "did not face the camera",
+        ),  # turned the asked way
+        # Back from an earlier turn to the left when asked to turn right: counts from facing.
+        ("right", [0.35, 0.2, 0.05, -0.3, -0.35], True, "turned right"),
         ("left", [0.0, 0.3, 0.1, 0.3, 0.1], False, "no clear turn"),  # never two turned in a row
         ("left", [0.0, None, None, None, 0.4, 0.4], False, "face lost"),
         ("left", [0.0, 0.4], False, "too few"),

@@ -11,7 +11,9 @@ from checkout_app.ui.pose_indicator import PoseIndicator
 from checkout_app.ui.shopper.pay import PayScreen
 
 
-def _status(step: PayStep, hint: str = "", challenge: str | None = None) -> PayStatus:
+def _status(
+    step: PayStep, hint: str = "", challenge: str | None = None, turn: int | None = None
+) -> PayStatus:
     return PayStatus(
         step=step,
         hint=hint,
@@ -21,6 +23,7 @@ def _status(step: PayStep, hint: str = "", challenge: str | None = None) -> PayS
         face_box=None,
         record=None,
         seconds_left=20.0,
+        turn=turn,
     )
 
 
@@ -44,6 +47,17 @@ def test_liveness_shows_an_arrow_for_the_asked_turn(pay_screen, screenshot, chal
     instruction = pay_screen.findChild(QLabel, "pay_instruction").text()
     assert challenge.upper() in instruction
     screenshot(pay_screen, f"pay_liveness_{challenge}")
+
+
+def test_the_second_turn_says_once_more(pay_screen, screenshot):
+    """Two turns the same way: the shopper must see that a second one is asked."""
+    pay_screen.show_status(_status(PayStep.LIVENESS, "turn_left", "left", turn=1))
+    instruction = pay_screen.findChild(QLabel, "pay_instruction")
+    first = instruction.text()
+    pay_screen.show_status(_status(PayStep.LIVENESS, "turn_left", "left", turn=2))
+    assert instruction.text() != first and instruction.text().startswith("Once more")
+    assert "LEFT" in instruction.text()
+    screenshot(pay_screen, "pay_liveness_second_turn")
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,10 @@ class PayScreen(QWidget):
         if status.step == PayStep.LIVENESS:
             if status.hint == "face_camera":
                 return self.tr("Thank you! Now look at the camera again")
+            if status.turn is not None and status.turn > 1:
+                if status.challenge == "left":
+                    return self.tr("Once more: slowly turn your head to your LEFT")
+                return self.tr("Once more: slowly turn your head to your RIGHT")
             if status.challenge == "left":
                 return self.tr("Now slowly turn your head to your LEFT")
             return self.tr("Now slowly turn your head to your RIGHT")

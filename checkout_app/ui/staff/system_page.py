@@ -114,9 +114,7 @@ class SystemPage(QWidget):
         self.interrupted_label = QLabel()
         self.interrupted_label.setObjectName("interrupted_payments")
         self.interrupted_label.setWordWrap(True)
-        self.interrupted_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.interrupted_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.interrupted_button = QPushButton()
         self.interrupted_button.setObjectName("interrupted_seen_button")
         self.interrupted_button.clicked.connect(self.interrupted_seen)
@@ -273,8 +271,7 @@ class SystemPage(QWidget):
             )
             lines.append(
                 f"• {p.started_at.astimezone():%Y-%m-%d %H:%M} · {format_won(p.total)} · "
-                f"{p.paid_by_name} · {p.summary}: "
-                + what.format(receipt=p.checkout_id[:12])
+                f"{p.paid_by_name} · {p.summary}: " + what.format(receipt=p.checkout_id[:12])
             )
         self.interrupted_label.setText("\n".join(lines))
 

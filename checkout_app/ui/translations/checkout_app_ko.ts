@@ -421,100 +421,100 @@
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="339"/>
+        <location filename="../kiosk_window.py" line="340"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="341"/>
+        <location filename="../kiosk_window.py" line="342"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="346"/>
+        <location filename="../kiosk_window.py" line="347"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="347"/>
+        <location filename="../kiosk_window.py" line="348"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="350"/>
+        <location filename="../kiosk_window.py" line="351"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="351"/>
+        <location filename="../kiosk_window.py" line="352"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="354"/>
+        <location filename="../kiosk_window.py" line="355"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="355"/>
+        <location filename="../kiosk_window.py" line="356"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="358"/>
+        <location filename="../kiosk_window.py" line="359"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="359"/>
+        <location filename="../kiosk_window.py" line="360"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="362"/>
+        <location filename="../kiosk_window.py" line="363"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="363"/>
+        <location filename="../kiosk_window.py" line="364"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="376"/>
+        <location filename="../kiosk_window.py" line="377"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="377"/>
+        <location filename="../kiosk_window.py" line="378"/>
         <source>Please wave to a staff member at the counter. They will help you.</source>
         <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="397"/>
+        <location filename="../kiosk_window.py" line="398"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="467"/>
+        <location filename="../kiosk_window.py" line="468"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="479"/>
         <location filename="../kiosk_window.py" line="480"/>
+        <location filename="../kiosk_window.py" line="481"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="483"/>
+        <location filename="../kiosk_window.py" line="484"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="484"/>
+        <location filename="../kiosk_window.py" line="485"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -581,7 +581,7 @@
     </message>
     <message>
         <location filename="../shopper/pay.py" line="100"/>
-        <location filename="../shopper/pay.py" line="110"/>
+        <location filename="../shopper/pay.py" line="114"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
@@ -596,87 +596,97 @@
         <translation>감사합니다! 다시 카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="107"/>
+        <location filename="../shopper/pay.py" line="108"/>
+        <source>Once more: slowly turn your head to your LEFT</source>
+        <translation>한 번 더: 고개를 천천히 왼쪽으로 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="109"/>
+        <source>Once more: slowly turn your head to your RIGHT</source>
+        <translation>한 번 더: 고개를 천천히 오른쪽으로 돌려 주세요</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="111"/>
         <source>Now slowly turn your head to your LEFT</source>
         <translation>이제 고개를 천천히 왼쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="108"/>
+        <location filename="../shopper/pay.py" line="112"/>
         <source>Now slowly turn your head to your RIGHT</source>
         <translation>이제 고개를 천천히 오른쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="111"/>
+        <location filename="../shopper/pay.py" line="115"/>
         <source>One person at a time, please</source>
         <translation>한 분씩 이용해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="112"/>
+        <location filename="../shopper/pay.py" line="116"/>
         <source>Please come a little closer</source>
         <translation>조금 더 가까이 와 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="113"/>
+        <location filename="../shopper/pay.py" line="117"/>
         <source>Hold still for a moment</source>
         <translation>잠시 움직이지 말아 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="114"/>
+        <location filename="../shopper/pay.py" line="118"/>
         <source>It is too dark: face the light</source>
         <translation>너무 어둡습니다. 밝은 쪽을 향해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="115"/>
+        <location filename="../shopper/pay.py" line="119"/>
         <source>Too much light behind or on you</source>
         <translation>빛이 너무 강합니다. 역광이나 강한 조명을 피해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="116"/>
+        <location filename="../shopper/pay.py" line="120"/>
         <source>Hold still, we are checking who you are…</source>
         <translation>잠시 그대로 계세요. 본인 확인 중입니다…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="118"/>
+        <location filename="../shopper/pay.py" line="122"/>
         <source>Looking for your face…</source>
         <translation>얼굴을 찾는 중…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="124"/>
+        <location filename="../shopper/pay.py" line="128"/>
         <source>Step 1 of 3 · finding your face</source>
         <translation>1/3단계 · 얼굴 찾기</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="125"/>
+        <location filename="../shopper/pay.py" line="129"/>
         <source>Step 2 of 3 · checking you are here in person</source>
         <translation>2/3단계 · 실제 본인 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="126"/>
+        <location filename="../shopper/pay.py" line="130"/>
         <source>Step 3 of 3 · confirm</source>
         <translation>3/3단계 · 결제 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="139"/>
+        <location filename="../shopper/pay.py" line="143"/>
         <source>To pay: {total}</source>
         <translation>결제 금액: {total}</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="143"/>
+        <location filename="../shopper/pay.py" line="147"/>
         <source>Yes, pay {total}</source>
         <translation>{total} 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="144"/>
+        <location filename="../shopper/pay.py" line="148"/>
         <source>No, not me</source>
         <translation>제가 아니에요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="145"/>
+        <location filename="../shopper/pay.py" line="149"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/pay.py" line="148"/>
+        <location filename="../shopper/pay.py" line="152"/>
         <source>%n second(s) left</source>
         <translation>
             <numerusform>%n초 남음</numerusform>
@@ -1228,127 +1238,127 @@ The System tab shows the same reason.</source>
 <context>
     <name>SystemPage</name>
     <message>
-        <location filename="../staff/system_page.py" line="200"/>
+        <location filename="../staff/system_page.py" line="198"/>
         <source>System health</source>
         <translation>시스템 상태</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="201"/>
+        <location filename="../staff/system_page.py" line="199"/>
         <source>Mark as seen</source>
         <translation>확인함</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="202"/>
+        <location filename="../staff/system_page.py" line="200"/>
         <source>Detection FPS</source>
         <translation>인식 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="203"/>
+        <location filename="../staff/system_page.py" line="201"/>
         <source>Camera FPS</source>
         <translation>카메라 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="204"/>
+        <location filename="../staff/system_page.py" line="202"/>
         <source>Screen FPS</source>
         <translation>화면 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="205"/>
+        <location filename="../staff/system_page.py" line="203"/>
         <source>Frames skipped</source>
         <translation>건너뛴 프레임</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="206"/>
+        <location filename="../staff/system_page.py" line="204"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="207"/>
+        <location filename="../staff/system_page.py" line="205"/>
         <source>RAM used</source>
         <translation>RAM 사용량</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="208"/>
+        <location filename="../staff/system_page.py" line="206"/>
         <source>Kiosk app memory</source>
         <translation>키오스크 앱 메모리</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="209"/>
+        <location filename="../staff/system_page.py" line="207"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="210"/>
+        <location filename="../staff/system_page.py" line="208"/>
         <source>Latency per stage (median ms)</source>
         <translation>단계별 지연 시간 (중앙값, ms)</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="213"/>
+        <location filename="../staff/system_page.py" line="211"/>
         <source>Model file</source>
         <translation>모델 파일</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="214"/>
+        <location filename="../staff/system_page.py" line="212"/>
         <source>sha256</source>
         <translation>sha256</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="215"/>
+        <location filename="../staff/system_page.py" line="213"/>
         <source>Architecture</source>
         <translation>아키텍처</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="216"/>
+        <location filename="../staff/system_page.py" line="214"/>
         <source>mAP50</source>
         <translation>mAP50</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="217"/>
+        <location filename="../staff/system_page.py" line="215"/>
         <source>mAP50-95</source>
         <translation>mAP50-95</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="249"/>
+        <location filename="../staff/system_page.py" line="247"/>
         <source>Detector backend: {name}</source>
         <translation>인식 백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="253"/>
+        <location filename="../staff/system_page.py" line="251"/>
         <source>Face pay is off: {reason}</source>
         <translation>얼굴 결제 꺼짐: {reason}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="257"/>
+        <location filename="../staff/system_page.py" line="255"/>
         <source>Face pay is ready.</source>
         <translation>얼굴 결제 준비 완료.</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="267"/>
+        <location filename="../staff/system_page.py" line="265"/>
         <source>Payments interrupted by a crash or a power cut before this start:</source>
         <translation>이번 시작 전에 오류나 정전으로 중단된 결제:</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="270"/>
+        <location filename="../staff/system_page.py" line="268"/>
         <source>charged (receipt {receipt}); the shopper may not have seen it</source>
         <translation>결제됨 (영수증 {receipt}); 고객이 완료 화면을 보지 못했을 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="272"/>
+        <location filename="../staff/system_page.py" line="270"/>
         <source>not charged</source>
         <translation>결제되지 않음</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="330"/>
+        <location filename="../staff/system_page.py" line="327"/>
         <source>of {total}</source>
         <translation>전체 {total}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="337"/>
+        <location filename="../staff/system_page.py" line="334"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="344"/>
+        <location filename="../staff/system_page.py" line="341"/>
         <source>{memory} (shared with CPU)</source>
         <translation>{memory} (CPU와 공유)</translation>
     </message>
