@@ -24,7 +24,7 @@ from checkout_app.faces.matcher import (
     RecognitionPolicy,
 )
 from checkout_app.faces.pipeline import FacePipeline, ImageError, image_files, load_image_bgr
-from checkout_app.faces.registry import FaceRegistry, RegistryError
+from checkout_app.faces.registry import FaceRegistry, RegistryError, SameFaceError
 from checkout_app.progress import ProgressBar
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,15 @@ def _cmd_enroll(args: argparse.Namespace) -> int:
             templates = pipeline.templates_from_images(images)
         else:
             templates = _camera_templates(pipeline, args.camera, args.timeout)
-        person = registry.enroll(args.name, templates, consent=True, member_id=args.member_id)
+        person = registry.enroll(
+            args.name,
+            templates,
+            consent=True,
+            member_id=args.member_id,
+            same_face_confirmed=args.same_face_confirmed,
+        )
+    except SameFaceError as exc:
+        raise _error(f"{exc} (add --same-face-confirmed)") from None
     except (ImageError, RegistryError) as exc:
         raise _error(str(exc)) from None
     labels = ", ".join(person.template_labels)
@@ -353,6 +361,12 @@ def add_faces_commands(subparsers) -> None:
     source = enroll.add_mutually_exclusive_group(required=True)
     source.add_argument("--images", help="folder of photos with exactly one face each")
     source.add_argument("--camera", type=int, help="camera index for guided 4-pose enrollment")
+    enroll.add_argument(
+        "--same-face-confirmed",
+        action="store_true",
+        help="register even though the face matches someone registered (staff checked that "
+        "they are two people, e.g. twins)",
+    )
     enroll.add_argument(
         "--timeout", type=positive_float, default=90.0, help="camera enrollment seconds"
     )

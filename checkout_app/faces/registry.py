@@ -41,6 +41,19 @@ class EmbedderMismatchError(RegistryError):
     pass
 
 
+class SameFaceError(RegistryError):
+    """The face to enroll is identified as someone already registered. Enrolling it anyway (two
+    people who look alike, twins) needs staff to confirm: by mistake it would turn the person
+    already registered into "unknown" (their match becomes ambiguous)."""
+
+    def __init__(self, name: str, existing: Person) -> None:
+        super().__init__(
+            f"this face is already registered as {existing.display_name!r}: if {name!r} is "
+            "another person, confirm to register them anyway"
+        )
+        self.existing = existing
+
+
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -178,8 +191,14 @@ class FaceRegistry:
         templates: Sequence[NewTemplate],
         consent: bool,
         member_id: str | None = None,
+        *,
+        same_face_confirmed: bool = False,
     ) -> Person:
-        """Register a new person with one template per pose/image; nothing is stored on error."""
+        """Register a new person with one template per pose/image; nothing is stored on error.
+
+        A face already identified as a registered person raises ``SameFaceError`` unless staff
+        confirmed it is another person (``same_face_confirmed``).
+        """
         embedder = self._require_embedder()
         name = display_name.strip()
         if not name:
@@ -204,6 +223,13 @@ class FaceRegistry:
             if vector.shape != (EMBEDDING_SIZE,) or not np.all(np.isfinite(vector)):
                 raise RegistryError(f"bad embedding shape {vector.shape} from {template.source}")
         with self._lock:
+            for template in templates:
+                existing = self.identify(np.asarray(template.embedding, np.float32)).person
+                if existing is not None and not same_face_confirmed:
+                    raise SameFaceError(name, existing)
+                if existing is not None:
+                    log.warning("enrolling a face that matches person %s: confirmed", existing.id)
+                    break
             person = self._store.add_person(
                 name, member_id or None, datetime.now(timezone.utc), templates, embedder
             )

@@ -77,8 +77,15 @@ class EnrollmentFlow:
         self._step = self._make_step(feedback.accepted, code, box)
         return self._step
 
-    def finish(self, name: str, member_id: str | None, consent: bool) -> Person:
-        """Enroll the collected poses, one template each; RegistryError says what is wrong.
+    def finish(
+        self,
+        name: str,
+        member_id: str | None,
+        consent: bool,
+        same_face_confirmed: bool = False,
+    ) -> Person:
+        """Enroll the collected poses, one template each; RegistryError says what is wrong
+        (``SameFaceError``: the face is someone registered; staff may confirm and call again).
 
         On an error the collected faces are kept (fix the name or consent and call again); on
         success the flow starts over, so the same frames can never enroll a second person.
@@ -87,21 +94,30 @@ class EnrollmentFlow:
         if pose is not None:
             raise RegistryError(f"enrollment is not finished: the {pose} pose is still needed")
         templates = self._pipeline.templates_from_poses(self._guide.collected())
-        person = self._registry.enroll(name, templates, consent, member_id)
+        person = self._registry.enroll(
+            name, templates, consent, member_id, same_face_confirmed=same_face_confirmed
+        )
         log.info("enrolled person %s from the camera", person.id)
         self.restart()
         return person
 
     def enroll_images(
-        self, paths: Sequence[Path | str], name: str, member_id: str | None, consent: bool
+        self,
+        paths: Sequence[Path | str],
+        name: str,
+        member_id: str | None,
+        consent: bool,
+        same_face_confirmed: bool = False,
     ) -> Person:
         """Enroll from photo files, one template each; any bad file enrolls nothing.
 
         Raises ImageError (unreadable file, no face, several faces, poor quality) or
-        RegistryError (name taken, no consent, …).
+        RegistryError (name taken, no consent, the face of someone registered, …).
         """
         templates = self._pipeline.templates_from_images([Path(p) for p in paths])
-        person = self._registry.enroll(name, templates, consent, member_id)
+        person = self._registry.enroll(
+            name, templates, consent, member_id, same_face_confirmed=same_face_confirmed
+        )
         log.info("enrolled person %s from %d image files", person.id, len(templates))
         return person
 

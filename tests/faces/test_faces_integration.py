@@ -140,6 +140,9 @@ def test_enroll_identify_list_delete_through_the_cli(faces_dir, cli_home, tmp_pa
     with pytest.raises(CliError, match="already registered"):
         run_cli(cli_home, "faces", "enroll", "--name", "obama", "--consent",
                 "--images", faces_dir / "train" / "biden")  # fmt: skip
+    with pytest.raises(CliError, match=r"already registered as 'obama'.*--same-face-confirmed"):
+        run_cli(cli_home, "faces", "enroll", "--name", "Barack", "--consent",
+                "--images", faces_dir / "train" / "obama")  # fmt: skip
 
     assert run_cli(cli_home, "faces", "list") == 0
     listing = capsys.readouterr().out

@@ -17,6 +17,7 @@ from checkout_app.faces.registry import (
     NewTemplate,
     PersonNotFoundError,
     RegistryError,
+    SameFaceError,
 )
 
 ALICE, BOB = unit(1), unit(2)
@@ -245,3 +246,17 @@ def test_a_delete_under_an_open_reader_says_so_and_finishes_at_the_next_start(ma
         reader.close()
     make_registry()  # the next start checkpoints
     assert b"Secretname" not in on_disk() and b"M-777" not in on_disk()
+
+
+def test_the_same_face_under_a_second_name_needs_confirming(make_registry):
+    """Enrolled twice by mistake, the real person would turn into "unknown (ambiguous)"."""
+    registry = make_registry()
+    alice = registry.enroll("Alice", templates(ALICE), consent=True)
+    with pytest.raises(SameFaceError, match="already registered as 'Alice'") as caught:
+        registry.enroll("Alicia", templates(ALICE, seed=30), consent=True)
+    assert caught.value.existing == alice
+    assert [p.display_name for p in make_registry().people()] == ["Alice"]
+    twin = registry.enroll(
+        "Alicia", templates(ALICE, seed=30), consent=True, same_face_confirmed=True
+    )
+    assert [p.display_name for p in registry.people()] == ["Alice", "Alicia"] and twin.id > alice.id

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from checkout_app.camera.source import Frame
 from checkout_app.faces import quality
 from checkout_app.faces.pipeline import ImageError
-from checkout_app.faces.registry import DuplicatePersonError, Person
+from checkout_app.faces.registry import DuplicatePersonError, Person, SameFaceError
 from checkout_app.paths import DEMO_FACE_PHOTO
 from checkout_app.services.enrollment_flow import EnrollmentStep
 from checkout_app.ui.staff.registration import RegistrationPage, feedback_text
@@ -63,14 +63,18 @@ class ScriptedFlow:
         self.offers += 1
         return self.step
 
-    def finish(self, name, member_id, consent):
+    def finish(self, name, member_id, consent, same_face_confirmed=False):
         self.threads.add(threading.current_thread())
-        self.calls.append(("finish", name, member_id, consent))
-        if self.finish_error is not None:
+        self.calls.append(
+            ("finish", name, member_id, consent) + ("confirmed",) * same_face_confirmed
+        )
+        if self.finish_error is not None and not (
+            same_face_confirmed and isinstance(self.finish_error, SameFaceError)
+        ):
             raise self.finish_error
         return person(name, member_id)
 
-    def enroll_images(self, paths, name, member_id, consent):
+    def enroll_images(self, paths, name, member_id, consent, same_face_confirmed=False):
         self.calls.append(("enroll_images", [Path(p).name for p in paths], name, member_id))
         if self.images_error is not None:
             raise self.images_error
@@ -237,6 +241,34 @@ def test_a_failed_registration_keeps_the_form(qtbot, page, flow, frame, error, s
     assert page._name.text() == "  Alice Kim " and page._member_id.text() == "M-100"
     assert page._consent.isChecked() and page._register.isEnabled()
     assert page._progress_text.text() == "Pose 4/4"  # the collected poses are kept
+
+
+@pytest.mark.parametrize("staff_say", ["yes", "no"])
+def test_a_face_already_registered_asks_staff_before_registering(
+    qtbot, page, flow, frame, monkeypatch, staff_say
+):
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        yes = QMessageBox.StandardButton.Yes
+        return yes if staff_say == "yes" else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    complete_poses(qtbot, page, flow, frame)
+    fill_form(page)
+    flow.finish_error = SameFaceError("Alice Kim", person("Ann Kim", None))
+    if staff_say == "yes":
+        with qtbot.waitSignal(page.person_registered) as signal:
+            page._register.click()
+        assert signal.args[0].display_name == "Alice Kim"
+        assert flow.calls[-1] == ("finish", "Alice Kim", "M-100", True, "confirmed")
+    else:
+        with qtbot.assertNotEmitted(page.person_registered):
+            page._register.click()
+            qtbot.waitUntil(lambda: "already registered as 'Ann Kim'" in page._message.text())
+        assert all("confirmed" not in call for call in flow.calls)
+    assert len(asked) == 1 and "twins" in asked[0] and "Ann Kim" in asked[0]
 
 
 def test_image_files_error_is_shown_with_the_file_name(qtbot, page, flow, monkeypatch):

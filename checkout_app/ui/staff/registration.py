@@ -10,7 +10,7 @@ never stalls; the GUI thread only paints and reacts to results.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Union
 
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkout_app.faces.pipeline import IMAGE_SUFFIXES, ImageError
-from checkout_app.faces.registry import Person, RegistryError
+from checkout_app.faces.registry import Person, RegistryError, SameFaceError
 from checkout_app.ui import theme
 from checkout_app.ui.frame_view import BoxLabel, FrameView
 from checkout_app.ui.pose_indicator import PoseIndicator
@@ -112,8 +112,9 @@ class _OfferJob:
 
 @dataclass(frozen=True)
 class _RegisterJob:
-    register: Callable[[], Person]
+    register: Callable[[bool], Person]  # called with "staff confirmed a look-alike"
     from_images: bool
+    same_face_confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class _Registered:
     # failure (logged).
     error: str | None
     from_images: bool
+    # The face is someone already registered: this job, to run again once staff confirm.
+    same_face: _RegisterJob | None = None
 
 
 class RegistrationPage(QWidget):
@@ -356,7 +359,9 @@ class RegistrationPage(QWidget):
 
     def _run_registration(self, job: _RegisterJob) -> _Registered:
         try:
-            person = job.register()
+            person = job.register(job.same_face_confirmed)
+        except SameFaceError as exc:
+            return _Registered(None, str(exc), job.from_images, same_face=job)
         except (RegistryError, ImageError) as exc:
             return _Registered(None, str(exc), job.from_images)
         except Exception:  # a database or model failure: report it, keep the form
@@ -395,7 +400,10 @@ class RegistrationPage(QWidget):
         name, member_id, consent = self._form_values()
         flow = self._flow
         self._start_registration(
-            _RegisterJob(lambda: flow.finish(name, member_id, consent), from_images=False)
+            _RegisterJob(
+                lambda confirmed: flow.finish(name, member_id, consent, confirmed),
+                from_images=False,
+            )
         )
 
     @Slot()
@@ -414,7 +422,8 @@ class RegistrationPage(QWidget):
         flow = self._flow
         self._start_registration(
             _RegisterJob(
-                lambda: flow.enroll_images(paths, name, member_id, consent), from_images=True
+                lambda confirmed: flow.enroll_images(paths, name, member_id, consent, confirmed),
+                from_images=True,
             )
         )
 
@@ -427,6 +436,9 @@ class RegistrationPage(QWidget):
     def _on_registered(self, result: _Registered) -> None:
         self._registering = False
         person = result.person
+        if result.same_face is not None and self._confirm_look_alike(result.error or ""):
+            self._start_registration(replace(result.same_face, same_face_confirmed=True))
+            return
         if person is None:
             error = result.error
 
@@ -450,6 +462,20 @@ class RegistrationPage(QWidget):
         name = person.display_name
         self._set_status(lambda: self.tr("%1 is registered.").replace("%1", name), False)
         self.person_registered.emit(person)
+
+    def _confirm_look_alike(self, detail: str) -> bool:
+        """Staff say whether the registered look-alike is really another person."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Register a face"),
+            self.tr(
+                "%1\n\nRegister anyway only if they are two different people (twins, for "
+                "example): otherwise the person already registered can no longer pay by face."
+            ).replace("%1", detail),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     @Slot()
     def _on_start_over_clicked(self) -> None:

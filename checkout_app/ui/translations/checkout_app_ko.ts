@@ -951,122 +951,136 @@
         <translation>촬영 완료 — 아래 정보를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="267"/>
+        <location filename="../staff/registration.py" line="270"/>
         <source>Register a shopper</source>
         <translation>고객 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="268"/>
+        <location filename="../staff/registration.py" line="271"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="269"/>
+        <location filename="../staff/registration.py" line="272"/>
         <source>Member ID</source>
         <translation>회원 번호</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="270"/>
+        <location filename="../staff/registration.py" line="273"/>
         <source>Shown when they pay</source>
         <translation>결제할 때 표시됩니다</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="271"/>
+        <location filename="../staff/registration.py" line="274"/>
         <source>Optional</source>
         <translation>선택 사항</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="272"/>
+        <location filename="../staff/registration.py" line="275"/>
         <source>The shopper agrees</source>
         <translation>고객이 동의함</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="275"/>
+        <location filename="../staff/registration.py" line="278"/>
         <source>Their face data is stored encrypted on this store&apos;s system, used only to pay by face, and deleted whenever they ask.</source>
         <translation>얼굴 데이터는 이 매장 시스템에 암호화되어 저장되고, 얼굴 결제에만 쓰이며, 고객이 요청하면 언제든지 삭제됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="279"/>
+        <location filename="../staff/registration.py" line="282"/>
         <source>Register</source>
         <translation>등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="280"/>
+        <location filename="../staff/registration.py" line="283"/>
         <source>Start over</source>
         <translation>처음부터 다시</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="281"/>
+        <location filename="../staff/registration.py" line="284"/>
         <source>Register from image files…</source>
         <translation>이미지 파일로 등록…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="283"/>
+        <location filename="../staff/registration.py" line="286"/>
         <source>Waiting for the face camera…</source>
         <translation>얼굴 카메라를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="381"/>
+        <location filename="../staff/registration.py" line="386"/>
         <source>Face check failed — trying again</source>
         <translation>얼굴 확인에 실패했습니다 — 다시 시도하는 중</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="406"/>
+        <location filename="../staff/registration.py" line="414"/>
         <source>Choose photos of one person</source>
         <translation>한 사람의 사진을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="408"/>
+        <location filename="../staff/registration.py" line="416"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="423"/>
+        <location filename="../staff/registration.py" line="432"/>
         <source>Registering…</source>
         <translation>등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="434"/>
+        <location filename="../staff/registration.py" line="446"/>
         <source>the database could not be written; see the log</source>
         <translation>데이터베이스에 저장하지 못했습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="435"/>
+        <location filename="../staff/registration.py" line="447"/>
         <source>Could not register: %1</source>
         <translation>등록하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="439"/>
+        <location filename="../staff/registration.py" line="451"/>
         <source>Register from image files</source>
         <translation>이미지 파일로 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="451"/>
+        <location filename="../staff/registration.py" line="463"/>
         <source>%1 is registered.</source>
         <translation>%1 님을 등록했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="483"/>
+        <location filename="../staff/registration.py" line="470"/>
+        <source>Register a face</source>
+        <translation>얼굴 등록</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="472"/>
+        <source>%1
+
+Register anyway only if they are two different people (twins, for example): otherwise the person already registered can no longer pay by face.</source>
+        <translation>%1
+
+서로 다른 두 사람일 때만(예: 쌍둥이) 그래도 등록하세요. 같은 사람이라면 이미 등록된 분이 더 이상 얼굴로 결제할 수 없게 됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/registration.py" line="509"/>
         <source>Pose %1/%2</source>
         <translation>자세 %1/%2</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="492"/>
+        <location filename="../staff/registration.py" line="518"/>
         <source>all four poses</source>
         <translation>네 가지 자세</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="494"/>
+        <location filename="../staff/registration.py" line="520"/>
         <source>a name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="496"/>
+        <location filename="../staff/registration.py" line="522"/>
         <source>the shopper&apos;s consent</source>
         <translation>고객 동의</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="511"/>
+        <location filename="../staff/registration.py" line="537"/>
         <source>Still needed: %1</source>
         <translation>아직 필요한 항목: %1</translation>
     </message>
