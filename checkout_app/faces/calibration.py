@@ -58,14 +58,39 @@ def default_grid() -> np.ndarray:
     return np.round(np.arange(0.05, 1.5001, 0.01), 4)
 
 
-def suggest_thresholds(curve: ThresholdCurve) -> dict:
-    """far_zero (largest threshold with FAR 0), eer, best_accuracy, with their FAR/FRR."""
+def rate_interval(errors: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Two-sided Clopper–Pearson interval of an error rate seen ``errors`` times in ``trials``.
+
+    With no error seen the upper end is about 3.7 / trials: showing a false-accept rate under
+    one in a thousand at 95 % takes some 3,700 independent impostor attempts without one accept.
+    """
+    from scipy.stats import beta
+
+    if trials <= 0:
+        raise ValueError("a rate needs at least one trial")
+    alpha = 1.0 - confidence
+    low = 0.0 if errors == 0 else float(beta.ppf(alpha / 2, errors, trials - errors + 1))
+    high = 1.0 if errors == trials else float(beta.ppf(1 - alpha / 2, errors + 1, trials - errors))
+    return low, high
+
+
+def suggest_thresholds(curve: ThresholdCurve, genuine_pairs: int, impostor_pairs: int) -> dict:
+    """far_zero (largest threshold with FAR 0), eer, best_accuracy, with their FAR/FRR and the
+    95 % intervals the number of pairs allows (pairs from the same photos are not independent,
+    so the true intervals are wider)."""
 
     def at(i: int) -> dict:
+        far, frr = float(curve.far[i]), float(curve.frr[i])
         return {
             "threshold": float(curve.thresholds[i]),
-            "far": float(curve.far[i]),
-            "frr": float(curve.frr[i]),
+            "far": far,
+            "far_ci95": [
+                round(v, 5) for v in rate_interval(round(far * impostor_pairs), impostor_pairs)
+            ],
+            "frr": frr,
+            "frr_ci95": [
+                round(v, 5) for v in rate_interval(round(frr * genuine_pairs), genuine_pairs)
+            ],
             "accuracy": float(curve.accuracy[i]),
         }
 
@@ -88,7 +113,7 @@ def calibration_report(labels: Sequence[str], embeddings: np.ndarray) -> dict:
         "impostor_pairs": len(pairs.impostor),
         "genuine_distance": _summary(pairs.genuine),
         "impostor_distance": _summary(pairs.impostor),
-        "suggested": suggest_thresholds(curve),
+        "suggested": suggest_thresholds(curve, len(pairs.genuine), len(pairs.impostor)),
         "curve": {
             "threshold": curve.thresholds.round(4).tolist(),
             "far": curve.far.round(5).tolist(),

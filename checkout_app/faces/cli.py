@@ -289,7 +289,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         if point:
             print(
                 f"{name}: threshold {point['threshold']:.2f} FAR {point['far']:.3f} "
-                f"FRR {point['frr']:.3f} accuracy {point['accuracy']:.3f}"
+                f"(95 % up to {point['far_ci95'][1]:.3f} over {report['impostor_pairs']} "
+                f"impostor pairs) FRR {point['frr']:.3f} (95 % up to {point['frr_ci95'][1]:.3f}) "
+                f"accuracy {point['accuracy']:.3f}"
             )
     print(f"wrote {out} and {plot_path}")
     return 0

@@ -29,9 +29,24 @@ def test_threshold_curve_and_suggestions():
     curve = threshold_curve(pairs, np.array([0.15, 0.3, 0.45, 0.6]))
     assert curve.far.tolist() == [0, 0, 0, pytest.approx(1 / 3)]
     assert curve.frr.tolist() == [pytest.approx(2 / 3), pytest.approx(1 / 3), 0, 0]
-    suggested = suggest_thresholds(curve)
+    suggested = suggest_thresholds(curve, genuine_pairs=3, impostor_pairs=3)
     assert suggested["far_zero"]["threshold"] == 0.45
     assert suggested["best_accuracy"]["accuracy"] == 1.0
+    # No false accept in three tries bounds the rate only at 71 %: far from proof.
+    assert suggested["far_zero"]["far_ci95"] == [0.0, pytest.approx(0.7076, abs=1e-4)]
+
+
+@pytest.mark.parametrize(
+    ("errors", "trials", "low", "high"),
+    [(0, 3688, 0.0, 0.001), (0, 300, 0.0, 0.0122), (5, 100, 0.0164, 0.1128), (3, 3, 0.2924, 1.0)],
+)
+def test_rate_intervals_are_clopper_pearson(errors, trials, low, high):
+    from checkout_app.faces.calibration import rate_interval
+
+    assert rate_interval(errors, trials) == (
+        pytest.approx(low, abs=1e-4),
+        pytest.approx(high, abs=1e-4),
+    )
 
 
 def test_calibration_needs_both_kinds_of_pairs():
