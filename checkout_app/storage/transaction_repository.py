@@ -191,27 +191,13 @@ class TransactionRepository:
             )
 
     def record_payment(
-        self,
-        checkout_id: str,
-        lines: Sequence[CartLine],
-        total: int,
-        paid_by_person_id: str | None = None,
-        paid_by_name: str | None = None,
-        receipt_text: str = "",
-        created_at: datetime | None = None,
+        self, checkout_id: str, lines: Sequence[CartLine], total: int, **details
     ) -> TransactionRecord:
-        """``record`` behind a journal entry (``begin_payment``): a crash from here until the
-        kiosk calls ``end_payment`` is found at the next start (``interrupted_payments``)."""
-        self.begin_payment(checkout_id, lines, total, paid_by_name or "")
-        return self.record(
-            checkout_id,
-            lines,
-            total,
-            paid_by_person_id=paid_by_person_id,
-            paid_by_name=paid_by_name,
-            receipt_text=receipt_text,
-            created_at=created_at,
-        )
+        """``record`` (same arguments) behind a journal entry (``begin_payment``): a crash from
+        here until the kiosk calls ``end_payment`` is found at the next start
+        (``interrupted_payments``)."""
+        self.begin_payment(checkout_id, lines, total, details.get("paid_by_name") or "")
+        return self.record(checkout_id, lines, total, **details)
 
     def end_payment(self, checkout_id: str) -> None:
         """The shopper has seen how the payment ended: nothing is left to tell staff."""
