@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 EMPTY_CART_RETURN_S = 12.0
 TIMING_HISTORY = 90  # processed frames behind the per-stage medians
 LIVENESS_FRAMES = 20
+# A failed payment's screen waits this long for the shopper to choose, then the visit ends: the
+# next shopper must never find this one's cart.
+FAILURE_RESET_S = 30.0
 
 
 class KioskWindow(QMainWindow):
@@ -88,8 +91,8 @@ class KioskWindow(QMainWindow):
         self.attract = AttractScreen()
         self.scanning = ScanningScreen()
         self.pay = PayScreen()
-        self.complete = CompleteScreen()
-        self.failure = FailureScreen()
+        self.complete = CompleteScreen(clock=clock)
+        self.failure = FailureScreen(clock=clock)
         self.staff = StaffArea(services, self._stats, self._sampler)
         self.stack = QStackedWidget()
         for screen in (
@@ -147,6 +150,7 @@ class KioskWindow(QMainWindow):
         self.failure.retry_requested.connect(self.start_payment)
         self.failure.back_requested.connect(self._back_to_cart)
         self.failure.staff_requested.connect(self._call_staff)
+        self.failure.expired.connect(self._next_shopper)  # the shopper walked away
         self.staff.closed.connect(self._leave_staff_area)
         self.staff.catalog_changed.connect(self._on_catalog_changed)
         self.staff.settings_saved.connect(self.apply_settings)
@@ -365,7 +369,9 @@ class KioskWindow(QMainWindow):
             ),
         }
         title, advice = texts.get(failure, texts[PayFailure.ERROR])
-        self.failure.show_failure(title, advice, can_retry=failure != PayFailure.ERROR)
+        self.failure.show_failure(
+            title, advice, can_retry=failure != PayFailure.ERROR, reset_after_s=FAILURE_RESET_S
+        )
         self.stack.setCurrentWidget(self.failure)
 
     def _back_to_cart(self) -> None:

@@ -44,9 +44,19 @@ def make_window(qtbot, qapp, services):
     services.counter.reset()
     opened = []
 
-    def make(open_counter=lambda: DemoScenarioSource(realtime=True, loop=True), opener_for=None):
+    def make(
+        open_counter=lambda: DemoScenarioSource(realtime=True, loop=True),
+        opener_for=None,
+        clock=None,
+    ):
+        extra = {"clock": clock} if clock is not None else {}
         kiosk = KioskWindow(
-            services, languages, open_counter, lambda: DemoFaceSource(), opener_for=opener_for
+            services,
+            languages,
+            open_counter,
+            lambda: DemoFaceSource(),
+            opener_for=opener_for,
+            **extra,
         )
         qtbot.addWidget(kiosk)
         kiosk.resize(1280, 800)
@@ -96,10 +106,9 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
         timeout=150_000,
     )
     screenshot(window, "03_pay_liveness")
-    qtbot.waitUntil(
-        lambda: window._payment is not None and window._payment.flow.status.step == PayStep.CONFIRM,
-        timeout=150_000,
-    )
+    flow = window._payment.flow
+    qtbot.waitUntil(lambda: flow.status.step in (PayStep.CONFIRM, PayStep.FAILED), timeout=150_000)
+    assert flow.status.step == PayStep.CONFIRM, flow.status
     # The flow reaches CONFIRM in the face worker; the screen shows it a signal later.
     instruction = window.findChild(QLabel, "pay_instruction")
     qtbot.waitUntil(lambda: DEMO_SHOPPER_NAME in instruction.text(), timeout=10_000)
@@ -150,6 +159,33 @@ def test_cancel_returns_to_the_cart_without_charging(qtbot, window, services) ->
     assert "cancelled" in window.findChild(QLabel, "failure_title").text()
     assert not window.face_camera.is_running()
     assert services.transactions.count() == before
+
+
+def test_a_failure_nobody_answers_ends_the_visit_with_an_empty_cart(qtbot, make_window) -> None:
+    """The shopper walked away from "Payment cancelled": the next one must not get their cart."""
+    import time
+
+    from checkout_app.ui.kiosk_window import FAILURE_RESET_S
+
+    class Clock:
+        now = time.monotonic()
+
+        def __call__(self) -> float:
+            return self.now
+
+    clock = Clock()
+    kiosk = make_window(clock=clock)
+    wait_for_cart(qtbot, kiosk)
+    press(kiosk, "pay_button")
+    press(kiosk, "cancel_pay_button")
+    assert kiosk.stack.currentWidget() is kiosk.failure
+    clock.now += FAILURE_RESET_S - 1
+    kiosk.failure.countdown.tick()
+    assert kiosk.stack.currentWidget() is kiosk.failure  # still time to choose
+    clock.now += 1
+    kiosk.failure.countdown.tick()
+    assert kiosk.stack.currentWidget() is kiosk.attract
+    assert kiosk.services.counter.snapshot().item_count == 0  # a new visit: nothing carried over
 
 
 def test_language_switches_at_run_time(qtbot, window, screenshot) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+import time
+from typing import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from checkout_app.core.receipt import RECEIPT_WIDTH
+from checkout_app.ui.countdown import Countdown
 
 RECEIPT_FONT_PT = 13
 
@@ -80,7 +84,9 @@ class CompleteScreen(TranslatedWidget):
 
     finished = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self._title = _label("display", "complete_title")
         self._total = _label("total", "complete_total")
@@ -97,10 +103,9 @@ class CompleteScreen(TranslatedWidget):
         self._countdown = _label("hint", "complete_countdown")
         self._done = _button("primary", "done_button")
         self._done.clicked.connect(self._finish)
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
-        self._seconds_left = 0
+        self.countdown = Countdown(self, clock)
+        self.countdown.ticked.connect(lambda _left: self._update_countdown())
+        self.countdown.expired.connect(self.finished)
         self._name = ""
 
         left = QVBoxLayout()
@@ -121,25 +126,17 @@ class CompleteScreen(TranslatedWidget):
         self._name = name
         self._total.setText(total_text)
         self._receipt.setPlainText(receipt)
-        self._seconds_left = reset_after_s
+        self.countdown.start(reset_after_s)
         self.retranslate()
-        self._timer.start()
-
-    def _tick(self) -> None:
-        self._seconds_left -= 1
-        if self._seconds_left <= 0:
-            self._finish()
-        else:
-            self._update_countdown()
 
     def _finish(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
+        if self.countdown.running:
+            self.countdown.stop()
             self.finished.emit()
 
     def _update_countdown(self) -> None:
         self._countdown.setText(
-            self.tr("Next shopper in %n second(s)", "", max(0, self._seconds_left))
+            self.tr("Next shopper in %n second(s)", "", self.countdown.seconds_left())
         )
 
     def retranslate(self) -> None:
@@ -152,22 +149,34 @@ class CompleteScreen(TranslatedWidget):
 
 
 class FailureScreen(TranslatedWidget):
-    """A payment that did not go through: what happened and what to do next."""
+    """A payment that did not go through: what happened and what to do next. Nobody choosing
+    within the countdown (the shopper walked away) emits ``expired``: the visit is over."""
 
     retry_requested = Signal()
     back_requested = Signal()
     staff_requested = Signal()
+    expired = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self._title = _label("display", "failure_title")
         self._advice = _label("subtitle", "failure_advice")
+        self._countdown = _label("hint", "failure_countdown")
         self._retry = _button("primary", "retry_button")
         self._back = _button("", "back_button")
         self._staff = _button("", "staff_help_button")
-        self._retry.clicked.connect(self.retry_requested)
-        self._back.clicked.connect(self.back_requested)
-        self._staff.clicked.connect(self.staff_requested)
+        self.countdown = Countdown(self, clock)
+        self.countdown.ticked.connect(lambda _left: self._update_countdown())
+        self.countdown.expired.connect(self.expired)
+        for button, chosen in (
+            (self._retry, self.retry_requested),
+            (self._back, self.back_requested),
+            (self._staff, self.staff_requested),
+        ):
+            button.clicked.connect(self.countdown.stop)
+            button.clicked.connect(chosen)
         self._title_text = ""
         self._advice_text = ""
         buttons = QHBoxLayout()
@@ -182,16 +191,26 @@ class FailureScreen(TranslatedWidget):
         layout.addWidget(self._advice)
         layout.addSpacing(36)
         layout.addLayout(buttons)
+        layout.addWidget(self._countdown)
         layout.addStretch(3)
         self.retranslate()
 
-    def show_failure(self, title: str, advice: str, can_retry: bool = True) -> None:
+    def show_failure(
+        self, title: str, advice: str, can_retry: bool = True, reset_after_s: float = 30.0
+    ) -> None:
         """``title`` and ``advice`` come already translated from the caller."""
         self._title.setText(title)
         self._advice.setText(advice)
         self._retry.setVisible(can_retry)
+        self.countdown.start(reset_after_s)
+
+    def _update_countdown(self) -> None:
+        self._countdown.setText(
+            self.tr("Back to the start in %n second(s)", "", self.countdown.seconds_left())
+        )
 
     def retranslate(self) -> None:
+        self._update_countdown()
         self._retry.setText(self.tr("Try again"))
         self._back.setText(self.tr("Back to cart"))
         self._staff.setText(self.tr("Call staff"))

@@ -57,22 +57,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../shopper/screens.py" line="70"/>
+        <location filename="../shopper/screens.py" line="74"/>
         <source>Welcome!</source>
         <translation>어서 오세요!</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="71"/>
+        <location filename="../shopper/screens.py" line="75"/>
         <source>Put your products on the counter to start.</source>
         <translation>상품을 계산대에 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="73"/>
+        <location filename="../shopper/screens.py" line="77"/>
         <source>1  Put products down    2  Check your cart    3  Pay with your face</source>
         <translation>1  상품 올리기    2  장바구니 확인    3  얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="75"/>
+        <location filename="../shopper/screens.py" line="79"/>
         <source>Start</source>
         <translation>시작하기</translation>
     </message>
@@ -343,24 +343,24 @@
 <context>
     <name>CompleteScreen</name>
     <message numerus="yes">
-        <location filename="../shopper/screens.py" line="142"/>
+        <location filename="../shopper/screens.py" line="139"/>
         <source>Next shopper in %n second(s)</source>
         <translation>
             <numerusform>%n초 후 처음 화면으로 돌아갑니다</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="146"/>
+        <location filename="../shopper/screens.py" line="143"/>
         <source>Payment complete</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="148"/>
+        <location filename="../shopper/screens.py" line="145"/>
         <source>Thank you, {name}! Take your products.</source>
         <translation>{name} 님, 감사합니다! 상품을 챙겨 가세요.</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="150"/>
+        <location filename="../shopper/screens.py" line="147"/>
         <source>Done</source>
         <translation>확인</translation>
     </message>
@@ -385,18 +385,25 @@
 </context>
 <context>
     <name>FailureScreen</name>
+    <message numerus="yes">
+        <location filename="../shopper/screens.py" line="209"/>
+        <source>Back to the start in %n second(s)</source>
+        <translation>
+            <numerusform>%n초 후 처음 화면으로 돌아갑니다</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../shopper/screens.py" line="195"/>
+        <location filename="../shopper/screens.py" line="214"/>
         <source>Try again</source>
         <translation>다시 시도</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="196"/>
+        <location filename="../shopper/screens.py" line="215"/>
         <source>Back to cart</source>
         <translation>장바구니로 돌아가기</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="197"/>
+        <location filename="../shopper/screens.py" line="216"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
@@ -404,117 +411,117 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="203"/>
+        <location filename="../kiosk_window.py" line="207"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="236"/>
+        <location filename="../kiosk_window.py" line="240"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="240"/>
+        <location filename="../kiosk_window.py" line="244"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="340"/>
+        <location filename="../kiosk_window.py" line="344"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="342"/>
+        <location filename="../kiosk_window.py" line="346"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="347"/>
+        <location filename="../kiosk_window.py" line="351"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="348"/>
+        <location filename="../kiosk_window.py" line="352"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="351"/>
+        <location filename="../kiosk_window.py" line="355"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="352"/>
+        <location filename="../kiosk_window.py" line="356"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="355"/>
+        <location filename="../kiosk_window.py" line="359"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="356"/>
+        <location filename="../kiosk_window.py" line="360"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="359"/>
+        <location filename="../kiosk_window.py" line="363"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="360"/>
+        <location filename="../kiosk_window.py" line="364"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="363"/>
+        <location filename="../kiosk_window.py" line="367"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="364"/>
+        <location filename="../kiosk_window.py" line="368"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="377"/>
+        <location filename="../kiosk_window.py" line="383"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="378"/>
+        <location filename="../kiosk_window.py" line="384"/>
         <source>Please wave to a staff member at the counter. They will help you.</source>
         <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="398"/>
+        <location filename="../kiosk_window.py" line="404"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="468"/>
+        <location filename="../kiosk_window.py" line="474"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="480"/>
-        <location filename="../kiosk_window.py" line="481"/>
+        <location filename="../kiosk_window.py" line="486"/>
+        <location filename="../kiosk_window.py" line="487"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="484"/>
+        <location filename="../kiosk_window.py" line="490"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="485"/>
+        <location filename="../kiosk_window.py" line="491"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
