@@ -23,6 +23,10 @@ from checkout_app.vision.tracker import CartTracker, TrackerConfig
 
 log = logging.getLogger(__name__)
 
+# A box stays drawn this long after its item was last detected: through a flicker of the
+# detector, but not over an empty counter while the cart waits to be sure the item is gone.
+BOX_HOLD_S = 0.5
+
 
 @dataclass(frozen=True)
 class ItemBox:
@@ -96,7 +100,7 @@ class CounterSession:
         with self._lock:
             pipeline = self._pipeline
             changed, timings["tracking"] = pipeline.apply(detections, frame.timestamp)
-            self._boxes = tuple(self._item_boxes(pipeline))
+            self._boxes = tuple(self._item_boxes(pipeline, frame.timestamp))
             self._frame_index = frame.index
             self._timings = timings
             return self._snapshot(changed)
@@ -142,10 +146,14 @@ class CounterSession:
                 self._on_correction(correction)
         return snapshot
 
-    def _item_boxes(self, pipeline: CheckoutPipeline):
+    def _item_boxes(self, pipeline: CheckoutPipeline, now: float):
+        """Boxes of the items seen within ``BOX_HOLD_S``: a track the cart still holds on to
+        (an item hidden for a moment) is not drawn over a counter it has left."""
         names = self._detector.class_names
         for track in pipeline.tracker.tracks:
             if track.class_id < 0:
+                continue
+            if track.last_seen is None or now - track.last_seen > BOX_HOLD_S:
                 continue
             class_name = names[track.class_id]
             product = pipeline.cart.catalog.for_class(class_name)

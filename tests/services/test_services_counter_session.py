@@ -123,3 +123,23 @@ def test_a_tap_does_not_wait_for_a_slow_detection() -> None:
     finally:
         release.set()
         worker.join(5)
+
+
+def test_a_box_is_drawn_only_while_its_item_is_seen() -> None:
+    """The cart waits before dropping an item (a hand may hide it); its box does not."""
+    from checkout_app.services.counter_session import BOX_HOLD_S
+
+    detector = ScriptedDetector()
+    detector.boxes = [((0, 0, 10, 10), 0)]
+    config = TrackerConfig(confirm_after_frames=2, confirm_window_frames=3, lost_after_frames=30)
+    session = CounterSession(detector, CATALOG, config)
+    for frame in _frames(4):
+        snapshot = session.process(frame)
+    assert len(snapshot.boxes) == 1 and snapshot.quantities == {"A1": 1}
+    detector.boxes = []
+    gone = _frames(15, start=4)  # one second at 15 fps without the item
+    drawn = [len(session.process(frame).boxes) for frame in gone]
+    last_seen = 3 / 15.0
+    assert all(n == 1 for f, n in zip(gone, drawn) if f.timestamp - last_seen <= BOX_HOLD_S)
+    assert all(n == 0 for f, n in zip(gone, drawn) if f.timestamp - last_seen > BOX_HOLD_S)
+    assert session.snapshot().quantities == {"A1": 1}  # the cart still holds it
