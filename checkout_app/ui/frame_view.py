@@ -70,10 +70,16 @@ def bgr_qimage(image_bgr: np.ndarray) -> tuple[QImage, np.ndarray]:
 
 
 class FrameView(QWidget):
-    """Shows the latest frame scaled to fit, its boxes and labels, and a message overlay."""
+    """Shows the latest frame scaled to fit, its boxes and labels, and a message overlay.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``mirrored`` shows the picture as a mirror would (the face camera: a person turning to
+    their left sees their picture turn to the left, as the prompt's arrow says); boxes are
+    still given in the camera's own pixel coordinates.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, mirrored: bool = False) -> None:
         super().__init__(parent)
+        self.mirrored = mirrored
         self._array: np.ndarray | None = None  # keeps the memory behind _qimage alive
         self._qimage: QImage | None = None
         self._boxes: tuple[BoxLike, ...] = ()
@@ -93,7 +99,7 @@ class FrameView(QWidget):
         The view keeps a reference to the array instead of copying it: do not write into it
         afterwards (camera sources hand out a fresh array per frame, so this holds for them).
         """
-        self._qimage, self._array = bgr_qimage(image_bgr)
+        self._qimage, self._array = bgr_qimage(image_bgr[:, ::-1] if self.mirrored else image_bgr)
         self._boxes = tuple(boxes)
         self._new_frame = True
         self.update()
@@ -145,6 +151,8 @@ class FrameView(QWidget):
         line_width = max(3.0, target.height() / 160)
         for box in self._boxes:
             x1, y1, x2, y2 = (float(v) for v in box.xyxy)
+            if self.mirrored:
+                x1, x2 = image.width() - x2, image.width() - x1
             rect = QRectF(
                 QPointF(x0 + x1 * scale, y0 + y1 * scale), QPointF(x0 + x2 * scale, y0 + y2 * scale)
             )

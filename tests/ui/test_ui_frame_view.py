@@ -135,3 +135,17 @@ def test_paint_intervals_count_new_frames_only(view, qtbot):
     intervals = view.paint_intervals_ms()
     assert len(intervals) == 2
     assert all(15 <= ms < 1000 for ms in intervals)
+
+
+def test_a_mirrored_view_shows_the_picture_and_its_boxes_as_a_mirror(view):
+    """The face camera: the pack at the camera's left shows at the viewer's right."""
+    view.mirrored = True
+    pack = BoxLabel((100, 120, 260, 300), "", "#FF8C42")
+    view.set_frame(counter_image(), [pack])
+    image = view.grab().toImage()
+    scale, x0, y0 = fit_rect(640, 480, 800, 500)
+    mirror_x = 640 - 180  # the pack's centre, seen in a mirror
+    assert close(image.pixelColor(round(x0 + mirror_x * scale), round(y0 + 210 * scale)), "#D25A28")
+    assert close(image.pixelColor(round(x0 + 180 * scale), round(y0 + 210 * scale)), "#BEB4AA")
+    right_edge = round(x0 + (640 - 100) * scale)  # the box's left side, now on the right
+    assert close(image.pixelColor(right_edge, round(y0 + 210 * scale)), "#FF8C42", tolerance=40)

@@ -22,7 +22,7 @@ class PayScreen(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.face_view = FrameView()
+        self.face_view = FrameView(mirrored=True)
         self.face_view.setObjectName("face_view")
         self._step = QLabel()
         self._step.setProperty("role", "hint")

@@ -183,7 +183,7 @@ class RegistrationPage(QWidget):
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
-        self._view = FrameView(self)
+        self._view = FrameView(self, mirrored=True)
         self._view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self._title = QLabel(self)
