@@ -195,6 +195,7 @@ class KioskWindow(QMainWindow):
         if settings.language != self.languages.language:
             self.languages.set_language(settings.language)
         self.scanning.stats.setVisible(settings.show_stats)
+        self._show_technical_footer()
         if settings.fullscreen and not self.isFullScreen():
             self.showFullScreen()
         elif not settings.fullscreen and self.isFullScreen():
@@ -419,12 +420,14 @@ class KioskWindow(QMainWindow):
             log.info("staff area opened")
             self.stack.setCurrentWidget(self.staff)
             self._staff_button.setVisible(False)
+            self._show_technical_footer()
             self.staff.opened()
 
     def _leave_staff_area(self) -> None:
         self.face_camera.stop()
         self._staff_button.setVisible(True)
         self.stack.setCurrentWidget(self.scanning if self._snapshot.item_count else self.attract)
+        self._show_technical_footer()
 
     def _face_camera_for_staff(self, wanted: bool) -> None:
         if wanted:
@@ -434,6 +437,11 @@ class KioskWindow(QMainWindow):
             self.face_camera.stop()
 
     # --- language and stats -------------------------------------------------------------------
+
+    def _show_technical_footer(self) -> None:
+        """The backend line is for staff and presenters, not for shoppers."""
+        technical = self.services.settings.show_stats or self.stack.currentWidget() is self.staff
+        self.statusBar().setVisible(technical)
 
     @property
     def _lang(self) -> str:

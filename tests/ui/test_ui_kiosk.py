@@ -203,18 +203,21 @@ def test_language_switches_at_run_time(qtbot, window, screenshot) -> None:
 def test_staff_area_opens_after_the_pin(qtbot, window, monkeypatch, screenshot) -> None:
     from checkout_app.ui.staff.pin_dialog import PinDialog
 
+    assert not window.statusBar().isVisible()  # the backend line is not for shoppers
     monkeypatch.setattr(PinDialog, "exec", lambda self: 0)
     press(window, "staff_button")
     assert window.stack.currentWidget() is not window.staff, "a wrong PIN must keep staff out"
     monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
     press(window, "staff_button")
     assert window.stack.currentWidget() is window.staff
+    assert window.statusBar().isVisible()
     for index in range(window.staff.tabs.count()):
         window.staff.tabs.setCurrentIndex(index)
         qtbot.wait(300)
         screenshot(window, f"10_staff_tab_{index}")
     press(window, "leave_staff_button")
     assert window.stack.currentWidget() is window.attract
+    assert not window.statusBar().isVisible()
     assert not window.face_camera.is_running()
 
 
