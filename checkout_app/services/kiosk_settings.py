@@ -15,7 +15,7 @@ import logging
 import math
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -54,6 +54,21 @@ class SettingsError(ValueError):
         self.field = field
 
 
+def system_locale() -> str:
+    """The locale the kiosk user's session runs in, as the environment names it (LC_ALL, then
+    LC_MESSAGES, then LANG, as gettext reads them); empty when none is set."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return os.environ[name]
+    return ""
+
+
+def language_for_locale(locale_name: str) -> str:
+    """The kiosk language for a locale name: Korean for ko_KR and the like, else English (an
+    unset or technical locale such as C.UTF-8 included)."""
+    return "ko" if locale_name.lower().startswith("ko") else "en"
+
+
 @dataclass(frozen=True)
 class KioskSettings:
     """Validated on construction (:class:`SettingsError`); change with ``dataclasses.replace``.
@@ -64,7 +79,7 @@ class KioskSettings:
 
     counter_source: str = "demo"
     face_source: str = "demo"
-    language: str = "ko"
+    language: str = field(default_factory=lambda: language_for_locale(system_locale()))
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     face_distance_threshold: float = DEFAULT_UNKNOWN_DISTANCE
     face_min_margin: float = DEFAULT_MIN_SVM_MARGIN

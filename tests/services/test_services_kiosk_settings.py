@@ -20,7 +20,8 @@ from checkout_app.services.kiosk_settings import (
 )
 
 
-def test_defaults_follow_the_plan_and_the_models_own_defaults():
+def test_defaults_follow_the_plan_and_the_models_own_defaults(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")  # the language follows the locale
     settings = KioskSettings()
     assert (settings.counter_source, settings.face_source, settings.language) == (
         "demo",
@@ -165,3 +166,24 @@ def test_atomic_write_sets_the_requested_mode(app_home):
     write_text_atomically(path, "{}", mode=0o600)
     assert path.read_text(encoding="utf-8") == "{}"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("environment", "language"),
+    [
+        ({"LANG": "ko_KR.UTF-8"}, "ko"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "ko_KR.UTF-8"}, "ko"),
+        ({}, "en"),
+    ],
+)
+def test_a_new_kiosk_speaks_the_system_locale(monkeypatch, app_home, environment, language):
+    """No settings file yet: the language follows the locale (C.UTF-8 is not Korean)."""
+    from checkout_app.services.kiosk_settings import load_settings
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings(app_home).settings.language == language

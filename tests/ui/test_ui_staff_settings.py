@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from checkout_app.services.kiosk_settings import KioskSettings, load_settings
+from checkout_app.ui.i18n import LANGUAGE_NAMES
 from checkout_app.ui.staff.settings_page import CameraSourceEditor, SettingsPage
 from checkout_app.ui.theme import MINUS, PLUS
 
@@ -50,7 +51,7 @@ def test_form_shows_the_defaults(page):
         "face_distance_threshold": pytest.approx(defaults.face_distance_threshold),
         "face_min_margin": pytest.approx(defaults.face_min_margin),
     }
-    assert page.language.currentText() == "한국어"
+    assert page.language.currentText() == LANGUAGE_NAMES[defaults.language]
 
 
 def test_save_and_load_round_trip(qtbot, page, app_home, themed, screenshot):
