@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checkout_app.vision.detections import box_iou
+
 
 @dataclass(frozen=True)
 class ContinuityPolicy:
@@ -32,15 +34,6 @@ class ContinuityPolicy:
     front_max_yaw_ratio: float = 0.15
     min_box_iou: float = 0.3  # consecutive boxes: the face moves, it does not jump
     max_gap_frames: int = 1  # frames in a row without exactly one face
-
-
-def box_iou(a: tuple, b: tuple) -> float:
-    """Intersection over union of two (x1, y1, x2, y2) boxes."""
-    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 class FaceTrack:
@@ -66,7 +59,7 @@ class FaceTrack:
                 return f"no single face in {self._gap} frames in a row"
             return None
         self._gap = 0
-        if box_iou(box, self._box) < self.policy.min_box_iou:
+        if float(box_iou([box], [self._box])[0, 0]) < self.policy.min_box_iou:
             return "the face jumped to another place"
         self._box = box
         if embedding is None:
