@@ -19,6 +19,7 @@ from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.staff_auth import StaffPin
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database
+from checkout_app.storage.override_repository import OverrideRepository
 from checkout_app.storage.transaction_repository import TransactionRepository
 from checkout_app.vision.detections import ProductDetector
 
@@ -154,6 +155,11 @@ class KioskServices:
     face_pay_problem: str | None = None  # why face pay is off, for staff (None: it works)
     # Payments a crash interrupted before this start, until staff mark them as seen.
     interrupted_payments: list = field(default_factory=list)
+
+    @property
+    def overrides(self) -> OverrideRepository:
+        """Counts staff approved below the camera's (a thin wrapper: no state of its own)."""
+        return OverrideRepository(self.sessions)
 
     def close(self) -> None:
         close_database(self.sessions)

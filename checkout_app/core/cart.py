@@ -2,6 +2,11 @@
 
 The detector side feeds whole counts per SKU (``set_detected``). A correction pins the
 quantity of one SKU so that later detections no longer change it, until it is undone.
+
+A correction can charge more than the camera sees (it missed one) but not silently less: a line
+lowered below the camera's count has a *shortfall* ("take 1 off the counter") that holds the
+payment until the product leaves the counter or staff approve the lower count. A removed line
+stays listed (with its undo) so a tap on ✕ is never lost.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ class Cart:
     _detected: dict[str, int] = field(default_factory=dict)
     _pinned: dict[str, int] = field(default_factory=dict)
     _order: list[str] = field(default_factory=list)
+    _approved: dict[str, int] = field(default_factory=dict)  # SKU -> extra items staff allowed
     corrections: list[Correction] = field(default_factory=list)
 
     def set_detected(self, counts: Mapping[str, int]) -> bool:
@@ -88,13 +94,46 @@ class Cart:
         if sku in self._pinned:
             old = self.quantity(sku)
             del self._pinned[sku]
+            self._approved.pop(sku, None)
             self.corrections.append(Correction(sku, old, self.quantity(sku)))
 
     def clear(self) -> None:
         self._detected.clear()
         self._pinned.clear()
         self._order.clear()
+        self._approved.clear()
         self.corrections.clear()
+
+    def camera_quantity(self, sku: str) -> int:
+        """How many the camera sees now, whatever a correction says."""
+        return self._detected.get(sku, 0)
+
+    def shortfalls(self) -> dict[str, int]:
+        """SKU -> how many more the camera sees than the cart charges, for lines a correction
+        lowered and staff have not approved. Payment waits while this is not empty."""
+        short = {}
+        for sku in self._order:
+            if sku in self._pinned:
+                extra = self.camera_quantity(sku) - self._pinned[sku] - self._approved.get(sku, 0)
+                if extra > 0:
+                    short[sku] = extra
+        return short
+
+    def approve_shortfalls(self) -> dict[str, int]:
+        """Staff accept the lower counts as they stand (the camera counted one twice, say).
+        Returns what was approved; the camera seeing even more later is a new shortfall."""
+        short = self.shortfalls()
+        for sku, extra in short.items():
+            self._approved[sku] = self._approved.get(sku, 0) + extra
+        return short
+
+    def removed(self) -> list[str]:
+        """SKUs a correction set to 0, in cart order: listed so the removal can be undone."""
+        return [sku for sku in self._order if self._pinned.get(sku) == 0]
+
+    def shown(self) -> list[str]:
+        """SKUs the cart lists, in cart order: lines with a quantity and removed lines."""
+        return [sku for sku in self._order if self.quantity(sku) > 0 or self._pinned.get(sku) == 0]
 
     def quantity(self, sku: str) -> int:
         if sku in self._pinned:

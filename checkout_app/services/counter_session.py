@@ -44,6 +44,9 @@ class CounterSnapshot:
     quantities: dict  # SKU -> quantity, in cart order
     pinned: frozenset  # SKUs whose quantity a correction fixed
     corrections: tuple  # Correction, oldest first
+    shown: tuple = ()  # SKUs the cart lists, in order: ``quantities`` plus removed lines
+    camera: dict = field(default_factory=dict)  # SKU -> count the camera sees, for ``shown``
+    shortfalls: dict = field(default_factory=dict)  # SKU -> seen but not charged (Cart)
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
     timings_ms: dict = field(default_factory=dict)
@@ -62,6 +65,11 @@ class CounterSnapshot:
     @property
     def item_count(self) -> int:
         return sum(self.quantities.values())
+
+    @property
+    def can_pay(self) -> bool:
+        """Something to pay for, and nothing on the counter that the cart does not charge."""
+        return self.item_count > 0 and not self.shortfalls
 
 
 class CounterSession:
@@ -117,6 +125,15 @@ class CounterSession:
     def undo_correction(self, sku: str) -> CounterSnapshot:
         return self._correct(lambda cart: cart.undo_correction(sku))
 
+    def approve_shortfalls(self) -> tuple[CounterSnapshot, dict]:
+        """Staff accept the lowered counts; returns the snapshot and what was approved."""
+        with self._lock:
+            approved = self._pipeline.cart.approve_shortfalls()
+            snapshot = self._snapshot(bool(approved))
+        for sku, extra in approved.items():
+            log.info("staff approved %s: %d more on the counter than charged", sku, extra)
+        return snapshot, approved
+
     def reset(self, catalog: Catalog | None = None) -> CounterSnapshot:
         """Start a new visit (optionally with new prices): empty cart, no tracks."""
         with self._lock:
@@ -163,11 +180,15 @@ class CounterSession:
     def _snapshot(self, changed: bool) -> CounterSnapshot:
         cart = self._pipeline.cart
         quantities = cart.quantities()
+        shown = tuple(cart.shown())
         return CounterSnapshot(
             catalog=cart.catalog,
             quantities=quantities,
-            pinned=frozenset(sku for sku in quantities if cart.is_pinned(sku)),
+            pinned=frozenset(sku for sku in shown if cart.is_pinned(sku)),
             corrections=tuple(cart.corrections),
+            shown=shown,
+            camera={sku: cart.camera_quantity(sku) for sku in shown},
+            shortfalls=cart.shortfalls(),
             boxes=self._boxes,
             frame_index=self._frame_index,
             timings_ms=dict(self._timings),

@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -139,3 +140,25 @@ class PendingPaymentRow(Base):
     total: Mapped[int] = mapped_column(Integer)
     paid_by_name: Mapped[str] = mapped_column(String)
     summary: Mapped[str] = mapped_column(Text)  # "Cola x2, Chips x1", for staff
+
+
+class CountOverrideRow(Base):
+    """Staff let a shopper pay for fewer of a product than the counter camera saw.
+
+    Kept with the counter frame of that moment, so a store can review each one later (the Review
+    page): a camera that counts one can twice, or a shopper talking staff out of a product.
+    """
+
+    __tablename__ = "count_overrides"
+    __table_args__ = (
+        CheckConstraint("charged_qty >= 0", name="ck_count_overrides_charged_not_negative"),
+        CheckConstraint("camera_qty > charged_qty", name="ck_count_overrides_camera_saw_more"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    sku: Mapped[str] = mapped_column(String)  # copied, like a sale line: no foreign key
+    name: Mapped[str] = mapped_column(String)
+    charged_qty: Mapped[int] = mapped_column(Integer)
+    camera_qty: Mapped[int] = mapped_column(Integer)
+    frame_jpeg: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045

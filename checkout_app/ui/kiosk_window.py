@@ -11,14 +11,14 @@ import logging
 import statistics
 import time
 from collections import deque
+from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -28,10 +28,13 @@ from PySide6.QtWidgets import (
 from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
 from checkout_app.core.money import format_won
+from checkout_app.services.count_review import record_approved
 from checkout_app.services.counter_session import CounterSnapshot
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStatus, PayStep
 from checkout_app.services.system_stats import SystemSampler
+from checkout_app.ui import file_picker
+from checkout_app.ui.chime import play_chime
 from checkout_app.ui.frame_view import BoxLabel
 from checkout_app.ui.i18n import LANGUAGE_NAMES, LanguageSwitcher
 from checkout_app.ui.payment_session import PaymentSession
@@ -80,6 +83,7 @@ class KioskWindow(QMainWindow):
         self._payment: PaymentSession | None = None
         self._face_source: FrameSource | None = None
         self._acted_prompt: tuple | None = None  # (turn, challenge) the demo shopper acted
+        self._counter_image = None  # the last counter frame, kept as evidence for overrides
         self._open_face_source = open_face_source
         self._opener_for = opener_for
         self._sampler = SystemSampler()
@@ -106,20 +110,27 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(screen)
         self._title = QLabel()
         self._title.setProperty("role", "title")
+        self._call_notice = QLabel()  # "Staff are on their way", while a call is unanswered
+        self._call_notice.setObjectName("call_notice")
+        self._call_notice.setWordWrap(True)
+        self._call_notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._call_notice.setProperty("role", "error")
         self._language_button = QPushButton()
         self._language_button.setObjectName("language_button")
         self._language_button.clicked.connect(self._toggle_language)
         self._staff_button = QPushButton()
         self._staff_button.setObjectName("staff_button")
         self._staff_button.clicked.connect(self.open_staff_area)
-        header = QHBoxLayout()
+        self._header = QWidget()  # hidden in the staff area, which has its own
+        header = QHBoxLayout(self._header)
+        header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self._title)
-        header.addStretch(1)
+        header.addWidget(self._call_notice, 1)
         header.addWidget(self._language_button)
         header.addWidget(self._staff_button)
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(header)
+        layout.addWidget(self._header)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -143,6 +154,7 @@ class KioskWindow(QMainWindow):
         cart.pay_requested.connect(self.start_payment)
         cart.set_face_pay_available(services.face_pipeline is not None)
         cart.help_requested.connect(self._call_staff)
+        cart.approval_requested.connect(self._approve_shortfalls)
         self.pay.confirmed.connect(lambda: self._payment_call("confirm"))
         self.pay.rejected.connect(lambda: self._payment_call("reject"))
         self.pay.cancelled.connect(lambda: self._payment_call("cancel"))
@@ -155,6 +167,7 @@ class KioskWindow(QMainWindow):
         self.staff.catalog_changed.connect(self._on_catalog_changed)
         self.staff.settings_saved.connect(self.apply_settings)
         self.staff.face_camera_wanted.connect(self._face_camera_for_staff)
+        self.staff.call_answered.connect(self._call_answered)
 
         self._pay_timer = QTimer(self)
         self._pay_timer.setInterval(250)
@@ -195,6 +208,7 @@ class KioskWindow(QMainWindow):
         if settings.language != self.languages.language:
             self.languages.set_language(settings.language)
         self.scanning.stats.setVisible(settings.show_stats)
+        file_picker.set_confined(settings.fullscreen)  # a kiosk screen: no browsing the disk
         self._show_technical_footer()
         if settings.fullscreen and not self.isFullScreen():
             self.showFullScreen()
@@ -208,6 +222,7 @@ class KioskWindow(QMainWindow):
             self._snapshot, self.services.counter.class_names, self._lang, self.tr("not for sale")
         )
         boxes = [BoxLabel(v.xyxy, v.text, v.colour, v.confirmed) for v in views]
+        self._counter_image = frame.image
         self.scanning.counter_view.set_frame(frame.image, boxes)
 
     def _show_snapshot(self, snapshot: CounterSnapshot) -> None:
@@ -234,6 +249,25 @@ class KioskWindow(QMainWindow):
 
     def _set_quantity(self, sku: str, qty: int) -> None:
         self._apply(self.services.counter.set_quantity(sku, qty))
+
+    def _approve_shortfalls(self) -> None:
+        """Staff (PIN) let the shopper pay for fewer than the camera sees; the counter frame
+        is kept with each approved product for the Review page."""
+        if not self._snapshot.shortfalls:
+            return
+        dialog = PinDialog(self.services.staff_pin, self)
+        dialog.setWindowTitle(self.tr("Staff approval"))
+        if not dialog.exec():
+            return
+        snapshot, approved = self.services.counter.approve_shortfalls()
+        try:
+            record_approved(
+                self.services.overrides, snapshot, approved, self._counter_image, self._lang
+            )
+        except Exception:  # the database is down: the sale goes on, the log keeps the facts
+            log.exception("could not record the approved counts %s", approved)
+        self.staff.review.refresh()
+        self._apply(snapshot)
 
     def _counter_failed(self, message: str) -> None:
         log.warning("counter camera: %s", message)
@@ -262,7 +296,7 @@ class KioskWindow(QMainWindow):
 
     def start_payment(self) -> None:
         snapshot = self.services.counter.snapshot()
-        if not snapshot.item_count or self.services.face_pipeline is None:
+        if not snapshot.can_pay or self.services.face_pipeline is None:
             self._back_to_cart()
             return
         settings = self.services.settings
@@ -379,11 +413,19 @@ class KioskWindow(QMainWindow):
         self.stack.setCurrentWidget(self.scanning)
 
     def _call_staff(self) -> None:
-        QMessageBox.information(
-            self,
-            self.tr("Call staff"),
-            self.tr("Please wave to a staff member at the counter. They will help you."),
-        )
+        """The shopper asked for help: a chime, a line on the shopper's screen, and a banner on
+        every staff page until staff tap Done."""
+        if self.staff.call_waiting:
+            return  # already called: one chime per call
+        called_at = datetime.now().strftime("%H:%M")
+        sound = play_chime()
+        log.warning("a shopper called staff at %s (chime: %s)", called_at, sound)
+        self.staff.show_call(called_at)
+        self.retranslate()
+
+    def _call_answered(self) -> None:
+        log.info("staff answered the shopper's call")
+        self.retranslate()
 
     def _open_face(self) -> FrameSource:
         """In the capture thread: (re)open the face camera and remember it for the demo act."""
@@ -418,14 +460,18 @@ class KioskWindow(QMainWindow):
         dialog = PinDialog(self.services.staff_pin, self)
         if dialog.exec():
             log.info("staff area opened")
-            self.stack.setCurrentWidget(self.staff)
-            self._staff_button.setVisible(False)
-            self._show_technical_footer()
-            self.staff.opened()
+            self.show_staff_area()
+
+    def show_staff_area(self) -> None:
+        """The staff pages, once the PIN was given."""
+        self.stack.setCurrentWidget(self.staff)
+        self._header.setVisible(False)
+        self._show_technical_footer()
+        self.staff.opened()
 
     def _leave_staff_area(self) -> None:
         self.face_camera.stop()
-        self._staff_button.setVisible(True)
+        self._header.setVisible(True)
         self.stack.setCurrentWidget(self.scanning if self._snapshot.item_count else self.attract)
         self._show_technical_footer()
 
@@ -496,6 +542,10 @@ class KioskWindow(QMainWindow):
         other = "en" if self._lang == "ko" else "ko"
         self._language_button.setText(LANGUAGE_NAMES[other])
         self._staff_button.setText(self.tr("Staff"))
+        waiting = self.staff.call_waiting
+        self._call_notice.setText(
+            self.tr("Staff have been called and will be with you shortly.") if waiting else ""
+        )
         self._backend_label.setText(self.tr("backend: {name}").format(name=self.services.backend))
 
     def changeEvent(self, event: QEvent) -> None:

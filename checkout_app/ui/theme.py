@@ -83,6 +83,8 @@ REMOVE = "\u00d7"
 ROLE_ROUND = "round"  # square touch buttons: MINUS and PLUS in the cart
 ROLE_ROUND_DANGER = "round-danger"  # REMOVE a cart line
 ROLE_LINK = "link"  # a small text-only action inside a list row
+# A scroll area that shows the card it sits on instead of its own background.
+TRANSPARENT_SCROLL = "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ QMainWindow, QDialog, QStackedWidget, QWidget[role="{ROLE_SCREEN}"] {{
     background-color: {BACKGROUND};
 }}
 QWidget {{ color: {TEXT}; }}
+QDialog {{ border: 3px solid {SKY_DARK}; }}
 
 QPushButton {{
     background-color: {CARD}; color: {TEXT};

@@ -37,6 +37,12 @@ class CartRow:
     unit_price: str
     line_total: str
     corrected: bool  # the shopper or staff fixed this quantity by hand
+    take_off: int = 0  # on the counter but not charged: take these off (or staff approve)
+
+    @property
+    def removed(self) -> bool:
+        """Set to 0 by hand: still listed, so the removal can be undone."""
+        return self.qty == 0
 
 
 @dataclass(frozen=True)
@@ -48,17 +54,23 @@ class BoxView:
 
 
 def cart_rows(snapshot: CounterSnapshot, lang: str) -> list[CartRow]:
-    return [
-        CartRow(
-            sku=line.sku,
-            name=line.name,
-            qty=line.qty,
-            unit_price=format_won(line.unit_price, lang),
-            line_total=format_won(line.line_total, lang),
-            corrected=line.sku in snapshot.pinned,
+    """The cart's lines in cart order, removed ones included (for their undo)."""
+    rows = []
+    for sku in snapshot.shown:
+        product = snapshot.catalog.get(sku)
+        qty = snapshot.quantities.get(sku, 0)
+        rows.append(
+            CartRow(
+                sku=sku,
+                name=product.name(lang),
+                qty=qty,
+                unit_price=format_won(product.price, lang),
+                line_total=format_won(qty * product.price, lang),
+                corrected=sku in snapshot.pinned,
+                take_off=snapshot.shortfalls.get(sku, 0),
+            )
         )
-        for line in snapshot.lines(lang)
-    ]
+    return rows
 
 
 def total_text(snapshot: CounterSnapshot, lang: str) -> str:

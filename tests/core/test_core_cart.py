@@ -57,6 +57,41 @@ def test_corrections_pin_quantity_until_undone(catalog):
     ]
 
 
+def test_a_count_lowered_below_the_camera_waits_for_the_product_to_leave(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 3, "W": 1})
+    cart.set_quantity("C", 2)  # the shopper taps − while three colas are on the counter
+    assert cart.quantity("C") == 2 and cart.shortfalls() == {"C": 1}
+    cart.set_detected({"C": 2, "W": 1})  # one cola leaves the counter
+    assert cart.shortfalls() == {}
+    cart.add("W")  # charging more than the camera sees is never held up
+    assert cart.shortfalls() == {}
+
+
+def test_a_removed_line_stays_listed_for_its_undo_and_is_not_charged(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 1, "W": 2})
+    cart.remove("W")
+    assert cart.quantities() == {"C": 1} and cart.total == 1500
+    assert cart.removed() == ["W"] and cart.shown() == ["C", "W"]
+    assert cart.shortfalls() == {"W": 2}, "still on the counter: take them off"
+    cart.undo_correction("W")
+    assert cart.quantities() == {"C": 1, "W": 2} and cart.removed() == []
+
+
+def test_staff_approval_covers_the_count_it_saw_and_no_more(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 3})
+    cart.set_quantity("C", 2)  # the camera counted one cola twice, staff agree
+    assert cart.approve_shortfalls() == {"C": 1}
+    assert cart.shortfalls() == {}
+    cart.set_detected({"C": 4})  # one more cola goes down: that one is not approved
+    assert cart.shortfalls() == {"C": 1}
+    cart.undo_correction("C")  # the camera decides again, approvals go with the pin
+    cart.set_quantity("C", 3)
+    assert cart.shortfalls() == {"C": 1}
+
+
 @pytest.mark.parametrize("qty", [-1, 1.5, True])
 def test_bad_quantity_is_rejected(catalog, qty):
     with pytest.raises(ValueError):

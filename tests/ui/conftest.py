@@ -43,8 +43,8 @@ def screenshot() -> Callable[[QWidget, str], QPixmap]:
     def save(widget: QWidget, name: str) -> QPixmap:
         image = widget.grab()
         assert not image.isNull(), f"{name}: the widget rendered nothing"
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / (name if name.endswith(".png") else f"{name}.png")
+        path.parent.mkdir(parents=True, exist_ok=True)
         assert image.save(str(path), "PNG"), f"could not write {path}"
         return image
 

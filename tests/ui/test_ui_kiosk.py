@@ -278,3 +278,63 @@ def test_a_camera_changed_in_the_settings_is_used_at_once(qtbot, make_window, se
     assert kiosk.counter_camera.is_running()
     qtbot.waitUntil(lambda: kiosk.counter_camera.stats().captured_frames > 0, timeout=10_000)
     kiosk.apply_settings(replace(services.settings, counter_source="demo", face_source="demo"))
+
+
+def test_removing_a_product_still_on_the_counter_holds_the_payment_until_staff_approve(
+    qtbot, window, services, monkeypatch, screenshot
+) -> None:
+    """✕ on a product the camera still sees: the line stays (with undo), payment waits; staff
+    approve with the PIN and the override is kept with the counter frame for review."""
+    from checkout_app.ui.staff.pin_dialog import PinDialog
+
+    wait_for_cart(qtbot, window)
+    sku = next(iter(window._snapshot.quantities))
+    before = len(services.overrides.recent())
+    press(window, f"remove_{sku}")
+    assert window._snapshot.shortfalls.get(sku, 0) >= 1
+    pay = window.findChild(QPushButton, "pay_button")
+    assert not pay.isEnabled()
+    assert "still on the counter" in window.findChild(QLabel, "take_off_notice").text()
+    screenshot(window, "13_take_it_off_the_counter")
+    window.start_payment()  # a stray call cannot start a payment either
+    assert window.stack.currentWidget() is window.scanning
+
+    monkeypatch.setattr(PinDialog, "exec", lambda self: 0)
+    press(window, "approve_button")
+    assert window._snapshot.shortfalls, "no PIN, no approval"
+    monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
+    press(window, "approve_button")
+    assert window._snapshot.shortfalls == {}
+    assert pay.isEnabled()
+    overrides = services.overrides.recent()
+    assert len(overrides) == before + 1
+    assert overrides[0].sku == sku and overrides[0].charged_qty == 0
+    assert overrides[0].frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept as a JPEG"
+
+    window.show_staff_area()
+    window.staff.tabs.setCurrentWidget(window.staff.review.parentWidget().parentWidget())
+    assert window.staff.review.table.rowCount() == before + 1
+    assert not window.staff.review.frame.pixmap().isNull()
+    screenshot(window, "15_staff_review")
+
+
+def test_call_staff_chimes_and_stays_on_every_staff_page_until_answered(
+    qtbot, window, monkeypatch, screenshot
+) -> None:
+    chimes = []
+    monkeypatch.setattr("checkout_app.ui.kiosk_window.play_chime", lambda: chimes.append(1))
+    window.stack.setCurrentWidget(window.scanning)
+    press(window, "help_button")
+    press(window, "help_button")  # a second tap is the same call
+    assert chimes == [1]
+    assert "Staff have been called" in window.findChild(QLabel, "call_notice").text()
+    screenshot(window, "14_staff_called")
+    window.show_staff_area()
+    banner = window.findChild(QLabel, "staff_call_banner")
+    for index in range(window.staff.tabs.count()):
+        window.staff.tabs.setCurrentIndex(index)
+        assert banner.isVisible() and "called for help" in banner.text()
+    screenshot(window, "16_staff_call_banner")
+    press(window, "staff_call_done")
+    assert not banner.isVisible()
+    assert window.findChild(QLabel, "call_notice").text() == ""

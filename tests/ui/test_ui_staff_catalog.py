@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from checkout_app.core.catalog_csv import COLUMNS, load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database, default_database_url, open_database
+from checkout_app.ui import file_picker
 from checkout_app.ui.staff.catalog_page import (
     COL_ACTIVE,
     COL_NAME_EN,
@@ -189,7 +190,7 @@ def test_bad_csv_import_lists_line_numbers_and_changes_nothing(
         + "8800001000035,물,Water,900,unknown_thing,1\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: [str(bad)])
     changed = []
     page.catalog_changed.connect(lambda: changed.append(True))
     page.import_button.click()
@@ -208,14 +209,14 @@ def test_bad_csv_import_lists_line_numbers_and_changes_nothing(
 
 def test_good_csv_import_and_export_round_trip(page, repo, tmp_path, monkeypatch):
     out = tmp_path / "out.csv"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: [str(out)])
     page.export_button.click()
     exported = out.read_text(encoding="utf-8-sig")
     assert exported == repo.export_csv()
 
     edited = out.read_text(encoding="utf-8-sig").replace(",1500,cola_can,", ",1600,cola_can,")
     out.write_text(edited, encoding="utf-8-sig")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: [str(out)])
     changed = []
     page.catalog_changed.connect(lambda: changed.append(True))
     page.import_button.click()
@@ -231,9 +232,7 @@ def test_import_with_unsaved_edits_asks_first(page, repo, monkeypatch):
     page.model.setData(page.model.index(row, COL_PRICE), "2000")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     opened = []
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", lambda *a, **k: opened.append(1) or ("", "")
-    )
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: opened.append(1) or [])
     page.import_button.click()
     assert opened == []
     assert page.has_pending_changes()

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from checkout_app.camera.source import Frame
 from checkout_app.faces import quality
@@ -18,6 +18,7 @@ from checkout_app.faces.pipeline import ImageError
 from checkout_app.faces.registry import DuplicatePersonError, Person, SameFaceError
 from checkout_app.paths import DEMO_FACE_PHOTO
 from checkout_app.services.enrollment_flow import EnrollmentStep
+from checkout_app.ui import file_picker
 from checkout_app.ui.staff.registration import RegistrationPage, feedback_text
 
 FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
@@ -273,9 +274,7 @@ def test_a_face_already_registered_asks_staff_before_registering(
 
 def test_image_files_error_is_shown_with_the_file_name(qtbot, page, flow, monkeypatch):
     files = ["/photos/alice1.jpg", "/photos/broken.jpg"]
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", staticmethod(lambda *args: (files, "Images"))
-    )
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: files)
     warnings = []
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text))
@@ -295,9 +294,7 @@ def test_image_files_error_is_shown_with_the_file_name(qtbot, page, flow, monkey
 
 
 def test_image_files_register_and_start_the_poses_over(qtbot, page, flow, frame, monkeypatch):
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileNames", staticmethod(lambda *args: (["/p/a.jpg"], "Images"))
-    )
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: ["/p/a.jpg"])
     feed(qtbot, page, frame, lambda: page._progress_text.text() == "Pose 2/4")
     fill_form(page, member_id="")
     with qtbot.waitSignal(page.person_registered):
@@ -309,7 +306,7 @@ def test_image_files_register_and_start_the_poses_over(qtbot, page, flow, frame,
 
 
 def test_cancelled_file_dialog_does_nothing(qtbot, page, flow, monkeypatch):
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *args: ([], "")))
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: [])
     fill_form(page)
     page._from_files.click()
     qtbot.wait(20)
@@ -390,7 +387,7 @@ def test_real_models_register_from_photos_and_check_a_camera_frame(
     qtbot.addWidget(page)
     page.show()
     photos = sorted(str(p) for p in (FACES_DIR / "train" / "obama").iterdir())
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a: (photos, "")))
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: photos)
     try:
         # A real camera frame: the astronaut photo faces the camera, so "front" is accepted.
         feed(qtbot, page, frame, lambda: page._step is not None, timeout_ms=20000)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from checkout_app.services.kiosk_settings import KioskSettings, load_settings
+from checkout_app.ui import file_picker
 from checkout_app.ui.i18n import LANGUAGE_NAMES
 from checkout_app.ui.staff.settings_page import CameraSourceEditor, SettingsPage
 from checkout_app.ui.theme import MINUS, PLUS
@@ -38,7 +39,7 @@ def test_browse_fills_the_path(qtbot, monkeypatch):
     editor = CameraSourceEditor()
     qtbot.addWidget(editor)
     editor.set_value("/videos/old.mp4")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("/videos/new.mp4", ""))
+    monkeypatch.setattr(file_picker, "choose", lambda *a, **k: ["/videos/new.mp4"])
     editor.browse_button.click()
     assert editor.value() == "/videos/new.mp4"
 

@@ -1,8 +1,19 @@
-"""The cart the shopper sees: a row per product with minus / plus / remove, and the total."""
+"""The cart the shopper sees: a line per product with minus / plus / remove, and the total.
+
+Lines keep their place under the shopper's finger: a line's widgets are made once and updated in
+place, new lines go at the bottom, and a line the camera stopped seeing stays where it is until
+the shopper has not touched the cart for ``TOUCH_HOLD_S``, so a tap lands on the line it was
+aimed at. Columns have fixed widths (the widest total fits), so a line never pushes its
+buttons out of view.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+import time
+from typing import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,8 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkout_app.ui.theme import MINUS, PLUS, REMOVE
+from checkout_app.core.money import format_won
+from checkout_app.ui.theme import (
+    MINUS,
+    PLUS,
+    REMOVE,
+    ROLE_ERROR,
+    ROLE_HINT,
+    TITLE_FONT_PT,
+    TRANSPARENT_SCROLL,
+    set_role,
+)
 from checkout_app.ui.view_models import CartRow
+
+# A line that left the cart stays in place this long after the shopper's last tap on the cart.
+TOUCH_HOLD_S = 2.0
+# The widest line total the columns are sized for (about a million won).
+WIDEST_AMOUNTS = (format_won(9_999_999, "en"), format_won(9_999_999, "ko"))
 
 
 def _button(text: str, role: str, name: str) -> QPushButton:
@@ -28,6 +54,109 @@ def _button(text: str, role: str, name: str) -> QPushButton:
     return button
 
 
+class CartLine(QFrame):
+    """One product's line: name and line total over − qty + × and the unit price, then its
+    state ("Changed by hand", "Removed", "Take 1 off the counter") with an undo."""
+
+    quantity_requested = Signal(str, int)
+    undo_requested = Signal(str)
+    touched = Signal()
+
+    def __init__(self, row: CartRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"line_{row.sku}")
+        self.row = row
+        self._name = QLabel()
+        self._name.setWordWrap(True)
+        self._name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._total = QLabel()
+        self._total.setObjectName(f"total_{row.sku}")
+        self._total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        widest = max(self._total.fontMetrics().horizontalAdvance(a) for a in WIDEST_AMOUNTS)
+        self._total.setFixedWidth(widest + 8)
+        self._price = QLabel()
+        self._price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        set_role(self._price, ROLE_HINT)
+        self._minus = _button(MINUS, "round", f"minus_{row.sku}")
+        self._plus = _button(PLUS, "round", f"plus_{row.sku}")
+        self._remove = _button(REMOVE, "round-danger", f"remove_{row.sku}")
+        self._qty = QLabel()
+        self._qty.setProperty("role", "qty")
+        self._qty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._qty.setObjectName(f"qty_{row.sku}")
+        # The stylesheet's qty font applies only once shown: measure with it now.
+        qty_font = QFont(self._qty.font())
+        qty_font.setPointSize(TITLE_FONT_PT)
+        qty_font.setBold(True)
+        self._qty.setFixedWidth(QFontMetrics(qty_font).horizontalAdvance("00") + 12)
+        self._state = QLabel()
+        self._state.setObjectName(f"state_{row.sku}")
+        self._state.setWordWrap(True)
+        self._state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._undo = _button("", "link", f"undo_{row.sku}")
+        for button in (self._minus, self._plus, self._remove, self._undo):
+            button.pressed.connect(self.touched)
+        # The quantity is read when the tap lands: the number on screen is what the shopper saw.
+        self._minus.clicked.connect(
+            lambda: self.quantity_requested.emit(self.row.sku, max(0, self.row.qty - 1))
+        )
+        self._plus.clicked.connect(
+            lambda: self.quantity_requested.emit(self.row.sku, self.row.qty + 1)
+        )
+        self._remove.clicked.connect(lambda: self.quantity_requested.emit(self.row.sku, 0))
+        self._undo.clicked.connect(lambda: self.undo_requested.emit(self.row.sku))
+
+        controls = QHBoxLayout()
+        controls.setSpacing(6)
+        for widget in (self._minus, self._qty, self._plus):
+            controls.addWidget(widget)
+        controls.addSpacing(12)
+        controls.addWidget(self._remove)
+        controls.addStretch(1)
+        state = QHBoxLayout()
+        state.addWidget(self._state, 1)
+        state.addWidget(self._undo)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 4, 0, 4)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(self._name, 0, 0)
+        grid.addWidget(self._total, 0, 1)
+        grid.addLayout(controls, 1, 0)
+        grid.addWidget(self._price, 1, 1)
+        grid.addLayout(state, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        self.set_row(row)
+
+    def set_row(self, row: CartRow) -> None:
+        self.row = row
+        self._name.setText(row.name)
+        self._total.setText(row.line_total if not row.removed else "")
+        self._price.setText(self.tr("{price} each").format(price=row.unit_price))
+        self._qty.setText(str(row.qty))
+        self._minus.setEnabled(row.qty > 0)
+        self._remove.setEnabled(row.qty > 0)
+        self._remove.setToolTip(self.tr("Remove this product"))
+        if row.take_off:
+            text = self.tr("Take %n off the counter", "", row.take_off)
+            role = ROLE_ERROR
+        elif row.removed:
+            text, role = self.tr("Removed"), ROLE_HINT
+        elif row.corrected:
+            text, role = self.tr("Changed by hand"), ROLE_HINT
+        else:
+            text, role = "", ROLE_HINT
+        self._state.setText(text)
+        set_role(self._state, role)
+        self._state.setVisible(bool(text))
+        self._undo.setText(self.tr("Undo"))
+        self._undo.setVisible(row.corrected)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.set_row(self.row)
+        super().changeEvent(event)
+
+
 class CartPanel(QFrame):
     """Shows ``CartRow``s; emits what the shopper asked for, never changes the cart itself."""
 
@@ -35,37 +164,51 @@ class CartPanel(QFrame):
     undo_requested = Signal(str)  # sku: let the camera decide again
     pay_requested = Signal()
     help_requested = Signal()
+    approval_requested = Signal()  # staff are asked to accept counts below the camera's
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self.setProperty("role", "card")
-        self._rows: list[CartRow] = []
+        self._clock = clock
+        self._rows: list[CartRow] = []  # what the cart says now
+        self._lines: dict[str, CartLine] = {}  # on screen, in order (may hold a leaving line)
+        self._held_until = 0.0
+        self._release = QTimer(self)
+        self._release.setSingleShot(True)
+        self._release.timeout.connect(lambda: self._show_lines(self._rows))
         self._title = QLabel()
         self._title.setProperty("role", "title")
         self._empty = QLabel()
         self._empty.setProperty("role", "hint")
         self._empty.setWordWrap(True)
-        self._grid_host = QWidget()
-        self._grid = QGridLayout(self._grid_host)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setVerticalSpacing(6)
+        self._lines_host = QWidget()
+        self._lines_layout = QVBoxLayout(self._lines_host)
+        self._lines_layout.setContentsMargins(0, 0, 8, 0)
+        self._lines_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._grid_host)
-        # Rows wrap long names instead of scrolling sideways: every button stays in reach.
+        scroll.setWidget(self._lines_host)
+        # Lines wrap long names instead of scrolling sideways: every button stays in reach.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setStyleSheet(
-            "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
-        )
+        scroll.setStyleSheet(TRANSPARENT_SCROLL)
+        self._scroll = scroll
         self._total_caption = QLabel()
         self._total_caption.setProperty("role", "subtitle")
         self._total = QLabel()
         self._total.setProperty("role", "total")
         self._total.setObjectName("cart_total")
         self._total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._take_off = QLabel()
+        self._take_off.setObjectName("take_off_notice")
+        self._take_off.setWordWrap(True)
+        set_role(self._take_off, ROLE_ERROR)
+        self._approve = _button("", "", "approve_button")
+        self._approve.clicked.connect(self.approval_requested)
         self._pay = _button("", "pay", "pay_button")
-        self._pay.setMinimumHeight(72)
+        self._pay.setMinimumHeight(64)
         self._pay.clicked.connect(self.pay_requested)
         self._help = _button("", "", "help_button")
         self._help.clicked.connect(self.help_requested)
@@ -80,6 +223,9 @@ class CartPanel(QFrame):
         total_row.addWidget(self._total_caption)
         total_row.addStretch(1)
         total_row.addWidget(self._total)
+        take_off_row = QHBoxLayout()
+        take_off_row.addWidget(self._take_off, 1)
+        take_off_row.addWidget(self._approve)
         buttons = QHBoxLayout()
         buttons.addWidget(self._help, 1)
         buttons.addWidget(self._pay, 2)
@@ -87,6 +233,7 @@ class CartPanel(QFrame):
         layout.addWidget(self._title)
         layout.addWidget(self._empty)
         layout.addWidget(scroll, 1)
+        layout.addLayout(take_off_row)
         layout.addLayout(total_row)
         layout.addWidget(self._face_pay_off)
         layout.addLayout(buttons)
@@ -97,58 +244,59 @@ class CartPanel(QFrame):
         """Without face pay the pay button stays off and the shopper is sent to staff."""
         self._face_pay_available = available
         self._face_pay_off.setVisible(not available)
-        self._pay.setEnabled(available and bool(self._rows))
+        self._update_actions()
 
     def set_rows(self, rows: list[CartRow], total: str) -> None:
         self._total.setText(total)
-        self._pay.setEnabled(self._face_pay_available and bool(rows))
-        self._empty.setVisible(not rows)
-        if rows == self._rows:
-            return
         self._rows = list(rows)
-        while self._grid.count():
-            widget = self._grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        for i, row in enumerate(self._rows):
-            self._add_row(i, row)
-        self._grid.setRowStretch(len(self._rows), 1)
+        self._show_lines(self._rows)
+        self._update_actions()
 
-    def _add_row(self, i: int, row: CartRow) -> None:
-        name = QLabel(row.name)
-        name.setWordWrap(True)
-        name.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        price = QLabel(self.tr("{price} each").format(price=row.unit_price))
-        price.setProperty("role", "hint")
-        name_box = QVBoxLayout()
-        name_box.addWidget(name)
-        name_box.addWidget(price)
-        if row.corrected:
-            undo = _button(self.tr("Changed by hand · undo"), "link", f"undo_{row.sku}")
-            undo.clicked.connect(lambda _=False, sku=row.sku: self.undo_requested.emit(sku))
-            name_box.addWidget(undo, 0, Qt.AlignmentFlag.AlignLeft)
-        holder = QWidget()
-        holder.setLayout(name_box)
-        minus = _button(MINUS, "round", f"minus_{row.sku}")
-        plus = _button(PLUS, "round", f"plus_{row.sku}")
-        remove = _button(REMOVE, "round-danger", f"remove_{row.sku}")
-        remove.setToolTip(self.tr("Remove this product"))
-        qty = QLabel(str(row.qty))
-        qty.setProperty("role", "qty")
-        qty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        qty.setObjectName(f"qty_{row.sku}")
-        line_total = QLabel(row.line_total)
-        line_total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        minus.clicked.connect(
-            lambda _=False, r=row: self.quantity_requested.emit(r.sku, max(0, r.qty - 1))
+    def line(self, sku: str) -> CartLine | None:
+        return self._lines.get(sku)
+
+    def _update_actions(self) -> None:
+        charged = any(r.qty > 0 for r in self._rows)
+        take_off = sum(r.take_off for r in self._rows)
+        self._empty.setVisible(not self._rows)
+        self._take_off.setVisible(bool(take_off))
+        self._approve.setVisible(bool(take_off))
+        self._take_off.setText(
+            self.tr(
+                "%n product(s) you removed are still on the counter. Take them off, or ask staff "
+                "to approve.",
+                "",
+                take_off,
+            )
         )
-        plus.clicked.connect(lambda _=False, r=row: self.quantity_requested.emit(r.sku, r.qty + 1))
-        remove.clicked.connect(lambda _=False, r=row: self.quantity_requested.emit(r.sku, 0))
-        for column, widget in enumerate((holder, minus, qty, plus, line_total, remove)):
-            self._grid.addWidget(widget, i, column)
-        self._grid.setColumnStretch(0, 1)
-        self._grid.setColumnMinimumWidth(2, 48)
-        self._grid.setColumnMinimumWidth(4, 110)
+        self._pay.setEnabled(self._face_pay_available and charged and not take_off)
+
+    def _touched(self) -> None:
+        self._held_until = self._clock() + TOUCH_HOLD_S
+
+    def _show_lines(self, rows: list[CartRow]) -> None:
+        """Update lines in place; add new ones at the bottom; drop the ones that left once
+        the shopper's hand is off the cart."""
+        wanted = {row.sku: row for row in rows}
+        holding = self._clock() < self._held_until
+        for sku in list(self._lines):
+            if sku in wanted:
+                if self._lines[sku].row != wanted[sku]:
+                    self._lines[sku].set_row(wanted[sku])
+            elif holding:
+                self._release.start(round((self._held_until - self._clock()) * 1000) + 50)
+            else:
+                line = self._lines.pop(sku)
+                self._lines_layout.removeWidget(line)
+                line.deleteLater()
+        for row in rows:
+            if row.sku not in self._lines:
+                line = CartLine(row)
+                line.quantity_requested.connect(self.quantity_requested)
+                line.undo_requested.connect(self.undo_requested)
+                line.touched.connect(self._touched)
+                self._lines_layout.insertWidget(self._lines_layout.count() - 1, line)
+                self._lines[row.sku] = line
 
     def retranslate(self) -> None:
         self._title.setText(self.tr("Your cart"))
@@ -156,11 +304,11 @@ class CartPanel(QFrame):
         self._total_caption.setText(self.tr("Total"))
         self._pay.setText(self.tr("Pay with face"))
         self._help.setText(self.tr("Call staff"))
+        self._approve.setText(self.tr("Staff approval"))
         self._face_pay_off.setText(
             self.tr("Face pay is not available at this kiosk right now. Call staff to pay.")
         )
-        rows, self._rows = self._rows, []
-        self.set_rows(rows, self._total.text())
+        self._update_actions()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

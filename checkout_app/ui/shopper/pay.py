@@ -11,6 +11,7 @@ from checkout_app.ui.pose_indicator import PoseIndicator
 from checkout_app.ui.view_models import CartRow
 
 PANEL_WIDTH_PX = 520
+ITEM_LINES = 3  # the products listed above the total; more become "… and 2 more"
 
 
 class PayScreen(QWidget):
@@ -47,32 +48,37 @@ class PayScreen(QWidget):
         self._yes = QPushButton()
         self._yes.setObjectName("confirm_button")
         self._yes.setProperty("role", "pay")
-        self._yes.setMinimumHeight(80)
+        self._yes.setMinimumHeight(64)
         self._no = QPushButton()
         self._no.setObjectName("not_me_button")
-        self._no.setMinimumHeight(80)
+        self._no.setMinimumHeight(64)
         self._cancel = QPushButton()
         self._cancel.setObjectName("cancel_pay_button")
         self._cancel.setProperty("role", "danger")
+        self._cancel.setMinimumHeight(64)
         self._yes.clicked.connect(self.confirmed)
         self._no.clicked.connect(self.rejected)
         self._cancel.clicked.connect(self.cancelled)
         self._status: PayStatus | None = None
         self._total_text = ""
+        self._rows: list[CartRow] = []
 
-        answer = QVBoxLayout()  # stacked: "Yes, pay ₩123,400" needs the whole width
-        answer.addWidget(self._yes)
-        answer.addWidget(self._no)
+        # "Yes, pay ₩123,400" gets the whole width; "No, not me" and Cancel share the row below,
+        # so the confirm step fits a 600 px high screen.
+        others = QHBoxLayout()
+        others.addWidget(self._no, 1)
+        others.addWidget(self._cancel, 1)
         right = QVBoxLayout()
+        right.setSpacing(4)
         right.addWidget(self._step)
         right.addWidget(self._instruction)
         right.addWidget(self._turn, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addStretch(1)
         right.addWidget(self._items)
         right.addWidget(self._total)
-        right.addLayout(answer)
+        right.addWidget(self._yes)
+        right.addLayout(others)
         right.addWidget(self._countdown)
-        right.addWidget(self._cancel)
         panel = QWidget()
         panel.setFixedWidth(PANEL_WIDTH_PX)  # steady while the prompts change length
         panel.setLayout(right)
@@ -85,10 +91,20 @@ class PayScreen(QWidget):
     def start(self, total_text: str, rows: list[CartRow]) -> None:
         """A new payment of ``rows`` (what the shopper is paying for, listed above the total)."""
         self._total_text = total_text
-        self._items.setText("\n".join(f"{r.name}  × {r.qty}    {r.line_total}" for r in rows))
+        self._rows = [r for r in rows if r.qty > 0]
         self._status = None
         self.face_view.set_message(self.tr("Starting the face camera…"))
         self.retranslate()
+
+    def _items_text(self) -> str:
+        """What is being paid for, in at most ``ITEM_LINES`` lines (a small screen has no room
+        for a long cart here; the cart itself is one tap back)."""
+        rows = self._rows
+        if len(rows) > ITEM_LINES:
+            shown = [f"{r.name} × {r.qty}" for r in rows[: ITEM_LINES - 1]]
+            more = self.tr("… and %n more product(s)", "", len(rows) - len(shown))
+            return "\n".join([*shown, more])
+        return "\n".join(f"{r.name} × {r.qty}" for r in rows)
 
     def show_status(self, status: PayStatus) -> None:
         self._status = status
@@ -140,8 +156,11 @@ class PayScreen(QWidget):
         self._turn.setVisible(turning)
         if turning:
             self._turn.set_pose(status.challenge)
+        self._items.setText(self._items_text())
         self._total.setText(self.tr("To pay: {total}").format(total=self._total_text))
         confirming = step == PayStep.CONFIRM
+        # The products matter when deciding to pay; while turning, the prompt has the room.
+        self._items.setVisible(confirming)
         self._yes.setVisible(confirming)
         self._no.setVisible(confirming)
         self._yes.setText(self.tr("Yes, pay {total}").format(total=self._total_text))

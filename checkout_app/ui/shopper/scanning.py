@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from checkout_app.ui.frame_view import FrameView
 from checkout_app.ui.shopper.cart_panel import CartPanel
+
+CART_MIN_WIDTH_PX = 490
 
 
 class ScanningScreen(QWidget):
@@ -17,21 +19,23 @@ class ScanningScreen(QWidget):
         self.counter_view = FrameView()
         self.counter_view.setObjectName("counter_view")
         self.cart = CartPanel()
-        self.cart.setMinimumWidth(560)
+        # Room for − qty + × and the widest total beside a wrapped name, even at 1024 px.
+        self.cart.setMinimumWidth(CART_MIN_WIDTH_PX)
         self._hint = QLabel()
         self._hint.setProperty("role", "hint")
         self._hint.setWordWrap(True)
         self.stats = QLabel()
         self.stats.setObjectName("stats_overlay")
         self.stats.setProperty("role", "hint")
+        self.stats.setWordWrap(True)  # a long stats line wraps instead of widening the window
         self.stats.setVisible(False)
         left = QVBoxLayout()
         left.addWidget(self.counter_view, 1)
         left.addWidget(self._hint)
-        left.addWidget(self.stats, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(self.stats)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addWidget(self.cart, 2)
+        layout.addLayout(left, 5)
+        layout.addWidget(self.cart, 4)
         self.retranslate()
 
     def retranslate(self) -> None:

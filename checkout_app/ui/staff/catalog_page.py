@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -44,6 +43,7 @@ from checkout_app.core.catalog import Catalog, Product
 from checkout_app.core.catalog_csv import CatalogCsvError, RowError
 from checkout_app.core.money import format_won, parse_won
 from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.ui import file_picker
 from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
 
 log = logging.getLogger(__name__)
@@ -398,23 +398,23 @@ class CatalogPage(QWidget):
         self.add_button.clicked.connect(self._on_add_clicked)
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
-        buttons = QHBoxLayout()
-        for button in (
-            self.save_button,
-            self.revert_button,
-            self.add_button,
-            self.import_button,
-            self.export_button,
+        # Two rows: five buttons side by side do not fit a 1024 px screen.
+        edits = QHBoxLayout()
+        files = QHBoxLayout()
+        for row, row_buttons in (
+            (edits, (self.save_button, self.revert_button)),
+            (files, (self.add_button, self.import_button, self.export_button)),
         ):
-            button.setMinimumHeight(56)
-            buttons.addWidget(button)
-        buttons.insertStretch(2, 1)
+            for button in row_buttons:
+                row.addWidget(button)
+            row.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
-        layout.addLayout(buttons)
+        layout.addLayout(edits)
+        layout.addLayout(files)
         self.retranslate()
         self.reload()
 
@@ -534,11 +534,14 @@ class CatalogPage(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Import catalog CSV"), "", self.tr("CSV files (*.csv);;All files (*)")
+        chosen = file_picker.choose(
+            self,
+            self.tr("Import catalog CSV"),
+            self.tr("CSV files (*.csv);;All files (*)"),
+            file_picker.DOCUMENTS,
         )
-        if path:
-            self.import_csv(Path(path))
+        if chosen:
+            self.import_csv(Path(chosen[0]))
 
     def import_csv(self, path: Path) -> None:
         try:
@@ -573,14 +576,15 @@ class CatalogPage(QWidget):
         )
 
     def _on_export_clicked(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        chosen = file_picker.choose(
             self,
             self.tr("Export catalog CSV"),
-            "catalog.csv",
             self.tr("CSV files (*.csv);;All files (*)"),
+            file_picker.DOCUMENTS,
+            save_as="catalog.csv",
         )
-        if path:
-            self.export_csv(Path(path))
+        if chosen:
+            self.export_csv(Path(chosen[0]))
 
     def export_csv(self, path: Path) -> None:
         try:

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Union
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from checkout_app.faces.pipeline import IMAGE_SUFFIXES, ImageError
 from checkout_app.faces.registry import Person, RegistryError, SameFaceError
-from checkout_app.ui import theme
+from checkout_app.ui import file_picker, theme
 from checkout_app.ui.frame_view import BoxLabel, FrameView
 from checkout_app.ui.pose_indicator import PoseIndicator
 from checkout_app.ui.workers import ProcessingWorker
@@ -164,7 +164,7 @@ class RegistrationPage(QWidget):
         self._seen_frame = False
         # The last registration's outcome: a function giving its text (so a language switch
         # re-translates it) and whether it is an error.
-        self._status: tuple = (str, False)
+        self._status: tuple = (str, None)
 
         # ProcessingWorker.run is a loop that owns its thread; submit() is thread-safe.
         self._worker = ProcessingWorker(self._run_job)
@@ -226,7 +226,8 @@ class RegistrationPage(QWidget):
         self._register = QPushButton(self)
         theme.set_role(self._register, theme.ROLE_PRIMARY)
         self._start_over = QPushButton(self)
-        self._from_files = QPushButton(self)
+        self._from_files = QPushButton(self)  # the second way in: a link, not a big button
+        theme.set_role(self._from_files, theme.ROLE_LINK)
         buttons = QHBoxLayout()
         buttons.addWidget(self._register, 2)
         buttons.addWidget(self._start_over, 1)
@@ -236,25 +237,39 @@ class RegistrationPage(QWidget):
         self._message = QLabel(self)
         self._message.setWordWrap(True)
 
+        # The guide and the form scroll on a short screen; what staff act on (the result,
+        # what is still needed, Register) stays in view at the bottom of the card.
         card = QFrame(self)
         theme.set_role(card, theme.ROLE_CARD)
         card.setMaximumWidth(PANEL_MAX_WIDTH_PX)
-        line = QFrame(card)
+        fields = QWidget()
+        fields.setObjectName("registration_fields")
+        line = QFrame(fields)
         line.setFrameShape(QFrame.Shape.HLine)
+        upper = QVBoxLayout(fields)
+        upper.setContentsMargins(0, 0, 8, 0)
+        upper.addWidget(self._title)
+        upper.addLayout(guide)
+        upper.addLayout(progress_row)
+        upper.addWidget(line)
+        upper.addLayout(form)
+        upper.addWidget(self._consent)
+        upper.addWidget(self._consent_text)
+        upper.addStretch(1)
+        scroll = QScrollArea(card)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setStyleSheet(theme.TRANSPARENT_SCROLL)
+        scroll.setMinimumHeight(80)  # below the scroll bar's own minimum: fits 600 px screens
+        scroll.setWidget(fields)
         panel = QVBoxLayout(card)
         panel.setContentsMargins(20, 16, 20, 16)
-        panel.addWidget(self._title)
-        panel.addLayout(guide)
-        panel.addLayout(progress_row)
-        panel.addWidget(line)
-        panel.addLayout(form)
-        panel.addWidget(self._consent)
-        panel.addWidget(self._consent_text)
-        panel.addLayout(buttons)
-        panel.addWidget(self._from_files)
-        panel.addWidget(self._hint)
+        panel.addWidget(scroll, 1)
         panel.addWidget(self._message)
-        panel.addStretch(1)
+        panel.addWidget(self._hint)
+        panel.addLayout(buttons)
+        panel.addWidget(self._from_files, 0, Qt.AlignmentFlag.AlignLeft)
 
         root = QHBoxLayout(self)
         root.addWidget(self._view, 1)
@@ -409,11 +424,12 @@ class RegistrationPage(QWidget):
     @Slot()
     def _on_from_files_clicked(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in IMAGE_SUFFIXES)
-        files, _ = QFileDialog.getOpenFileNames(
+        files = file_picker.choose(
             self,
             self.tr("Choose photos of one person"),
-            "",
             self.tr("Images (%1)").replace("%1", patterns),
+            file_picker.PICTURES,
+            many=True,
         )
         if not files:
             return
@@ -429,7 +445,7 @@ class RegistrationPage(QWidget):
 
     def _start_registration(self, job: _RegisterJob) -> None:
         self._registering = True
-        self._set_status(lambda: self.tr("Registering…"), False)
+        self._set_status(lambda: self.tr("Registering…"), None)
         self._update_buttons()
         self._dispatch(job)
 
@@ -446,7 +462,7 @@ class RegistrationPage(QWidget):
                 detail = error or self.tr("the database could not be written; see the log")
                 return self.tr("Could not register: %1").replace("%1", detail)
 
-            self._set_status(text, True)
+            self._set_status(text, theme.ROLE_ERROR)
             if result.from_images:
                 QMessageBox.warning(self, self.tr("Register from image files"), text())
             self._update_buttons()
@@ -460,7 +476,9 @@ class RegistrationPage(QWidget):
             # cleared for the next person, so the poses start over too.
             self._dispatch(_RestartJob())
         name = person.display_name
-        self._set_status(lambda: self.tr("%1 is registered.").replace("%1", name), False)
+        self._set_status(
+            lambda: self.tr("%1 is registered.").replace("%1", name), theme.ROLE_SUCCESS
+        )
         self.person_registered.emit(person)
 
     def _confirm_look_alike(self, detail: str) -> bool:
@@ -480,7 +498,7 @@ class RegistrationPage(QWidget):
     @Slot()
     def _on_start_over_clicked(self) -> None:
         self._reset_guidance()
-        self._set_status(str, False)
+        self._set_status(str, None)
         self._dispatch(_RestartJob())
 
     def _reset_guidance(self) -> None:
@@ -532,10 +550,11 @@ class RegistrationPage(QWidget):
         self._name.setEnabled(idle)
         self._member_id.setEnabled(idle)
         self._consent.setEnabled(idle)
-        missing = self._missing()
+        missing = self._missing() if idle else []  # while registering, the status says it
         self._hint.setText(
             self.tr("Still needed: %1").replace("%1", ", ".join(missing)) if missing else ""
         )
+        self._hint.setVisible(bool(missing))
 
     def _show_feedback_colour(self, good: bool) -> None:
         # A coloured chip: green once a frame is taken, amber while something must change.
@@ -548,14 +567,16 @@ class RegistrationPage(QWidget):
             " border-radius: 10px; padding: 8px 14px; font-weight: bold;"
         )
 
-    def _set_status(self, text: Callable[[], str], is_error: bool) -> None:
-        self._status = (text, is_error)
+    def _set_status(self, text: Callable[[], str], role: str | None) -> None:
+        """``text`` is called again when the language changes; ``role``: error, success."""
+        self._status = (text, role)
         self._show_status()
 
     def _show_status(self) -> None:
-        text, is_error = self._status
+        text, role = self._status
         self._message.setText(text())
-        theme.set_role(self._message, theme.ROLE_ERROR if is_error else None)
+        self._message.setVisible(bool(self._message.text()))
+        theme.set_role(self._message, role)
 
     # ---- lifetime -----------------------------------------------------------------------
     @Slot()

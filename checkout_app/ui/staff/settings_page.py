@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,12 +34,14 @@ from checkout_app.services.kiosk_settings import (
     SettingsError,
     save_settings,
 )
+from checkout_app.ui import file_picker
 from checkout_app.ui.theme import (
     MINUS,
     PLUS,
     ROLE_ERROR,
     ROLE_HINT,
     ROLE_PRIMARY,
+    ROLE_ROUND,
     ROLE_TITLE,
     set_role,
 )
@@ -51,8 +52,6 @@ DEMO_SOURCE = "demo"
 CAMERA_INDEXES = ("0", "1", "2", "3")
 # Languages are listed in their own language, so anyone can find theirs whatever is showing.
 LANGUAGES = (("ko", "한국어"), ("en", "English"))
-_STEP_BUTTON_PX = 64
-_STEP_FONT_PT = 24
 
 
 class CameraSourceEditor(QWidget):
@@ -112,14 +111,14 @@ class CameraSourceEditor(QWidget):
         self.browse_button.setVisible(custom)
 
     def _on_browse(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        chosen = file_picker.choose(
             self,
             self.tr("Choose a video file"),
-            self.path_edit.text(),
             self.tr("Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)"),
+            file_picker.MOVIES,
         )
-        if path:
-            self.path_edit.setText(path)
+        if chosen:
+            self.path_edit.setText(chosen[0])
 
 
 def with_steppers(box: QAbstractSpinBox) -> QWidget:
@@ -131,10 +130,7 @@ def with_steppers(box: QAbstractSpinBox) -> QWidget:
     minus = QPushButton(MINUS)
     plus = QPushButton(PLUS)
     for button, step in ((minus, box.stepDown), (plus, box.stepUp)):
-        button.setFixedWidth(_STEP_BUTTON_PX)
-        font = button.font()
-        font.setPointSize(_STEP_FONT_PT)
-        button.setFont(font)
+        set_role(button, ROLE_ROUND)  # square and finger-sized, as in the cart
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(step)
     row = QWidget()

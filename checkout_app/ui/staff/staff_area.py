@@ -1,4 +1,5 @@
-"""The staff area: register faces, people, products, system health and settings, as tabs."""
+"""The staff area: register faces, people, products, review, system health and settings, as
+tabs, under a banner that stays on every page while a shopper's call for help is unanswered."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from checkout_app.ui.staff.catalog_page import CatalogPage
 from checkout_app.ui.staff.kiosk_stats import KioskStats
 from checkout_app.ui.staff.people import PeoplePage
 from checkout_app.ui.staff.registration import RegistrationPage
+from checkout_app.ui.staff.review_page import ReviewPage
 from checkout_app.ui.staff.settings_page import SettingsPage
 from checkout_app.ui.staff.system_page import SystemPage
-from checkout_app.ui.theme import ROLE_ERROR, set_role
+from checkout_app.ui.theme import DANGER, ROLE_ERROR, TEXT_ON_DANGER, set_role
 
 
 class StaffArea(QWidget):
@@ -33,6 +35,7 @@ class StaffArea(QWidget):
     catalog_changed = Signal()
     settings_saved = Signal(object)
     face_camera_wanted = Signal(bool)  # the registration tab shows the face camera
+    call_answered = Signal()  # staff tapped "Done" on the shopper's call
 
     def __init__(
         self,
@@ -56,14 +59,18 @@ class StaffArea(QWidget):
             else (self._unavailable_page(), self._unavailable_page())
         )
         self.catalog = CatalogPage(services.catalog_repository, services.counter.class_names)
+        self.review = ReviewPage(lambda limit: services.overrides.recent(limit))
         self.system = SystemPage(stats_provider, sampler)
         self.system.interrupted_seen.connect(self._on_interrupted_seen)
         self._services = services
         self.settings = SettingsPage(services.home, services.settings)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("staff_tabs")
-        self._pages = (*face_pages, self.catalog, self.system, self.settings)
+        self._pages = (*face_pages, self.catalog, self.review, self.system, self.settings)
         for page in self._pages:
+            if page is self.registration:  # it scrolls its form and keeps the camera still
+                self.tabs.addTab(page, "")
+                continue
             # Scrollable, so a tall page (settings) still fits a small kiosk screen.
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
@@ -76,9 +83,27 @@ class StaffArea(QWidget):
         self._close.setObjectName("leave_staff_button")
         self._close.setProperty("role", "primary")
         self._close.clicked.connect(self._leave)
+        self._call = QLabel()
+        self._call.setObjectName("staff_call_banner")
+        self._call.setWordWrap(True)
+        self._call_done = QPushButton()
+        self._call_done.setObjectName("staff_call_done")
+        self._call_done.clicked.connect(self._answer_call)
+        self._call_box = QFrame()
+        self._call_box.setStyleSheet(
+            f"QFrame {{ background-color: {DANGER}; border-radius: 12px; }}"
+            f" QLabel {{ color: {TEXT_ON_DANGER}; font-weight: bold; }}"
+        )
+        call_row = QHBoxLayout(self._call_box)
+        call_row.addWidget(self._call, 1)
+        call_row.addWidget(self._call_done)
+        self._call_box.setVisible(False)
+        self._called_at = ""
+        # The call sits in the header row, not above the tabs: a short screen has no room.
         header = QHBoxLayout()
         header.addWidget(self._title)
         header.addStretch(1)
+        header.addWidget(self._call_box, 4)
         header.addWidget(self._close)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -103,6 +128,7 @@ class StaffArea(QWidget):
     def opened(self) -> None:
         if self.people is not None:
             self.people.refresh()
+        self.review.refresh()
         self._tab_changed(self.tabs.currentIndex())
 
     def show_face_frame(self, frame) -> None:
@@ -132,6 +158,20 @@ class StaffArea(QWidget):
         self._services.interrupted_payments.clear()
         self.system.refresh()
 
+    def show_call(self, called_at: str) -> None:
+        """A shopper called for help at ``called_at`` (a clock time): shown until answered."""
+        self._called_at = called_at
+        self._call_box.setVisible(True)
+        self.retranslate()
+
+    def _answer_call(self) -> None:
+        self._call_box.setVisible(False)
+        self.call_answered.emit()
+
+    @property
+    def call_waiting(self) -> bool:
+        return self._call_box.isVisibleTo(self)
+
     def _leave(self) -> None:
         self.face_camera_wanted.emit(False)
         self.closed.emit()
@@ -139,10 +179,15 @@ class StaffArea(QWidget):
     def retranslate(self) -> None:
         self._title.setText(self.tr("Staff"))
         self._close.setText(self.tr("Back to checkout"))
+        self._call.setText(
+            self.tr("A shopper called for help at {time}.").format(time=self._called_at)
+        )
+        self._call_done.setText(self.tr("Done"))
         names = (
             self.tr("Register a face"),
             self.tr("People"),
             self.tr("Products"),
+            self.tr("Review"),
             self.tr("System"),
             self.tr("Settings"),
         )

@@ -80,37 +80,37 @@
 <context>
     <name>CameraSourceEditor</name>
     <message>
-        <location filename="../staff/settings_page.py" line="83"/>
+        <location filename="../staff/settings_page.py" line="82"/>
         <source>Demo (no camera)</source>
         <translation>데모 (카메라 없음)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="85"/>
+        <location filename="../staff/settings_page.py" line="84"/>
         <source>Camera {index}</source>
         <translation>카메라 {index}</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="86"/>
+        <location filename="../staff/settings_page.py" line="85"/>
         <source>Video file or stream URL</source>
         <translation>동영상 파일 또는 스트림 URL</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="87"/>
+        <location filename="../staff/settings_page.py" line="86"/>
         <source>/path/to/video.mp4 or rtsp://…</source>
         <translation>/path/to/video.mp4 또는 rtsp://…</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="88"/>
+        <location filename="../staff/settings_page.py" line="87"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="117"/>
+        <location filename="../staff/settings_page.py" line="116"/>
         <source>Choose a video file</source>
         <translation>동영상 파일 선택</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="119"/>
+        <location filename="../staff/settings_page.py" line="117"/>
         <source>Videos (*.mp4 *.avi *.mkv *.mov);;All files (*)</source>
         <translation>동영상 (*.mp4 *.avi *.mkv *.mov);;모든 파일 (*)</translation>
     </message>
@@ -124,49 +124,81 @@
     </message>
 </context>
 <context>
-    <name>CartPanel</name>
+    <name>CartLine</name>
     <message>
-        <location filename="../shopper/cart_panel.py" line="121"/>
+        <location filename="../shopper/cart_panel.py" line="134"/>
         <source>{price} each</source>
         <translation>개당 {price}</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="127"/>
-        <source>Changed by hand · undo</source>
-        <translation>직접 변경함 · 되돌리기</translation>
-    </message>
-    <message>
-        <location filename="../shopper/cart_panel.py" line="135"/>
+        <location filename="../shopper/cart_panel.py" line="138"/>
         <source>Remove this product</source>
-        <translation>이 상품 삭제</translation>
+        <translation>이 상품 빼기</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../shopper/cart_panel.py" line="140"/>
+        <source>Take %n off the counter</source>
+        <translation>
+            <numerusform>계산대에서 %n개를 치워 주세요</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="154"/>
+        <location filename="../shopper/cart_panel.py" line="143"/>
+        <source>Removed</source>
+        <translation>뺐음</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="145"/>
+        <source>Changed by hand</source>
+        <translation>직접 바꿈</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="151"/>
+        <source>Undo</source>
+        <translation>되돌리기</translation>
+    </message>
+</context>
+<context>
+    <name>CartPanel</name>
+    <message numerus="yes">
+        <location filename="../shopper/cart_panel.py" line="266"/>
+        <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
+        <translation>
+            <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="302"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="155"/>
+        <location filename="../shopper/cart_panel.py" line="303"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="156"/>
+        <location filename="../shopper/cart_panel.py" line="304"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="157"/>
+        <location filename="../shopper/cart_panel.py" line="305"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="158"/>
+        <location filename="../shopper/cart_panel.py" line="306"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="160"/>
+        <location filename="../shopper/cart_panel.py" line="307"/>
+        <source>Staff approval</source>
+        <translation>직원 승인</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="309"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -249,48 +281,48 @@
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="538"/>
+        <location filename="../staff/catalog_page.py" line="539"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="538"/>
-        <location filename="../staff/catalog_page.py" line="580"/>
+        <location filename="../staff/catalog_page.py" line="540"/>
+        <location filename="../staff/catalog_page.py" line="582"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="547"/>
+        <location filename="../staff/catalog_page.py" line="550"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="558"/>
+        <location filename="../staff/catalog_page.py" line="561"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="565"/>
+        <location filename="../staff/catalog_page.py" line="568"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="578"/>
+        <location filename="../staff/catalog_page.py" line="581"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="592"/>
+        <location filename="../staff/catalog_page.py" line="596"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="594"/>
+        <location filename="../staff/catalog_page.py" line="598"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="605"/>
+        <location filename="../staff/catalog_page.py" line="609"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -411,117 +443,117 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="207"/>
+        <location filename="../kiosk_window.py" line="222"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="240"/>
+        <location filename="../kiosk_window.py" line="259"/>
+        <source>Staff approval</source>
+        <translation>직원 승인</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="275"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="244"/>
+        <location filename="../kiosk_window.py" line="279"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="344"/>
+        <location filename="../kiosk_window.py" line="379"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="346"/>
+        <location filename="../kiosk_window.py" line="381"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="351"/>
+        <location filename="../kiosk_window.py" line="386"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="352"/>
+        <location filename="../kiosk_window.py" line="387"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="355"/>
+        <location filename="../kiosk_window.py" line="390"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="356"/>
+        <location filename="../kiosk_window.py" line="391"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="359"/>
+        <location filename="../kiosk_window.py" line="394"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="360"/>
+        <location filename="../kiosk_window.py" line="395"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="363"/>
+        <location filename="../kiosk_window.py" line="398"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="364"/>
+        <location filename="../kiosk_window.py" line="399"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="367"/>
+        <location filename="../kiosk_window.py" line="402"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="368"/>
+        <location filename="../kiosk_window.py" line="403"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="383"/>
-        <source>Call staff</source>
-        <translation>직원 호출</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_window.py" line="384"/>
-        <source>Please wave to a staff member at the counter. They will help you.</source>
-        <translation>카운터의 직원에게 손을 흔들어 알려 주세요. 직원이 도와드립니다.</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_window.py" line="404"/>
+        <location filename="../kiosk_window.py" line="447"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="474"/>
+        <location filename="../kiosk_window.py" line="528"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="486"/>
-        <location filename="../kiosk_window.py" line="487"/>
+        <location filename="../kiosk_window.py" line="540"/>
+        <location filename="../kiosk_window.py" line="541"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="490"/>
+        <location filename="../kiosk_window.py" line="544"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="491"/>
+        <location filename="../kiosk_window.py" line="547"/>
+        <source>Staff have been called and will be with you shortly.</source>
+        <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="549"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -582,118 +614,125 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../shopper/pay.py" line="90"/>
+        <location filename="../shopper/pay.py" line="96"/>
         <source>Starting the face camera…</source>
         <translation>얼굴 카메라를 켜는 중…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../shopper/pay.py" line="105"/>
+        <source>… and %n more product(s)</source>
+        <translation>
+            <numerusform>… 외 %n개 상품</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../shopper/pay.py" line="100"/>
-        <location filename="../shopper/pay.py" line="114"/>
+        <location filename="../shopper/pay.py" line="116"/>
+        <location filename="../shopper/pay.py" line="130"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="102"/>
+        <location filename="../shopper/pay.py" line="118"/>
         <source>Is this you, {name}?</source>
         <translation>{name} 님이 맞으신가요?</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="105"/>
+        <location filename="../shopper/pay.py" line="121"/>
         <source>Thank you! Now look at the camera again</source>
         <translation>감사합니다! 다시 카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="108"/>
+        <location filename="../shopper/pay.py" line="124"/>
         <source>Once more: slowly turn your head to your LEFT</source>
         <translation>한 번 더: 고개를 천천히 왼쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="109"/>
+        <location filename="../shopper/pay.py" line="125"/>
         <source>Once more: slowly turn your head to your RIGHT</source>
         <translation>한 번 더: 고개를 천천히 오른쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="111"/>
+        <location filename="../shopper/pay.py" line="127"/>
         <source>Now slowly turn your head to your LEFT</source>
         <translation>이제 고개를 천천히 왼쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="112"/>
+        <location filename="../shopper/pay.py" line="128"/>
         <source>Now slowly turn your head to your RIGHT</source>
         <translation>이제 고개를 천천히 오른쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="115"/>
+        <location filename="../shopper/pay.py" line="131"/>
         <source>One person at a time, please</source>
         <translation>한 분씩 이용해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="116"/>
+        <location filename="../shopper/pay.py" line="132"/>
         <source>Please come a little closer</source>
         <translation>조금 더 가까이 와 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="117"/>
+        <location filename="../shopper/pay.py" line="133"/>
         <source>Hold still for a moment</source>
         <translation>잠시 움직이지 말아 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="118"/>
+        <location filename="../shopper/pay.py" line="134"/>
         <source>It is too dark: face the light</source>
         <translation>너무 어둡습니다. 밝은 쪽을 향해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="119"/>
+        <location filename="../shopper/pay.py" line="135"/>
         <source>Too much light behind or on you</source>
         <translation>빛이 너무 강합니다. 역광이나 강한 조명을 피해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="120"/>
+        <location filename="../shopper/pay.py" line="136"/>
         <source>Hold still, we are checking who you are…</source>
         <translation>잠시 그대로 계세요. 본인 확인 중입니다…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="122"/>
+        <location filename="../shopper/pay.py" line="138"/>
         <source>Looking for your face…</source>
         <translation>얼굴을 찾는 중…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="128"/>
+        <location filename="../shopper/pay.py" line="144"/>
         <source>Step 1 of 3 · finding your face</source>
         <translation>1/3단계 · 얼굴 찾기</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="129"/>
+        <location filename="../shopper/pay.py" line="145"/>
         <source>Step 2 of 3 · checking you are here in person</source>
         <translation>2/3단계 · 실제 본인 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="130"/>
+        <location filename="../shopper/pay.py" line="146"/>
         <source>Step 3 of 3 · confirm</source>
         <translation>3/3단계 · 결제 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="143"/>
+        <location filename="../shopper/pay.py" line="160"/>
         <source>To pay: {total}</source>
         <translation>결제 금액: {total}</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="147"/>
+        <location filename="../shopper/pay.py" line="166"/>
         <source>Yes, pay {total}</source>
         <translation>{total} 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="148"/>
+        <location filename="../shopper/pay.py" line="167"/>
         <source>No, not me</source>
         <translation>제가 아니에요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="149"/>
+        <location filename="../shopper/pay.py" line="168"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/pay.py" line="152"/>
+        <location filename="../shopper/pay.py" line="171"/>
         <source>%n second(s) left</source>
         <translation>
             <numerusform>%n초 남음</numerusform>
@@ -958,107 +997,107 @@
         <translation>촬영 완료 — 아래 정보를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="270"/>
+        <location filename="../staff/registration.py" line="285"/>
         <source>Register a shopper</source>
         <translation>고객 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="271"/>
+        <location filename="../staff/registration.py" line="286"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="272"/>
+        <location filename="../staff/registration.py" line="287"/>
         <source>Member ID</source>
         <translation>회원 번호</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="273"/>
+        <location filename="../staff/registration.py" line="288"/>
         <source>Shown when they pay</source>
         <translation>결제할 때 표시됩니다</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="274"/>
+        <location filename="../staff/registration.py" line="289"/>
         <source>Optional</source>
         <translation>선택 사항</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="275"/>
+        <location filename="../staff/registration.py" line="290"/>
         <source>The shopper agrees</source>
         <translation>고객이 동의함</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="278"/>
+        <location filename="../staff/registration.py" line="293"/>
         <source>Their face data is stored encrypted on this store&apos;s system, used only to pay by face, and deleted whenever they ask.</source>
         <translation>얼굴 데이터는 이 매장 시스템에 암호화되어 저장되고, 얼굴 결제에만 쓰이며, 고객이 요청하면 언제든지 삭제됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="282"/>
+        <location filename="../staff/registration.py" line="297"/>
         <source>Register</source>
         <translation>등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="283"/>
+        <location filename="../staff/registration.py" line="298"/>
         <source>Start over</source>
         <translation>처음부터 다시</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="284"/>
+        <location filename="../staff/registration.py" line="299"/>
         <source>Register from image files…</source>
         <translation>이미지 파일로 등록…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="286"/>
+        <location filename="../staff/registration.py" line="301"/>
         <source>Waiting for the face camera…</source>
         <translation>얼굴 카메라를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="386"/>
+        <location filename="../staff/registration.py" line="401"/>
         <source>Face check failed — trying again</source>
         <translation>얼굴 확인에 실패했습니다 — 다시 시도하는 중</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="414"/>
+        <location filename="../staff/registration.py" line="429"/>
         <source>Choose photos of one person</source>
         <translation>한 사람의 사진을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="416"/>
+        <location filename="../staff/registration.py" line="430"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="432"/>
+        <location filename="../staff/registration.py" line="448"/>
         <source>Registering…</source>
         <translation>등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="446"/>
+        <location filename="../staff/registration.py" line="462"/>
         <source>the database could not be written; see the log</source>
         <translation>데이터베이스에 저장하지 못했습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="447"/>
+        <location filename="../staff/registration.py" line="463"/>
         <source>Could not register: %1</source>
         <translation>등록하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="451"/>
+        <location filename="../staff/registration.py" line="467"/>
         <source>Register from image files</source>
         <translation>이미지 파일로 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="463"/>
+        <location filename="../staff/registration.py" line="480"/>
         <source>%1 is registered.</source>
         <translation>%1 님을 등록했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="470"/>
+        <location filename="../staff/registration.py" line="488"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="472"/>
+        <location filename="../staff/registration.py" line="490"/>
         <source>%1
 
 Register anyway only if they are two different people (twins, for example): otherwise the person already registered can no longer pay by face.</source>
@@ -1067,35 +1106,78 @@ Register anyway only if they are two different people (twins, for example): othe
 서로 다른 두 사람일 때만(예: 쌍둥이) 그래도 등록하세요. 같은 사람이라면 이미 등록된 분이 더 이상 얼굴로 결제할 수 없게 됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="509"/>
+        <location filename="../staff/registration.py" line="527"/>
         <source>Pose %1/%2</source>
         <translation>자세 %1/%2</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="518"/>
+        <location filename="../staff/registration.py" line="536"/>
         <source>all four poses</source>
         <translation>네 가지 자세</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="520"/>
+        <location filename="../staff/registration.py" line="538"/>
         <source>a name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="522"/>
+        <location filename="../staff/registration.py" line="540"/>
         <source>the shopper&apos;s consent</source>
         <translation>고객 동의</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="537"/>
+        <location filename="../staff/registration.py" line="555"/>
         <source>Still needed: %1</source>
         <translation>아직 필요한 항목: %1</translation>
     </message>
 </context>
 <context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../staff/review_page.py" line="92"/>
+        <source>No frame was kept.</source>
+        <translation>저장된 화면이 없어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="101"/>
+        <source>Nothing to review.</source>
+        <translation>확인할 항목이 없어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="104"/>
+        <source>Review</source>
+        <translation>검토</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="107"/>
+        <source>Counts staff approved below what the counter camera saw, newest first, with the camera&apos;s picture of that moment.</source>
+        <translation>카메라가 본 것보다 적게 직원이 승인한 수량이에요. 최신순이며, 그 순간의 카메라 화면이 함께 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="112"/>
+        <source>When</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="112"/>
+        <source>Product</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="112"/>
+        <source>Charged</source>
+        <translation>결제 수량</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="112"/>
+        <source>Camera saw</source>
+        <translation>카메라 수량</translation>
+    </message>
+</context>
+<context>
     <name>ScanningScreen</name>
     <message>
-        <location filename="../shopper/scanning.py" line="40"/>
+        <location filename="../shopper/scanning.py" line="44"/>
         <source>Spread your products out so the camera sees each one. Wrong count? Use － and ＋.</source>
         <translation>카메라가 상품을 하나씩 볼 수 있게 펼쳐 놓아 주세요. 수량이 다르면 － / ＋ 버튼을 눌러 주세요.</translation>
     </message>
@@ -1103,104 +1185,104 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../staff/settings_page.py" line="251"/>
+        <location filename="../staff/settings_page.py" line="247"/>
         <source>Kiosk settings</source>
         <translation>키오스크 설정</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="254"/>
+        <location filename="../staff/settings_page.py" line="250"/>
         <source>Cameras, language, time limits, full screen and the overlay change at once; the detection and face thresholds from the next start of the kiosk.</source>
         <translation>카메라, 언어, 시간 제한, 전체 화면, 통계 표시는 바로 바뀌고, 인식 및 얼굴 기준값은 키오스크를 다시 시작하면 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="259"/>
+        <location filename="../staff/settings_page.py" line="255"/>
         <source>Counter camera</source>
         <translation>계산대 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="260"/>
+        <location filename="../staff/settings_page.py" line="256"/>
         <source>Face camera</source>
         <translation>얼굴 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="261"/>
+        <location filename="../staff/settings_page.py" line="257"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="262"/>
+        <location filename="../staff/settings_page.py" line="258"/>
         <source>Product detection confidence</source>
         <translation>상품 인식 신뢰도</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="263"/>
+        <location filename="../staff/settings_page.py" line="259"/>
         <source>Face match distance (lower is stricter)</source>
         <translation>얼굴 일치 거리 (낮을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="264"/>
+        <location filename="../staff/settings_page.py" line="260"/>
         <source>Face match margin (higher is stricter)</source>
         <translation>얼굴 일치 마진 (높을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="265"/>
+        <location filename="../staff/settings_page.py" line="261"/>
         <source>Payment time limit</source>
         <translation>결제 제한 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="266"/>
+        <location filename="../staff/settings_page.py" line="262"/>
         <source>Receipt screen shown for</source>
         <translation>영수증 화면 표시 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="267"/>
+        <location filename="../staff/settings_page.py" line="263"/>
         <source>Full screen</source>
         <translation>전체 화면</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="268"/>
+        <location filename="../staff/settings_page.py" line="264"/>
         <source>Show live stats on the shopper screen</source>
         <translation>고객 화면에 실시간 통계 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="272"/>
+        <location filename="../staff/settings_page.py" line="268"/>
         <source>Fill the whole screen (kiosk mode)</source>
         <translation>화면 전체 사용 (키오스크 모드)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="273"/>
+        <location filename="../staff/settings_page.py" line="269"/>
         <source>FPS and latency overlay</source>
         <translation>FPS·지연 시간 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="274"/>
+        <location filename="../staff/settings_page.py" line="270"/>
         <source>Save settings</source>
         <translation>설정 저장</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="275"/>
+        <location filename="../staff/settings_page.py" line="271"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="277"/>
+        <location filename="../staff/settings_page.py" line="273"/>
         <source> s</source>
         <comment>seconds after a number</comment>
         <translation>초</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="326"/>
+        <location filename="../staff/settings_page.py" line="322"/>
         <source>Enter a video file path or a stream URL.</source>
         <translation>동영상 파일 경로나 스트림 URL을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="337"/>
-        <location filename="../staff/settings_page.py" line="351"/>
+        <location filename="../staff/settings_page.py" line="333"/>
+        <location filename="../staff/settings_page.py" line="347"/>
         <source>Settings not saved</source>
         <translation>설정을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="341"/>
+        <location filename="../staff/settings_page.py" line="337"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
@@ -1208,42 +1290,57 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="140"/>
+        <location filename="../staff/staff_area.py" line="179"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="141"/>
+        <location filename="../staff/staff_area.py" line="180"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="143"/>
+        <location filename="../staff/staff_area.py" line="182"/>
+        <source>A shopper called for help at {time}.</source>
+        <translation>{time}에 고객이 직원을 불렀어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="184"/>
+        <source>Done</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="186"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="144"/>
+        <location filename="../staff/staff_area.py" line="187"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="145"/>
+        <location filename="../staff/staff_area.py" line="188"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="146"/>
+        <location filename="../staff/staff_area.py" line="189"/>
+        <source>Review</source>
+        <translation>검토</translation>
+    </message>
+    <message>
+        <location filename="../staff/staff_area.py" line="190"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="147"/>
+        <location filename="../staff/staff_area.py" line="191"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="153"/>
+        <location filename="../staff/staff_area.py" line="197"/>
         <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
 
 {reason}

@@ -1,0 +1,98 @@
+"""The cart panel on its own: taps land on the line they were aimed at, removed lines keep their
+undo, and products the camera still sees after a correction hold the payment."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+from checkout_app.ui.shopper.cart_panel import TOUCH_HOLD_S, CartPanel
+from checkout_app.ui.view_models import CartRow
+
+
+class Clock:
+    now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def row(sku: str, qty: int, *, corrected=False, take_off=0) -> CartRow:
+    return CartRow(sku, f"Product {sku}", qty, "₩1,000", f"₩{qty},000", corrected, take_off)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def panel(qtbot, themed, clock):
+    cart = CartPanel(clock=clock)
+    qtbot.addWidget(cart)
+    cart.resize(520, 700)
+    cart.show()
+    return cart
+
+
+def button(panel: CartPanel, name: str) -> QPushButton:
+    found = panel.findChild(QPushButton, name)
+    assert found is not None, name
+    # A line added to a shown panel is shown by a queued call: let the event loop run it.
+    QApplication.processEvents()
+    assert found.isVisible(), name
+    return found
+
+
+def test_plus_and_minus_ask_for_the_line_they_belong_to(panel, qtbot):
+    panel.set_rows([row("A", 2), row("B", 1)], "₩3,000")
+    with qtbot.waitSignal(panel.quantity_requested) as plus:
+        button(panel, "plus_A").click()
+    assert plus.args == ["A", 3]
+    with qtbot.waitSignal(panel.quantity_requested) as minus:
+        button(panel, "minus_B").click()
+    assert minus.args == ["B", 0]
+
+
+def test_a_line_is_updated_in_place_and_new_lines_go_at_the_bottom(panel):
+    panel.set_rows([row("A", 1), row("B", 1)], "₩2,000")
+    line_a = panel.line("A")
+    y_of_b = panel.line("B").y()
+    panel.set_rows([row("A", 5), row("B", 1), row("C", 1)], "₩7,000")
+    assert panel.line("A") is line_a, "the widget under the finger is the same"
+    assert panel.findChild(QLabel, "qty_A").text() == "5"
+    assert panel.line("B").y() == y_of_b
+
+
+def test_a_line_that_leaves_stays_put_while_the_shopper_is_tapping(panel, clock, qtbot):
+    panel.set_rows([row("A", 1), row("B", 1)], "₩2,000")
+    minus_b = button(panel, "minus_B")
+    minus_b.pressed.emit()  # the shopper's finger is on the cart
+    panel.set_rows([row("B", 1)], "₩1,000")  # meanwhile the camera lost A
+    assert panel.line("A") is not None, "A keeps its place: B does not move under the finger"
+    clock.now += TOUCH_HOLD_S + 0.1
+    panel.set_rows([row("B", 1)], "₩1,000")
+    qtbot.waitUntil(lambda: panel.line("A") is None, timeout=2000)
+
+
+def test_a_removed_line_is_listed_with_its_undo(panel, qtbot):
+    panel.set_rows([row("A", 0, corrected=True)], "₩0")
+    assert panel.findChild(QLabel, "state_A").text() == "Removed"
+    assert not panel.findChild(QPushButton, "remove_A").isEnabled()
+    with qtbot.waitSignal(panel.undo_requested) as undo:
+        button(panel, "undo_A").click()
+    assert undo.args == ["A"]
+
+
+def test_products_still_on_the_counter_hold_the_payment(panel, qtbot, screenshot):
+    panel.set_rows([row("A", 1, corrected=True, take_off=2), row("B", 1)], "₩2,000")
+    assert not panel.findChild(QPushButton, "pay_button").isEnabled()
+    assert "Take 2 off the counter" in panel.findChild(QLabel, "state_A").text()
+    assert "still on the counter" in panel.findChild(QLabel, "take_off_notice").text()
+    QApplication.processEvents()
+    screenshot(panel, "cart_take_off")
+    with qtbot.waitSignal(panel.approval_requested):
+        button(panel, "approve_button").click()
+    panel.set_rows([row("A", 1, corrected=True), row("B", 1)], "₩2,000")
+    assert panel.findChild(QPushButton, "pay_button").isEnabled()
+    assert not panel.findChild(QPushButton, "approve_button").isVisible()
