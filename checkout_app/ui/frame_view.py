@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from checkout_app.ui import theme
+from checkout_app.ui.tag_layout import place_tags
 
 # Enough paints for a steady frame-rate figure over the last few seconds at camera rates.
 PAINT_HISTORY = 120
@@ -149,6 +150,7 @@ class FrameView(QWidget):
         font.setBold(True)
         painter.setFont(font)
         line_width = max(3.0, target.height() / 160)
+        rects = []
         for box in self._boxes:
             x1, y1, x2, y2 = (float(v) for v in box.xyxy)
             if self.mirrored:
@@ -156,11 +158,32 @@ class FrameView(QWidget):
             rect = QRectF(
                 QPointF(x0 + x1 * scale, y0 + y1 * scale), QPointF(x0 + x2 * scale, y0 + y2 * scale)
             )
-            self._paint_box(painter, rect, box, line_width, target)
+            self._paint_box(painter, rect, box, line_width)
+            rects.append(rect)
+        self._paint_tags(painter, rects, target)
 
-    def _paint_box(
-        self, painter: QPainter, rect: QRectF, box: BoxLike, line_width: float, bounds: QRectF
-    ) -> None:
+    def _paint_tags(self, painter: QPainter, rects: list, bounds: QRectF) -> None:
+        """Name tags after every outline, placed so that none covers another (``place_tags``)."""
+        metrics = painter.fontMetrics()
+        pad = 4
+        named = [(rect, box) for rect, box in zip(rects, self._boxes) if box.text]
+        height = metrics.height() + pad
+        sizes = [(metrics.horizontalAdvance(b.text) + 2 * pad, height) for _, b in named]
+        corners = place_tags(
+            [(r.left(), r.top(), r.right(), r.bottom()) for r, _ in named],
+            sizes,
+            (bounds.left(), bounds.top(), bounds.right(), bounds.bottom()),
+        )
+        for (_, box), (x, y), (width, _) in zip(named, corners, sizes):
+            colour = QColor(box.colour)
+            tag = QRectF(x, y, width, height)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(tag, 4, 4)
+            painter.setPen(QColor(theme.text_colour_on(colour.name())))
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.text)
+
+    def _paint_box(self, painter: QPainter, rect: QRectF, box: BoxLike, line_width: float) -> None:
         colour = QColor(box.colour)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         # A dark halo under the coloured outline keeps it visible on a product of its own hue.
@@ -173,21 +196,6 @@ class FrameView(QWidget):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawRect(rect)
-        if not box.text:
-            return
-        metrics = painter.fontMetrics()
-        pad = 4
-        tag_w = metrics.horizontalAdvance(box.text) + 2 * pad
-        tag_h = metrics.height() + pad
-        # Above the box; inside its top edge when the box touches the top of the picture.
-        tag_y = rect.top() - tag_h if rect.top() - tag_h >= bounds.top() else rect.top()
-        tag_x = min(rect.left(), bounds.right() - tag_w)
-        tag = QRectF(max(bounds.left(), tag_x), tag_y, tag_w, tag_h)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(tag, 4, 4)
-        painter.setPen(QColor(theme.text_colour_on(colour.name())))
-        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, box.text)
 
     def _paint_message(self, painter: QPainter) -> None:
         font = QFont(self.font())
