@@ -338,3 +338,29 @@ def test_call_staff_chimes_and_stays_on_every_staff_page_until_answered(
     press(window, "staff_call_done")
     assert not banner.isVisible()
     assert window.findChild(QLabel, "call_notice").text() == ""
+
+
+def test_the_payment_complete_screen_ends_the_visit_after_its_countdown(make_window) -> None:
+    """Nobody taps Done: after the countdown the next shopper finds an empty welcome screen."""
+    import time
+
+    class Clock:
+        now = time.monotonic()
+
+        def __call__(self) -> float:
+            return self.now
+
+    clock = Clock()
+    kiosk = make_window(clock=clock)
+    counter = kiosk.services.counter
+    counter.set_quantity(next(p.sku for p in counter.catalog.active()), 2)
+    kiosk._apply(counter.snapshot())
+    kiosk.complete.show_payment("₩3,000", "receipt", "Eileen", 8)
+    kiosk.stack.setCurrentWidget(kiosk.complete)
+    clock.now += 7
+    kiosk.complete.countdown.tick()
+    assert kiosk.stack.currentWidget() is kiosk.complete
+    clock.now += 1
+    kiosk.complete.countdown.tick()
+    assert kiosk.stack.currentWidget() is kiosk.attract
+    assert counter.snapshot().item_count == 0

@@ -172,11 +172,12 @@ class SystemPage(QWidget):
         self.models_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.models_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The architecture is the long, least useful text: it gives way (elided), never the file.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         bottom = QHBoxLayout()
         bottom.setSpacing(12)
-        bottom.addWidget(self.latency_card, 1)
+        bottom.addWidget(self.latency_card, 2)
         bottom.addWidget(self.models_table, 3)
 
         heading = QHBoxLayout()
@@ -195,6 +196,8 @@ class SystemPage(QWidget):
     # ----- texts -------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
+        for stage, (name_label, _) in self._latency_labels.items():
+            name_label.setText(self._stage_name(stage))
         self.title_label.setText(self.tr("System health"))
         self.interrupted_button.setText(self.tr("Mark as seen"))
         self.detection_tile.caption_label.setText(self.tr("Detection FPS"))
@@ -283,6 +286,17 @@ class SystemPage(QWidget):
             self._latency_labels[stage][1].setText(format_ms(ms))
         self.latency_empty.setVisible(not stages)
 
+    def _stage_name(self, stage: str) -> str:
+        """The pipeline's stage identifier in the kiosk's language (an unknown one as is)."""
+        names = {
+            "read": self.tr("camera read"),
+            "preprocess": self.tr("preprocess"),
+            "inference": self.tr("inference"),
+            "postprocess": self.tr("postprocess"),
+            "tracking": self.tr("tracking"),
+        }
+        return names.get(stage, stage)
+
     def _rebuild_latency_rows(self, stages: list[str]) -> None:
         for name_label, value_label in self._latency_labels.values():
             name_label.deleteLater()
@@ -292,8 +306,7 @@ class SystemPage(QWidget):
         value_font.setPointSize(22)
         value_font.setBold(True)
         for row, stage in enumerate(stages):
-            # Stage names are the pipeline's own identifiers (capture, inference…), shown as is.
-            name_label = QLabel(stage)
+            name_label = QLabel(self._stage_name(stage))
             value_label = QLabel()
             value_label.setFont(value_font)
             value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -319,6 +332,7 @@ class SystemPage(QWidget):
                 item.setText(text)
                 if model.sha256:
                     item.setToolTip(model.sha256)
+        self.models_table.horizontalScrollBar().setValue(0)  # the file names first
 
     def _show_system(self, sample: SystemSample) -> None:
         self.cpu_tile.set_value(f"{sample.cpu_percent:.0f} %")

@@ -1290,57 +1290,57 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="179"/>
+        <location filename="../staff/staff_area.py" line="180"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="180"/>
+        <location filename="../staff/staff_area.py" line="181"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="182"/>
+        <location filename="../staff/staff_area.py" line="183"/>
         <source>A shopper called for help at {time}.</source>
         <translation>{time}에 고객이 직원을 불렀어요.</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="184"/>
+        <location filename="../staff/staff_area.py" line="185"/>
         <source>Done</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="186"/>
+        <location filename="../staff/staff_area.py" line="187"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="187"/>
+        <location filename="../staff/staff_area.py" line="188"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="188"/>
+        <location filename="../staff/staff_area.py" line="189"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="189"/>
+        <location filename="../staff/staff_area.py" line="190"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="190"/>
+        <location filename="../staff/staff_area.py" line="191"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="191"/>
+        <location filename="../staff/staff_area.py" line="192"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="197"/>
+        <location filename="../staff/staff_area.py" line="198"/>
         <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
 
 {reason}
@@ -1356,127 +1356,152 @@ The System tab shows the same reason.</source>
 <context>
     <name>SystemPage</name>
     <message>
-        <location filename="../staff/system_page.py" line="198"/>
+        <location filename="../staff/system_page.py" line="201"/>
         <source>System health</source>
         <translation>시스템 상태</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="199"/>
+        <location filename="../staff/system_page.py" line="202"/>
         <source>Mark as seen</source>
         <translation>확인함</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="200"/>
+        <location filename="../staff/system_page.py" line="203"/>
         <source>Detection FPS</source>
         <translation>인식 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="201"/>
+        <location filename="../staff/system_page.py" line="204"/>
         <source>Camera FPS</source>
         <translation>카메라 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="202"/>
+        <location filename="../staff/system_page.py" line="205"/>
         <source>Screen FPS</source>
         <translation>화면 FPS</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="203"/>
+        <location filename="../staff/system_page.py" line="206"/>
         <source>Frames skipped</source>
         <translation>건너뛴 프레임</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="204"/>
+        <location filename="../staff/system_page.py" line="207"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="205"/>
+        <location filename="../staff/system_page.py" line="208"/>
         <source>RAM used</source>
         <translation>RAM 사용량</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="206"/>
+        <location filename="../staff/system_page.py" line="209"/>
         <source>Kiosk app memory</source>
         <translation>키오스크 앱 메모리</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="207"/>
+        <location filename="../staff/system_page.py" line="210"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="208"/>
+        <location filename="../staff/system_page.py" line="211"/>
         <source>Latency per stage (median ms)</source>
         <translation>단계별 지연 시간 (중앙값, ms)</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="211"/>
+        <location filename="../staff/system_page.py" line="214"/>
         <source>Model file</source>
         <translation>모델 파일</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="212"/>
+        <location filename="../staff/system_page.py" line="215"/>
         <source>sha256</source>
         <translation>sha256</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="213"/>
+        <location filename="../staff/system_page.py" line="216"/>
         <source>Architecture</source>
         <translation>아키텍처</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="214"/>
+        <location filename="../staff/system_page.py" line="217"/>
         <source>mAP50</source>
         <translation>mAP50</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="215"/>
+        <location filename="../staff/system_page.py" line="218"/>
         <source>mAP50-95</source>
         <translation>mAP50-95</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="247"/>
+        <location filename="../staff/system_page.py" line="250"/>
         <source>Detector backend: {name}</source>
         <translation>인식 백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="251"/>
+        <location filename="../staff/system_page.py" line="254"/>
         <source>Face pay is off: {reason}</source>
         <translation>얼굴 결제 꺼짐: {reason}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="255"/>
+        <location filename="../staff/system_page.py" line="258"/>
         <source>Face pay is ready.</source>
         <translation>얼굴 결제 준비 완료.</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="265"/>
+        <location filename="../staff/system_page.py" line="268"/>
         <source>Payments interrupted by a crash or a power cut before this start:</source>
         <translation>이번 시작 전에 오류나 정전으로 중단된 결제:</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="268"/>
+        <location filename="../staff/system_page.py" line="271"/>
         <source>charged (receipt {receipt}); the shopper may not have seen it</source>
         <translation>결제됨 (영수증 {receipt}); 고객이 완료 화면을 보지 못했을 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="270"/>
+        <location filename="../staff/system_page.py" line="273"/>
         <source>not charged</source>
         <translation>결제되지 않음</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="327"/>
+        <location filename="../staff/system_page.py" line="292"/>
+        <source>camera read</source>
+        <translation>카메라 읽기</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="293"/>
+        <source>preprocess</source>
+        <translation>전처리</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="294"/>
+        <source>inference</source>
+        <translation>추론</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="295"/>
+        <source>postprocess</source>
+        <translation>후처리</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="296"/>
+        <source>tracking</source>
+        <translation>추적</translation>
+    </message>
+    <message>
+        <location filename="../staff/system_page.py" line="341"/>
         <source>of {total}</source>
         <translation>전체 {total}</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="334"/>
+        <location filename="../staff/system_page.py" line="348"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../staff/system_page.py" line="341"/>
+        <location filename="../staff/system_page.py" line="355"/>
         <source>{memory} (shared with CPU)</source>
         <translation>{memory} (CPU와 공유)</translation>
     </message>
