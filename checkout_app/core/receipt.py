@@ -57,3 +57,17 @@ def render_receipt(
     if paid_by:
         out.append(f"{labels['paid_by']}: {paid_by}")
     return "\n".join(out) + "\n"
+
+
+def receipt_columns(text: str) -> list[tuple[str, str]]:
+    """The receipt's lines as (left, right) for a screen whose font does not give Hangul two
+    columns: a line ``render_receipt`` right-aligned to the full width splits at its last space
+    (the amount goes right); any other line is (line, "")."""
+    rows = []
+    for line in text.splitlines():
+        cut = line.rfind(" ")
+        if display_width(line) == RECEIPT_WIDTH and line.strip() and cut > 0 and line[-1] != " ":
+            rows.append((line[:cut].rstrip(), line[cut + 1 :]))
+        else:
+            rows.append((line, ""))
+    return rows

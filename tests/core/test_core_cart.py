@@ -4,7 +4,7 @@ import pytest
 
 from checkout_app.core.cart import Cart
 from checkout_app.core.catalog import Catalog, Product
-from checkout_app.core.receipt import display_width, render_receipt
+from checkout_app.core.receipt import display_width, receipt_columns, render_receipt
 
 
 @pytest.fixture
@@ -123,3 +123,23 @@ def test_receipt_lines_up_korean_text(catalog):
     assert "3,900원" in text and "홍길동" in text
     money_lines = [line for line in text.splitlines() if line.endswith("원")]
     assert money_lines and all(display_width(line) == 40 for line in money_lines)
+
+
+def test_receipt_columns_put_every_amount_on_the_right(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 12, "W": 1})
+    text = render_receipt(
+        cart.lines("ko"),
+        cart.total,
+        store_name="데모 편의점",
+        when=datetime(2026, 11, 23, 12, 0),
+        receipt_id="T-1",
+        paid_by="홍길동",
+        lang="ko",
+    )
+    rows = receipt_columns(text)
+    assert len(rows) == len(text.splitlines())
+    assert [right for _, right in rows if right] == ["18,000원", "900원", "18,900원"]
+    assert ("  12 x 1,500원", "18,000원") in rows
+    assert ("합계 (13 개)", "18,900원") in rows
+    assert ("-" * 40, "") in rows and ("결제: 홍길동", "") in rows

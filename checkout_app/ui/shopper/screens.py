@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
-from checkout_app.core.receipt import RECEIPT_WIDTH
+from checkout_app.core.receipt import RECEIPT_WIDTH, receipt_columns
 from checkout_app.ui.countdown import Countdown
 
 RECEIPT_FONT_PT = 13
@@ -32,6 +33,19 @@ def _button(role: str, name: str) -> QPushButton:
     button.setObjectName(name)
     button.setMinimumHeight(72)
     return button
+
+
+def receipt_html(receipt: str) -> str:
+    """The receipt as a two-column table: amounts right-aligned whatever width the font gives
+    Hangul (a "monospace" font rarely makes it exactly two columns)."""
+    rows = []
+    for left, right in receipt_columns(receipt):
+        left_html = html.escape(left).replace(" ", "&nbsp;") or "&nbsp;"
+        if right:
+            rows.append(f'<tr><td>{left_html}</td><td align="right">{html.escape(right)}</td></tr>')
+        else:
+            rows.append(f'<tr><td colspan="2">{left_html}</td></tr>')
+    return f'<table width="100%" cellspacing="0" cellpadding="0">{"".join(rows)}</table>'
 
 
 class TranslatedWidget(QWidget):
@@ -91,7 +105,7 @@ class CompleteScreen(TranslatedWidget):
         self._title = _label("display", "complete_title")
         self._total = _label("total", "complete_total")
         self._thanks = _label("subtitle")
-        self._receipt = QPlainTextEdit()
+        self._receipt = QTextEdit()
         self._receipt.setObjectName("receipt")
         self._receipt.setReadOnly(True)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -125,7 +139,7 @@ class CompleteScreen(TranslatedWidget):
     def show_payment(self, total_text: str, receipt: str, name: str, reset_after_s: int) -> None:
         self._name = name
         self._total.setText(total_text)
-        self._receipt.setPlainText(receipt)
+        self._receipt.setHtml(receipt_html(receipt))
         self.countdown.start(reset_after_s)
         self.retranslate()
 
