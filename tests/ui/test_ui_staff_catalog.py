@@ -174,8 +174,9 @@ def test_add_product_uses_a_free_detector_class(page, repo, qtbot, themed, scree
 def test_add_is_disabled_when_every_class_has_a_product(qtbot, repo, warnings):
     page = CatalogPage(repo, [p.class_name for p in repo.load()])
     qtbot.addWidget(page)
+    page.show()
     assert not page.add_button.isEnabled()
-    assert "Train" in page.add_button.toolTip()
+    assert page.add_reason.isVisible() and "Train" in page.add_reason.text()
 
 
 def test_bad_csv_import_lists_line_numbers_and_changes_nothing(

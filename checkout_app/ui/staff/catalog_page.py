@@ -387,6 +387,10 @@ class CatalogPage(QWidget):
         self.status_label = QLabel()
         set_role(self.status_label, ROLE_HINT)
         self.status_label.setWordWrap(True)
+        self.add_reason = QLabel()
+        self.add_reason.setObjectName("add_product_reason")
+        set_role(self.add_reason, ROLE_HINT)
+        self.add_reason.setWordWrap(True)
         self.save_button = QPushButton()
         self.revert_button = QPushButton()
         self.add_button = QPushButton()
@@ -415,6 +419,7 @@ class CatalogPage(QWidget):
         layout.addWidget(self.status_label)
         layout.addLayout(edits)
         layout.addLayout(files)
+        layout.addWidget(self.add_reason)
         self.retranslate()
         self.reload()
 
@@ -488,16 +493,18 @@ class CatalogPage(QWidget):
         return [name for name in self._class_names if name not in used]
 
     def _update_add_button(self) -> None:
+        """A greyed-out button says why on the page itself (a touch screen has no tooltips)."""
         free = bool(self.free_classes())
         self.add_button.setEnabled(free)
-        self.add_button.setToolTip(
+        self.add_reason.setText(
             ""
             if free
             else self.tr(
-                "Every detector class already has a product. "
+                "Add product… is off: every detector class already has a product. "
                 "Train the product model with the new product first."
             )
         )
+        self.add_reason.setVisible(not free)
 
     def _on_add_clicked(self) -> None:
         skus = [self.model.stored_product(r).sku for r in range(self.model.rowCount())]

@@ -57,22 +57,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../shopper/screens.py" line="74"/>
+        <location filename="../shopper/screens.py" line="88"/>
         <source>Welcome!</source>
         <translation>어서 오세요!</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="75"/>
+        <location filename="../shopper/screens.py" line="89"/>
         <source>Put your products on the counter to start.</source>
         <translation>상품을 계산대에 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="77"/>
+        <location filename="../shopper/screens.py" line="91"/>
         <source>1  Put products down    2  Check your cart    3  Pay with your face</source>
         <translation>1  상품 올리기    2  장바구니 확인    3  얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="79"/>
+        <location filename="../shopper/screens.py" line="93"/>
         <source>Start</source>
         <translation>시작하기</translation>
     </message>
@@ -206,123 +206,123 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="424"/>
+        <location filename="../staff/catalog_page.py" line="429"/>
         <source>Products and prices</source>
         <translation>상품 및 가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="425"/>
+        <location filename="../staff/catalog_page.py" line="430"/>
         <source>Save changes</source>
         <translation>변경 사항 저장</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="426"/>
+        <location filename="../staff/catalog_page.py" line="431"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="427"/>
+        <location filename="../staff/catalog_page.py" line="432"/>
         <source>Add product…</source>
         <translation>상품 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="428"/>
+        <location filename="../staff/catalog_page.py" line="433"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="429"/>
+        <location filename="../staff/catalog_page.py" line="434"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="453"/>
+        <location filename="../staff/catalog_page.py" line="458"/>
         <source>Cannot read the catalog</source>
         <translation>상품 목록을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="473"/>
+        <location filename="../staff/catalog_page.py" line="478"/>
         <source>Product {sku}: {error}</source>
         <translation>상품 {sku}: {error}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="480"/>
+        <location filename="../staff/catalog_page.py" line="485"/>
         <source>Not all changes were saved</source>
         <translation>일부 변경 사항을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="482"/>
+        <location filename="../staff/catalog_page.py" line="487"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="497"/>
-        <source>Every detector class already has a product. Train the product model with the new product first.</source>
-        <translation>모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
+        <location filename="../staff/catalog_page.py" line="503"/>
+        <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
+        <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="515"/>
+        <location filename="../staff/catalog_page.py" line="522"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="523"/>
+        <location filename="../staff/catalog_page.py" line="530"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="532"/>
+        <location filename="../staff/catalog_page.py" line="539"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="533"/>
+        <location filename="../staff/catalog_page.py" line="540"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="539"/>
+        <location filename="../staff/catalog_page.py" line="546"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="540"/>
-        <location filename="../staff/catalog_page.py" line="582"/>
+        <location filename="../staff/catalog_page.py" line="547"/>
+        <location filename="../staff/catalog_page.py" line="589"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="550"/>
+        <location filename="../staff/catalog_page.py" line="557"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="561"/>
+        <location filename="../staff/catalog_page.py" line="568"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="568"/>
+        <location filename="../staff/catalog_page.py" line="575"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="581"/>
+        <location filename="../staff/catalog_page.py" line="588"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="596"/>
+        <location filename="../staff/catalog_page.py" line="603"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="598"/>
+        <location filename="../staff/catalog_page.py" line="605"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="609"/>
+        <location filename="../staff/catalog_page.py" line="616"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -375,24 +375,24 @@
 <context>
     <name>CompleteScreen</name>
     <message numerus="yes">
-        <location filename="../shopper/screens.py" line="139"/>
+        <location filename="../shopper/screens.py" line="153"/>
         <source>Next shopper in %n second(s)</source>
         <translation>
             <numerusform>%n초 후 처음 화면으로 돌아갑니다</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="143"/>
+        <location filename="../shopper/screens.py" line="157"/>
         <source>Payment complete</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="145"/>
+        <location filename="../shopper/screens.py" line="159"/>
         <source>Thank you, {name}! Take your products.</source>
         <translation>{name} 님, 감사합니다! 상품을 챙겨 가세요.</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="147"/>
+        <location filename="../shopper/screens.py" line="161"/>
         <source>Done</source>
         <translation>확인</translation>
     </message>
@@ -418,24 +418,24 @@
 <context>
     <name>FailureScreen</name>
     <message numerus="yes">
-        <location filename="../shopper/screens.py" line="209"/>
+        <location filename="../shopper/screens.py" line="223"/>
         <source>Back to the start in %n second(s)</source>
         <translation>
             <numerusform>%n초 후 처음 화면으로 돌아갑니다</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="214"/>
+        <location filename="../shopper/screens.py" line="228"/>
         <source>Try again</source>
         <translation>다시 시도</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="215"/>
+        <location filename="../shopper/screens.py" line="229"/>
         <source>Back to cart</source>
         <translation>장바구니로 돌아가기</translation>
     </message>
     <message>
-        <location filename="../shopper/screens.py" line="216"/>
+        <location filename="../shopper/screens.py" line="230"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
