@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -53,6 +54,16 @@ log = logging.getLogger(__name__)
 EMPTY_CART_RETURN_S = 12.0
 TIMING_HISTORY = 90  # processed frames behind the per-stage medians
 LIVENESS_FRAMES = 20
+WINDOWED_SIZE = (1280, 800)  # the window's size on a screen with room for it
+
+
+def windowed_rect(x: int, y: int, width: int, height: int) -> tuple[int, int, int, int]:
+    """(x, y, width, height) of the kiosk window centred in a screen's free area, shrunk to
+    fit a small screen."""
+    w, h = min(WINDOWED_SIZE[0], width), min(WINDOWED_SIZE[1], height)
+    return x + (width - w) // 2, y + (height - h) // 2, w, h
+
+
 # A failed payment's screen waits this long for the shopper to choose, then the visit ends: the
 # next shopper must never find this one's cart.
 FAILURE_RESET_S = 30.0
@@ -210,10 +221,25 @@ class KioskWindow(QMainWindow):
         self.scanning.stats.setVisible(settings.show_stats)
         file_picker.set_confined(settings.fullscreen)  # a kiosk screen: no browsing the disk
         self._show_technical_footer()
-        if settings.fullscreen and not self.isFullScreen():
+        if self.isVisible() and settings.fullscreen != self.isFullScreen():
+            self.show_on_screen()
+
+    def show_on_screen(self) -> None:
+        """Fullscreen, or a window centred on the screen and no larger than it.
+
+        The geometry is set as well as the fullscreen request: without a window manager (a bare
+        X server on a kiosk) nobody acts on the request, and the window would stay small in a
+        corner.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if self.services.settings.fullscreen:
+            self.setGeometry(screen.geometry())
             self.showFullScreen()
-        elif not settings.fullscreen and self.isFullScreen():
+        else:
+            area = screen.availableGeometry()
+            x, y, width, height = windowed_rect(area.x(), area.y(), area.width(), area.height())
             self.showNormal()
+            self.setGeometry(x, y, width, height)
 
     # --- counter ------------------------------------------------------------------------------
 

@@ -232,11 +232,7 @@ def run_kiosk(options: KioskOptions) -> int:
             opener_for=source_opener,
         )
         windows.append(window)
-        window.resize(1280, 800)
-        if settings.fullscreen:
-            window.showFullScreen()
-        else:
-            window.show()
+        window.show_on_screen()
         loading.close()
         window.start()
         for warning in loaded.warnings:

@@ -161,3 +161,37 @@ def test_every_screen_fits(qtbot, qapp, services, screenshot, monkeypatch, size,
         kiosk.close()
         languages.set_language("en")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [
+        ((0, 0, 1920, 1080), (320, 140, 1280, 800)),  # centred, not in a corner
+        ((0, 0, 1024, 600), (0, 0, 1024, 600)),  # a small screen: the whole free area
+        ((0, 30, 1280, 770), (0, 30, 1280, 770)),  # below a panel
+    ],
+)
+def test_the_window_is_centred_and_never_larger_than_the_screen(area, expected) -> None:
+    from checkout_app.ui.kiosk_window import windowed_rect
+
+    assert windowed_rect(*area) == expected
+
+
+def test_fullscreen_covers_the_screen_even_without_a_window_manager(qtbot, qapp, services):
+    """Nothing acts on a fullscreen request on a bare X server: the geometry is set too."""
+    from checkout_app.ui.i18n import LanguageSwitcher
+    from checkout_app.ui.kiosk_window import KioskWindow
+
+    services.settings = KioskSettings(language="en", face_source="demo", fullscreen=True)
+    kiosk = KioskWindow(services, LanguageSwitcher(qapp), StillCounter, DemoFaceSource)
+    qtbot.addWidget(kiosk)
+    try:
+        kiosk.show_on_screen()
+        screen = kiosk.screen().geometry()
+        assert kiosk.geometry() == screen
+        services.settings = KioskSettings(language="en", face_source="demo")
+        kiosk.apply_settings(services.settings)  # staff turn fullscreen off in the settings
+        assert not kiosk.isFullScreen()
+        assert kiosk.width() <= screen.width() and kiosk.height() <= screen.height()
+    finally:
+        kiosk.close()
