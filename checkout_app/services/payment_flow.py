@@ -326,7 +326,12 @@ class PaymentFlow:
                 self._turned, self._reid_frames, self._reid_run = True, 0, 0
                 self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
         elif len(self._yaws) >= self._liveness_frames:
-            log.info("face pay: liveness failed at turn %d (%s)", self._turn + 1, verdict.reason)
+            log.info(
+                "face pay: liveness failed at turn %d (%s; yaws %s)",
+                self._turn + 1,
+                verdict.reason,
+                [None if y is None else round(y) for y in self._yaws],
+            )
             self._fail(PayFailure.LIVENESS_FAILED)
 
     def _reidentify(self, results: Sequence[FaceResult]) -> None:

@@ -12,6 +12,7 @@ import statistics
 import time
 from collections import deque
 from datetime import datetime
+from functools import partial
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer
@@ -342,10 +343,23 @@ class KioskWindow(QMainWindow):
         self.pay.start(format_won(snapshot.total, self._lang), cart_rows(snapshot, self._lang))
         self.pay.show_status(flow.status)
         self.stack.setCurrentWidget(self.pay)
-        self.face_camera.set_process(self._payment.offer)
+        self.face_camera.set_process(partial(self._offer_face_frame, self._payment))
         self.face_camera.start()
         self._pay_timer.start()
         log.info("payment %s started: %d won", flow.checkout_id, snapshot.total)
+
+    def _offer_face_frame(self, payment: PaymentSession, frame) -> PayStatus | None:
+        """In the face worker: a frame to the payment; the demo shopper follows a new prompt at
+        once, here rather than a signal later on a GUI thread that a busy machine may hold up
+        for longer than a turn is watched."""
+        status = payment.offer(frame)
+        if status is not None and status.challenge is not None:
+            prompt = (status.turn, status.challenge)
+            act = getattr(self._face_source, "act", None)
+            if act is not None and prompt != self._acted_prompt:
+                self._acted_prompt = prompt
+                act(status.challenge)
+        return status
 
     def _payment_call(self, action: str) -> None:
         if self._payment is None:
@@ -363,12 +377,6 @@ class KioskWindow(QMainWindow):
             return
         if self.stack.currentWidget() is self.pay:
             self.pay.show_status(status)
-        prompt = (status.turn, status.challenge)
-        if status.challenge is not None and prompt != self._acted_prompt:
-            self._acted_prompt = prompt
-            act = getattr(self._face_source, "act", None)
-            if act is not None:  # the demo shopper follows each prompt like a person would
-                act(status.challenge)
         if status.step not in (PayStep.COMPLETE, PayStep.FAILED):
             return
         checkout_id = self._payment.flow.checkout_id
