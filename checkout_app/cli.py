@@ -186,6 +186,31 @@ def _cmd_eval_tracking(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_barcodes(args: argparse.Namespace) -> int:
+    from checkout_app.vision.barcode_measure import measure
+    from checkout_app.vision.barcode_reader import BarcodeReader, BarcodeUnavailable
+
+    try:
+        reader = BarcodeReader()
+    except BarcodeUnavailable as exc:
+        raise CliError(str(exc), EXIT_BAD_INPUT) from exc
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rconditions {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    report = measure(trials=args.trials, seed=args.seed, reader=reader, progress=progress)
+    print(file=sys.stderr)
+    _write_json(Path(args.out), report)
+    widths = ", ".join(f"{w} px {r['rate']:.0%}" for w, r in report["sweeps"]["width_px"].items())
+    target = report["target"]
+    print(
+        f"decode rate by width: {widths}; target conditions {target['rate']:.1%} "
+        f"({target['misread']} misreads); decode {report['decode_ms']['median']} ms median, "
+        f"{report['decode_ms']['p95']} ms p95 per 640x480 frame -> {args.out}"
+    )
+    return 0
+
+
 def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -299,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_model_options(et)
     et.set_defaults(func=_cmd_eval_tracking)
+    eb = evaluate.add_parser(
+        "barcodes",
+        help="barcode decode rate on rendered counter frames by width, rotation, blur and light",
+    )
+    eb.add_argument("--out", required=True, help="JSON file to write")
+    eb.add_argument("--trials", type=positive_int, default=100, help="frames per condition")
+    eb.add_argument("--seed", type=int, default=0, help="seed of the codes and placements")
+    eb.set_defaults(func=_cmd_eval_barcodes)
     return parser
 
 
