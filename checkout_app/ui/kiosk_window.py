@@ -368,9 +368,7 @@ class KioskWindow(QMainWindow):
 
     def _tick_payment(self) -> None:
         if self._payment is not None:
-            status = self._payment.tick()
-            if status is not None:
-                self._show_pay_status(status)
+            self._show_pay_status(self._payment.tick())
 
     def _show_pay_status(self, status: PayStatus | None) -> None:
         if status is None or self._payment is None:
