@@ -195,3 +195,22 @@ def test_fullscreen_covers_the_screen_even_without_a_window_manager(qtbot, qapp,
         assert kiosk.width() <= screen.width() and kiosk.height() <= screen.height()
     finally:
         kiosk.close()
+
+
+@pytest.mark.parametrize("setting_up", [False, True], ids=["enter", "set_up"])
+def test_the_pin_dialog_fits_the_smallest_screen(qtbot, qapp, tmp_path, screenshot, setting_up):
+    from checkout_app.services.staff_auth import StaffPin
+    from checkout_app.ui import theme
+    from checkout_app.ui.staff.pin_dialog import PinDialog
+
+    theme.apply_theme(qapp)
+    pin = StaffPin(tmp_path / "staff_pin.json")
+    if not setting_up:
+        pin.set_pin("2468")
+    dialog = PinDialog(pin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.wait(20)
+    screenshot(dialog, f"fit/pin_dialog_{'set_up' if setting_up else 'enter'}")
+    assert dialog.height() <= 600 - 20, f"{dialog.height()} px: taller than a 1024x600 screen"
+    assert layout_problems(dialog) == []

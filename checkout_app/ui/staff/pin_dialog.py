@@ -36,7 +36,7 @@ from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITL
 
 log = logging.getLogger(__name__)
 
-_KEY_SIZE_PX = 88
+_KEY_SIZE_PX = 60  # with everything else, the set-up dialog fits a 600 px high screen
 _KEY_FONT_PT = 28
 _BACKSPACE = "←"
 
@@ -84,7 +84,7 @@ class PinDialog(QDialog):
         set_role(self.message_label, ROLE_ERROR)
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label.setWordWrap(True)
-        self.message_label.setMinimumHeight(48)
+        self.message_label.setMinimumHeight(28)
 
         self.pin_edit = self._make_pin_edit()
         self.repeat_edit = self._make_pin_edit()
@@ -95,7 +95,11 @@ class PinDialog(QDialog):
         self.keypad = QWidget()
         keypad = QGridLayout(self.keypad)
         keypad.setContentsMargins(0, 0, 0, 0)
-        keypad.setSpacing(10)
+        keypad.setSpacing(8)
+        # The theme's 56 px minimum plus padding makes 72 px keys: too tall for a 600 px screen.
+        self.keypad.setStyleSheet(
+            f"QPushButton {{ min-height: {_KEY_SIZE_PX - 8}px; padding: 0px; }}"
+        )
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"]
         for index, key in enumerate(keys):
             button = QPushButton(_BACKSPACE if key == "back" else key)
@@ -115,20 +119,19 @@ class PinDialog(QDialog):
         self.cancel_button = QPushButton()
         self.cancel_button.setMinimumHeight(56)
         self.cancel_button.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addStretch(1)
-        bottom.addWidget(self.cancel_button)
+        heading = QHBoxLayout()  # Cancel beside the title: a row saved for short screens
+        heading.addWidget(self.title_label, 1)
+        heading.addWidget(self.cancel_button)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title_label)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(8)
+        layout.addLayout(heading)
         layout.addWidget(self.hint_label)
         layout.addWidget(self.pin_edit)
         layout.addWidget(self.repeat_edit)
         layout.addWidget(self.message_label)
         layout.addWidget(self.keypad, 1)
-        layout.addLayout(bottom)
         self.retranslate()
         if self._error is not None:
             self._deny(self._error)
@@ -178,7 +181,7 @@ class PinDialog(QDialog):
         font.setPointSize(_KEY_FONT_PT)
         edit.setFont(font)
         edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        edit.setMinimumHeight(64)
+        edit.setMinimumHeight(56)
         edit.returnPressed.connect(self._on_submit)
         edit.installEventFilter(self)
         return edit
