@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.money import MAX_PRICE_WON, validate_amount
 from checkout_app.core.text import has_control_characters
 
@@ -28,7 +29,8 @@ def text_problem(field_name: str, value: str) -> str | None:
 class Product:
     """One product the kiosk can sell.
 
-    ``class_name`` is the product detector's class for it; ``price`` is whole won.
+    ``class_name`` is the product detector's class for it; ``price`` is whole won;
+    ``barcodes`` are its codes as canonical GTINs (``core.barcode.normalize_barcode``).
     """
 
     sku: str
@@ -37,6 +39,7 @@ class Product:
     price: int
     class_name: str
     active: bool = True
+    barcodes: tuple = ()
 
     def __post_init__(self) -> None:
         for field_name in TEXT_FIELDS:
@@ -49,6 +52,13 @@ class Product:
         validate_amount(self.price, "price")
         if self.price >= MAX_PRICE_WON:
             raise ValueError(f"price {self.price:,} is too large (at most {MAX_PRICE_WON - 1:,})")
+        if not isinstance(self.barcodes, tuple):
+            raise ValueError("product barcodes must be a tuple")
+        for code in self.barcodes:
+            if normalize_barcode(code) != code:
+                raise ValueError(f"barcode {code!r} is not in its canonical form")
+        if len(set(self.barcodes)) != len(self.barcodes):
+            raise ValueError(f"product {self.sku} lists a barcode twice")
 
     def name(self, lang: str = "en") -> str:
         return self.name_ko if lang == "ko" else self.name_en
@@ -60,6 +70,7 @@ class Catalog:
     def __init__(self, products: Iterable[Product]) -> None:
         self._by_sku: dict[str, Product] = {}
         self._by_class: dict[str, Product] = {}
+        self._by_barcode: dict[str, Product] = {}
         for product in products:
             if product.sku in self._by_sku:
                 raise ValueError(f"duplicate SKU {product.sku!r}")
@@ -68,6 +79,11 @@ class Catalog:
                 raise ValueError(
                     f"class {product.class_name!r} is used by both {other} and {product.sku}"
                 )
+            for code in product.barcodes:
+                if code in self._by_barcode:
+                    other = self._by_barcode[code].sku
+                    raise ValueError(f"barcode {code} is used by both {other} and {product.sku}")
+                self._by_barcode[code] = product
             self._by_sku[product.sku] = product
             self._by_class[product.class_name] = product
 
@@ -89,6 +105,13 @@ class Catalog:
     def for_class(self, class_name: str) -> Product | None:
         """The product a detector class stands for, or None if the store does not sell it."""
         return self._by_class.get(class_name)
+
+    def for_barcode(self, code: str) -> Product | None:
+        """The product with this barcode (any valid spelling of it), or None."""
+        try:
+            return self._by_barcode.get(normalize_barcode(code))
+        except BarcodeError:
+            return None
 
     def active(self) -> list[Product]:
         return [p for p in self if p.active]

@@ -1,7 +1,10 @@
 """Catalog CSV: parse and validate every row before anything is applied.
 
-Columns: ``sku,name_ko,name_en,price,class_name,active``. A file with any bad row is rejected
-whole, with one message per problem naming its line number, so staff can fix them all at once.
+Columns: ``sku,name_ko,name_en,price,class_name,active`` and, optionally, ``barcodes`` (EAN-13,
+UPC-A or EAN-8 codes separated by spaces, check digits verified). The file is the whole truth: a
+file without the column (written before barcodes existed) leaves every product without one.
+A file with any bad row is rejected whole, with one message per problem naming its line number,
+so staff can fix them all at once.
 A file without a single product is refused too: importing it would stop selling everything.
 
 Staff open these files in spreadsheets, which run a cell starting with ``= + - @`` as a formula.
@@ -17,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterable
 
+from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.catalog import TEXT_FIELDS, Catalog, Product, text_problem
 from checkout_app.core.money import parse_won
 
 COLUMNS = ("sku", "name_ko", "name_en", "price", "class_name", "active")
+BARCODES = "barcodes"  # optional on import, always written on export
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
 _FORMULA_START = ("=", "+", "-", "@")
@@ -72,6 +77,7 @@ def _parse_rows(reader: csv.DictReader, known_classes: Collection[str] | None) -
     errors: list[RowError] = []
     seen_sku: dict[str, int] = {}
     seen_class: dict[str, int] = {}
+    seen_barcode: dict[str, int] = {}
     for raw in reader:
         line = reader.line_num
         row = {k: (v if k is None else _cell(v)) for k, v in raw.items()}
@@ -83,6 +89,12 @@ def _parse_rows(reader: csv.DictReader, known_classes: Collection[str] | None) -
             row_errors.append(f"class {class_name!r} already used on line {seen_class[class_name]}")
         seen_sku.setdefault(sku, line)
         seen_class.setdefault(class_name, line)
+        barcodes, barcode_errors = _barcodes(row.get(BARCODES) or "")
+        row_errors += barcode_errors
+        for code in barcodes:
+            if code in seen_barcode:
+                row_errors.append(f"barcode {code} already used on line {seen_barcode[code]}")
+            seen_barcode.setdefault(code, line)
         if row_errors:
             errors.extend(RowError(line, msg) for msg in row_errors)
             continue
@@ -94,6 +106,7 @@ def _parse_rows(reader: csv.DictReader, known_classes: Collection[str] | None) -
                 price=parse_won(row["price"]),
                 class_name=class_name,
                 active=row["active"].lower() in _TRUE,
+                barcodes=barcodes,
             )
         )
     if errors:
@@ -103,6 +116,23 @@ def _parse_rows(reader: csv.DictReader, known_classes: Collection[str] | None) -
             [RowError(2, "no products: importing this file would stop selling every product")]
         )
     return Catalog(products)
+
+
+def _barcodes(cell: str) -> tuple[tuple, list[str]]:
+    """The cell's codes as canonical GTINs (each once), and a message per bad code."""
+    codes: list[str] = []
+    problems = []
+    for text in cell.split():
+        try:
+            code = normalize_barcode(text)
+        except BarcodeError as exc:
+            problems.append(str(exc))
+            continue
+        if code in codes:
+            problems.append(f"barcode {code} is listed twice")
+        else:
+            codes.append(code)
+    return tuple(codes), problems
 
 
 def _row_problems(row: dict, known_classes: Collection[str] | None) -> list[str]:
@@ -138,8 +168,9 @@ def load_catalog_csv(path: Path, known_classes: Collection[str] | None = None) -
 def catalog_to_csv(products: Iterable[Product]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow((*COLUMNS, BARCODES))
     for p in products:
-        cells = (p.sku, p.name_ko, p.name_en, p.price, p.class_name, int(p.active))
+        barcodes = " ".join(p.barcodes)
+        cells = (p.sku, p.name_ko, p.name_en, p.price, p.class_name, int(p.active), barcodes)
         writer.writerow([_spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_app.core.catalog import Catalog, Product
 from checkout_app.core.catalog_csv import catalog_to_csv, parse_catalog_csv
-from checkout_app.storage.tables import ProductRow
+from checkout_app.storage.tables import ProductBarcodeRow, ProductRow
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def _to_product(row: ProductRow) -> Product:
         price=row.price,
         class_name=row.class_name,
         active=row.active,
+        barcodes=tuple(b.barcode for b in row.barcodes),
     )
 
 
@@ -69,6 +70,11 @@ def _copy_into(row: ProductRow, product: Product) -> None:
     row.price = product.price
     row.class_name = product.class_name
     row.active = product.active
+    if tuple(b.barcode for b in row.barcodes) != product.barcodes:
+        row.barcodes = [
+            ProductBarcodeRow(barcode=code, sku=product.sku, position=i)
+            for i, code in enumerate(product.barcodes)
+        ]
 
 
 class CatalogRepository:
@@ -111,11 +117,20 @@ class CatalogRepository:
             )
             if owner is not None and owner != product.sku:
                 raise ValueError(f"class {product.class_name!r} is already used by SKU {owner}")
+            for code in product.barcodes:
+                holder = session.scalar(
+                    select(ProductBarcodeRow.sku).where(ProductBarcodeRow.barcode == code)
+                )
+                if holder is not None and holder != product.sku:
+                    raise ValueError(f"barcode {code} is already used by SKU {holder}")
             row = session.get(ProductRow, product.sku)
             is_new = row is None
             if row is None:
                 row = ProductRow(sku=product.sku)
                 session.add(row)
+            elif tuple(b.barcode for b in row.barcodes) != product.barcodes:
+                row.barcodes = []  # deleted before the new list goes in: codes are primary keys
+                session.flush()
             _copy_into(row, product)
         log.info("product %s %s", product.sku, "added" if is_new else "updated")
         return is_new
@@ -174,6 +189,16 @@ class CatalogRepository:
         }
         for sku in moving:
             rows[sku].class_name = f" moving {sku}"
+        # Barcodes may move between products too (the primary key is the code): drop every
+        # list that changes, and a code the file gives to another product from a product it
+        # leaves out, before any product takes up its new codes.
+        claimed = {code for product in incoming for code in product.barcodes}
+        for sku, row in rows.items():
+            if sku in incoming:
+                if tuple(b.barcode for b in row.barcodes) != incoming.get(sku).barcodes:
+                    row.barcodes = []
+            elif any(b.barcode in claimed for b in row.barcodes):
+                row.barcodes = [b for b in row.barcodes if b.barcode not in claimed]
         session.flush()
 
         for product in incoming:

@@ -71,6 +71,25 @@ class ProductRow(Base):
     class_name: Mapped[str] = mapped_column(String, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+    barcodes: Mapped[List[ProductBarcodeRow]] = relationship(  # noqa: UP006
+        order_by="ProductBarcodeRow.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class ProductBarcodeRow(Base):
+    """One barcode of a product (canonical GTIN): a code belongs to one product at most.
+
+    A table of its own, created beside an existing database's tables at the next start: products
+    stored before barcodes existed simply have none until a CSV import or staff give them some.
+    """
+
+    __tablename__ = "product_barcodes"
+
+    barcode: Mapped[str] = mapped_column(String, primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("products.sku", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # the order staff listed them in
 
 
 class TransactionRow(Base):
