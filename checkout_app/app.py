@@ -165,6 +165,17 @@ class KioskServices:
         close_database(self.sessions)
 
 
+def _barcode_reader():
+    """zxing-cpp's reader, or None (logged) where the wheel is missing: the kiosk still sells."""
+    from checkout_app.vision.barcode_reader import BarcodeReader, BarcodeUnavailable
+
+    try:
+        return BarcodeReader()
+    except BarcodeUnavailable as exc:
+        log.warning("barcode scanning is off: %s", exc)
+        return None
+
+
 def build_kiosk_services(
     home: Path,
     settings: KioskSettings,
@@ -202,7 +213,9 @@ def build_kiosk_services(
         model_path, home, min_confidence=settings.min_confidence, backend=backend_name
     )
     tracker_config = TrackerConfig.for_fps(15.0, min_confidence=settings.min_confidence)
-    counter = CounterSession(detector, catalog_repository.load(), tracker_config)
+    counter = CounterSession(
+        detector, catalog_repository.load(), tracker_config, barcode_reader=_barcode_reader()
+    )
     model_files = [(detector.model_path.name, detector.meta)]
     report("face_models")
     face_pipeline = registry = None

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from checkout_app.camera.source import Frame
 from checkout_app.core.cart import Cart, CartLine, Correction
 from checkout_app.core.catalog import Catalog
+from checkout_app.services.barcode_scans import BarcodeScans
 from checkout_app.services.checkout_pipeline import CheckoutPipeline
+from checkout_app.vision.barcode_reader import BarcodeReader
 from checkout_app.vision.detections import ProductDetector
 from checkout_app.vision.tracker import CartTracker, TrackerConfig
 
@@ -39,6 +42,16 @@ class ItemBox:
 
 
 @dataclass(frozen=True)
+class ScanEvent:
+    """A barcode scan at the counter: ``outcome`` is "added", "unknown" (not in the catalog) or
+    "inactive" (the product is not for sale); ``sku`` is None for an unknown code."""
+
+    code: str
+    sku: str | None
+    outcome: str
+
+
+@dataclass(frozen=True)
 class CounterSnapshot:
     catalog: Catalog
     quantities: dict  # SKU -> quantity, in cart order
@@ -47,6 +60,7 @@ class CounterSnapshot:
     shown: tuple = ()  # SKUs the cart lists, in order: ``quantities`` plus removed lines
     camera: dict = field(default_factory=dict)  # SKU -> count the camera sees, for ``shown``
     shortfalls: dict = field(default_factory=dict)  # SKU -> seen but not charged (Cart)
+    scans: tuple = ()  # ScanEvent of the frame just processed
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
     timings_ms: dict = field(default_factory=dict)
@@ -81,11 +95,15 @@ class CounterSession:
         catalog: Catalog,
         tracker_config: TrackerConfig | None = None,
         on_correction: Callable[[Correction], None] | None = None,
+        barcode_reader: BarcodeReader | None = None,
     ) -> None:
+        """``barcode_reader``: also read barcodes held up to the counter camera (None: off)."""
         self._lock = threading.Lock()
         self._detector = detector
         self._tracker_config = tracker_config or TrackerConfig.for_fps(15.0)
         self._on_correction = on_correction
+        self._barcode_reader = barcode_reader
+        self._scans = BarcodeScans()
         self._pipeline = self._new_pipeline(catalog)
         self._boxes: tuple = ()
         self._frame_index = -1
@@ -105,13 +123,39 @@ class CounterSession:
     def process(self, frame: Frame) -> CounterSnapshot:
         """Detect on ``frame`` and update the cart (processing thread)."""
         detections, timings = self._pipeline.detect(frame)
+        codes = set()
+        if self._barcode_reader is not None:
+            started = time.perf_counter()
+            codes = {b.gtin for b in self._barcode_reader.read(frame.image)}
+            timings["barcodes"] = (time.perf_counter() - started) * 1000
         with self._lock:
             pipeline = self._pipeline
             changed, timings["tracking"] = pipeline.apply(detections, frame.timestamp)
+            cart = pipeline.cart
+            before = len(cart.corrections)
+            scanned = self._scans.update(codes, frame.timestamp)
+            events = tuple(self._scan(cart, code) for code in scanned)
+            made = cart.corrections[before:]
             self._boxes = tuple(self._item_boxes(pipeline, frame.timestamp))
             self._frame_index = frame.index
             self._timings = timings
-            return self._snapshot(changed)
+            snapshot = self._snapshot(changed or bool(made), events)
+        self._report(made)
+        return snapshot
+
+    @staticmethod
+    def _scan(cart: Cart, code: str) -> ScanEvent:
+        """One confirmed scan: add the product (a correction, like a tap on +) or say why not."""
+        product = cart.catalog.for_barcode(code)
+        if product is None:
+            log.info("barcode %s is not in the catalog", code)
+            return ScanEvent(code, None, "unknown")
+        if not product.active:
+            log.info("barcode %s: %s is not for sale", code, product.sku)
+            return ScanEvent(code, product.sku, "inactive")
+        cart.add(product.sku)
+        log.info("barcode %s added %s", code, product.sku)
+        return ScanEvent(code, product.sku, "added")
 
     def set_quantity(self, sku: str, qty: int) -> CounterSnapshot:
         return self._correct(lambda cart: cart.set_quantity(sku, qty))
@@ -138,6 +182,7 @@ class CounterSession:
         """Start a new visit (optionally with new prices): empty cart, no tracks."""
         with self._lock:
             self._pipeline = self._new_pipeline(catalog or self.catalog)
+            self._scans = BarcodeScans()
             self._boxes = ()
             return self._snapshot(True)
 
@@ -152,6 +197,11 @@ class CounterSession:
             change(cart)
             made = cart.corrections[before:]
             snapshot = self._snapshot(bool(made))
+        self._report(made)
+        return snapshot
+
+    def _report(self, made) -> None:
+        """Log corrections and hand them on (outside the lock: the callback may write)."""
         for correction in made:
             log.info(
                 "cart correction: %s %d -> %d",
@@ -161,7 +211,6 @@ class CounterSession:
             )
             if self._on_correction:
                 self._on_correction(correction)
-        return snapshot
 
     def _item_boxes(self, pipeline: CheckoutPipeline, now: float):
         """Boxes of the items seen within ``BOX_HOLD_S``: a track the cart still holds on to
@@ -177,7 +226,7 @@ class CounterSession:
             sku = product.sku if product is not None and product.active else None
             yield ItemBox(track.xyxy, class_name, sku, track.confirmed)
 
-    def _snapshot(self, changed: bool) -> CounterSnapshot:
+    def _snapshot(self, changed: bool, scans: tuple = ()) -> CounterSnapshot:
         cart = self._pipeline.cart
         quantities = cart.quantities()
         shown = tuple(cart.shown())
@@ -189,6 +238,7 @@ class CounterSession:
             shown=shown,
             camera={sku: cart.camera_quantity(sku) for sku in shown},
             shortfalls=cart.shortfalls(),
+            scans=scans,
             boxes=self._boxes,
             frame_index=self._frame_index,
             timings_ms=dict(self._timings),

@@ -1,4 +1,5 @@
-"""A short two-tone chime for a staff call, played without blocking the kiosk.
+"""Short sounds played without blocking the kiosk: a two-tone chime for a staff call, a beep for
+a barcode scan.
 
 PySide6-Essentials has no QtMultimedia, so the chime is a WAV file (made here, once) handed to
 the desktop's sound player (``paplay`` for PulseAudio/PipeWire, else ALSA's ``aplay``). Without
@@ -23,18 +24,19 @@ log = logging.getLogger(__name__)
 
 PLAYERS = ("paplay", "aplay")
 SAMPLE_RATE = 22_050
-TONES_HZ = (880.0, 660.0)
+TONES_HZ = (880.0, 660.0)  # the staff call
+SCAN_TONES_HZ = (1320.0,)  # a barcode scan: one short high beep
 TONE_S = 0.25
 
-_wav_path: Path | None = None
+_wav_paths: dict = {}  # tones -> the WAV file made for them
 
 
-def chime_wav() -> bytes:
-    """Two sine tones with a short fade in and out (16-bit mono PCM WAV)."""
+def chime_wav(tones: tuple = TONES_HZ) -> bytes:
+    """Sine tones with a short fade in and out (16-bit mono PCM WAV)."""
     samples = []
     fade = int(0.02 * SAMPLE_RATE)
     per_tone = int(TONE_S * SAMPLE_RATE)
-    for frequency in TONES_HZ:
+    for frequency in tones:
         for i in range(per_tone):
             envelope = min(1.0, i / fade, (per_tone - i) / fade)
             value = 0.4 * envelope * math.sin(2 * math.pi * frequency * i / SAMPLE_RATE)
@@ -53,18 +55,18 @@ def sound_player() -> str | None:
     return next((p for p in (shutil.which(name) for name in PLAYERS) if p), None)
 
 
-def play_chime() -> str:
-    """Start the chime and return how it sounds ("paplay", "aplay" or "beep")."""
-    global _wav_path
+def play_chime(tones: tuple = TONES_HZ) -> str:
+    """Start the sound and return how it sounds ("paplay", "aplay" or "beep")."""
     player = sound_player()
     if player is not None:
         try:
-            if _wav_path is None or not _wav_path.exists():
+            path = _wav_paths.get(tones)
+            if path is None or not path.exists():
                 with tempfile.NamedTemporaryFile(suffix=".wav", delete=False) as file:
-                    file.write(chime_wav())
-                _wav_path = Path(file.name)
+                    file.write(chime_wav(tones))
+                path = _wav_paths[tones] = Path(file.name)
             subprocess.Popen(
-                [player, str(_wav_path)],
+                [player, str(path)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

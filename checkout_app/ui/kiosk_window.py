@@ -31,12 +31,12 @@ from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
 from checkout_app.core.money import format_won
 from checkout_app.services.count_review import record_approved
-from checkout_app.services.counter_session import CounterSnapshot
+from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStatus, PayStep
 from checkout_app.services.system_stats import SystemSampler
 from checkout_app.ui import file_picker
-from checkout_app.ui.chime import play_chime
+from checkout_app.ui.chime import SCAN_TONES_HZ, play_chime
 from checkout_app.ui.frame_view import BoxLabel
 from checkout_app.ui.i18n import LANGUAGE_NAMES, LanguageSwitcher
 from checkout_app.ui.payment_session import PaymentSession
@@ -255,6 +255,23 @@ class KioskWindow(QMainWindow):
     def _show_snapshot(self, snapshot: CounterSnapshot) -> None:
         self._timings.append(snapshot.timings_ms)
         self._apply(snapshot)
+        for scan in snapshot.scans:
+            self._show_scan(scan)
+
+    def _show_scan(self, scan: ScanEvent) -> None:
+        """A beep and a line in the cart for each barcode scan, whatever it did."""
+        if scan.outcome == "added":
+            name = self._snapshot.catalog.get(scan.sku).name(self._lang)
+            text, ok = self.tr("Added {name} by its barcode.").format(name=name), True
+        elif scan.outcome == "inactive":
+            name = self._snapshot.catalog.get(scan.sku).name(self._lang)
+            text = self.tr("{name} is not for sale. Please call staff.").format(name=name)
+            ok = False
+        else:
+            text = self.tr("Barcode {code} is not in this store's catalog.").format(code=scan.code)
+            ok = False
+        play_chime(SCAN_TONES_HZ)
+        self.scanning.cart.show_scan(text, ok)
 
     def _apply(self, snapshot: CounterSnapshot) -> None:
         self._snapshot = snapshot

@@ -143,3 +143,45 @@ def test_a_box_is_drawn_only_while_its_item_is_seen() -> None:
     assert all(n == 1 for f, n in zip(gone, drawn) if f.timestamp - last_seen <= BOX_HOLD_S)
     assert all(n == 0 for f, n in zip(gone, drawn) if f.timestamp - last_seen > BOX_HOLD_S)
     assert session.snapshot().quantities == {"A1": 1}  # the cart still holds it
+
+
+def test_a_barcode_held_up_adds_its_product_once_and_an_unknown_one_says_so() -> None:
+    """The real zxing-cpp reader on frames with a drawn EAN-13, as the processing thread runs."""
+    from checkout_app.vision.barcode_image import ean13_image
+    from checkout_app.vision.barcode_reader import BarcodeReader
+
+    catalog = Catalog(
+        [
+            Product("A1", "콜라", "Cola", 1500, "cola_can", barcodes=("8801234567893",)),
+            Product("B2", "생수", "Water", 900, "water_bottle", False, ("4006381333931",)),
+        ]
+    )
+    added = []
+    session = CounterSession(
+        ScriptedDetector(), catalog, on_correction=added.append, barcode_reader=BarcodeReader()
+    )
+
+    def frames(code: str | None, n: int, start: int):
+        image = np.full((480, 640, 3), 160, np.uint8)
+        if code is not None:
+            bars = ean13_image(code, module_px=3)
+            image[100 : 100 + bars.shape[0], 100 : 100 + bars.shape[1]] = bars[..., None]
+        return [Frame(image.copy(), (start + i) / 10.0, start + i) for i in range(n)]
+
+    events = []
+    for frame in frames("8801234567893", 20, 0) + frames(None, 15, 20):
+        snapshot = session.process(frame)
+        events += snapshot.scans
+        assert "barcodes" in snapshot.timings_ms
+    assert [(e.sku, e.outcome) for e in events] == [("A1", "added")]
+    assert snapshot.quantities == {"A1": 1} and len(added) == 1
+    for frame in frames("8801234567893", 3, 35) + frames("5901234123457", 3, 38):
+        events += session.process(frame).scans
+    for frame in frames("4006381333931", 3, 41):
+        events += session.process(frame).scans
+    assert [(e.code, e.sku, e.outcome) for e in events[1:]] == [
+        ("8801234567893", "A1", "added"),
+        ("5901234123457", None, "unknown"),
+        ("4006381333931", "B2", "inactive"),
+    ]
+    assert session.snapshot().quantities == {"A1": 2}

@@ -19,11 +19,13 @@ def test_the_chime_goes_to_the_sound_player(monkeypatch, tmp_path):
     started = []
     monkeypatch.setattr(chime, "sound_player", lambda: "/usr/bin/paplay")
     monkeypatch.setattr(chime.subprocess, "Popen", lambda args, **kw: started.append(args))
-    monkeypatch.setattr(chime, "_wav_path", None)
+    monkeypatch.setattr(chime, "_wav_paths", {})
     monkeypatch.setattr(chime.tempfile, "tempdir", str(tmp_path))
     assert chime.play_chime() == "paplay"
     player, path = started[0]
     assert player == "/usr/bin/paplay" and path.endswith(".wav")
+    assert chime.play_chime(chime.SCAN_TONES_HZ) == "paplay"
+    assert started[1][1] != path, "the scan beep is a sound of its own"
 
 
 def test_without_a_player_the_bell_rings(monkeypatch, qapp):

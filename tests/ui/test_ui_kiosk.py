@@ -364,3 +364,56 @@ def test_the_payment_complete_screen_ends_the_visit_after_its_countdown(make_win
     kiosk.complete.countdown.tick()
     assert kiosk.stack.currentWidget() is kiosk.attract
     assert counter.snapshot().item_count == 0
+
+
+class BarcodeHeldUp:
+    """A counter camera that sees one barcode held up for a second, then an empty counter."""
+
+    name = "barcode held up"
+    fps = 15.0
+
+    def __init__(self, code: str) -> None:
+        import numpy as np
+
+        from checkout_app.vision.barcode_image import ean13_image
+
+        self._empty = np.full((480, 640, 3), 150, np.uint8)
+        self._held = self._empty.copy()
+        bars = ean13_image(code, module_px=3)
+        self._held[150 : 150 + bars.shape[0], 120 : 120 + bars.shape[1]] = bars[..., None]
+        self._index = 0
+
+    def read(self):
+        import time
+
+        from checkout_app.camera.source import Frame
+
+        time.sleep(1 / self.fps)
+        image = self._held if self._index < 15 else self._empty
+        frame = Frame(image.copy(), self._index / self.fps, self._index)
+        self._index += 1
+        return frame
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_barcode_held_up_to_the_counter_camera_adds_its_product_with_a_beep(
+    qtbot, make_window, monkeypatch, screenshot
+) -> None:
+    from checkout_app.ui.chime import SCAN_TONES_HZ
+
+    beeps = []
+    monkeypatch.setattr("checkout_app.ui.kiosk_window.play_chime", beeps.append)
+    kiosk = make_window(lambda: BarcodeHeldUp("8800001000014"))  # the demo Hot Cup Ramen
+    kiosk.start()
+    ramen = kiosk.services.counter.catalog.for_barcode("8800001000014")
+    # Only the ramen line is checked: the demo detector may also see a product in the label.
+    qtbot.waitUntil(lambda: kiosk._snapshot.quantities.get(ramen.sku) == 1, timeout=60_000)
+    notice = kiosk.findChild(QLabel, "scan_notice")
+    qtbot.waitUntil(notice.isVisible, timeout=5_000)
+    assert "Hot Cup Ramen" in notice.text() and "barcode" in notice.text()
+    assert beeps == [SCAN_TONES_HZ]
+    screenshot(kiosk, "17_barcode_scanned")
+    qtbot.wait(1500)  # the code is gone from view: held up once, added once
+    assert kiosk._snapshot.quantities[ramen.sku] == 1

@@ -33,6 +33,7 @@ from checkout_app.ui.theme import (
     REMOVE,
     ROLE_ERROR,
     ROLE_HINT,
+    ROLE_SUCCESS,
     TITLE_FONT_PT,
     TRANSPARENT_SCROLL,
     set_role,
@@ -41,6 +42,7 @@ from checkout_app.ui.view_models import CartRow
 
 # A line that left the cart stays in place this long after the shopper's last tap on the cart.
 TOUCH_HOLD_S = 2.0
+SCAN_NOTICE_S = 4.0  # how long "Added Cola by barcode" stays
 # The widest line total the columns are sized for (about a million won).
 WIDEST_AMOUNTS = (format_won(9_999_999, "en"), format_won(9_999_999, "ko"))
 
@@ -205,6 +207,13 @@ class CartPanel(QFrame):
         self._take_off.setObjectName("take_off_notice")
         self._take_off.setWordWrap(True)
         set_role(self._take_off, ROLE_ERROR)
+        self._scan_notice = QLabel()
+        self._scan_notice.setObjectName("scan_notice")
+        self._scan_notice.setWordWrap(True)
+        self._scan_notice.setVisible(False)
+        self._scan_timer = QTimer(self)
+        self._scan_timer.setSingleShot(True)
+        self._scan_timer.timeout.connect(lambda: self._scan_notice.setVisible(False))
         self._approve = _button("", "", "approve_button")
         self._approve.clicked.connect(self.approval_requested)
         self._pay = _button("", "pay", "pay_button")
@@ -233,6 +242,7 @@ class CartPanel(QFrame):
         layout.addWidget(self._title)
         layout.addWidget(self._empty)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self._scan_notice)
         layout.addLayout(take_off_row)
         layout.addLayout(total_row)
         layout.addWidget(self._face_pay_off)
@@ -251,6 +261,13 @@ class CartPanel(QFrame):
         self._rows = list(rows)
         self._show_lines(self._rows)
         self._update_actions()
+
+    def show_scan(self, text: str, ok: bool) -> None:
+        """What a barcode scan did, for a few seconds (text already translated)."""
+        self._scan_notice.setText(text)
+        set_role(self._scan_notice, ROLE_SUCCESS if ok else ROLE_ERROR)
+        self._scan_notice.setVisible(True)
+        self._scan_timer.start(round(SCAN_NOTICE_S * 1000))
 
     def line(self, sku: str) -> CartLine | None:
         return self._lines.get(sku)

@@ -126,34 +126,34 @@
 <context>
     <name>CartLine</name>
     <message>
-        <location filename="../shopper/cart_panel.py" line="134"/>
+        <location filename="../shopper/cart_panel.py" line="136"/>
         <source>{price} each</source>
         <translation>개당 {price}</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="138"/>
+        <location filename="../shopper/cart_panel.py" line="140"/>
         <source>Remove this product</source>
         <translation>이 상품 빼기</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="140"/>
+        <location filename="../shopper/cart_panel.py" line="142"/>
         <source>Take %n off the counter</source>
         <translation>
             <numerusform>계산대에서 %n개를 치워 주세요</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="143"/>
+        <location filename="../shopper/cart_panel.py" line="145"/>
         <source>Removed</source>
         <translation>뺐음</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="145"/>
+        <location filename="../shopper/cart_panel.py" line="147"/>
         <source>Changed by hand</source>
         <translation>직접 바꿈</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="151"/>
+        <location filename="../shopper/cart_panel.py" line="153"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
@@ -161,44 +161,44 @@
 <context>
     <name>CartPanel</name>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="266"/>
+        <location filename="../shopper/cart_panel.py" line="283"/>
         <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
         <translation>
             <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="302"/>
+        <location filename="../shopper/cart_panel.py" line="319"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="303"/>
+        <location filename="../shopper/cart_panel.py" line="320"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="304"/>
+        <location filename="../shopper/cart_panel.py" line="321"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="305"/>
+        <location filename="../shopper/cart_panel.py" line="322"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="306"/>
+        <location filename="../shopper/cart_panel.py" line="323"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="307"/>
+        <location filename="../shopper/cart_panel.py" line="324"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="309"/>
+        <location filename="../shopper/cart_panel.py" line="326"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -443,122 +443,137 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="222"/>
+        <location filename="../kiosk_window.py" line="249"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="259"/>
+        <location filename="../kiosk_window.py" line="265"/>
+        <source>Added {name} by its barcode.</source>
+        <translation>바코드로 {name}을(를) 담았어요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="268"/>
+        <source>{name} is not for sale. Please call staff.</source>
+        <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="271"/>
+        <source>Barcode {code} is not in this store&apos;s catalog.</source>
+        <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="303"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="275"/>
+        <location filename="../kiosk_window.py" line="319"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="279"/>
+        <location filename="../kiosk_window.py" line="323"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="379"/>
+        <location filename="../kiosk_window.py" line="428"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="381"/>
+        <location filename="../kiosk_window.py" line="430"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="386"/>
+        <location filename="../kiosk_window.py" line="435"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="387"/>
+        <location filename="../kiosk_window.py" line="436"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="390"/>
+        <location filename="../kiosk_window.py" line="439"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="391"/>
+        <location filename="../kiosk_window.py" line="440"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="394"/>
+        <location filename="../kiosk_window.py" line="443"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="395"/>
+        <location filename="../kiosk_window.py" line="444"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="398"/>
+        <location filename="../kiosk_window.py" line="447"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="399"/>
+        <location filename="../kiosk_window.py" line="448"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="402"/>
+        <location filename="../kiosk_window.py" line="451"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="403"/>
+        <location filename="../kiosk_window.py" line="452"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="447"/>
+        <location filename="../kiosk_window.py" line="496"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="528"/>
+        <location filename="../kiosk_window.py" line="577"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="540"/>
-        <location filename="../kiosk_window.py" line="541"/>
+        <location filename="../kiosk_window.py" line="589"/>
+        <location filename="../kiosk_window.py" line="590"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="544"/>
+        <location filename="../kiosk_window.py" line="593"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="547"/>
+        <location filename="../kiosk_window.py" line="596"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="549"/>
+        <location filename="../kiosk_window.py" line="598"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="244"/>
+        <location filename="../launch.py" line="240"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -829,81 +844,81 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../staff/pin_dialog.py" line="143"/>
-        <location filename="../staff/pin_dialog.py" line="144"/>
+        <location filename="../staff/pin_dialog.py" line="146"/>
+        <location filename="../staff/pin_dialog.py" line="147"/>
         <source>Set a staff PIN</source>
         <translation>직원 PIN 설정</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="146"/>
+        <location filename="../staff/pin_dialog.py" line="149"/>
         <source>Choose {min}–{max} digits, then enter them again.</source>
         <translation>{min}~{max}자리 숫자를 정해 두 번 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="151"/>
-        <location filename="../staff/pin_dialog.py" line="152"/>
+        <location filename="../staff/pin_dialog.py" line="154"/>
+        <location filename="../staff/pin_dialog.py" line="155"/>
         <source>Staff PIN</source>
         <translation>직원 PIN</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="153"/>
+        <location filename="../staff/pin_dialog.py" line="156"/>
         <source>Staff only. Enter your PIN.</source>
         <translation>직원 전용입니다. PIN을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="154"/>
+        <location filename="../staff/pin_dialog.py" line="157"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="155"/>
+        <location filename="../staff/pin_dialog.py" line="158"/>
         <source>Repeat PIN</source>
         <translation>PIN 다시 입력</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="156"/>
+        <location filename="../staff/pin_dialog.py" line="159"/>
         <source>OK</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="157"/>
+        <location filename="../staff/pin_dialog.py" line="160"/>
         <source>Delete the last digit</source>
         <translation>마지막 숫자 지우기</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="158"/>
+        <location filename="../staff/pin_dialog.py" line="161"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="220"/>
+        <location filename="../staff/pin_dialog.py" line="223"/>
         <source>A PIN has {min}–{max} digits.</source>
         <translation>PIN은 {min}~{max}자리 숫자입니다.</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="231"/>
+        <location filename="../staff/pin_dialog.py" line="234"/>
         <source>The PINs do not match. Try again.</source>
         <translation>두 PIN이 다릅니다. 다시 입력하세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/pin_dialog.py" line="263"/>
+        <location filename="../staff/pin_dialog.py" line="266"/>
         <source>Wrong PIN — %n tries left</source>
         <translation>
             <numerusform>PIN이 틀렸습니다 — 남은 횟수 %n회</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="287"/>
+        <location filename="../staff/pin_dialog.py" line="290"/>
         <source>Try again.</source>
         <translation>다시 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="292"/>
+        <location filename="../staff/pin_dialog.py" line="295"/>
         <source>Locked for {time}</source>
         <translation>잠금 해제까지 {time}</translation>
     </message>
     <message>
-        <location filename="../staff/pin_dialog.py" line="302"/>
+        <location filename="../staff/pin_dialog.py" line="305"/>
         <source>Staff access is unavailable: {reason}</source>
         <translation>직원 메뉴를 사용할 수 없습니다: {reason}</translation>
     </message>
