@@ -13,6 +13,7 @@ from checkout_app.storage.db import close_database, default_database_url, open_d
 from checkout_app.ui import file_picker
 from checkout_app.ui.staff.catalog_page import (
     COL_ACTIVE,
+    COL_BARCODES,
     COL_NAME_EN,
     COL_PRICE,
     CatalogPage,
@@ -237,3 +238,20 @@ def test_import_with_unsaved_edits_asks_first(page, repo, monkeypatch):
     page.import_button.click()
     assert opened == []
     assert page.has_pending_changes()
+
+
+def test_staff_give_a_product_barcodes_checked_before_saving(page, repo, warnings, qtbot):
+    row = row_of(page, "8800001000028")  # the demo cola, barcode 8800001000021
+    assert page.model.index(row, COL_BARCODES).data() == "8800001000021"
+    rejected = []
+    page.model.edit_rejected.connect(rejected.append)
+    assert not page.model.setData(page.model.index(row, COL_BARCODES), "8800001000020")
+    assert "check digit" in rejected[-1]
+    ramen_code = repo.load().get("8800001000011").barcodes[0]
+    assert not page.model.setData(page.model.index(row, COL_BARCODES), ramen_code)
+    assert "already belongs to 8800001000011" in rejected[-1]
+    # A scanned UPC-A and the old code, comma-separated as a scanner might type them.
+    assert page.model.setData(page.model.index(row, COL_BARCODES), "036000291452, 8800001000021")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert repo.load().get("8800001000028").barcodes == ("0036000291452", "8800001000021")
+    assert repo.load().for_barcode("036000291452").sku == "8800001000028"

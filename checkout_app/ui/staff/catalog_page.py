@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.catalog import Catalog, Product
 from checkout_app.core.catalog_csv import CatalogCsvError, RowError
 from checkout_app.core.money import format_won, parse_won
@@ -48,9 +49,20 @@ from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITL
 
 log = logging.getLogger(__name__)
 
-COL_SKU, COL_NAME_KO, COL_NAME_EN, COL_PRICE, COL_CLASS, COL_ACTIVE = range(6)
+COL_SKU, COL_NAME_KO, COL_NAME_EN, COL_PRICE, COL_CLASS, COL_ACTIVE, COL_BARCODES = range(7)
 _EDITABLE_TEXT = {COL_NAME_KO: "name_ko", COL_NAME_EN: "name_en"}
 _PENDING_BRUSH = QBrush(QColor("#fff4c2"))
+
+
+def parse_barcodes_input(text: str) -> tuple:
+    """Barcodes typed or scanned by staff, separated by spaces or commas, as canonical GTINs
+    (each once). ``BarcodeError`` names the first bad one."""
+    codes: list[str] = []
+    for part in text.replace(",", " ").split():
+        code = normalize_barcode(part)
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
 
 
 def parse_price_input(text: str) -> int:
@@ -100,7 +112,7 @@ class CatalogTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._stored)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else 7
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -114,12 +126,13 @@ class CatalogTableModel(QAbstractTableModel):
             self.tr("Price"),
             self.tr("Detector class"),
             self.tr("On sale"),
+            self.tr("Barcodes"),
         )[section]
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         column = index.column()
-        if column in _EDITABLE_TEXT or column == COL_PRICE:
+        if column in _EDITABLE_TEXT or column in (COL_PRICE, COL_BARCODES):
             return base | Qt.ItemFlag.ItemIsEditable
         if column == COL_ACTIVE:
             return base | Qt.ItemFlag.ItemIsUserCheckable
@@ -155,6 +168,8 @@ class CatalogTableModel(QAbstractTableModel):
             return format_won(product.price, self.lang)
         if column == COL_CLASS:
             return product.class_name
+        if column == COL_BARCODES:
+            return " ".join(product.barcodes)
         return None
 
     def setData(
@@ -178,6 +193,8 @@ class CatalogTableModel(QAbstractTableModel):
                         self.tr("A price is a whole, non-negative number of won, e.g. 1500.")
                     ) from None
                 edited = replace(product, price=price)
+            elif column == COL_BARCODES and role == Qt.ItemDataRole.EditRole:
+                edited = replace(product, barcodes=self._barcodes_for(product.sku, str(value)))
             elif column == COL_ACTIVE and role == Qt.ItemDataRole.CheckStateRole:
                 checked = Qt.CheckState(value) == Qt.CheckState.Checked
                 edited = replace(product, active=checked)
@@ -188,6 +205,23 @@ class CatalogTableModel(QAbstractTableModel):
             return False
         self.stage_edit(index.row(), edited)
         return True
+
+    def _barcodes_for(self, sku: str, text: str) -> tuple:
+        """Parsed codes for ``sku``; ValueError for a bad code or one another product has."""
+        try:
+            codes = parse_barcodes_input(text)
+        except BarcodeError as exc:
+            raise ValueError(str(exc)) from None
+        for row in range(self.rowCount()):
+            other = self.product(row)
+            taken = set(codes) & set(other.barcodes)
+            if other.sku != sku and taken:
+                raise ValueError(
+                    self.tr("Barcode {code} already belongs to {sku}.").format(
+                        code=min(taken), sku=other.sku
+                    )
+                )
+        return codes
 
     def stage_edit(self, row: int, edited: Product) -> None:
         """Keep ``edited`` as the unsaved version of the product in ``row``."""
@@ -432,7 +466,7 @@ class CatalogPage(QWidget):
         self.add_button.setText(self.tr("Add product…"))
         self.import_button.setText(self.tr("Import CSV…"))
         self.export_button.setText(self.tr("Export CSV…"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COL_BARCODES)
         self._update_add_button()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -4,52 +4,52 @@
 <context>
     <name>AddProductDialog</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="254"/>
+        <location filename="../staff/catalog_page.py" line="288"/>
         <source>Add product</source>
         <translation>상품 추가</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="256"/>
+        <location filename="../staff/catalog_page.py" line="290"/>
         <source>SKU / barcode</source>
         <translation>SKU / 바코드</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="257"/>
+        <location filename="../staff/catalog_page.py" line="291"/>
         <source>Korean name</source>
         <translation>한국어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="258"/>
+        <location filename="../staff/catalog_page.py" line="292"/>
         <source>English name</source>
         <translation>영어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="259"/>
+        <location filename="../staff/catalog_page.py" line="293"/>
         <source>Price (won)</source>
         <translation>가격(원)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="260"/>
+        <location filename="../staff/catalog_page.py" line="294"/>
         <source>Detector class</source>
         <translation>인식 클래스</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="274"/>
+        <location filename="../staff/catalog_page.py" line="308"/>
         <source>SKU {sku} is already in the catalog.</source>
         <translation>이미 등록된 SKU입니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="278"/>
+        <location filename="../staff/catalog_page.py" line="312"/>
         <source>SKU and both names are required.</source>
         <translation>SKU와 한국어·영어 상품명을 모두 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="284"/>
+        <location filename="../staff/catalog_page.py" line="318"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="288"/>
+        <location filename="../staff/catalog_page.py" line="322"/>
         <source>No free detector class.</source>
         <translation>남은 인식 클래스가 없습니다.</translation>
     </message>
@@ -206,123 +206,123 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="429"/>
+        <location filename="../staff/catalog_page.py" line="463"/>
         <source>Products and prices</source>
         <translation>상품 및 가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="430"/>
+        <location filename="../staff/catalog_page.py" line="464"/>
         <source>Save changes</source>
         <translation>변경 사항 저장</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="431"/>
+        <location filename="../staff/catalog_page.py" line="465"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="432"/>
+        <location filename="../staff/catalog_page.py" line="466"/>
         <source>Add product…</source>
         <translation>상품 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="433"/>
+        <location filename="../staff/catalog_page.py" line="467"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="434"/>
+        <location filename="../staff/catalog_page.py" line="468"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="458"/>
+        <location filename="../staff/catalog_page.py" line="492"/>
         <source>Cannot read the catalog</source>
         <translation>상품 목록을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="478"/>
+        <location filename="../staff/catalog_page.py" line="512"/>
         <source>Product {sku}: {error}</source>
         <translation>상품 {sku}: {error}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="485"/>
+        <location filename="../staff/catalog_page.py" line="519"/>
         <source>Not all changes were saved</source>
         <translation>일부 변경 사항을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="487"/>
+        <location filename="../staff/catalog_page.py" line="521"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="503"/>
+        <location filename="../staff/catalog_page.py" line="537"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="522"/>
+        <location filename="../staff/catalog_page.py" line="556"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="530"/>
+        <location filename="../staff/catalog_page.py" line="564"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="539"/>
+        <location filename="../staff/catalog_page.py" line="573"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="540"/>
+        <location filename="../staff/catalog_page.py" line="574"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="546"/>
+        <location filename="../staff/catalog_page.py" line="580"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="547"/>
-        <location filename="../staff/catalog_page.py" line="589"/>
+        <location filename="../staff/catalog_page.py" line="581"/>
+        <location filename="../staff/catalog_page.py" line="623"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="557"/>
+        <location filename="../staff/catalog_page.py" line="591"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="568"/>
+        <location filename="../staff/catalog_page.py" line="602"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="575"/>
+        <location filename="../staff/catalog_page.py" line="609"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="588"/>
+        <location filename="../staff/catalog_page.py" line="622"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="603"/>
+        <location filename="../staff/catalog_page.py" line="637"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="605"/>
+        <location filename="../staff/catalog_page.py" line="639"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="616"/>
+        <location filename="../staff/catalog_page.py" line="650"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -332,44 +332,54 @@
 <context>
     <name>CatalogTableModel</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="111"/>
+        <location filename="../staff/catalog_page.py" line="123"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="112"/>
+        <location filename="../staff/catalog_page.py" line="124"/>
         <source>Korean name</source>
         <translation>한국어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="113"/>
+        <location filename="../staff/catalog_page.py" line="125"/>
         <source>English name</source>
         <translation>영어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="114"/>
+        <location filename="../staff/catalog_page.py" line="126"/>
         <source>Price</source>
         <translation>가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="115"/>
+        <location filename="../staff/catalog_page.py" line="127"/>
         <source>Detector class</source>
         <translation>인식 클래스</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="116"/>
+        <location filename="../staff/catalog_page.py" line="128"/>
         <source>On sale</source>
         <translation>판매 중</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="171"/>
+        <location filename="../staff/catalog_page.py" line="129"/>
+        <source>Barcodes</source>
+        <translation>바코드</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="186"/>
         <source>A product name cannot be empty.</source>
         <translation>상품명을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="178"/>
+        <location filename="../staff/catalog_page.py" line="193"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="220"/>
+        <source>Barcode {code} already belongs to {sku}.</source>
+        <translation>바코드 {code}는 이미 {sku} 상품의 바코드예요.</translation>
     </message>
 </context>
 <context>
@@ -400,17 +410,17 @@
 <context>
     <name>CsvErrorsDialog</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="320"/>
+        <location filename="../staff/catalog_page.py" line="354"/>
         <source>CSV file rejected</source>
         <translation>CSV 파일을 가져오지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="323"/>
+        <location filename="../staff/catalog_page.py" line="357"/>
         <source>The file was not imported; the catalog is unchanged. Fix these problems and import it again:</source>
         <translation>파일을 가져오지 않았으며 상품 목록은 그대로입니다. 아래 문제를 고친 뒤 다시 가져오세요:</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="329"/>
+        <location filename="../staff/catalog_page.py" line="363"/>
         <source>Line {line}: {message}</source>
         <translation>{line}행: {message}</translation>
     </message>
