@@ -3,6 +3,8 @@ liveness check passes only for the asked turn and the enrollment shots hold one 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -168,7 +170,8 @@ def test_enrollment_images_need_at_least_one():
 
 # --- with the real MTCNN (weights ship inside the facenet-pytorch wheel) ----------------------
 
-FRAMES_AFTER_ACT = 23  # the whole act (reaction, turn, hold, back) at 15 fps
+# The whole act (reaction, turn, hold, back) at 15 fps, and a frame facing the camera after it.
+FRAMES_AFTER_ACT = math.ceil(TIMING.total_s * FPS) + 1
 
 
 @pytest.fixture(scope="module")
