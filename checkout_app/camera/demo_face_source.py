@@ -65,8 +65,8 @@ class HeadTurnTiming:
     face the camera; then ``turn_s`` to turn, ``hold_s`` turned and ``turn_s`` back. The hold
     is long enough for a face worker at 2 fps (a loaded 2-core machine running the counter
     detector too) to see the two turned frames in a row that the check needs: at 0.6 s the
-    kiosk payment test failed now and then in CI with "head turn too small". ``max_angle_deg``: how far, as the
-    angle of the head cylinder.
+    kiosk payment test failed now and then in CI with "head turn too small".
+    ``max_angle_deg``: how far, as the angle of the head cylinder.
     """
 
     reaction_s: float = 0.25

@@ -255,3 +255,14 @@ def test_staff_give_a_product_barcodes_checked_before_saving(page, repo, warning
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert repo.load().get("8800001000028").barcodes == ("0036000291452", "8800001000021")
     assert repo.load().for_barcode("036000291452").sku == "8800001000028"
+
+
+def test_a_scanned_barcode_finds_its_product(page, qtbot):
+    find = page.find_edit
+    qtbot.keyClicks(find, "8800001000021")  # a USB scanner types the code, then Enter
+    qtbot.keyClick(find, Qt.Key.Key_Return)
+    assert page.table.selectionModel().selectedRows()[0].row() == row_of(page, "8800001000028")
+    assert "Cola Can 355ml" in page.status_label.text() and find.text() == ""
+    assert not page.find_barcode("5901234123457")
+    assert "No product has barcode 5901234123457" in page.status_label.text()
+    assert not page.find_barcode("not a code")

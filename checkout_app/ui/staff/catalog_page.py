@@ -410,6 +410,8 @@ class CatalogPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME_KO, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_NAME_EN, QHeaderView.ResizeMode.Stretch)
+        # Several codes make a long cell: it shares the room with the names, never takes theirs.
+        header.setSectionResizeMode(COL_BARCODES, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(
             QTableView.EditTrigger.DoubleClicked
             | QTableView.EditTrigger.SelectedClicked
@@ -418,6 +420,10 @@ class CatalogPage(QWidget):
 
         self.title_label = QLabel()
         set_role(self.title_label, ROLE_TITLE)
+        # A USB barcode scanner types the code and Enter: scan a package to find its product.
+        self.find_edit = QLineEdit()
+        self.find_edit.setObjectName("find_barcode")
+        self.find_edit.returnPressed.connect(lambda: self.find_barcode(self.find_edit.text()))
         self.status_label = QLabel()
         set_role(self.status_label, ROLE_HINT)
         self.status_label.setWordWrap(True)
@@ -448,7 +454,10 @@ class CatalogPage(QWidget):
             row.addStretch(1)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title_label)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title_label, 1)
+        heading.addWidget(self.find_edit)
+        layout.addLayout(heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(edits)
@@ -461,6 +470,11 @@ class CatalogPage(QWidget):
 
     def retranslate(self) -> None:
         self.title_label.setText(self.tr("Products and prices"))
+        self.find_edit.setPlaceholderText(self.tr("Scan or type a barcode"))
+        placeholder = self.find_edit.fontMetrics().horizontalAdvance(
+            self.find_edit.placeholderText()
+        )
+        self.find_edit.setMinimumWidth(placeholder + 40)
         self.save_button.setText(self.tr("Save changes"))
         self.revert_button.setText(self.tr("Discard changes"))
         self.add_button.setText(self.tr("Add product…"))
@@ -519,6 +533,24 @@ class CatalogPage(QWidget):
             self._warn(self.tr("Not all changes were saved"), failure)
         elif stored_any:
             self.status_label.setText(self.tr("Saved."))
+
+    def find_barcode(self, text: str) -> bool:
+        """Select the product with this barcode (typed or scanned); say so when none has it."""
+        code = text.strip()
+        if not code:
+            return False
+        shown = Catalog(self.model.product(row) for row in range(self.model.rowCount()))
+        product = shown.for_barcode(code)
+        if product is None:
+            self.status_label.setText(self.tr("No product has barcode {code}.").format(code=code))
+            return False
+        row = self.model.row_of(product.sku)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        name = product.name(self.model.lang)
+        self.status_label.setText(self.tr("Barcode {code}: {name}.").format(code=code, name=name))
+        self.find_edit.clear()
+        return True
 
     # ----- add ---------------------------------------------------------------------------------
 

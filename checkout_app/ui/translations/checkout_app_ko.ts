@@ -206,123 +206,138 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="463"/>
+        <location filename="../staff/catalog_page.py" line="470"/>
         <source>Products and prices</source>
         <translation>상품 및 가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="464"/>
+        <location filename="../staff/catalog_page.py" line="471"/>
+        <source>Scan or type a barcode</source>
+        <translation>바코드를 스캔하거나 입력하세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="472"/>
         <source>Save changes</source>
         <translation>변경 사항 저장</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="465"/>
+        <location filename="../staff/catalog_page.py" line="473"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="466"/>
+        <location filename="../staff/catalog_page.py" line="474"/>
         <source>Add product…</source>
         <translation>상품 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="467"/>
+        <location filename="../staff/catalog_page.py" line="475"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="468"/>
+        <location filename="../staff/catalog_page.py" line="476"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="492"/>
+        <location filename="../staff/catalog_page.py" line="500"/>
         <source>Cannot read the catalog</source>
         <translation>상품 목록을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="512"/>
+        <location filename="../staff/catalog_page.py" line="520"/>
         <source>Product {sku}: {error}</source>
         <translation>상품 {sku}: {error}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="519"/>
+        <location filename="../staff/catalog_page.py" line="527"/>
         <source>Not all changes were saved</source>
         <translation>일부 변경 사항을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="521"/>
+        <location filename="../staff/catalog_page.py" line="529"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="537"/>
+        <location filename="../staff/catalog_page.py" line="539"/>
+        <source>No product has barcode {code}.</source>
+        <translation>바코드 {code}인 상품이 없어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="545"/>
+        <source>Barcode {code}: {name}.</source>
+        <translation>바코드 {code}: {name}.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="563"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="556"/>
+        <location filename="../staff/catalog_page.py" line="582"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="564"/>
+        <location filename="../staff/catalog_page.py" line="590"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="573"/>
+        <location filename="../staff/catalog_page.py" line="599"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="574"/>
+        <location filename="../staff/catalog_page.py" line="600"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="580"/>
+        <location filename="../staff/catalog_page.py" line="606"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="581"/>
-        <location filename="../staff/catalog_page.py" line="623"/>
+        <location filename="../staff/catalog_page.py" line="607"/>
+        <location filename="../staff/catalog_page.py" line="649"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="591"/>
+        <location filename="../staff/catalog_page.py" line="617"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="602"/>
+        <location filename="../staff/catalog_page.py" line="628"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="609"/>
+        <location filename="../staff/catalog_page.py" line="635"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="622"/>
+        <location filename="../staff/catalog_page.py" line="648"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="637"/>
+        <location filename="../staff/catalog_page.py" line="663"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="639"/>
+        <location filename="../staff/catalog_page.py" line="665"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="650"/>
+        <location filename="../staff/catalog_page.py" line="676"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
