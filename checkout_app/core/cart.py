@@ -133,7 +133,7 @@ class Cart:
 
     def shown(self) -> list[str]:
         """SKUs the cart lists, in cart order: lines with a quantity and removed lines."""
-        return [sku for sku in self._order if self.quantity(sku) > 0 or self._pinned.get(sku) == 0]
+        return [sku for sku in self._order if sku in self._pinned or self.quantity(sku) > 0]
 
     def quantity(self, sku: str) -> int:
         if sku in self._pinned:

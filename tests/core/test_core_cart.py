@@ -108,10 +108,8 @@ def test_cart_json_shape(catalog):
     assert cart.to_dict("ko")["lines"][0]["name"] == "생수"
 
 
-def test_receipt_lines_up_korean_text(catalog):
-    cart = Cart(catalog)
-    cart.set_detected({"C": 2, "W": 1})
-    text = render_receipt(
+def korean_receipt(cart: Cart) -> str:
+    return render_receipt(
         cart.lines("ko"),
         cart.total,
         store_name="데모 편의점",
@@ -120,6 +118,12 @@ def test_receipt_lines_up_korean_text(catalog):
         paid_by="홍길동",
         lang="ko",
     )
+
+
+def test_receipt_lines_up_korean_text(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({"C": 2, "W": 1})
+    text = korean_receipt(cart)
     assert "3,900원" in text and "홍길동" in text
     money_lines = [line for line in text.splitlines() if line.endswith("원")]
     assert money_lines and all(display_width(line) == 40 for line in money_lines)
@@ -128,15 +132,7 @@ def test_receipt_lines_up_korean_text(catalog):
 def test_receipt_columns_put_every_amount_on_the_right(catalog):
     cart = Cart(catalog)
     cart.set_detected({"C": 12, "W": 1})
-    text = render_receipt(
-        cart.lines("ko"),
-        cart.total,
-        store_name="데모 편의점",
-        when=datetime(2026, 11, 23, 12, 0),
-        receipt_id="T-1",
-        paid_by="홍길동",
-        lang="ko",
-    )
+    text = korean_receipt(cart)
     rows = receipt_columns(text)
     assert len(rows) == len(text.splitlines())
     assert [right for _, right in rows if right] == ["18,000원", "900원", "18,900원"]

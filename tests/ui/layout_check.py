@@ -65,7 +65,8 @@ def _text_cut(widget: QWidget) -> str | None:
         if widget.textFormat() == Qt.TextFormat.RichText or text.lstrip().startswith("<"):
             return None
         room = widget.contentsRect()
-        margin = 2 * widget.margin() + 2 * widget.indent() if widget.indent() > 0 else 0
+        # The label's own margin and indent, counted only when an indent is set (as QLabel does).
+        margin = 2 * (widget.margin() + widget.indent()) if widget.indent() > 0 else 0
         metrics = widget.fontMetrics()
         if widget.wordWrap():
             needed = widget.heightForWidth(widget.width())

@@ -7,6 +7,8 @@ unknown-face and cancel paths. Screenshots of every screen go to build/screensho
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
@@ -73,6 +75,16 @@ def make_window(qtbot, qapp, services):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+class FakeClock:
+    """The kiosk's clock, moved by the test (``now`` in seconds)."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def wait_for_cart(qtbot, kiosk) -> None:
@@ -163,17 +175,9 @@ def test_cancel_returns_to_the_cart_without_charging(qtbot, window, services) ->
 
 def test_a_failure_nobody_answers_ends_the_visit_with_an_empty_cart(qtbot, make_window) -> None:
     """The shopper walked away from "Payment cancelled": the next one must not get their cart."""
-    import time
-
     from checkout_app.ui.kiosk_window import FAILURE_RESET_S
 
-    class Clock:
-        now = time.monotonic()
-
-        def __call__(self) -> float:
-            return self.now
-
-    clock = Clock()
+    clock = FakeClock()
     kiosk = make_window(clock=clock)
     wait_for_cart(qtbot, kiosk)
     press(kiosk, "pay_button")
@@ -342,15 +346,7 @@ def test_call_staff_chimes_and_stays_on_every_staff_page_until_answered(
 
 def test_the_payment_complete_screen_ends_the_visit_after_its_countdown(make_window) -> None:
     """Nobody taps Done: after the countdown the next shopper finds an empty welcome screen."""
-    import time
-
-    class Clock:
-        now = time.monotonic()
-
-        def __call__(self) -> float:
-            return self.now
-
-    clock = Clock()
+    clock = FakeClock()
     kiosk = make_window(clock=clock)
     counter = kiosk.services.counter
     counter.set_quantity(next(p.sku for p in counter.catalog.active()), 2)
@@ -384,8 +380,6 @@ class BarcodeHeldUp:
         self._index = 0
 
     def read(self):
-        import time
-
         from checkout_app.camera.source import Frame
 
         time.sleep(1 / self.fps)
