@@ -26,3 +26,15 @@ class ProgressBar:
     def close(self) -> None:
         self.stream.write("\n")
         self.stream.flush()
+
+
+def line_progress(label: str):
+    """A ``(done, total)`` callback for a bar that ends its line once done (nothing if unused)."""
+    bar = ProgressBar(label)
+
+    def update(done: int, total: int) -> None:
+        bar.update(done, total)
+        if done >= total:
+            bar.close()
+
+    return update

@@ -204,7 +204,7 @@ def _latency_frames(class_names: Sequence[str]) -> list[np.ndarray]:
 
 def _face_crops(folder: Path) -> list[np.ndarray]:
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-    from checkout_app.faces.pipeline import image_files, load_image_bgr
+    from checkout_app.vision.image_files import image_files, load_image_bgr
 
     detector = MtcnnFaceDetector()
     return [

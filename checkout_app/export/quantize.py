@@ -83,7 +83,7 @@ def facenet_calibration(train_dir: Path) -> tuple[list[np.ndarray], dict]:
     from checkout_edge.facenet import standardize
 
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-    from checkout_app.faces.pipeline import image_files, load_image_bgr
+    from checkout_app.vision.image_files import image_files, load_image_bgr
 
     if not train_dir.is_dir():
         raise ValueError(f"face photos for calibration not found: {train_dir} is not a folder")

@@ -23,27 +23,16 @@ from checkout_app.faces.matcher import (
     DEFAULT_UNKNOWN_DISTANCE,
     RecognitionPolicy,
 )
-from checkout_app.faces.pipeline import FacePipeline, ImageError, image_files, load_image_bgr
+from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.registry import FaceRegistry, RegistryError, SameFaceError
-from checkout_app.progress import ProgressBar
+from checkout_app.progress import line_progress
+from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
 
 log = logging.getLogger(__name__)
 
 
 def _error(message: str, source_failed: bool = False) -> CliError:
     return CliError(message, EXIT_SOURCE_FAILED if source_failed else EXIT_BAD_INPUT)
-
-
-def _weights_progress():
-    """A progress callback for preparing the FaceNet weights (ends its line when done)."""
-    bar = ProgressBar("preparing FaceNet weights")
-
-    def update(done: int, total: int) -> None:
-        bar.update(done, total)
-        if done >= total:
-            bar.close()
-
-    return update
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -71,7 +60,7 @@ def _pipeline(args: argparse.Namespace) -> FacePipeline:
         import torch
 
         torch.set_num_threads(threads)
-    embedder = load_torch_embedder(args.home, progress=_weights_progress())
+    embedder = load_torch_embedder(args.home, progress=line_progress("preparing FaceNet weights"))
     return FacePipeline(MtcnnFaceDetector(), embedder)
 
 
@@ -103,7 +92,9 @@ def _cmd_models_prepare(args: argparse.Namespace) -> int:
     from checkout_app.backends.facenet_convert import prepare_facenet_weights
     from checkout_app.models_meta import read_verified_sidecar
 
-    path = prepare_facenet_weights(args.home, progress=_weights_progress(), force=args.force)
+    path = prepare_facenet_weights(
+        args.home, progress=line_progress("preparing FaceNet weights"), force=args.force
+    )
     meta = read_verified_sidecar(path, "checkout-app models prepare --force")
     print(f"{path} ({meta['name']}, sha256 {meta['sha256'][:12]}…): {meta['licence']}")
     return 0

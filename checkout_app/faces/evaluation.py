@@ -104,7 +104,7 @@ def run_eval(
 ) -> dict:
     """Enroll every sub-folder of ``train_dir`` into ``registry`` (a scratch one), then identify
     and score every image of ``labels_csv``."""
-    from checkout_app.faces.pipeline import image_files, load_image_bgr
+    from checkout_app.vision.image_files import image_files, load_image_bgr
 
     if not train_dir.is_dir():
         raise ValueError(f"{train_dir} is not a folder")

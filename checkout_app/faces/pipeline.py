@@ -10,36 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-import cv2
 import numpy as np
 
 from checkout_app.faces.quality import QualityIssue, QualityPolicy, face_issues, single_face_issues
 from checkout_app.faces.registry import FaceRegistry, Match, NewTemplate
 from checkout_app.faces.types import Face, FaceDetector, FaceEmbedder
+from checkout_app.vision.image_files import ImageError, load_image_bgr
 
 log = logging.getLogger(__name__)
-
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
-
-
-class ImageError(ValueError):
-    """An image file that cannot be read or holds no usable face."""
-
-
-def load_image_bgr(path: Path) -> np.ndarray:
-    """A BGR uint8 image from ``path`` (also non-ASCII paths), or ImageError."""
-    try:
-        data = np.fromfile(str(path), np.uint8)
-    except OSError as exc:
-        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None:
-        raise ImageError(f"{path} is not a readable image (corrupt or unsupported format)")
-    return image
-
-
-def image_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def facenet_onnx(export_home, one_torch_thread) -> Path:
 def face_crops(one_torch_thread, faces_dir) -> tuple[list[str], list]:
     """(person per crop, RGB 160×160 crops) from the shared training photos, one face each."""
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-    from checkout_app.faces.pipeline import image_files, load_image_bgr
+    from checkout_app.vision.image_files import image_files, load_image_bgr
 
     detector = MtcnnFaceDetector()
     labels, crops = [], []

@@ -44,7 +44,7 @@ def reference_crop(faces_dir: Path, image: str, box: np.ndarray) -> np.ndarray:
     import cv2
 
     from checkout_app.faces.crop import extract_crop
-    from checkout_app.faces.pipeline import load_image_bgr
+    from checkout_app.vision.image_files import load_image_bgr
 
     rgb = cv2.cvtColor(load_image_bgr(faces_dir / image), cv2.COLOR_BGR2RGB)
     return extract_crop(rgb, tuple(float(v) for v in box))
@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     from checkout_app.backends.facenet_convert import locate_facenet_graph
     from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-    from checkout_app.faces.pipeline import load_image_bgr
     from checkout_app.models_meta import file_sha256
+    from checkout_app.vision.image_files import load_image_bgr
 
     torch.set_num_threads(1)
     detector, embedder = MtcnnFaceDetector(), Cv2DnnFaceEmbedder()

@@ -13,12 +13,13 @@ import pytest
 from cryptography.fernet import Fernet
 
 from checkout_app.faces.embedding_cipher import EmbeddingCipher
-from checkout_app.faces.pipeline import FacePipeline, ImageError
+from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.registry import DuplicatePersonError, FaceRegistry, RegistryError
 from checkout_app.faces.types import Face
 from checkout_app.services.enrollment_flow import EnrollmentFlow
 from checkout_app.storage.db import close_database, open_database
 from checkout_app.storage.face_repository import FaceRepository
+from checkout_app.vision.image_files import ImageError
 
 # Nose positions for the eyes at (40, 40) and (80, 40) and the mouth at y = 80.
 NOSE = {"front": (60, 60), "left": (74, 60), "right": (46, 60), "down": (60, 72)}
@@ -192,7 +193,7 @@ def test_a_corrupt_image_file_enrolls_nothing(flow, registry, tmp_path):
 def test_real_models_guide_the_poses_and_enroll_photos_all_or_nothing(
     real_pipeline, real_registry, faces_dir, tmp_path
 ):
-    from checkout_app.faces.pipeline import load_image_bgr
+    from checkout_app.vision.image_files import load_image_bgr
 
     flow = EnrollmentFlow(real_pipeline, real_registry, frames_per_pose=1)
     kit = faces_dir / "train" / "kit_harington"

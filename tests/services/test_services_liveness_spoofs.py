@@ -25,10 +25,11 @@ from checkout_app.camera.demo_face_source import (
     turn_head,
 )
 from checkout_app.core.cart import CartLine
-from checkout_app.faces.pipeline import FaceResult, load_image_bgr
+from checkout_app.faces.pipeline import FaceResult
 from checkout_app.faces.types import Face
 from checkout_app.services.demo_shopper import ensure_demo_shopper
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStep
+from checkout_app.vision.image_files import load_image_bgr
 
 pytestmark = pytest.mark.integration
 

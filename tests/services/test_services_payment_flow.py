@@ -474,7 +474,7 @@ def test_real_models_refuse_a_turn_made_of_other_photos_and_a_stranger(
     """Genuine payments and the other spoofs with the real models are in
     test_services_liveness_spoofs.py; here, the registered person's own photos."""
     from checkout_app.faces.liveness import LivenessPolicy
-    from checkout_app.faces.pipeline import load_image_bgr
+    from checkout_app.vision.image_files import load_image_bgr
 
     kit = faces_dir / "train" / "kit_harington"
     obama = faces_dir / "train" / "obama"

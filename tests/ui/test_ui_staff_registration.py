@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from checkout_app.camera.source import Frame
 from checkout_app.faces import quality
-from checkout_app.faces.pipeline import ImageError
 from checkout_app.faces.registry import DuplicatePersonError, Person, SameFaceError
 from checkout_app.paths import DEMO_FACE_PHOTO
 from checkout_app.services.enrollment_flow import EnrollmentStep
 from checkout_app.ui import file_picker
 from checkout_app.ui.staff.registration import RegistrationPage, feedback_text
+from checkout_app.vision.image_files import ImageError
 
 FACES_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces"
 ASTRONAUT = DEMO_FACE_PHOTO

@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkout_app.faces.pipeline import IMAGE_SUFFIXES, ImageError
 from checkout_app.faces.registry import Person, RegistryError, SameFaceError
 from checkout_app.ui import file_picker, theme
 from checkout_app.ui.frame_view import BoxLabel, FrameView
 from checkout_app.ui.pose_indicator import PoseIndicator
 from checkout_app.ui.workers import ProcessingWorker
+from checkout_app.vision.image_files import IMAGE_SUFFIXES, ImageError
 
 if TYPE_CHECKING:
     from checkout_app.camera.source import Frame
