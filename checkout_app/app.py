@@ -117,6 +117,26 @@ def load_face_embedder(
     return load_onnx_embedder(onnx_path, weights)
 
 
+def load_appearance_encoder(home: Path, progress: Callable[[int, int], None] | None = None):
+    """The product appearance encoder: colour, FaceNet's trunk (weights prepared on first use)
+    and printed text."""
+    from checkout_app.backends.facenet_convert import (
+        prepare_facenet_weights,
+        prepared_weights_path,
+    )
+    from checkout_app.backends.facenet_trunk import FacenetTrunkDescriptor
+    from checkout_app.backends.ocr_reader import OcrReader
+    from checkout_app.products.appearance import AppearanceEncoder
+
+    weights = prepared_weights_path(home) or prepare_facenet_weights(home, progress)
+    try:
+        reader = OcrReader()
+    except ModelFileError as exc:  # no OCR wheel for this Python: products by their looks only
+        log.warning("%s", exc)
+        reader = None
+    return AppearanceEncoder(FacenetTrunkDescriptor(weights), reader)
+
+
 def describe_backend(backend: str, model_files: list) -> str:
     """What the status bar and the staff system page show, e.g. "onnxruntime (a.onnx, b.onnx)"."""
     if backend == "torch":

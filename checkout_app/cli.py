@@ -24,6 +24,7 @@ from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import HomeError, resolve_home
+from checkout_app.products.cli import add_eval_real_products_command, add_products_commands
 from checkout_app.storage.catalog_cli import add_catalog_commands
 from checkout_app.storage.db import DATABASE_URL_ENV, DatabaseError
 from checkout_app.training.eval_cli import add_eval_products_command
@@ -266,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_command(sub)
 
     add_catalog_commands(sub)
+    add_products_commands(sub)
     add_faces_commands(sub)
     add_models_commands(sub)
     add_export_command(sub)
@@ -314,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="what", required=True
     )
     add_eval_products_command(evaluate)
+    add_eval_real_products_command(evaluate)
     et = evaluate.add_parser("tracking", help="stable-cart accuracy on the demo scenario")
     et.add_argument("--out", required=True, help="JSON file to write")
     et.add_argument(

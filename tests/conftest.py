@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FACES_DIR = SHARED_DATA / "faces"
+GROCERY_DIR = SHARED_DATA / "products" / "grocery"
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,16 @@ def faces_dir() -> Path:
     if not (FACES_DIR / "labels.csv").is_file():
         pytest.skip(f"shared face photos not found at {FACES_DIR} (only in the workspace and CI)")
     return FACES_DIR
+
+
+@pytest.fixture(scope="session")
+def grocery_dir() -> Path:
+    """The shared real grocery photos (train/val/test per product folder), or skip."""
+    if not (GROCERY_DIR / "test").is_dir():
+        pytest.skip(
+            f"shared grocery photos not found at {GROCERY_DIR} (only in the workspace and CI)"
+        )
+    return GROCERY_DIR
 
 
 @pytest.fixture(scope="session")

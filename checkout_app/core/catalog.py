@@ -12,6 +12,13 @@ from checkout_app.core.text import has_control_characters
 TEXT_FIELDS = ("sku", "name_ko", "name_en", "class_name")
 # Long enough for any real name, short enough for a cart line and a receipt.
 MAX_TEXT_CHARS = {"sku": 40, "name_ko": 80, "name_en": 80, "class_name": 60}
+# A product staff taught from photos is recognised by its appearance, never by a detector class;
+# its class name only has to be unique like one (the column is), and a detector never emits it.
+TAUGHT_CLASS_PREFIX = "taught:"
+
+
+def taught_class_name(sku: str) -> str:
+    return TAUGHT_CLASS_PREFIX + sku
 
 
 def text_problem(field_name: str, value: str) -> str | None:

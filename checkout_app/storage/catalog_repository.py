@@ -77,6 +77,13 @@ def _copy_into(row: ProductRow, product: Product) -> None:
         ]
 
 
+def new_product_row(product: Product) -> ProductRow:
+    """A row for a product not stored yet, to add in the caller's transaction."""
+    row = ProductRow(sku=product.sku)
+    _copy_into(row, product)
+    return row
+
+
 class CatalogRepository:
     """Products in the ``products`` table, read and written as ``core.catalog`` objects."""
 
@@ -155,9 +162,7 @@ class CatalogRepository:
                 if session.scalar(select(ProductRow.sku).limit(1)) is not None:
                     return False
                 for product in catalog:
-                    row = ProductRow(sku=product.sku)
-                    _copy_into(row, product)
-                    session.add(row)
+                    session.add(new_product_row(product))
         except IntegrityError:
             log.info("catalog was seeded concurrently by another process")
             return False

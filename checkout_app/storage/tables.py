@@ -181,3 +181,23 @@ class CountOverrideRow(Base):
     charged_qty: Mapped[int] = mapped_column(Integer)
     camera_qty: Mapped[int] = mapped_column(Integer)
     frame_jpeg: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045
+
+
+class ProductPhotoRow(Base):
+    """A photo staff taught a product from, with what the appearance encoder saw in it.
+
+    The photo itself is kept (JPEG) so that appearances can be encoded again when the encoder
+    changes (``encoder`` names the one that made ``colour``, ``trunk`` and ``words``). A table of
+    its own, created beside an existing database's tables at the next start.
+    """
+
+    __tablename__ = "product_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("products.sku", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    photo_jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    encoder: Mapped[str] = mapped_column(String)
+    colour: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    trunk: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    words: Mapped[str] = mapped_column(Text)  # JSON list of upper-case words

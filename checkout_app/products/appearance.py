@@ -1,0 +1,77 @@
+"""What a product photo looks like, as the cues the gallery compares: colour, CNN trunk, text.
+
+``AppearanceEncoder`` turns one photo (BGR, the product filling most of it) into an
+``Appearance``. Each cue has its own field so the gallery can normalise and weigh them apart;
+the encoder's ``name`` changes whenever any cue would give other numbers, so appearances stored
+with an older encoder are encoded again from their photos instead of being compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from checkout_app.products.text_cue import normalize_words
+
+# Hue is what tells a Granny Smith from a Golden Delicious; saturation and value only coarsely.
+COLOUR_BINS = (18, 4, 4)
+# Shelves and hands fill the edges of a hand-held photo: the colour is taken from its middle.
+COLOUR_CENTRE = 0.7
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One photo's cues: ``colour`` (unit vector), ``trunk`` (raw CNN descriptor), ``words``."""
+
+    colour: np.ndarray
+    trunk: np.ndarray
+    words: tuple[str, ...] = ()
+
+
+class TrunkDescriptor(Protocol):
+    name: str
+
+    def describe(self, images: Sequence[np.ndarray]) -> np.ndarray: ...
+
+
+class TextReader(Protocol):
+    name: str
+
+    def read(self, image: np.ndarray) -> list: ...
+
+
+def colour_histogram(image: np.ndarray) -> np.ndarray:
+    """Unit-length square-rooted HSV histogram of the photo's middle (Hellinger geometry)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    my, mx = int(h * (1 - COLOUR_CENTRE) / 2), int(w * (1 - COLOUR_CENTRE) / 2)
+    centre = image[my : h - my, mx : w - mx]
+    hsv = cv2.cvtColor(centre, cv2.COLOR_BGR2HSV)
+    hist = cv2.calcHist([hsv], [0, 1, 2], None, list(COLOUR_BINS), [0, 180, 0, 256, 0, 256])
+    hist = np.sqrt(hist.ravel() / max(float(hist.sum()), 1.0))
+    return (hist / max(float(np.linalg.norm(hist)), 1e-12)).astype(np.float32)
+
+
+class AppearanceEncoder:
+    """Photos -> ``Appearance``; ``reader`` is optional (without it, no text cue)."""
+
+    def __init__(self, trunk: TrunkDescriptor, reader: TextReader | None = None) -> None:
+        self.trunk = trunk
+        self.reader = reader
+        bins = "x".join(str(b) for b in COLOUR_BINS)
+        text = reader.name if reader is not None else "no-text"
+        self.name = f"hsv{bins}c{COLOUR_CENTRE}+{trunk.name}+{text}"
+
+    def encode(self, images: Sequence[np.ndarray]) -> list:
+        trunks = self.trunk.describe(images)
+        return [
+            Appearance(
+                colour=colour_histogram(image),
+                trunk=trunk,
+                words=tuple(normalize_words(self.reader.read(image))) if self.reader else (),
+            )
+            for image, trunk in zip(images, trunks)
+        ]

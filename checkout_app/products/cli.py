@@ -1,0 +1,200 @@
+"""``checkout-app products teach|identify|forget`` and ``checkout-app eval real-products``.
+
+Staff teach the kiosk a real product from a few photos; ``identify`` says which taught product
+each photo shows, or that it is unknown. Handlers get ``args.home`` (resolved) and
+``args.database_url``; expected failures raise ``CliError``. The models load only in the
+commands that need them, after the cheap checks (a typo in a path answers at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from checkout_app.cli_args import non_negative_int, positive_int
+from checkout_app.cli_errors import EXIT_BAD_INPUT, CliError
+from checkout_app.core.money import format_won
+from checkout_app.core.text import printable
+from checkout_app.progress import ProgressBar, line_progress
+from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
+
+
+def add_products_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``products`` and its sub-commands on the top-level CLI's sub-parsers."""
+    products = subparsers.add_parser(
+        "products", help="teach the kiosk real products from photos, identify photos"
+    )
+    actions = products.add_subparsers(dest="products_action", required=True)
+
+    teach = actions.add_parser(
+        "teach",
+        help="add a product to the catalog, taught from 3-10 photos of it "
+        "(top, sides, turned over, in a hand)",
+    )
+    teach.add_argument("--sku", required=True, help="a new SKU")
+    teach.add_argument("--name", required=True, help="the name shoppers see")
+    teach.add_argument("--price", required=True, type=non_negative_int, help="price in won")
+    teach.add_argument("--images", required=True, type=Path, help="folder of photos of it")
+    teach.set_defaults(func=_cmd_teach)
+
+    identify = actions.add_parser(
+        "identify", help="which taught product each photo shows, or unknown"
+    )
+    identify.add_argument("images", nargs="+", type=Path, help="photos (the models load once)")
+    identify.add_argument(
+        "--json",
+        action="store_true",
+        help='one line per photo: {"image", "items": [{"box", "sku", "name", "score"}]}',
+    )
+    identify.set_defaults(func=_cmd_identify)
+
+    forget = actions.add_parser(
+        "forget", help="delete a taught product's photos (it is no longer recognised)"
+    )
+    forget.add_argument("sku")
+    forget.set_defaults(func=_cmd_forget)
+
+
+def add_eval_real_products_command(evaluate: argparse._SubParsersAction) -> None:
+    real = evaluate.add_parser(
+        "real-products",
+        help="teach every product folder from a few photos, identify the test photos",
+    )
+    real.add_argument("--teach", required=True, type=Path, help="folder of product folders")
+    real.add_argument("--test", required=True, type=Path, help="the same products, other photos")
+    real.add_argument("--shots", type=positive_int, default=10, help="photos taught per product")
+    real.add_argument(
+        "--holdout", type=non_negative_int, default=0, help="products left untaught (unknowns)"
+    )
+    real.add_argument("--seed", type=int, default=0, help="which photos and products are drawn")
+    real.add_argument(
+        "--out", type=Path, required=True, help="report JSON (a confusion plot goes beside it)"
+    )
+    real.set_defaults(func=_cmd_eval_real_products)
+
+
+def _error(message: str) -> CliError:
+    return CliError(message, EXIT_BAD_INPUT)
+
+
+def _encoder(args: argparse.Namespace):
+    from checkout_app.app import load_appearance_encoder
+
+    return load_appearance_encoder(args.home, progress=line_progress("preparing FaceNet weights"))
+
+
+def _repositories(args: argparse.Namespace):
+    from checkout_app.storage.catalog_repository import CatalogRepository
+    from checkout_app.storage.db import default_database_url, open_database
+    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+
+    session_factory = open_database(args.database_url or default_database_url(args.home))
+    return CatalogRepository(session_factory), ProductPhotoRepository(session_factory)
+
+
+def _cmd_teach(args: argparse.Namespace) -> int:
+    from checkout_app.services.product_teaching import NewProduct, TeachError, teach_product
+
+    folder = args.images
+    if not folder.is_dir():
+        raise _error(f"--images {folder} is not a folder")
+    try:
+        images = [(path.name, load_image_bgr(path)) for path in image_files(folder)]
+    except ImageError as exc:
+        raise _error(f"{exc}; nothing was taught") from None
+    catalog, photos = _repositories(args)
+    encoder = _encoder(args)
+    bar = ProgressBar(f"teaching {args.sku}")
+    try:
+        result = teach_product(
+            catalog,
+            photos,
+            encoder,
+            NewProduct(args.sku, args.name, args.price),
+            images,
+            progress=bar.update,
+        )
+    except TeachError as exc:
+        raise _error(str(exc)) from None
+    finally:
+        bar.close()
+    product = result.product
+    print(
+        f"taught {product.sku} {printable(product.name_en)} ({format_won(product.price)}) from "
+        f"{result.photos} photos in {result.seconds:.1f} s: recognised from the next frame"
+    )
+    return 0
+
+
+def _cmd_identify(args: argparse.Namespace) -> int:
+    from checkout_app.services.product_teaching import load_gallery
+
+    for path in args.images:  # before the models: a typo answers at once
+        if not path.is_file():
+            raise _error(f"{path} is not a file")
+    catalog, photos = _repositories(args)
+    products = catalog.load()
+    encoder = _encoder(args)
+    gallery = load_gallery(photos, encoder)
+    if not len(gallery):
+        print("no product has been taught yet: checkout-app products teach …", file=sys.stderr)
+    failed = 0
+    for path in args.images:
+        try:
+            image = load_image_bgr(path)
+        except ImageError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        match = gallery.match(encoder.encode([image])[0])
+        name = products.get(match.sku).name_en if match.sku else None
+        h, w = image.shape[:2]
+        if args.json:
+            # No item detector yet: a photo is one item, its box the whole photo.
+            item = {
+                "box": [0, 0, w, h],
+                "sku": match.sku,
+                "name": name,
+                "score": round(match.score, 4),
+            }
+            print(json.dumps({"image": str(path), "items": [item]}, ensure_ascii=False))
+        elif match.sku:
+            print(f"{path}: {printable(name)} ({match.sku}), score {match.score:.2f}")
+        else:
+            looks = f", looks most like {match.candidate}" if match.candidate else ""
+            print(f"{path}: unknown item ({match.reason.replace('_', ' ')}{looks})")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _cmd_forget(args: argparse.Namespace) -> int:
+    _catalog, photos = _repositories(args)
+    removed = photos.forget(args.sku)
+    if not removed:
+        raise _error(f"SKU {args.sku} has no taught photos")
+    print(f"forgot the {removed} photos of {args.sku}: it is no longer recognised by its looks")
+    return 0
+
+
+def _cmd_eval_real_products(args: argparse.Namespace) -> int:
+    from checkout_app.products.evaluation import evaluate_real_products
+    from checkout_app.products.report import write_report
+
+    for flag, folder in (("--teach", args.teach), ("--test", args.test)):
+        if not folder.is_dir():
+            raise _error(f"{flag} {folder} is not a folder")
+    encoder = _encoder(args)
+    bar = ProgressBar("teaching and identifying")
+    try:
+        report, results = evaluate_real_products(
+            encoder, args.teach, args.test, args.shots, args.holdout, args.seed, progress=bar.update
+        )
+    except (ValueError, ImageError) as exc:
+        raise _error(str(exc)) from None
+    finally:
+        bar.close()
+    plot = write_report(report, results, args.out)
+    print(json.dumps({k: report[k] for k in ("taught", "groups", "held_out")}))
+    print(f"wrote {args.out} and {plot}")
+    return 0

@@ -1,0 +1,178 @@
+"""``eval real-products``: teach products from a few photos, identify held-out photos, measure.
+
+Every leaf folder of photos is one product. Each product not held out is taught from ``shots``
+photos of the teach folder (a seeded random choice); ``holdout`` products are left untaught, so
+their test photos measure how often an unknown product is called unknown. Every test photo is
+identified as one item (the photos show one product in front; there is no item detector yet).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from checkout_app.products.gallery import MatchPolicy, ProductGallery, ProductMatch
+from checkout_app.vision.image_files import IMAGE_SUFFIXES, load_image_bgr
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def photo_folders(root: Path) -> dict[str, list[Path]]:
+    """Leaf folder (relative path, '/'-separated) -> its photos, sorted; folders without none."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
+            found.setdefault(path.parent.relative_to(root).as_posix(), []).append(path)
+    return found
+
+
+def group_of(product: str) -> str:
+    """The top-level folder a product sits in ("Fruit", "Vegetables", "Packages")."""
+    return product.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Identified:
+    product: str
+    taught: bool
+    match: ProductMatch
+
+
+def split_products(products: Sequence[str], holdout: int, seed: int) -> tuple:
+    """(taught, held out): ``holdout`` products drawn at random with ``seed``."""
+    if holdout >= len(products):
+        raise ValueError(f"--holdout {holdout} leaves nothing to teach of {len(products)} products")
+    held = set(random.Random(seed).sample(sorted(products), holdout))
+    return [p for p in sorted(products) if p not in held], sorted(held)
+
+
+def choose_shots(photos: dict[str, list[Path]], products: Sequence[str], shots: int, seed: int):
+    rng = random.Random(seed)
+    return {p: sorted(rng.sample(photos[p], min(shots, len(photos[p])))) for p in products}
+
+
+def summarize(results: Sequence[Identified]) -> dict:
+    """Top-1 / unknown / wrong rates per group and overall, held-out unknown share, per class."""
+
+    def rates(rows: Sequence[Identified]) -> dict:
+        n = len(rows)
+        correct = sum(r.match.sku == r.product for r in rows)
+        unknown = sum(r.match.sku is None for r in rows)
+        return {
+            "photos": n,
+            "top1": round(correct / n, 4) if n else None,
+            "unknown_rate": round(unknown / n, 4) if n else None,
+            "wrong_rate": round((n - correct - unknown) / n, 4) if n else None,
+        }
+
+    taught = [r for r in results if r.taught]
+    held = [r for r in results if not r.taught]
+    groups = sorted({group_of(r.product) for r in taught})
+    per_class = []
+    for product in sorted({r.product for r in results}):
+        rows = [r for r in results if r.product == product]
+        wrong = Counter(r.match.sku for r in rows if r.match.sku not in (None, product))
+        per_class.append(
+            {
+                "product": product,
+                "taught": rows[0].taught,
+                **rates(rows),
+                "most_often_taken_for": wrong.most_common(1)[0][0] if wrong else None,
+            }
+        )
+    return {
+        "taught": rates(taught),
+        "groups": {g: rates([r for r in taught if group_of(r.product) == g]) for g in groups},
+        "held_out": {
+            "photos": len(held),
+            "unknown_share": round(sum(r.match.sku is None for r in held) / len(held), 4)
+            if held
+            else None,
+        },
+        "per_class": per_class,
+    }
+
+
+def evaluate_real_products(
+    encoder,
+    teach_root: Path,
+    test_root: Path,
+    shots: int,
+    holdout: int,
+    seed: int = 0,
+    policy: MatchPolicy | None = None,
+    progress: ProgressCallback | None = None,
+) -> dict:
+    """Teach, identify every test photo, and return the report (JSON-ready) with the results."""
+    teach_photos, test_photos = photo_folders(teach_root), photo_folders(test_root)
+    products = sorted(set(teach_photos) & set(test_photos))
+    if not products:
+        raise ValueError(f"no product folder has photos under both {teach_root} and {test_root}")
+    taught, held_out = split_products(products, holdout, seed)
+    chosen = choose_shots(teach_photos, taught, shots, seed)
+    tests = [(p, path) for p in products for path in test_photos[p]]
+    teach_count = sum(len(paths) for paths in chosen.values())
+    total = teach_count + len(tests)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    started = time.perf_counter()
+    appearances = {}
+    for product, paths in chosen.items():
+        appearances[product] = []
+        for path in paths:
+            appearances[product].extend(encoder.encode([load_image_bgr(path)]))
+            step()
+    gallery = ProductGallery(appearances, policy or MatchPolicy())
+    teach_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    results = []
+    for product, path in tests:
+        appearance = encoder.encode([load_image_bgr(path)])[0]
+        results.append(Identified(product, product not in held_out, gallery.match(appearance)))
+        step()
+    identify_s = time.perf_counter() - started
+
+    report = summarize(results)
+    report.update(
+        {
+            "teach": str(teach_root),
+            "test": str(test_root),
+            "shots": shots,
+            "holdout": held_out,
+            "seed": seed,
+            "encoder": encoder.name,
+            "policy": gallery.policy.__dict__.copy(),
+            "products_taught": len(taught),
+            "teach_photos": teach_count,
+            "seconds_per_teach_photo": round(teach_s / max(1, teach_count), 3),
+            "ms_per_test_photo": round(1000 * identify_s / max(1, len(tests)), 1),
+        }
+    )
+    return report, results
+
+
+def confusion_matrix(results: Sequence[Identified]) -> tuple:
+    """(rows: true products, columns: predicted products + "unknown", counts)."""
+    rows = sorted({r.product for r in results})
+    columns = sorted(
+        {r.match.sku for r in results if r.match.sku} | {r.product for r in results if r.taught}
+    )
+    columns.append("unknown")
+    index = {c: i for i, c in enumerate(columns)}
+    counts = np.zeros((len(rows), len(columns)), np.int64)
+    for r in results:
+        counts[rows.index(r.product), index[r.match.sku or "unknown"]] += 1
+    return rows, columns, counts

@@ -1,0 +1,133 @@
+"""Teach the kiosk a product from photos, and build the gallery that recognises taught products.
+
+Teaching checks every photo first (``products.photo_quality``), encodes the usable ones, and
+stores the product (when it is new) with its photos in one transaction: a bad photo, an existing
+SKU or a failure half-way leaves nothing behind. The gallery is built from the stored photos of
+active products; photos encoded by an older encoder are encoded again (and stored) first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from checkout_app.core.catalog import Product, taught_class_name
+from checkout_app.products.gallery import MatchPolicy, ProductGallery
+from checkout_app.products.photo_quality import photo_problem
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.product_photo_repository import ProductPhotoRepository, TaughtPhoto
+
+log = logging.getLogger(__name__)
+
+MIN_TEACH_PHOTOS = 3
+MAX_TEACH_PHOTOS = 10
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class TeachError(ValueError):
+    """Teaching refused; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    sku: str
+    name: str
+    price: int
+
+    def product(self) -> Product:
+        return Product(
+            sku=self.sku,
+            name_ko=self.name,
+            name_en=self.name,
+            price=self.price,
+            class_name=taught_class_name(self.sku),
+        )
+
+
+@dataclass(frozen=True)
+class TeachResult:
+    product: Product
+    photos: int
+    seconds: float
+
+
+def teach_product(
+    catalog: CatalogRepository,
+    photos: ProductPhotoRepository,
+    encoder,
+    new: NewProduct,
+    images: Sequence[tuple],
+    progress: ProgressCallback | None = None,
+) -> TeachResult:
+    """Add ``new`` to the catalog, taught from ``(source, BGR image)`` pairs; or TeachError."""
+    try:
+        product = new.product()
+    except ValueError as exc:
+        raise TeachError(str(exc)) from None
+    if product.sku in catalog.load():
+        raise TeachError(
+            f"SKU {product.sku} is already in the catalog: teach the new product under another "
+            "SKU (a product already taught cannot be taught twice)"
+        )
+    if not MIN_TEACH_PHOTOS <= len(images) <= MAX_TEACH_PHOTOS:
+        raise TeachError(
+            f"{len(images)} photos given: teach a product from {MIN_TEACH_PHOTOS} to "
+            f"{MAX_TEACH_PHOTOS} photos (top, sides, turned over, in a hand)"
+        )
+    problems = [
+        f"{source}: {problem}" for source, image in images if (problem := photo_problem(image))
+    ]
+    if problems:
+        raise TeachError("some photos cannot be used, nothing was taught: " + "; ".join(problems))
+    started = time.perf_counter()
+    encoded = []
+    for i, (_source, image) in enumerate(images):
+        encoded.append((encode_jpeg(image), encoder.encode([image])[0]))
+        if progress:
+            progress(i + 1, len(images))
+    photos.teach(product, encoded, encoder.name, new_product=True)
+    seconds = time.perf_counter() - started
+    log.info("taught %s (%s) from %d photos in %.1f s", product.sku, new.name, len(images), seconds)
+    return TeachResult(product, len(images), seconds)
+
+
+def load_gallery(
+    photos: ProductPhotoRepository, encoder, policy: MatchPolicy | None = None
+) -> ProductGallery:
+    """The gallery of every active taught product, re-encoding photos of an older encoder."""
+    taught = photos.active_photos()
+    stale = [p for p in taught if p.encoder != encoder.name]
+    if stale:
+        log.info("encoding %d taught photos again for %s", len(stale), encoder.name)
+        fresh = [
+            TaughtPhoto(p.id, p.sku, p.photo_jpeg, encoder.name, reencode(encoder, p.photo_jpeg))
+            for p in stale
+        ]
+        photos.replace_appearances(fresh)
+        by_id = {p.id: p for p in fresh}
+        taught = [by_id.get(p.id, p) for p in taught]
+    appearances: dict = {}
+    for photo in taught:
+        appearances.setdefault(photo.sku, []).append(photo.appearance)
+    return ProductGallery(appearances, policy or MatchPolicy())
+
+
+def encode_jpeg(image: np.ndarray) -> bytes:
+    import cv2
+
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    if not ok:
+        raise TeachError("could not store the photo as JPEG")
+    return data.tobytes()
+
+
+def reencode(encoder, jpeg: bytes):
+    import cv2
+
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    return encoder.encode([image])[0]

@@ -1,0 +1,112 @@
+"""The photos staff taught products from, and their appearances, for the product gallery."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import sessionmaker
+
+from checkout_app.core.catalog import Product
+from checkout_app.products.appearance import Appearance
+from checkout_app.storage.catalog_repository import new_product_row
+from checkout_app.storage.tables import ProductPhotoRow, ProductRow
+
+
+@dataclass(frozen=True)
+class TaughtPhoto:
+    """One stored photo: its JPEG bytes and the appearance ``encoder`` saw in it."""
+
+    id: int
+    sku: str
+    photo_jpeg: bytes
+    encoder: str
+    appearance: Appearance
+
+
+class ProductPhotoRepository:
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self._session_factory = session_factory
+
+    def teach(
+        self,
+        product: Product,
+        photos: Sequence[tuple],
+        encoder: str,
+        new_product: bool,
+    ) -> None:
+        """Store ``(jpeg, appearance)`` photos for ``product`` in one transaction.
+
+        ``new_product``: the product is added to the catalog in the same transaction, so a
+        failure leaves neither the product nor any photo behind.
+        """
+        if not photos:
+            raise ValueError("no photos to teach from")
+        with self._session_factory.begin() as session:
+            if new_product:
+                session.add(new_product_row(product))
+                session.flush()  # the photos' foreign key needs the product row first
+            for jpeg, appearance in photos:
+                session.add(_to_row(product.sku, jpeg, encoder, appearance))
+
+    def photo_counts(self) -> dict[str, int]:
+        """SKU -> number of taught photos, for products that have any."""
+        with self._session_factory() as session:
+            rows = session.execute(
+                select(ProductPhotoRow.sku, func.count()).group_by(ProductPhotoRow.sku)
+            ).all()
+            return {sku: int(n) for sku, n in rows}
+
+    def active_photos(self) -> list[TaughtPhoto]:
+        """Every photo of an active product, oldest first."""
+        with self._session_factory() as session:
+            rows = session.scalars(
+                select(ProductPhotoRow)
+                .join(ProductRow, ProductRow.sku == ProductPhotoRow.sku)
+                .where(ProductRow.active.is_(True))
+                .order_by(ProductPhotoRow.id)
+            ).all()
+            return [_to_photo(row) for row in rows]
+
+    def replace_appearances(self, updated: Sequence[TaughtPhoto]) -> None:
+        """Store appearances encoded again (by a newer encoder) for existing photos."""
+        with self._session_factory.begin() as session:
+            for photo in updated:
+                row = session.get(ProductPhotoRow, photo.id)
+                if row is not None:  # deleted meanwhile: nothing to update
+                    new = _to_row(photo.sku, photo.photo_jpeg, photo.encoder, photo.appearance)
+                    row.encoder, row.colour, row.trunk, row.words = (
+                        new.encoder,
+                        new.colour,
+                        new.trunk,
+                        new.words,
+                    )
+
+    def forget(self, sku: str) -> int:
+        """Delete every taught photo of ``sku``; returns how many there were."""
+        with self._session_factory.begin() as session:
+            result = session.execute(delete(ProductPhotoRow).where(ProductPhotoRow.sku == sku))
+            return int(result.rowcount or 0)
+
+
+def _to_row(sku: str, jpeg: bytes, encoder: str, appearance: Appearance) -> ProductPhotoRow:
+    return ProductPhotoRow(
+        sku=sku,
+        photo_jpeg=jpeg,
+        encoder=encoder,
+        colour=np.asarray(appearance.colour, "<f4").tobytes(),
+        trunk=np.asarray(appearance.trunk, "<f4").tobytes(),
+        words=json.dumps(list(appearance.words), ensure_ascii=False),
+    )
+
+
+def _to_photo(row: ProductPhotoRow) -> TaughtPhoto:
+    appearance = Appearance(
+        colour=np.frombuffer(row.colour, "<f4").copy(),
+        trunk=np.frombuffer(row.trunk, "<f4").copy(),
+        words=tuple(json.loads(row.words)),
+    )
+    return TaughtPhoto(row.id, row.sku, row.photo_jpeg, row.encoder, appearance)

@@ -1,0 +1,128 @@
+"""Teaching products and building the gallery from the database, with a stand-in encoder (no
+models): the checks before anything is stored, all-or-nothing storage, re-encoding."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from checkout_app.core.catalog import taught_class_name
+from checkout_app.products.appearance import Appearance, colour_histogram
+from checkout_app.services.product_teaching import (
+    NewProduct,
+    TeachError,
+    load_gallery,
+    teach_product,
+)
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.db import close_database, open_database
+from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+
+
+class ColourEncoder:
+    """Appearance from colour only (the trunk is the mean BGR): enough to tell flat colours."""
+
+    def __init__(self, name="colour-v1"):
+        self.name = name
+        self.encoded = 0
+
+    def encode(self, images):
+        self.encoded += len(images)
+        return [
+            Appearance(colour_histogram(im), im.reshape(-1, 3).mean(0).astype(np.float32), ("RED",))
+            for im in images
+        ]
+
+
+def _photo(bgr, seed):
+    """A sharp, busy photo of one dominant colour (passes every teaching-photo gate)."""
+    rng = np.random.default_rng(seed)
+    image = np.full((200, 200, 3), bgr, np.uint8)
+    for _ in range(12):
+        x, y = (int(v) for v in rng.integers(0, 180, 2))
+        cv2.rectangle(image, (x, y), (x + 15, y + 15), (255, 255, 255), -1)
+    return image
+
+
+@pytest.fixture
+def repos(tmp_path):
+    sessions = open_database(f"sqlite:///{tmp_path / 'store.db'}")
+    yield CatalogRepository(sessions), ProductPhotoRepository(sessions)
+    close_database(sessions)
+
+
+def _teach(repos, encoder, sku, colour, count=3, **kwargs):
+    images = [(f"{sku}-{i}.jpg", _photo(colour, i)) for i in range(count)]
+    return teach_product(*repos, encoder, NewProduct(sku, f"{sku} name", 1200), images, **kwargs)
+
+
+def test_a_taught_product_is_in_the_catalog_and_recognised(repos):
+    encoder = ColourEncoder()
+    steps = []
+    result = _teach(repos, encoder, "RED-1", (0, 0, 220), progress=lambda d, t: steps.append(d))
+    _teach(repos, encoder, "GREEN-1", (0, 200, 0))
+    assert steps == [1, 2, 3] and result.photos == 3
+    product = repos[0].load().get("RED-1")
+    assert (product.name_en, product.price, product.class_name) == (
+        "RED-1 name",
+        1200,
+        taught_class_name("RED-1"),
+    )
+    assert repos[1].photo_counts() == {"RED-1": 3, "GREEN-1": 3}
+    gallery = load_gallery(repos[1], encoder)
+    assert gallery.skus == ["GREEN-1", "RED-1"]
+    assert gallery.match(encoder.encode([_photo((0, 0, 220), 9)])[0]).sku == "RED-1"
+
+
+def test_refusals_store_nothing(repos):
+    encoder = ColourEncoder()
+    _teach(repos, encoder, "RED-1", (0, 0, 220))
+    with pytest.raises(TeachError, match="already in the catalog"):
+        _teach(repos, encoder, "RED-1", (0, 0, 220))
+    with pytest.raises(TeachError, match="2 photos given: teach a product from 3 to 10"):
+        _teach(repos, encoder, "BLUE-1", (220, 0, 0), count=2)
+    with pytest.raises(TeachError, match="11 photos given"):
+        _teach(repos, encoder, "BLUE-1", (220, 0, 0), count=11)
+    flat = [("a.jpg", _photo((220, 0, 0), 1)), ("b.jpg", _photo((220, 0, 0), 2))]
+    flat.append(("wall.jpg", np.full((200, 200, 3), 128, np.uint8)))
+    with pytest.raises(TeachError, match=r"wall\.jpg: nothing there"):
+        teach_product(*repos, encoder, NewProduct("BLUE-1", "Blue", 900), flat)
+    with pytest.raises(TeachError, match="price"):
+        negative_price = NewProduct("BLUE-1", "Blue", -5)
+        teach_product(
+            *repos, encoder, negative_price, flat[:2] + [("c.jpg", _photo((220, 0, 0), 3))]
+        )
+    assert [p.sku for p in repos[0].load()] == ["RED-1"]
+    assert repos[1].photo_counts() == {"RED-1": 3}
+
+
+def test_a_failure_while_storing_leaves_neither_product_nor_photos(repos, monkeypatch):
+    def broken_insert(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("checkout_app.storage.product_photo_repository._to_row", broken_insert)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _teach(repos, ColourEncoder(), "RED-1", (0, 0, 220))
+    assert len(repos[0].load()) == 0 and repos[1].photo_counts() == {}
+
+
+def test_photos_of_an_older_encoder_are_encoded_again_once(repos):
+    _teach(repos, ColourEncoder("colour-v1"), "RED-1", (0, 0, 220))
+    newer = ColourEncoder("colour-v2")
+    assert load_gallery(repos[1], newer).skus == ["RED-1"]
+    assert newer.encoded == 3
+    assert {p.encoder for p in repos[1].active_photos()} == {"colour-v2"}
+    load_gallery(repos[1], newer)
+    assert newer.encoded == 3
+
+
+def test_an_inactive_or_forgotten_product_is_not_in_the_gallery(repos):
+    encoder = ColourEncoder()
+    _teach(repos, encoder, "RED-1", (0, 0, 220))
+    _teach(repos, encoder, "GREEN-1", (0, 200, 0))
+    repos[0].set_active("GREEN-1", False)
+    assert load_gallery(repos[1], encoder).skus == ["RED-1"]
+    assert repos[1].forget("RED-1") == 3
+    assert repos[1].forget("RED-1") == 0
+    assert len(load_gallery(repos[1], encoder)) == 0
