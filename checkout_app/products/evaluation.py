@@ -24,7 +24,7 @@ ProgressCallback = Callable[[int, int], None]
 
 
 def photo_folders(root: Path) -> dict[str, list[Path]]:
-    """Leaf folder (relative path, '/'-separated) -> its photos, sorted; folders without none."""
+    """Folder holding photos (relative path, '/'-separated) -> its photos, sorted."""
     found: dict[str, list[Path]] = {}
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
@@ -33,8 +33,9 @@ def photo_folders(root: Path) -> dict[str, list[Path]]:
 
 
 def group_of(product: str) -> str:
-    """The top-level folder a product sits in ("Fruit", "Vegetables", "Packages")."""
-    return product.split("/", 1)[0]
+    """The top-level folder a product sits in ("Fruit", "Packages"), or "all" for products
+    that are themselves top-level folders."""
+    return product.split("/", 1)[0] if "/" in product else "all"
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,12 @@ def summarize(results: Sequence[Identified]) -> dict:
         n = len(rows)
         correct = sum(r.match.sku == r.product for r in rows)
         unknown = sum(r.match.sku is None for r in rows)
+        # What the classifier alone would say, before the unknown gate.
+        candidate = sum(r.match.candidate == r.product for r in rows)
         return {
             "photos": n,
             "top1": round(correct / n, 4) if n else None,
+            "candidate_top1": round(candidate / n, 4) if n else None,
             "unknown_rate": round(unknown / n, 4) if n else None,
             "wrong_rate": round((n - correct - unknown) / n, 4) if n else None,
         }

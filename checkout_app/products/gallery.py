@@ -74,17 +74,14 @@ class ProductGallery:
             [i for i, sku in enumerate(self.skus) for _ in taught[sku]], np.int64
         )
         self._profiles = build_profiles({sku: [a.words for a in taught[sku]] for sku in self.skus})
-        self._classifier = None
         # Trunk channels differ in scale by orders of magnitude: standardised on the taught
         # photos so that no channel drowns the rest (with one product there is nothing to
         # standardise against). Colour histograms are not: their empty bins would be loudest.
-        trunks = (
-            np.stack([a.trunk for a in appearances]).astype(np.float64) if appearances else None
-        )
+        self._trunk_mean, self._trunk_scale = 0.0, 1.0
+        self._classifier = None
         if len(self.skus) >= 2:
+            trunks = np.stack([a.trunk for a in appearances]).astype(np.float64)
             self._trunk_mean, self._trunk_scale = trunks.mean(0), trunks.std(0) + 1e-3
-        else:
-            self._trunk_mean, self._trunk_scale = 0.0, 1.0
         self._photos = self._vectors(appearances)
         if len(self.skus) >= 2:
             from sklearn.linear_model import LogisticRegression
@@ -102,10 +99,10 @@ class ProductGallery:
             return np.zeros((0, 0))
         colour = np.stack([a.colour for a in appearances]).astype(np.float64)
         trunk = (np.stack([a.trunk for a in appearances]) - self._trunk_mean) / self._trunk_scale
-        blocks = [colour, trunk]
-        return np.hstack(
-            [b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12) for b in blocks]
-        ) / np.sqrt(2.0)
+        units = [
+            b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12) for b in (colour, trunk)
+        ]
+        return np.hstack(units) / np.sqrt(2.0)
 
     def scores(self, appearance: Appearance) -> dict[str, float]:
         """Combined score per taught product (visual probability + weighted text share)."""
