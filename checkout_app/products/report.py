@@ -46,14 +46,14 @@ def _plot_confusion(results: Sequence[Identified], path: Path) -> None:
 
     rows, columns, counts = confusion_matrix(results)
     shares = counts / np.maximum(counts.sum(1, keepdims=True), 1)
-    size = max(6.0, 0.22 * len(columns) + 3)
-    fig, ax = plt.subplots(figsize=(size, max(5.0, 0.22 * len(rows) + 3)))
+    untaught = {r.product for r in results if not r.taught}
+    labels = [r.rsplit("/", 1)[-1] + (" (not taught)" if r in untaught else "") for r in rows]
+    fig, ax = plt.subplots(figsize=(0.3 * len(columns) + 4, 0.3 * len(rows) + 3))
     ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(columns)), [c.rsplit("/", 1)[-1] for c in columns], rotation=90)
-    ax.set_yticks(range(len(rows)), [r.rsplit("/", 1)[-1] for r in rows])
+    ax.set_yticks(range(len(rows)), labels)
     ax.set_xlabel("identified as")
     ax.set_ylabel("product in the photo")
     ax.set_title("share of each product's test photos")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
