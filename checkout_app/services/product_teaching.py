@@ -90,7 +90,10 @@ def teach_product(
         encoded.append((encode_jpeg(image), encoder.encode([image])[0]))
         if progress:
             progress(i + 1, len(images))
-    photos.teach(product, encoded, encoder.name, new_product=True)
+    try:
+        photos.add_product(product, encoded, encoder.name)
+    except ValueError as exc:  # taken by another kiosk since the check above
+        raise TeachError(str(exc)) from None
     seconds = time.perf_counter() - started
     log.info("taught %s (%s) from %d photos in %.1f s", product.sku, new.name, len(images), seconds)
     return TeachResult(product, len(images), seconds)

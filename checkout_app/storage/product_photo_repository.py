@@ -8,6 +8,7 @@ from typing import Sequence
 
 import numpy as np
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from checkout_app.core.catalog import Product
@@ -31,26 +32,22 @@ class ProductPhotoRepository:
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
 
-    def teach(
-        self,
-        product: Product,
-        photos: Sequence[tuple],
-        encoder: str,
-        new_product: bool,
-    ) -> None:
-        """Store ``(jpeg, appearance)`` photos for ``product`` in one transaction.
+    def add_product(self, product: Product, photos: Sequence[tuple], encoder: str) -> None:
+        """Add ``product`` to the catalog with its ``(jpeg, appearance)`` photos, all at once.
 
-        ``new_product``: the product is added to the catalog in the same transaction, so a
-        failure leaves neither the product nor any photo behind.
+        A failure leaves neither the product nor any photo behind. Raises ValueError when the
+        SKU or its class name is taken (another kiosk may have added it a moment ago).
         """
         if not photos:
             raise ValueError("no photos to teach from")
-        with self._session_factory.begin() as session:
-            if new_product:
+        try:
+            with self._session_factory.begin() as session:
                 session.add(new_product_row(product))
                 session.flush()  # the photos' foreign key needs the product row first
-            for jpeg, appearance in photos:
-                session.add(_to_row(product.sku, jpeg, encoder, appearance))
+                for jpeg, appearance in photos:
+                    session.add(_to_row(product.sku, jpeg, encoder, appearance))
+        except IntegrityError:
+            raise ValueError(f"SKU {product.sku} is already in the catalog") from None
 
     def photo_counts(self) -> dict[str, int]:
         """SKU -> number of taught photos, for products that have any."""

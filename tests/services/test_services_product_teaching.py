@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from checkout_app.core.catalog import taught_class_name
+from checkout_app.core.catalog import Catalog, taught_class_name
 from checkout_app.products.appearance import Appearance, colour_histogram
 from checkout_app.services.product_teaching import (
     NewProduct,
@@ -126,3 +126,13 @@ def test_an_inactive_or_forgotten_product_is_not_in_the_gallery(repos):
     assert repos[1].forget("RED-1") == 3
     assert repos[1].forget("RED-1") == 0
     assert len(load_gallery(repos[1], encoder)) == 0
+
+
+def test_a_sku_another_kiosk_added_meanwhile_is_refused_cleanly(repos, monkeypatch):
+    encoder = ColourEncoder()
+    _teach(repos, encoder, "RED-1", (0, 0, 220))
+    # The other kiosk's insert lands between this kiosk's check and its own insert.
+    monkeypatch.setattr(repos[0], "load", lambda: Catalog([]))
+    with pytest.raises(TeachError, match="SKU RED-1 is already in the catalog"):
+        _teach(repos, encoder, "RED-1", (0, 200, 0))
+    assert repos[1].photo_counts() == {"RED-1": 3}
