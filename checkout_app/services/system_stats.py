@@ -10,7 +10,6 @@ Every call is cheap enough for a one-second timer on the GUI thread.
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import subprocess
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 import psutil
+from checkout_edge.tegrastats import parse_line
 
 logger = logging.getLogger(__name__)
 
@@ -58,43 +58,23 @@ class SystemSample:
 
 # --- tegrastats --------------------------------------------------------------------------------
 
-_RAM = re.compile(r"\bRAM (\d+)/(\d+)([kKMG])B")
-_GR3D = re.compile(r"\bGR3D_FREQ (\d+)%")
-_GPU_TEMP = re.compile(r"\bGPU@(-?\d+(?:\.\d+)?)C", re.IGNORECASE)
-# Nano / TX1 (JetPack 4): POM_5V_IN cur/avg in mW; Xavier (JetPack 4): VDD_IN cur/avg;
-# Orin (JetPack 5+): VDD_IN 5129mW/5129mW.
-_POWER_IN = re.compile(r"\b(?:POM_5V_IN|VDD_IN) (\d+)(?:mW)?/(\d+)")
-_UNIT_TO_MB = {"k": 1 / 1024, "K": 1 / 1024, "M": 1.0, "G": 1024.0}
-
 
 def parse_tegrastats(line: str, name: str = "NVIDIA Jetson") -> GpuSample:
     """The GPU figures in one ``tegrastats`` line (JetPack 4.6 Nano format and later ones).
 
-    GPU load from ``GR3D_FREQ``; memory from ``RAM`` (shared with the CPU); power from the
-    current (not average) ``POM_5V_IN``/``VDD_IN`` value; temperature from ``GPU@``. Raises
-    ValueError when the line has neither ``RAM`` nor ``GR3D_FREQ`` (not a tegrastats line).
+    Parsed by the Nano runtime's own parser (``checkout_edge.tegrastats``), so the kiosk and
+    ``checkout-edge`` read the same line the same way: GPU load from ``GR3D_FREQ``, memory from
+    ``RAM`` (shared with the CPU), power from the current ``POM_5V_IN``/``VDD_IN`` value,
+    temperature from ``GPU@``. ValueError when the line is not a tegrastats line.
     """
-    ram = _RAM.search(line)
-    gr3d = _GR3D.search(line)
-    if ram is None and gr3d is None:
-        raise ValueError(f"not a tegrastats line: {line[:80]!r}")
-    temp = _GPU_TEMP.search(line)
-    power = _POWER_IN.search(line)
-    if ram is not None:
-        scale = _UNIT_TO_MB[ram.group(3)]
-        mem_used, mem_total = float(ram.group(1)) * scale, float(ram.group(2)) * scale
-    else:
-        mem_used = mem_total = None
-    temperature = float(temp.group(1)) if temp is not None else None
-    if temperature is not None and temperature <= -256:
-        temperature = None  # tegrastats prints -256C for a powered-off sensor
+    sample = parse_line(line)
     return GpuSample(
         name=name,
-        load_percent=float(gr3d.group(1)) if gr3d is not None else None,
-        mem_used_mb=mem_used,
-        mem_total_mb=mem_total,
-        power_mw=float(power.group(1)) if power is not None else None,
-        temperature_c=temperature,
+        load_percent=sample["gpu_load_percent"],
+        mem_used_mb=sample["ram_used_mb"],
+        mem_total_mb=sample["ram_total_mb"],
+        power_mw=sample["power_in_mw"],
+        temperature_c=sample["gpu_temp_c"],
         memory_is_shared=True,
     )
 
