@@ -226,8 +226,12 @@ def test_validate_pin_codes(pin, code):
 
 
 @pytest.mark.parametrize("pin", ["0000", "0077", "12345678"])
-def test_validate_pin_accepts_4_to_8_digits(pin):
+def test_a_pin_of_4_to_8_digits_is_accepted_and_opens_staff_mode(pin, pin_path, clock):
     validate_pin(pin)
+    staff = make(pin_path, clock)
+    assert staff.set_pin(pin).ok
+    assert staff.verify(pin).ok
+    assert not staff.verify(pin[:-1] + str((int(pin[-1]) + 1) % 10)).ok
 
 
 def test_a_non_string_pin_is_a_type_error(pin_path, clock):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from checkout_app.faces.embedding_cipher import EmbeddingCipher
 from checkout_app.faces.registry import FaceRegistry, NewTemplate, Person
@@ -46,6 +46,12 @@ def table_rows(page: PeoplePage) -> list:
         tuple(table.item(row, column).text() for column in range(table.columnCount()))
         for row in range(table.rowCount())
     ]
+
+
+def button(page, text: str) -> QPushButton:
+    """The page's visible button that reads ``text``."""
+    (found,) = [b for b in page.findChildren(QPushButton) if b.text() == text and b.isVisible()]
+    return found
 
 
 def select_row(page: PeoplePage, name: str) -> None:
@@ -150,5 +156,8 @@ def test_screenshot(qtbot, registry, themed, screenshot):
     page.resize(1024, 600)
     page.show()
     qtbot.waitExposed(page)
+    assert not button(page, "Delete…").isEnabled()  # nothing chosen yet
     select_row(page, "Alice Kim")
-    screenshot(page, "staff_people.png")
+    picture = screenshot(page, "staff_people.png")
+    assert (picture.width(), picture.height()) == (1024, 600)
+    assert button(page, "Delete…").isEnabled()

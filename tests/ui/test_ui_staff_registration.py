@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from checkout_app.camera.source import Frame
 from checkout_app.faces import quality
@@ -336,6 +336,11 @@ def test_hidden_page_ignores_frames(qtbot, page, flow, frame):
     assert flow.offers == 0
 
 
+def register_button(page) -> QPushButton:
+    (found,) = [b for b in page.findChildren(QPushButton) if b.text() == "Register"]
+    return found
+
+
 def test_screenshot(qtbot, flow, frame, themed, screenshot):
     """Renders with the kiosk theme."""
     page = RegistrationPage(flow)
@@ -347,9 +352,12 @@ def test_screenshot(qtbot, flow, frame, themed, screenshot):
         feed(qtbot, page, frame, lambda: page._step is not None and page._step.code == "wrong_pose")
         page._name.setText("Eileen Collins")
         screenshot(page, "staff_registration_pose.png")
+        assert not register_button(page).isEnabled()  # poses still needed
         complete_poses(qtbot, page, flow, frame)
         page._consent.setChecked(True)
-        screenshot(page, "staff_registration_done.png")
+        picture = screenshot(page, "staff_registration_done.png")
+        assert (picture.width(), picture.height()) == (1280, 760)
+        assert register_button(page).isEnabled()
     finally:
         page.shutdown()
 
