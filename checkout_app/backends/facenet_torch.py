@@ -32,25 +32,34 @@ def standardize_crops(crops: Sequence[np.ndarray]) -> np.ndarray:
     return np.ascontiguousarray(((batch - 127.5) / 128.0).transpose(0, 3, 1, 2))
 
 
+def load_facenet_model(weights_path: Path):
+    """(``InceptionResnetV1`` in eval mode on the CPU, its verified sidecar) from prepared
+    weights; ModelFileError with the command that rebuilds them when they are unusable."""
+    import torch
+    from facenet_pytorch import InceptionResnetV1
+
+    meta = read_verified_sidecar(weights_path, PREPARE_HINT)
+    model = InceptionResnetV1()
+    try:
+        state = torch.load(weights_path, map_location="cpu", weights_only=True)
+        model.load_state_dict(state)
+    except Exception as exc:  # any unpickling/shape error means an unusable file
+        raise ModelFileError(
+            f"cannot load FaceNet weights {weights_path} ({exc}). Rebuild with: "
+            f"{PREPARE_HINT} --force"
+        ) from None
+    return model.eval(), meta
+
+
 class TorchFaceEmbedder:
     """``FaceEmbedder`` on CPU (or a CUDA device) with a prepared state dict."""
 
     def __init__(self, weights_path: Path, device: str = "cpu", batch_size: int = 16) -> None:
         import torch
-        from facenet_pytorch import InceptionResnetV1
 
-        meta = read_verified_sidecar(weights_path, PREPARE_HINT)
-        model = InceptionResnetV1()
-        try:
-            state = torch.load(weights_path, map_location="cpu", weights_only=True)
-            model.load_state_dict(state)
-        except Exception as exc:  # any unpickling/shape error means an unusable file
-            raise ModelFileError(
-                f"cannot load FaceNet weights {weights_path} ({exc}). Rebuild with: "
-                f"{PREPARE_HINT} --force"
-            ) from None
+        model, meta = load_facenet_model(weights_path)
         self._torch = torch
-        self._model = model.eval().to(device)
+        self._model = model.to(device)
         self._device = device
         self._batch_size = batch_size
         # Templates made with other weights are not comparable: the registry checks this name.

@@ -18,8 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from checkout_app.backends.facenet_convert import PREPARE_HINT
-from checkout_app.models_meta import ModelFileError, read_verified_sidecar
+from checkout_app.backends.facenet_torch import load_facenet_model
 
 TRUNK_INPUT_SIZE = 224
 TRUNK_DIM = 256 + 896 + 1792
@@ -31,19 +30,10 @@ class FacenetTrunkDescriptor:
 
     def __init__(self, weights_path: Path, batch_size: int = 8) -> None:
         import torch
-        from facenet_pytorch import InceptionResnetV1
 
-        meta = read_verified_sidecar(weights_path, PREPARE_HINT)
-        model = InceptionResnetV1()
-        try:
-            model.load_state_dict(torch.load(weights_path, map_location="cpu", weights_only=True))
-        except Exception as exc:  # any unpickling/shape error means an unusable file
-            raise ModelFileError(
-                f"cannot load FaceNet weights {weights_path} ({exc}). Rebuild with: "
-                f"{PREPARE_HINT} --force"
-            ) from None
+        model, meta = load_facenet_model(weights_path)
         self._torch = torch
-        self._model = model.eval()
+        self._model = model
         self._batch_size = batch_size
         # Descriptors made with other weights are not comparable: stored ones carry this name.
         self.name = f"facenet-trunk-gem{TRUNK_INPUT_SIZE}:{meta['sha256'][:12]}"
