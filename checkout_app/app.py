@@ -44,6 +44,8 @@ def load_product_detector(
     ``model_path`` (``checkout-app export``) and refuse one exported from another version of it.
     ``device`` (torch only): "cpu", "cuda", a CUDA index or "auto".
     """
+    from checkout_edge.defaults import MIN_CONFIDENCE
+
     from checkout_app.backends.registry import (
         ONNXRUNTIME,
         ONNXRUNTIME_INT8,
@@ -54,10 +56,9 @@ def load_product_detector(
         resolve_backend,
     )
     from checkout_app.backends.torch_device import resolve_device
-    from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
 
     path = model_path or DEFAULT_PRODUCT_MODEL
-    confidence = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    confidence = MIN_CONFIDENCE if min_confidence is None else min_confidence
     name = resolve_backend(backend, home, path)
     if name != TORCH and device != "cpu":
         raise BackendError(f"--device {device} applies to the torch backend, not {name}")

@@ -6,14 +6,13 @@ import logging
 from pathlib import Path
 
 import numpy as np
+from checkout_edge.defaults import MIN_CONFIDENCE, NMS_IOU
 
 from checkout_app.backends.ultralytics_env import prepare_ultralytics
 from checkout_app.models_meta import ModelFileError, read_verified_sidecar
 from checkout_app.vision.detections import Detections
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MIN_CONFIDENCE = 0.4
 
 
 class UltralyticsProductDetector:
@@ -29,7 +28,7 @@ class UltralyticsProductDetector:
         home: Path,
         *,
         rebuild_hint: str,
-        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        min_confidence: float = MIN_CONFIDENCE,
         device: str = "cpu",
     ) -> None:
         meta = read_verified_sidecar(model_path, rebuild_hint)
@@ -64,7 +63,7 @@ class UltralyticsProductDetector:
             image,
             imgsz=self.imgsz,
             conf=self.min_confidence,
-            iou=0.5,
+            iou=NMS_IOU,
             agnostic_nms=True,
             # Always the square input the ONNX/TensorRT exports take (ultralytics would pad a
             # 640×480 frame to 320×256 only), so every backend sees the same tensor.

@@ -161,11 +161,12 @@ def _files(fp32_path: Path) -> dict:
 
 
 def _latency_detectors(home: Path, model_path: Path, detector_onnx: Path) -> dict:
+    from checkout_edge.defaults import MIN_CONFIDENCE
+
     from checkout_app.app import load_product_detector
     from checkout_app.backends.onnx_detector import load_int8_detector, load_onnx_detector
-    from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
 
-    kiosk = DEFAULT_MIN_CONFIDENCE
+    kiosk = MIN_CONFIDENCE
     return {
         TORCH: load_product_detector(model_path, home, min_confidence=kiosk, backend=TORCH),
         ONNXRUNTIME: load_onnx_detector(
@@ -289,7 +290,8 @@ def _cosines(embedders: dict, crops: list[np.ndarray]) -> dict:
 
 def _cacc(home: Path, model_path: Path, backend: str, per_count: int) -> dict:
     """cAcc exactly as ``checkout-app eval products --backend`` measures it."""
-    from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
+    from checkout_edge.defaults import MIN_CONFIDENCE
+
     from checkout_app.training.eval_cli import load_eval_detector
     from checkout_app.training.evaluate_products import evaluate_products
 
@@ -300,7 +302,7 @@ def _cacc(home: Path, model_path: Path, backend: str, per_count: int) -> dict:
             detector.class_names,
             per_count=per_count,
             seed=DEFAULT_EVAL_SEED,
-            min_confidence=DEFAULT_MIN_CONFIDENCE,
+            min_confidence=MIN_CONFIDENCE,
             out_dir=Path(plots),
         )
     return {

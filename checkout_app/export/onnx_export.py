@@ -19,6 +19,8 @@ import logging
 import warnings
 from pathlib import Path
 
+from checkout_edge.defaults import NMS_IOU
+
 from checkout_app.models_meta import file_sha256, read_verified_sidecar, write_sidecar
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,6 @@ DETECTOR_INPUT = "images"
 DETECTOR_OUTPUT = "output0"
 FACENET_INPUT = "faces"
 FACENET_OUTPUT = "embeddings"
-DETECTOR_NMS_IOU = 0.5  # what UltralyticsProductDetector uses (class-agnostic)
 
 
 def _torch_onnx_export(model, example, path: Path, input_name: str, output_name: str, **kw):
@@ -104,8 +105,8 @@ def export_product_detector(model_path: Path, out_dir: Path, home: Path) -> Path
             "preprocessing": "checkout_edge.yolo.letterbox: letterbox to input_size (grey 114 "
             "border), BGR->RGB, /255, NCHW float32",
             "postprocessing": "checkout_edge.yolo.decode_yolov8: best class per box, "
-            f"class-agnostic NMS IoU {DETECTOR_NMS_IOU}",
-            "nms_iou": DETECTOR_NMS_IOU,
+            f"class-agnostic NMS IoU {NMS_IOU}",
+            "nms_iou": NMS_IOU,
             "opset": OPSET,
             "exporter": f"torch.onnx (TorchScript) {torch.__version__}",
             "source_model": {"file": model_path.name, "sha256": meta["sha256"]},

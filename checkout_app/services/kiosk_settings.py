@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from checkout_edge.defaults import MIN_CONFIDENCE
+
 from checkout_app.faces.matcher import DEFAULT_MIN_SVM_MARGIN, DEFAULT_UNKNOWN_DISTANCE
 
 logger = logging.getLogger(__name__)
@@ -26,10 +28,6 @@ logger = logging.getLogger(__name__)
 SETTINGS_FILENAME = "settings.json"
 BAD_SUFFIX = ".bad"
 SUPPORTED_LANGUAGES = ("ko", "en")
-
-# Same value as backends.ultralytics_detector.DEFAULT_MIN_CONFIDENCE (a test keeps them equal):
-# services may not import backends (DESIGN.md layering), so it is repeated here.
-DEFAULT_MIN_CONFIDENCE = 0.4
 
 # Inclusive (low, high) for every number setting; the settings form uses them for its spin
 # boxes. Confidence at 0 or 1 would keep every box or none; a distance threshold above 1 accepts
@@ -80,7 +78,7 @@ class KioskSettings:
     counter_source: str = "demo"
     face_source: str = "demo"
     language: str = field(default_factory=lambda: language_for_locale(system_locale()))
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    min_confidence: float = MIN_CONFIDENCE
     face_distance_threshold: float = DEFAULT_UNKNOWN_DISTANCE
     face_min_margin: float = DEFAULT_MIN_SVM_MARGIN
     payment_timeout_s: float = 30.0

@@ -53,7 +53,8 @@ def add_eval_products_command(eval_subparsers: argparse._SubParsersAction) -> No
 
 
 def _cmd_eval_products(args: argparse.Namespace) -> int:
-    from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE
+    from checkout_edge.defaults import MIN_CONFIDENCE
+
     from checkout_app.progress import ProgressBar
     from checkout_app.training.evaluate_products import evaluate_products
 
@@ -61,7 +62,7 @@ def _cmd_eval_products(args: argparse.Namespace) -> int:
         raise CliError("--seed 0 is the training seed; evaluate on scenes never trained on")
     out = Path(args.out)
     plot_dir = out.parent / f"{out.stem}_plots"
-    min_confidence = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    min_confidence = MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
     detector = load_eval_detector(Path(args.model) if args.model else None, args.home, args.backend)
     bar = ProgressBar("evaluating")
     try:

@@ -37,6 +37,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import numpy as np
 
+from checkout_edge.defaults import MIN_CONFIDENCE
 from checkout_edge.yolo import box_iou_matrix
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,9 @@ class TrackerConfig:
 
     Defaults are for ~15 detections per second (see ``for_fps`` for other rates):
 
-    - ``min_confidence`` 0.4: detections below it are treated as not seen. The same value as the
-      YOLO back end's own threshold, so by default the tracker drops nothing the detector kept;
-      raise it to make the tracker stricter than the detector.
+    - ``min_confidence`` 0.4 (``defaults.MIN_CONFIDENCE``): detections below it are treated as
+      not seen. The detectors' own threshold, so by default the tracker drops nothing a detector
+      kept; raise it to make the tracker stricter than the detector.
     - ``confirm_after_frames`` 3 of ``confirm_window_frames`` 5: a new item shows up 0.2 s after
       it lands if every frame sees it, and even if one frame in two misses it (3 of 5); a false
       positive must persist for three of five frames to fool it.
@@ -81,7 +82,7 @@ class TrackerConfig:
 
     def __init__(
         self,
-        min_confidence: float = 0.4,
+        min_confidence: float = MIN_CONFIDENCE,
         confirm_after_frames: int = 3,
         confirm_window_frames: int = 5,
         lost_after_frames: int = 10,

@@ -16,12 +16,11 @@ from typing import Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from checkout_edge import engines, facenet, yolo
+from checkout_edge.defaults import MIN_CONFIDENCE, NMS_IOU
 from checkout_edge.engines import EngineError, Identity
 from checkout_edge.trt_runner import TrtRunner
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MIN_CONFIDENCE = 0.4  # the desktop detector's threshold (and the tracker's)
 
 
 def _stage_ms(t0: float, t1: float, t2: float, t3: float) -> Dict[str, float]:
@@ -40,11 +39,11 @@ class TrtProductDetector:
         self,
         runner: TrtRunner,
         sidecar: Dict,
-        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
         self.class_names = list(sidecar["class_names"])
         self.input_size = int(sidecar["input_size"][0])
-        self.nms_iou = float(sidecar.get("nms_iou", 0.5))
+        self.nms_iou = float(sidecar.get("nms_iou", NMS_IOU))
         self.min_confidence = min_confidence
         expected = (1, 3, self.input_size, self.input_size)
         if len(runner.inputs) != 1 or runner.inputs[0].shape != expected:
@@ -151,7 +150,7 @@ def open_bundle_models(
     bundle: str,
     identity: Optional[Identity] = None,
     want_embedder: bool = True,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float = MIN_CONFIDENCE,
     rebuild_hint: Optional[str] = None,
 ) -> Tuple[TrtProductDetector, Optional[TrtFaceEmbedder]]:
     """The detector (and FaceNet) of ``bundle`` on its engines, after checking that each engine

@@ -7,8 +7,8 @@ import json
 import os
 
 import pytest
+from checkout_edge.defaults import MIN_CONFIDENCE
 
-from checkout_app.backends.ultralytics_detector import DEFAULT_MIN_CONFIDENCE as DETECTOR_DEFAULT
 from checkout_app.faces.matcher import DEFAULT_MIN_SVM_MARGIN, DEFAULT_UNKNOWN_DISTANCE
 from checkout_app.services.kiosk_settings import (
     NUMBER_RANGES,
@@ -28,8 +28,7 @@ def test_defaults_follow_the_plan_and_the_models_own_defaults(monkeypatch):
         "demo",
         "ko",
     )
-    # The detector default is repeated in services (layering); this keeps the two equal.
-    assert settings.min_confidence == DETECTOR_DEFAULT
+    assert settings.min_confidence == MIN_CONFIDENCE
     assert settings.face_distance_threshold == DEFAULT_UNKNOWN_DISTANCE
     assert settings.face_min_margin == DEFAULT_MIN_SVM_MARGIN
     assert (settings.payment_timeout_s, settings.complete_reset_s) == (30.0, 8.0)
