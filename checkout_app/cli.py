@@ -19,12 +19,12 @@ from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
 from checkout_app.cli_args import positive_float, positive_int
 from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
+from checkout_app.cli_products import add_eval_real_products_command, add_products_commands
 from checkout_app.core.catalog_csv import CatalogCsvError
 from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import HomeError, resolve_home
-from checkout_app.products.cli import add_eval_real_products_command, add_products_commands
 from checkout_app.storage.catalog_cli import add_catalog_commands
 from checkout_app.storage.db import DATABASE_URL_ENV, DatabaseError
 from checkout_app.training.eval_cli import add_eval_products_command
