@@ -20,6 +20,7 @@ from checkout_app.camera.source import SourceError
 from checkout_app.cli_args import positive_float, positive_int
 from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
 from checkout_app.cli_products import add_eval_real_products_command, add_products_commands
+from checkout_app.core.catalog import CatalogStoreError
 from checkout_app.core.catalog_csv import CatalogCsvError
 from checkout_app.export.cli import add_export_command
 from checkout_app.faces.cli import add_faces_commands, add_models_commands
@@ -356,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except (CatalogCsvError, DatabaseError, HomeError) as exc:
+    except (CatalogCsvError, CatalogStoreError, DatabaseError, HomeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except SourceError as exc:

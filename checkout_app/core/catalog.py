@@ -21,6 +21,10 @@ def taught_class_name(sku: str) -> str:
     return TAUGHT_CLASS_PREFIX + sku
 
 
+class CatalogStoreError(RuntimeError):
+    """The catalog could not be read or saved: the database refused or went away."""
+
+
 def text_problem(field_name: str, value: str) -> str | None:
     """What is wrong with a product's text field, or None."""
     if not value.strip():

@@ -15,14 +15,15 @@ class the CSV gives to another SKU is deleted, because one class can only stand 
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Collection, Sequence
+from typing import Collection, Iterator, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog import Catalog, CatalogStoreError, Product
 from checkout_app.core.catalog_csv import catalog_to_csv, parse_catalog_csv
 from checkout_app.storage.tables import ProductBarcodeRow, ProductRow
 
@@ -77,6 +78,16 @@ def _copy_into(row: ProductRow, product: Product) -> None:
         ]
 
 
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """SQLAlchemy's errors as ``CatalogStoreError``, so callers (the staff catalog page) need
+    to know nothing of the database library."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise CatalogStoreError(f"the database failed: {exc}") from exc
+
+
 def new_product_row(product: Product) -> ProductRow:
     """A row for a product not stored yet, to add in the caller's transaction."""
     row = ProductRow(sku=product.sku)
@@ -92,7 +103,7 @@ class CatalogRepository:
 
     def load(self) -> Catalog:
         """Every product, inactive ones included (a Cart ignores them), ordered by SKU."""
-        with self._session_factory() as session:
+        with _store_errors(), self._session_factory() as session:
             rows = session.scalars(select(ProductRow).order_by(ProductRow.sku)).all()
             return Catalog(_to_product(row) for row in rows)
 
@@ -108,7 +119,7 @@ class CatalogRepository:
         ``known_classes``: the product detector's classes, when every row must use one of them.
         """
         incoming = parse_catalog_csv(text, known_classes)
-        with self._session_factory.begin() as session:
+        with _store_errors(), self._session_factory.begin() as session:
             summary = self._apply(session, incoming)
         log.info("catalog import: %s", summary)
         return summary
@@ -118,7 +129,7 @@ class CatalogRepository:
 
         Raises ValueError if another SKU already uses its detector class.
         """
-        with self._session_factory.begin() as session:
+        with _store_errors(), self._session_factory.begin() as session:
             owner = session.scalar(
                 select(ProductRow.sku).where(ProductRow.class_name == product.class_name)
             )
@@ -144,7 +155,7 @@ class CatalogRepository:
 
     def set_active(self, sku: str, active: bool) -> None:
         """Start or stop selling a product. Raises KeyError for an unknown SKU."""
-        with self._session_factory.begin() as session:
+        with _store_errors(), self._session_factory.begin() as session:
             row = session.get(ProductRow, sku)
             if row is None:
                 raise KeyError(f"unknown SKU {sku!r}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog import Catalog, CatalogStoreError, Product
 from checkout_app.core.catalog_csv import COLUMNS, CatalogCsvError, load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.db import close_database, default_database_url, open_database
 
 HEADER = ",".join(COLUMNS)
 
@@ -148,3 +149,19 @@ def test_sqlite_runs_in_wal_mode(session_factory):
     with session_factory() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_a_database_failure_is_a_catalog_store_error_not_sqlalchemys(tmp_path):
+    sessions = open_database(default_database_url(tmp_path))
+    repository = CatalogRepository(sessions)
+    repository.seed_if_empty(load_catalog_csv(DEMO_CATALOG_PATH))
+    with sessions.begin() as session:
+        session.execute(text("DROP TABLE product_photos"))
+        session.execute(text("DROP TABLE product_barcodes"))
+        session.execute(text("DROP TABLE products"))
+    try:
+        for call in (repository.load, lambda: repository.set_active("X", False)):
+            with pytest.raises(CatalogStoreError, match="the database failed"):
+                call()
+    finally:
+        close_database(sessions)

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from checkout_app.core.catalog import CatalogStoreError
 from checkout_app.core.catalog_csv import COLUMNS, load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
@@ -266,3 +267,17 @@ def test_a_scanned_barcode_finds_its_product(page, qtbot):
     assert not page.find_barcode("5901234123457")
     assert "No product has barcode 5901234123457" in page.status_label.text()
     assert not page.find_barcode("not a code")
+
+
+def test_a_database_failure_is_a_warning_and_the_table_keeps_what_it_showed(
+    page, repo, warnings, monkeypatch
+):
+    shown = page.model.rowCount()
+
+    def broken(*args, **kwargs):
+        raise CatalogStoreError("the database failed: disk I/O error")
+
+    monkeypatch.setattr(repo, "load", broken)
+    page.reload()
+    assert warnings == [("Cannot read the catalog", "the database failed: disk I/O error")]
+    assert page.model.rowCount() == shown

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,15 +37,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_app.core.barcode import BarcodeError, normalize_barcode
-from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog import Catalog, CatalogStoreError, Product
 from checkout_app.core.catalog_csv import CatalogCsvError, RowError
 from checkout_app.core.money import format_won, parse_won
-from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.ui import file_picker
 from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
+
+if TYPE_CHECKING:  # the page is handed a repository; it never opens the database itself
+    from checkout_app.storage.catalog_repository import CatalogRepository
 
 log = logging.getLogger(__name__)
 
@@ -501,7 +502,7 @@ class CatalogPage(QWidget):
         """Show what the database holds, dropping unsaved edits."""
         try:
             catalog = self._repository.load()
-        except SQLAlchemyError as exc:
+        except CatalogStoreError as exc:
             log.error("cannot load the catalog: %s", exc)
             self._warn(self.tr("Cannot read the catalog"), str(exc))
             return
@@ -521,7 +522,7 @@ class CatalogPage(QWidget):
                     self._repository.set_active(after.sku, after.active)
                 else:
                     self._repository.upsert(after)
-            except (ValueError, KeyError, SQLAlchemyError) as exc:
+            except (ValueError, KeyError, CatalogStoreError) as exc:
                 log.error("saving product %s failed: %s", after.sku, exc)
                 failure = self.tr("Product {sku}: {error}").format(sku=after.sku, error=exc)
                 break
@@ -583,7 +584,7 @@ class CatalogPage(QWidget):
         product = self.add_dialog.product
         try:
             self._repository.upsert(product)
-        except (ValueError, SQLAlchemyError) as exc:
+        except (ValueError, CatalogStoreError) as exc:
             log.error("adding product %s failed: %s", product.sku, exc)
             self._warn(self.tr("The product was not added"), str(exc))
             self.reload()
@@ -629,7 +630,7 @@ class CatalogPage(QWidget):
             self.csv_errors_dialog = CsvErrorsDialog(exc.errors, self)
             self.csv_errors_dialog.open()
             return
-        except SQLAlchemyError as exc:
+        except CatalogStoreError as exc:
             log.error("catalog import from %s failed: %s", path, exc)
             self._warn(self.tr("The import failed"), str(exc))
             self.reload()
@@ -664,7 +665,7 @@ class CatalogPage(QWidget):
             # utf-8-sig: spreadsheet programs need the BOM to read the Korean names right; the
             # importer skips it.
             path.write_text(self._repository.export_csv(), encoding="utf-8-sig")
-        except (OSError, SQLAlchemyError) as exc:
+        except (OSError, CatalogStoreError) as exc:
             log.error("catalog export to %s failed: %s", path, exc)
             self._warn(self.tr("The export failed"), str(exc))
             return
