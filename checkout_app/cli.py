@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from checkout_edge.defaults import MIN_CONFIDENCE
+
 from checkout_app.backends.torch_device import describe_device
 from checkout_app.camera.open_source import SOURCE_HELP
 from checkout_app.camera.source import SourceError
-from checkout_app.cli_args import positive_float, positive_int
+from checkout_app.cli_args import confidence_threshold, positive_float, positive_int
 from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
 from checkout_app.cli_products import add_eval_real_products_command, add_products_commands
 from checkout_app.core.catalog import CatalogStoreError
@@ -62,7 +64,10 @@ def _pipeline(args: argparse.Namespace, fps: float | None):
 
     detector = _detector(args)
     catalog = open_catalog(args.home, args.database_url)
-    return CheckoutPipeline(detector, CartTracker(TrackerConfig.for_fps(fps or 15.0)), catalog)
+    # The tracker drops what the detector would: the same threshold, given or default.
+    overrides = {} if args.min_confidence is None else {"min_confidence": args.min_confidence}
+    tracker = CartTracker(TrackerConfig.for_fps(fps or 15.0, **overrides))
+    return CheckoutPipeline(detector, tracker, catalog)
 
 
 def _cmd_kiosk(args: argparse.Namespace) -> int:
@@ -79,6 +84,7 @@ def _cmd_kiosk(args: argparse.Namespace) -> int:
             language=getattr(args, "lang", None),
             fullscreen=True if getattr(args, "fullscreen", False) else None,
             show_stats=True if getattr(args, "stats", False) else None,
+            min_confidence=getattr(args, "min_confidence", None),
         )
     )
 
@@ -230,15 +236,20 @@ def _add_backend_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_min_confidence_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-confidence",
+        type=confidence_threshold,
+        default=None,
+        help=f"detector and tracker confidence threshold (default {MIN_CONFIDENCE}; "
+        "the kiosk: the saved setting)",
+    )
+
+
 def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="product model .pt (default: the shipped model)")
     _add_backend_option(parser)
-    parser.add_argument(
-        "--min-confidence",
-        type=float,
-        default=None,
-        help="detector confidence threshold (default 0.4)",
-    )
+    _add_min_confidence_option(parser)
     parser.add_argument(
         "--device",
         default="cpu",
@@ -278,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--lang", choices=["en", "ko"], help="UI language (default: saved)")
     kiosk.add_argument("--model", help="product model .pt (default: the shipped model)")
     _add_backend_option(kiosk)
+    _add_min_confidence_option(kiosk)
     _add_kiosk_options(kiosk)
     kiosk.set_defaults(func=_cmd_kiosk)
 

@@ -35,3 +35,17 @@ def positive_float(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
     return value
+
+
+def confidence_threshold(text: str) -> float:
+    """A detection confidence threshold in the range the kiosk settings allow."""
+    from checkout_app.services.kiosk_settings import NUMBER_RANGES
+
+    low, high = NUMBER_RANGES["min_confidence"]
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {text}")
+    return value

@@ -47,6 +47,7 @@ class KioskOptions:
     language: str | None = None
     fullscreen: bool | None = None
     show_stats: bool | None = None
+    min_confidence: float | None = None
 
 
 def source_opener(spec: str, face: bool) -> Callable[[], FrameSource]:
@@ -191,6 +192,7 @@ def effective_settings(saved: KioskSettings, options: KioskOptions) -> KioskSett
         "language": options.language,
         "fullscreen": options.fullscreen,
         "show_stats": options.show_stats,
+        "min_confidence": options.min_confidence,
     }
     return replace(saved, **{k: v for k, v in overrides.items() if v is not None})
 

@@ -47,8 +47,23 @@ def test_a_home_that_cannot_be_created_is_one_line(tmp_path, capsys):
         (["faces", "identify", "x.jpg", "--torch-threads", "-1"], "must be at least 1"),
         (["eval", "products", "--out", "e.json", "--per-count", "0"], "must be at least 1"),
         (["train", "products", "--epochs", "0"], "--epochs: must be at least 1"),
+        (["kiosk", "--min-confidence", "0.99"], "must be between 0.05 and 0.95, got 0.99"),
+        (["run", "--headless", "--min-confidence", "high"], "'high' is not a number"),
+        (
+            ["products", "teach", "--sku", "A", "--name", "A", "--price", "-1", "--images", "d"],
+            "--price: must be at least 0",
+        ),
     ],
-    ids=["max_frames", "bench_frames", "torch_threads", "per_count", "epochs"],
+    ids=[
+        "max_frames",
+        "bench_frames",
+        "torch_threads",
+        "per_count",
+        "epochs",
+        "kiosk_confidence",
+        "run_confidence",
+        "price",
+    ],
 )
 def test_numbers_that_must_be_positive_are_refused_by_the_parser(argv, message, capsys):
     with pytest.raises(SystemExit) as info:
