@@ -167,8 +167,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     report["backend"] = _backend(args)
     report["device"] = describe_device(args.device)
     report["model"] = {
-        "file": Path(getattr(detector, "model_path", "")).name,
-        "sha256": getattr(detector, "meta", {}).get("sha256"),
+        "file": detector.model_path.name,
+        "sha256": detector.meta.get("sha256"),
     }
     _write_json(Path(args.out), report)
     stages = ", ".join(f"{k} {v['median_ms']:.1f}" for k, v in report["stages"].items())

@@ -53,7 +53,7 @@ class CheckoutPipeline:
         started = time.perf_counter()
         detections = self.detector.detect(frame.image)
         timings = {"detect": (time.perf_counter() - started) * 1000}
-        timings.update(getattr(self.detector, "last_timings_ms", {}))
+        timings.update(self.detector.last_timings_ms)
         return detections, timings
 
     def apply(self, detections: Detections, timestamp: float) -> tuple[bool, float]:

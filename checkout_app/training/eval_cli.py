@@ -77,7 +77,7 @@ def _cmd_eval_products(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    report["model"] = str(getattr(detector, "model_path", args.model or "default"))
+    report["model"] = str(detector.model_path)
     report["backend"] = args.backend
     report["plot_dir"] = plot_dir.name  # plot paths are relative to it; it sits next to the JSON
     out.parent.mkdir(parents=True, exist_ok=True)

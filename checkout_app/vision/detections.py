@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -58,8 +59,16 @@ class Detections:
 
 
 class ProductDetector(Protocol):
-    """Finds products in a BGR image (H×W×3 uint8)."""
+    """Finds products in a BGR image (H×W×3 uint8).
+
+    ``model_path`` and ``meta`` (its verified sidecar) say which model runs, for reports and the
+    System page; ``last_timings_ms`` holds the stage times of the last ``detect`` (preprocess,
+    inference, postprocess; empty when the runtime does not time them).
+    """
 
     class_names: list[str]
+    model_path: Path
+    meta: dict
+    last_timings_ms: dict[str, float]
 
     def detect(self, image: np.ndarray) -> Detections: ...

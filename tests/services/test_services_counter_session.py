@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -25,9 +26,12 @@ class ScriptedDetector:
     """Returns the boxes it is told to, one list per call (class ids into ``class_names``)."""
 
     class_names = ("cola_can", "water_bottle", "gum")
+    model_path = Path("scripted.pt")
 
     def __init__(self) -> None:
+        self.meta: dict = {}
         self.boxes: list[tuple] = []
+        self.last_timings_ms = {"inference": 1.0}
 
     def detect(self, image: np.ndarray) -> Detections:
         if not self.boxes:

@@ -43,7 +43,11 @@ REPORT_KEYS = {
 class TruthDetector:
     """Returns the truth of the scene being evaluated, optionally changed by ``perturb``."""
 
+    model_path = Path("truth.pt")
+
     def __init__(self, class_names, perturb=None) -> None:
+        self.meta: dict = {}
+        self.last_timings_ms: dict = {}
         self.class_names = list(class_names)
         self.perturb = perturb
         self.scene: EvalScene | None = None
