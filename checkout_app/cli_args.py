@@ -39,9 +39,9 @@ def positive_float(text: str) -> float:
 
 def confidence_threshold(text: str) -> float:
     """A detection confidence threshold in the range the kiosk settings allow."""
-    from checkout_app.services.kiosk_settings import NUMBER_RANGES
+    from checkout_edge.defaults import MIN_CONFIDENCE_RANGE
 
-    low, high = NUMBER_RANGES["min_confidence"]
+    low, high = MIN_CONFIDENCE_RANGE
     try:
         value = float(text)
     except ValueError:

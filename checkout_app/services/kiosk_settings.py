@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from checkout_edge.defaults import MIN_CONFIDENCE
+from checkout_edge.defaults import MIN_CONFIDENCE, MIN_CONFIDENCE_RANGE
 
 from checkout_app.faces.matcher import DEFAULT_MIN_SVM_MARGIN, DEFAULT_UNKNOWN_DISTANCE
 
@@ -34,7 +34,7 @@ SUPPORTED_LANGUAGES = ("ko", "en")
 # nearly any face (see faces.matcher.RecognitionPolicy); a payment under 10 s is too short to
 # turn a head and confirm; past 5 minutes an abandoned payment blocks the kiosk too long.
 NUMBER_RANGES = {
-    "min_confidence": (0.05, 0.95),
+    "min_confidence": MIN_CONFIDENCE_RANGE,
     "face_distance_threshold": (0.05, 1.0),
     "face_min_margin": (0.0, 5.0),
     "payment_timeout_s": (10.0, 300.0),

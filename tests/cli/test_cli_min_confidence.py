@@ -23,11 +23,13 @@ def test_the_tracker_drops_what_the_detector_would(monkeypatch, app_home):
     assert cli._pipeline(args, 15.0).tracker.config.min_confidence == 0.4
 
 
-def test_a_window_run_and_the_kiosk_take_it_over_the_saved_setting(monkeypatch):
+def test_a_window_run_and_the_kiosk_take_it_over_the_saved_setting(monkeypatch, app_home):
     seen = []
     monkeypatch.setattr("checkout_app.ui.launch.run_kiosk", lambda options: seen.append(options))
-    cli.main(["run", "--min-confidence", "0.6"])
-    cli.main(["kiosk", "--min-confidence", "0.55"])
+    for argv in (["run", "--min-confidence", "0.6"], ["kiosk", "--min-confidence", "0.55"]):
+        args = cli.build_parser().parse_args(argv)
+        args.home = app_home
+        args.func(args)
     assert [o.min_confidence for o in seen] == [0.6, 0.55]
     saved = KioskSettings()
     assert effective_settings(saved, KioskOptions(home=Path("."))).min_confidence == 0.4
