@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from checkout_app.cli_args import non_negative_int, positive_int
 from checkout_app.cli_errors import EXIT_BAD_INPUT, CliError
@@ -85,13 +87,18 @@ def _encoder(args: argparse.Namespace):
     return load_appearance_encoder(args.home, progress=line_progress("preparing FaceNet weights"))
 
 
-def _repositories(args: argparse.Namespace):
+@contextmanager
+def _repositories(args: argparse.Namespace) -> Iterator[tuple]:
+    """(catalog, taught photos) on the app database, closed when the command is done."""
     from checkout_app.storage.catalog_repository import CatalogRepository
-    from checkout_app.storage.db import default_database_url, open_database
+    from checkout_app.storage.db import close_database, default_database_url, open_database
     from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 
     session_factory = open_database(args.database_url or default_database_url(args.home))
-    return CatalogRepository(session_factory), ProductPhotoRepository(session_factory)
+    try:
+        yield CatalogRepository(session_factory), ProductPhotoRepository(session_factory)
+    finally:
+        close_database(session_factory)
 
 
 def _cmd_teach(args: argparse.Namespace) -> int:
@@ -104,18 +111,18 @@ def _cmd_teach(args: argparse.Namespace) -> int:
         images = [(path.name, load_image_bgr(path)) for path in image_files(folder)]
     except ImageError as exc:
         raise _error(f"{exc}; nothing was taught") from None
-    catalog, photos = _repositories(args)
     encoder = _encoder(args)
     bar = ProgressBar(f"teaching {args.sku}")
     try:
-        result = teach_product(
-            catalog,
-            photos,
-            encoder,
-            NewProduct(args.sku, args.name, args.price),
-            images,
-            progress=bar.update,
-        )
+        with _repositories(args) as (catalog, photos):
+            result = teach_product(
+                catalog,
+                photos,
+                encoder,
+                NewProduct(args.sku, args.name, args.price),
+                images,
+                progress=bar.update,
+            )
     except TeachError as exc:
         raise _error(str(exc)) from None
     finally:
@@ -134,10 +141,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     for path in args.images:  # before the models: a typo answers at once
         if not path.is_file():
             raise _error(f"{path} is not a file")
-    catalog, photos = _repositories(args)
-    products = catalog.load()
     encoder = _encoder(args)
-    gallery = load_gallery(photos, encoder)
+    with _repositories(args) as (catalog, photos):
+        products = catalog.load()
+        gallery = load_gallery(photos, encoder)
     if not len(gallery):
         print("no product has been taught yet: checkout-app products teach …", file=sys.stderr)
     failed = 0
@@ -169,8 +176,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:
-    _catalog, photos = _repositories(args)
-    removed = photos.forget(args.sku)
+    with _repositories(args) as (_catalog, photos):
+        removed = photos.forget(args.sku)
     if not removed:
         raise _error(f"SKU {args.sku} has no taught photos")
     print(f"forgot the {removed} photos of {args.sku}: it is no longer recognised by its looks")

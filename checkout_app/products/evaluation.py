@@ -8,6 +8,7 @@ identified as one item (the photos show one product in front; there is no item d
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from collections import Counter
@@ -112,8 +113,8 @@ def evaluate_real_products(
     seed: int = 0,
     policy: MatchPolicy | None = None,
     progress: ProgressCallback | None = None,
-) -> dict:
-    """Teach, identify every test photo, and return the report (JSON-ready) with the results."""
+) -> tuple:
+    """Teach, identify every test photo; returns (the report, JSON-ready; the results)."""
     teach_photos, test_photos = photo_folders(teach_root), photo_folders(test_root)
     products = sorted(set(teach_photos) & set(test_photos))
     if not products:
@@ -158,7 +159,7 @@ def evaluate_real_products(
             "holdout": held_out,
             "seed": seed,
             "encoder": encoder.name,
-            "policy": gallery.policy.__dict__.copy(),
+            "policy": dataclasses.asdict(gallery.policy),
             "products_taught": len(taught),
             "teach_photos": teach_count,
             "seconds_per_teach_photo": round(teach_s / max(1, teach_count), 3),
@@ -175,8 +176,9 @@ def confusion_matrix(results: Sequence[Identified]) -> tuple:
         {r.match.sku for r in results if r.match.sku} | {r.product for r in results if r.taught}
     )
     columns.append("unknown")
-    index = {c: i for i, c in enumerate(columns)}
+    row_of = {r: i for i, r in enumerate(rows)}
+    column_of = {c: i for i, c in enumerate(columns)}
     counts = np.zeros((len(rows), len(columns)), np.int64)
     for r in results:
-        counts[rows.index(r.product), index[r.match.sku or "unknown"]] += 1
+        counts[row_of[r.product], column_of[r.match.sku or "unknown"]] += 1
     return rows, columns, counts
