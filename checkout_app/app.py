@@ -63,15 +63,15 @@ def load_product_detector(
     if name != TORCH and device != "cpu":
         raise BackendError(f"--device {device} applies to the torch backend, not {name}")
     if name == ONNXRUNTIME:
-        from checkout_app.backends.onnx_detector import load_onnx_detector
+        from checkout_app.backends.onnxruntime_models import load_onnx_detector
 
         return load_onnx_detector(onnx_model_path(home, path), path, min_confidence=confidence)
     if name == ONNXRUNTIME_INT8:
-        from checkout_app.backends.onnx_detector import load_int8_detector
+        from checkout_app.backends.onnxruntime_models import load_int8_detector
 
         return load_int8_detector(onnx_model_path(home, path), path, min_confidence=confidence)
     if name == TENSORRT:
-        from checkout_app.backends.onnx_detector import load_tensorrt_detector
+        from checkout_app.backends.tensorrt_models import load_tensorrt_detector
 
         return load_tensorrt_detector(onnx_model_path(home, path), path, min_confidence=confidence)
     from checkout_app.backends.ultralytics_detector import UltralyticsProductDetector
@@ -106,14 +106,14 @@ def load_face_embedder(
     weights = prepared_weights_path(home) or prepare_facenet_weights(home, progress)
     onnx_path = onnx_dir(home) / f"{weights.stem}.onnx"
     if backend == TENSORRT:
-        from checkout_app.backends.onnx_facenet import load_tensorrt_embedder
+        from checkout_app.backends.tensorrt_models import load_tensorrt_embedder
 
         return load_tensorrt_embedder(onnx_path, weights)
     if backend == ONNXRUNTIME_INT8:
-        from checkout_app.backends.onnx_facenet import load_int8_embedder
+        from checkout_app.backends.onnxruntime_models import load_int8_embedder
 
         return load_int8_embedder(onnx_path, weights)
-    from checkout_app.backends.onnx_facenet import load_onnx_embedder
+    from checkout_app.backends.onnxruntime_models import load_onnx_embedder
 
     return load_onnx_embedder(onnx_path, weights)
 
@@ -214,7 +214,6 @@ def build_kiosk_services(
     prepared or loaded do not stop the kiosk: face pay is then off and ``face_pay_problem``
     says why.
     """
-    from checkout_app.backends.registry import resolve_backend
     from checkout_app.core.catalog_csv import load_catalog_csv
     from checkout_app.paths import DEMO_CATALOG_PATH
     from checkout_app.storage.db import default_database_url, open_database
@@ -229,10 +228,10 @@ def build_kiosk_services(
     catalog_repository = CatalogRepository(sessions)
     catalog_repository.seed_if_empty(load_catalog_csv(DEMO_CATALOG_PATH))
     report("product_model")
-    backend_name = resolve_backend(backend, home, model_path or DEFAULT_PRODUCT_MODEL)
     detector = load_product_detector(
-        model_path, home, min_confidence=settings.min_confidence, backend=backend_name
+        model_path, home, min_confidence=settings.min_confidence, backend=backend
     )
+    backend_name = detector.backend  # "auto" resolved once, by the loader; FaceNet follows it
     tracker_config = TrackerConfig.for_fps(15.0, min_confidence=settings.min_confidence)
     counter = CounterSession(
         detector, catalog_repository.load(), tracker_config, barcode_reader=_barcode_reader()

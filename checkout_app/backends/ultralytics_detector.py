@@ -52,6 +52,7 @@ class UltralyticsProductDetector:
         self.imgsz = int(meta["input_size"][0])
         self.min_confidence = min_confidence
         self.device = device
+        self.backend = "torch"
         self.model_path = model_path
         self.meta = meta
         self.last_timings_ms: dict[str, float] = {}

@@ -32,7 +32,7 @@ from checkout_app.backends.registry import (
     int8_model_path,
 )
 from checkout_app.export.quantize import accuracy_record, record_accuracy
-from checkout_app.training.eval_cli import DEFAULT_EVAL_SEED
+from checkout_app.training.evaluate_products import DEFAULT_EVAL_SEED
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ def _latency_detectors(home: Path, model_path: Path, detector_onnx: Path) -> dic
     from checkout_edge.defaults import MIN_CONFIDENCE
 
     from checkout_app.app import load_product_detector
-    from checkout_app.backends.onnx_detector import load_int8_detector, load_onnx_detector
+    from checkout_app.backends.onnxruntime_models import load_int8_detector, load_onnx_detector
 
     kiosk = MIN_CONFIDENCE
     return {
@@ -184,7 +184,7 @@ def _latency_detectors(home: Path, model_path: Path, detector_onnx: Path) -> dic
 
 def _embedders(home: Path, weights: Path, facenet_onnx: Path) -> dict:
     from checkout_app.backends.facenet_torch import load_torch_embedder
-    from checkout_app.backends.onnx_facenet import load_int8_embedder, load_onnx_embedder
+    from checkout_app.backends.onnxruntime_models import load_int8_embedder, load_onnx_embedder
 
     return {
         TORCH: load_torch_embedder(home),
@@ -292,8 +292,7 @@ def _cacc(home: Path, model_path: Path, backend: str, per_count: int) -> dict:
     """cAcc exactly as ``checkout-app eval products --backend`` measures it."""
     from checkout_edge.defaults import MIN_CONFIDENCE
 
-    from checkout_app.training.eval_cli import load_eval_detector
-    from checkout_app.training.evaluate_products import evaluate_products
+    from checkout_app.training.evaluate_products import evaluate_products, load_eval_detector
 
     detector = load_eval_detector(model_path, home, backend)
     with tempfile.TemporaryDirectory() as plots:
@@ -340,10 +339,11 @@ class _EnrollWithIdentifyWith:
 
 def _faces_eval(embedders: dict, faces_dir: Path) -> dict:
     from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-    from checkout_app.faces.cli import _scratch_registry
     from checkout_app.faces.evaluation import run_eval
     from checkout_app.faces.matcher import RecognitionPolicy
     from checkout_app.faces.pipeline import FacePipeline
+    from checkout_app.faces.registry import FaceRegistry
+    from checkout_app.storage.face_repository import FaceRepository
 
     detector = _CachedFaceDetector(MtcnnFaceDetector())
     fp32 = FacePipeline(detector, embedders[ONNXRUNTIME])
@@ -355,7 +355,9 @@ def _faces_eval(embedders: dict, faces_dir: Path) -> dict:
     }
     results = {}
     for scenario, pipeline in pipelines.items():
-        registry = _scratch_registry(embedders[ONNXRUNTIME].name, RecognitionPolicy())
+        registry = FaceRegistry(
+            FaceRepository.in_memory(), embedders[ONNXRUNTIME].name, RecognitionPolicy()
+        )
         report = run_eval(pipeline, registry, faces_dir / "train", faces_dir / "labels.csv")
         results[scenario] = {"policy": report["policy"], **report["summary"]}
     return results

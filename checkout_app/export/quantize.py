@@ -33,7 +33,7 @@ from onnxruntime.quantization import CalibrationDataReader
 
 from checkout_app.backends.registry import MAX_INT8_DROP_POINTS, int8_model_path
 from checkout_app.models_meta import file_sha256, sidecar_path, write_sidecar
-from checkout_app.training.eval_cli import DEFAULT_EVAL_SEED
+from checkout_app.training.evaluate_products import DEFAULT_EVAL_SEED
 
 log = logging.getLogger(__name__)
 

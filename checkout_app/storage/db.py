@@ -15,15 +15,15 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import sessionmaker
+
+# Every table module, so that create_all below makes them all.
+from checkout_app.storage import face_tables, tables  # noqa: F401
+from checkout_app.storage.base import Base
 
 log = logging.getLogger(__name__)
 
 DATABASE_URL_ENV = "CHECKOUT_APP_DATABASE_URL"
-
-
-class Base(DeclarativeBase):
-    """Declarative base for every table of the app."""
 
 
 class DatabaseError(RuntimeError):
@@ -78,9 +78,6 @@ def open_database(url: str) -> sessionmaker:
         event.listen(engine, "connect", _sqlite_pragmas)
     if sqlite_file:
         _protect_sqlite_file(Path(engine.url.database))
-    # Import every table module so create_all sees them.
-    from checkout_app.storage import face_tables, tables  # noqa: F401
-
     try:
         Base.metadata.create_all(engine)
     except SQLAlchemyError as exc:

@@ -68,6 +68,16 @@ class FaceRepository:
             stored = session.scalar(select(func.count()).select_from(FaceTemplateRow)) or 0
         return cls(sessions, open_cipher(home, stored))
 
+    @classmethod
+    def in_memory(cls) -> FaceRepository:
+        """A repository in an in-memory database with a throwaway key: for evaluations and
+        benchmarks that enroll test faces, never for the store's real registry."""
+        from cryptography.fernet import Fernet
+
+        from checkout_app.storage.db import open_database
+
+        return cls(open_database("sqlite://"), EmbeddingCipher(Fernet.generate_key()))
+
     def add_person(
         self,
         display_name: str,

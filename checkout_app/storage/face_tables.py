@@ -16,7 +16,7 @@ from typing import List, Optional
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from checkout_app.storage.db import Base
+from checkout_app.storage.base import Base
 from checkout_app.storage.tables import UtcDateTime, utc_now
 
 

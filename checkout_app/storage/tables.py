@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from checkout_app.storage.db import Base
+from checkout_app.storage.base import Base
 
 
 def utc_now() -> datetime:

@@ -31,6 +31,10 @@ from checkout_app.vision.detections import Detections, ProductDetector
 
 log = logging.getLogger(__name__)
 
+# Low enough that mAP sees the whole precision/recall curve (ultralytics validates at 0.001 too);
+# counting applies the kiosk's confidence threshold on top.
+MAP_MIN_CONFIDENCE = 0.001
+DEFAULT_EVAL_SEED = 1000  # training renders with seed 0: a different seed keeps the set unseen
 CACC_TARGET = 0.97  # issue target for the demo catalog on single frames with 1–12 items
 MAX_FAILURE_IMAGES = 8
 ProgressFn = Callable[[int, int], None]
@@ -38,6 +42,30 @@ ProgressFn = Callable[[int, int], None]
 _TRUE_BGR = (60, 180, 60)
 _PRED_BGR = (40, 40, 220)
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+def load_eval_detector(model_path: Path | None, home: Path, backend: str) -> ProductDetector:
+    """The product detector as this evaluation measures it: on ``backend`` (a named one, never
+    "auto": a report says which runtime it measured), returning every detection down to
+    ``MAP_MIN_CONFIDENCE``. The INT8 model loads whatever its accuracy gate says, since this
+    evaluation is what the gate records."""
+    from checkout_app.app import load_product_detector
+    from checkout_app.backends.registry import ONNXRUNTIME_INT8, onnx_model_path
+    from checkout_app.paths import DEFAULT_PRODUCT_MODEL
+
+    source = model_path or DEFAULT_PRODUCT_MODEL
+    if backend != ONNXRUNTIME_INT8:
+        return load_product_detector(
+            model_path, home, min_confidence=MAP_MIN_CONFIDENCE, backend=backend
+        )
+    from checkout_app.backends.onnxruntime_models import load_int8_detector
+
+    return load_int8_detector(
+        onnx_model_path(home, source),
+        source,
+        min_confidence=MAP_MIN_CONFIDENCE,
+        require_selectable=False,
+    )
 
 
 def evaluate_products(

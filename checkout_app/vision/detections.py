@@ -61,14 +61,16 @@ class Detections:
 class ProductDetector(Protocol):
     """Finds products in a BGR image (H×W×3 uint8).
 
-    ``model_path`` and ``meta`` (its verified sidecar) say which model runs, for reports and the
-    System page; ``last_timings_ms`` holds the stage times of the last ``detect`` (preprocess,
-    inference, postprocess; empty when the runtime does not time them).
+    ``model_path`` and ``meta`` (its verified sidecar) say which model runs and ``backend`` on
+    which runtime ("torch", "onnxruntime", …), for reports and the System page;
+    ``last_timings_ms`` holds the stage times of the last ``detect`` (preprocess, inference,
+    postprocess; empty when the runtime does not time them).
     """
 
     class_names: list[str]
     model_path: Path
     meta: dict
+    backend: str
     last_timings_ms: dict[str, float]
 
     def detect(self, image: np.ndarray) -> Detections: ...

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checkout_app import cli
+from checkout_app.cli.main import main
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def launched(monkeypatch) -> list:
 
 
 def test_no_command_opens_the_kiosk_with_the_saved_settings(launched, app_home) -> None:
-    assert cli.main([]) == 0
+    assert main([]) == 0
     (options,) = launched
     assert options.home == Path(app_home).resolve()
     assert options.counter_source is None and options.fullscreen is None
@@ -28,7 +28,7 @@ def test_no_command_opens_the_kiosk_with_the_saved_settings(launched, app_home) 
 def test_presenter_options_override_the_saved_settings(launched) -> None:
     argv = ["kiosk", "--fullscreen", "--stats", "--source", "0", "--face-source", "1"]
     argv += ["--lang", "en", "--backend", "torch"]
-    assert cli.main(argv) == 0
+    assert main(argv) == 0
     (options,) = launched
     assert (options.fullscreen, options.show_stats) == (True, True)
     assert (options.counter_source, options.face_source, options.language) == ("0", "1", "en")
@@ -36,5 +36,5 @@ def test_presenter_options_override_the_saved_settings(launched) -> None:
 
 
 def test_run_without_headless_is_the_kiosk_on_that_source(launched) -> None:
-    assert cli.main(["run", "--source", "counter.mp4"]) == 0
+    assert main(["run", "--source", "counter.mp4"]) == 0
     assert launched[0].counter_source == "counter.mp4"

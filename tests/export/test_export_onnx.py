@@ -53,7 +53,7 @@ def test_detector_parity_with_torch_on_rendered_scenes(detector_onnx, export_hom
     from ultralytics import YOLO
 
     from checkout_app.app import load_product_detector
-    from checkout_app.backends.onnx_detector import load_onnx_detector
+    from checkout_app.backends.onnxruntime_models import load_onnx_detector
     from checkout_app.training.dataset import eval_scenes
     from checkout_app.vision.detections import box_iou
 
@@ -101,7 +101,7 @@ def test_facenet_parity_with_torch_on_real_crops(facenet_onnx, export_home, face
 
 
 def test_a_tampered_onnx_is_refused(detector_onnx, tmp_path):
-    from checkout_app.backends.onnx_detector import load_onnx_detector
+    from checkout_app.backends.onnxruntime_models import load_onnx_detector
 
     copy = tmp_path / detector_onnx.name
     shutil.copy(detector_onnx, copy)
@@ -114,7 +114,7 @@ def test_a_tampered_onnx_is_refused(detector_onnx, tmp_path):
 
 
 def test_an_export_of_another_model_version_is_refused(detector_onnx, tmp_path):
-    from checkout_app.backends.onnx_detector import load_onnx_detector
+    from checkout_app.backends.onnxruntime_models import load_onnx_detector
 
     source = tmp_path / "products_yolov8n.pt"
     source.write_bytes(b"retrained weights")

@@ -76,7 +76,7 @@ def test_a_rise_in_false_accepts_counts_as_a_drop():
 
 
 def test_the_int8_gate_refuses_a_missing_tampered_or_stale_model(tmp_path):
-    from checkout_app.backends.onnx_detector import load_int8_detector
+    from checkout_app.backends.onnxruntime_models import load_int8_detector
 
     missing = tmp_path / "missing" / "products_yolov8n.onnx"
     with pytest.raises(BackendError, match=r"INT8 model .* is missing.*--int8"):
@@ -110,7 +110,7 @@ def test_int8_needs_onnxruntime_and_auto_never_picks_it(tmp_path):
 
 
 def test_export_refuses_measure_without_int8(tmp_path, capsys):
-    from checkout_app.cli import main
+    from checkout_app.cli.main import main
 
     assert main(["--home", str(tmp_path), "export", "--measure", "x.json"]) == 4
     assert "--measure measures the INT8 models: add --int8" in capsys.readouterr().err
@@ -136,7 +136,7 @@ def detector_int8(detector_onnx) -> Path:
 def test_quantized_detector_is_valid_smaller_and_close_to_fp32(detector_onnx, detector_int8):
     import onnx
 
-    from checkout_app.backends.onnx_detector import load_int8_detector, load_onnx_detector
+    from checkout_app.backends.onnxruntime_models import load_int8_detector, load_onnx_detector
     from checkout_app.paths import DEFAULT_PRODUCT_MODEL
     from checkout_app.training.dataset import eval_scenes
     from checkout_app.vision.detections import box_iou

@@ -46,7 +46,7 @@ def test_frames_without_exactly_one_good_face_are_refused():
 
 def test_camera_enrollment_runs_the_guide_over_frames(monkeypatch):
     """``faces enroll --camera``: frames from a (fake) camera until every pose is collected."""
-    from checkout_app.faces import cli
+    from checkout_app.cli import faces as cli
     from checkout_app.faces.pipeline import FacePipeline
 
     script = ["front"] * 3 + ["left"] + ["right"] * 3 + ["down"] * 3 + ["left"] * 3
@@ -77,15 +77,15 @@ def test_camera_enrollment_runs_the_guide_over_frames(monkeypatch):
 
     monkeypatch.setattr("cv2.VideoCapture", FakeCamera)
     pipeline = FacePipeline(PoseDetector(), ConstantEmbedder())
-    templates = cli._camera_templates(pipeline, 0, timeout_s=30)
+    templates = cli.camera_templates(pipeline, 0, timeout_s=30)
     assert [t.label for t in templates] == ["front", "right", "down", "left"]
     assert all(t.source == "camera" for t in templates)
     assert next(frames, None) is None  # every scripted frame was used, none after "done"
 
 
 def test_a_camera_that_does_not_open_is_a_source_error(monkeypatch):
-    from checkout_app.cli import EXIT_SOURCE_FAILED, CliError
-    from checkout_app.faces import cli
+    from checkout_app.cli import faces as cli
+    from checkout_app.cli.errors import EXIT_SOURCE_FAILED, CliError
 
     class ClosedCamera:
         def __init__(self, index):
@@ -96,5 +96,5 @@ def test_a_camera_that_does_not_open_is_a_source_error(monkeypatch):
 
     monkeypatch.setattr("cv2.VideoCapture", ClosedCamera)
     with pytest.raises(CliError, match="cannot open camera 3") as error:
-        cli._camera_templates(object(), 3, timeout_s=1)
+        cli.camera_templates(object(), 3, timeout_s=1)
     assert error.value.code == EXIT_SOURCE_FAILED

@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from checkout_app.cli import CliError
-from checkout_app.faces.cli import add_faces_commands, add_models_commands
+from checkout_app.cli.errors import CliError
+from checkout_app.cli.faces import add_faces_commands, add_models_commands
 from checkout_app.models_meta import ModelFileError
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def cli_home(tmp_path, weights_home, face_pipeline, monkeypatch):
     home = tmp_path / "cli_home"
     home.mkdir()
     (home / "models").symlink_to(weights_home / "models", target_is_directory=True)
-    monkeypatch.setattr("checkout_app.faces.cli._pipeline", lambda args: face_pipeline)
+    monkeypatch.setattr("checkout_app.cli.faces.load_face_pipeline", lambda args: face_pipeline)
     return home
 
 

@@ -30,6 +30,7 @@ class ScriptedDetector:
 
     def __init__(self) -> None:
         self.meta: dict = {}
+        self.backend = "fake"
         self.boxes: list[tuple] = []
         self.last_timings_ms = {"inference": 1.0}
 

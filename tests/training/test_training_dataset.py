@@ -7,8 +7,8 @@ import argparse
 
 import pytest
 
+from checkout_app.cli.train import add_train_command, config_from_args
 from checkout_app.training.dataset import Crowding, write_yolo_dataset
-from checkout_app.training.train_cli import add_train_command, config_from_args
 from checkout_app.training.train_products import RECIPES, TrainConfig
 
 CLASSES = ["ramen_cup", "cola_can", "water_bottle"]

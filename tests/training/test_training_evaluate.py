@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import checkout_app.app
+from checkout_app.cli.evaluate import add_eval_products_command, summary_text
 from checkout_app.training import evaluate_products as evaluation
 from checkout_app.training.dataset import EvalScene
-from checkout_app.training.eval_cli import add_eval_products_command, summary_text
 from checkout_app.training.evaluate_products import (
     annotate_failure,
     count_error_lines,
@@ -47,6 +47,7 @@ class TruthDetector:
 
     def __init__(self, class_names, perturb=None) -> None:
         self.meta: dict = {}
+        self.backend = "truth"
         self.last_timings_ms: dict = {}
         self.class_names = list(class_names)
         self.perturb = perturb
@@ -226,7 +227,7 @@ def test_eval_products_command_writes_json_and_plots(monkeypatch, tmp_path, caps
 
 
 def test_eval_products_command_refuses_the_training_seed(tmp_path):
-    from checkout_app.cli import CliError
+    from checkout_app.cli.errors import CliError
 
     parser = argparse.ArgumentParser()
     add_eval_products_command(parser.add_subparsers(dest="what"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from checkout_edge.defaults import MIN_CONFIDENCE_RANGE
+
 
 def positive_int(text: str) -> int:
     """An int of at least 1 (frames, threads, epochs, images …)."""
@@ -39,7 +41,6 @@ def positive_float(text: str) -> float:
 
 def confidence_threshold(text: str) -> float:
     """A detection confidence threshold in the range the kiosk settings allow."""
-    from checkout_edge.defaults import MIN_CONFIDENCE_RANGE
 
     low, high = MIN_CONFIDENCE_RANGE
     try:

@@ -1,7 +1,7 @@
 """Expected failures of ``checkout-app`` commands and their exit codes.
 
-A module of its own so that ``cli.py`` and the command modules it assembles (``faces/cli.py``,
-``export/cli.py``, ``training/eval_cli.py``, …) share them without importing each other.
+A module of its own so that ``main.py`` and the command modules it assembles share them without
+importing each other.
 """
 
 from __future__ import annotations

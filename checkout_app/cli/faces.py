@@ -14,10 +14,19 @@ import sys
 import time
 from pathlib import Path
 
-from checkout_app.cli_args import positive_float, positive_int
-from checkout_app.cli_errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
+from checkout_app.backends.facenet_convert import prepare_facenet_weights
+from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
+from checkout_app.backends.facenet_torch import load_torch_embedder
+from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
+from checkout_app.backends.registry import BackendError
+from checkout_app.cli.args import positive_float, positive_int
+from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
 from checkout_app.core.text import printable
-from checkout_app.faces.embedding_cipher import EmbeddingCipher, EmbeddingKeyError
+from checkout_app.faces.benchmark import frame_640x480, run_face_benchmark
+from checkout_app.faces.calibration import calibration_report, plot_far_frr
+from checkout_app.faces.embedding_cipher import EmbeddingKeyError
+from checkout_app.faces.evaluation import run_eval
+from checkout_app.faces.guided_enrollment import GuidedEnrollment
 from checkout_app.faces.matcher import (
     DEFAULT_MIN_SVM_MARGIN,
     DEFAULT_UNKNOWN_DISTANCE,
@@ -25,7 +34,10 @@ from checkout_app.faces.matcher import (
 )
 from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.registry import FaceRegistry, RegistryError, SameFaceError
+from checkout_app.models_meta import read_verified_sidecar
 from checkout_app.progress import line_progress
+from checkout_app.storage.db import default_database_url, open_database
+from checkout_app.storage.face_repository import FaceRepository
 from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
 
 log = logging.getLogger(__name__)
@@ -36,8 +48,6 @@ def _error(message: str, source_failed: bool = False) -> CliError:
 
 
 def _database_url(args: argparse.Namespace) -> str:
-    from checkout_app.storage.db import default_database_url
-
     return getattr(args, "database_url", None) or default_database_url(args.home)
 
 
@@ -51,10 +61,7 @@ def _policy(args: argparse.Namespace) -> RecognitionPolicy:
         raise _error(str(exc)) from None
 
 
-def _pipeline(args: argparse.Namespace) -> FacePipeline:
-    from checkout_app.backends.facenet_torch import load_torch_embedder
-    from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
-
+def load_face_pipeline(args: argparse.Namespace) -> FacePipeline:
     threads = getattr(args, "torch_threads", None)
     if threads:
         import torch
@@ -66,10 +73,6 @@ def _pipeline(args: argparse.Namespace) -> FacePipeline:
 
 def _open_registry(args: argparse.Namespace, embedder_name: str | None) -> FaceRegistry:
     """The app database's registry (``embedder_name`` None: list/delete only)."""
-    # Importing the repository registers the face tables before open_database creates them.
-    from checkout_app.storage.db import open_database
-    from checkout_app.storage.face_repository import FaceRepository
-
     try:
         repository = FaceRepository.for_home(open_database(_database_url(args)), args.home)
         return FaceRegistry(repository, embedder_name, _policy(args))
@@ -77,21 +80,7 @@ def _open_registry(args: argparse.Namespace, embedder_name: str | None) -> FaceR
         raise _error(str(exc)) from None
 
 
-def _scratch_registry(embedder_name: str, policy: RecognitionPolicy) -> FaceRegistry:
-    """A registry in memory with a throwaway key: for eval and bench, never the real one."""
-    from cryptography.fernet import Fernet
-
-    from checkout_app.storage.db import open_database
-    from checkout_app.storage.face_repository import FaceRepository
-
-    repository = FaceRepository(open_database("sqlite://"), EmbeddingCipher(Fernet.generate_key()))
-    return FaceRegistry(repository, embedder_name, policy)
-
-
 def _cmd_models_prepare(args: argparse.Namespace) -> int:
-    from checkout_app.backends.facenet_convert import prepare_facenet_weights
-    from checkout_app.models_meta import read_verified_sidecar
-
     path = prepare_facenet_weights(
         args.home, progress=line_progress("preparing FaceNet weights"), force=args.force
     )
@@ -114,13 +103,13 @@ def _cmd_enroll(args: argparse.Namespace) -> int:
             raise _error(f"{folder} holds no images (.jpg, .jpeg, .png, .bmp)")
     if any(p.display_name == args.name.strip() for p in _open_registry(args, None).people()):
         raise _error(f"a person named {args.name.strip()!r} is already registered")
-    pipeline = _pipeline(args)
+    pipeline = load_face_pipeline(args)
     registry = _open_registry(args, pipeline.embedder.name)
     try:
         if images is not None:
             templates = pipeline.templates_from_images(images)
         else:
-            templates = _camera_templates(pipeline, args.camera, args.timeout)
+            templates = camera_templates(pipeline, args.camera, args.timeout)
         person = registry.enroll(
             args.name,
             templates,
@@ -139,11 +128,9 @@ def _cmd_enroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _camera_templates(pipeline: FacePipeline, camera: int, timeout_s: float) -> list:
+def camera_templates(pipeline: FacePipeline, camera: int, timeout_s: float) -> list:
     """Guided four-pose enrollment from a live camera, prompts on stderr."""
     import cv2
-
-    from checkout_app.faces.guided_enrollment import GuidedEnrollment
 
     capture = cv2.VideoCapture(camera)
     if not capture.isOpened():
@@ -173,7 +160,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         image = load_image_bgr(Path(args.image))  # before the models: a typo answers at once
     except ImageError as exc:
         raise _error(str(exc)) from None
-    pipeline = _pipeline(args)
+    pipeline = load_face_pipeline(args)
     registry = _open_registry(args, pipeline.embedder.name)
     results = pipeline.identify(image, registry)
     faces = []
@@ -232,13 +219,11 @@ def _cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from checkout_app.faces.evaluation import run_eval
-
     for path, kind in ((Path(args.train), "folder"), (Path(args.labels), "file")):
         if not (path.is_dir() if kind == "folder" else path.is_file()):
             raise _error(f"{path} is not a {kind}")
-    pipeline = _pipeline(args)
-    registry = _scratch_registry(pipeline.embedder.name, _policy(args))
+    pipeline = load_face_pipeline(args)
+    registry = FaceRegistry(FaceRepository.in_memory(), pipeline.embedder.name, _policy(args))
     try:
         report = run_eval(pipeline, registry, Path(args.train), Path(args.labels))
     except (ImageError, RegistryError, ValueError, OSError) as exc:
@@ -255,12 +240,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from checkout_app.faces.calibration import calibration_report, plot_far_frr
-
     folder = Path(args.folder)
     if not folder.is_dir():
         raise _error(f"{folder} is not a folder")
-    pipeline = _pipeline(args)
+    pipeline = load_face_pipeline(args)
     labels, crops = [], []
     try:
         for person_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
@@ -289,17 +272,13 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
-    from checkout_app.backends.registry import BackendError
-    from checkout_app.faces.benchmark import frame_640x480, run_face_benchmark
-
     try:
         image = load_image_bgr(Path(args.image)) if args.image else None
     except ImageError as exc:
         raise _error(str(exc)) from None
-    pipeline = _pipeline(args)
+    pipeline = load_face_pipeline(args)
     frame = frame_640x480(image)
-    registry = _scratch_registry(pipeline.embedder.name, RecognitionPolicy())
+    registry = FaceRegistry(FaceRepository.in_memory(), pipeline.embedder.name, RecognitionPolicy())
     try:
         reference = Cv2DnnFaceEmbedder()
         skipped = None

@@ -15,11 +15,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from checkout_app.cli_args import non_negative_int, positive_int
-from checkout_app.cli_errors import EXIT_BAD_INPUT, CliError
+from checkout_app.cli.args import non_negative_int, positive_int
+from checkout_app.cli.errors import EXIT_BAD_INPUT, CliError
 from checkout_app.core.money import format_won
 from checkout_app.core.text import printable
+from checkout_app.products.evaluation import evaluate_real_products
+from checkout_app.products.report import write_report
 from checkout_app.progress import ProgressBar, line_progress
+from checkout_app.services.product_teaching import (
+    NewProduct,
+    TeachError,
+    load_gallery,
+    teach_product,
+)
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.db import close_database, default_database_url, open_database
+from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
 
 
@@ -90,9 +101,6 @@ def _encoder(args: argparse.Namespace):
 @contextmanager
 def _repositories(args: argparse.Namespace) -> Iterator[tuple]:
     """(catalog, taught photos) on the app database, closed when the command is done."""
-    from checkout_app.storage.catalog_repository import CatalogRepository
-    from checkout_app.storage.db import close_database, default_database_url, open_database
-    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 
     session_factory = open_database(args.database_url or default_database_url(args.home))
     try:
@@ -102,8 +110,6 @@ def _repositories(args: argparse.Namespace) -> Iterator[tuple]:
 
 
 def _cmd_teach(args: argparse.Namespace) -> int:
-    from checkout_app.services.product_teaching import NewProduct, TeachError, teach_product
-
     folder = args.images
     if not folder.is_dir():
         raise _error(f"--images {folder} is not a folder")
@@ -136,8 +142,6 @@ def _cmd_teach(args: argparse.Namespace) -> int:
 
 
 def _cmd_identify(args: argparse.Namespace) -> int:
-    from checkout_app.services.product_teaching import load_gallery
-
     for path in args.images:  # before the models: a typo answers at once
         if not path.is_file():
             raise _error(f"{path} is not a file")
@@ -185,9 +189,6 @@ def _cmd_forget(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval_real_products(args: argparse.Namespace) -> int:
-    from checkout_app.products.evaluation import evaluate_real_products
-    from checkout_app.products.report import write_report
-
     for flag, folder in (("--teach", args.teach), ("--test", args.test)):
         if not folder.is_dir():
             raise _error(f"{flag} {folder} is not a folder")

@@ -15,8 +15,27 @@ import json
 import logging
 from pathlib import Path
 
-from checkout_app.cli_errors import EXIT_MODEL_FAILED, CliError
+from checkout_app.backends.facenet_convert import (
+    prepare_facenet_weights,
+    prepared_weights_path,
+)
+from checkout_app.backends.registry import onnx_dir
+from checkout_app.cli.errors import EXIT_MODEL_FAILED, CliError
+from checkout_app.core.catalog_csv import catalog_to_csv
+from checkout_app.export.jetson_bundle import (
+    BundleError,
+    models_dir,
+    prepare_bundle_dir,
+    write_jetson_bundle,
+)
+from checkout_app.export.onnx_export import export_facenet, export_product_detector
+from checkout_app.export.registry_export import RegistryExportError, export_registry
+from checkout_app.export.trt_lint import trt_lint
+from checkout_app.faces.matcher import RecognitionPolicy
+from checkout_app.faces.registry import RegistryError
 from checkout_app.models_meta import ModelFileError
+from checkout_app.paths import DEFAULT_PRODUCT_MODEL
+from checkout_app.services.kiosk_settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -28,20 +47,11 @@ def _error(message: str) -> CliError:
 
 
 def default_out(home: Path, target: str) -> Path:
-    from checkout_app.backends.registry import onnx_dir
-
     return onnx_dir(home) if target == "onnx" else home / "exports" / "jetson_bundle"
 
 
 def export_models(home: Path, model_path: Path | None, onnx_out: Path) -> list[Path]:
     """The product detector and FaceNet as ONNX in ``onnx_out``, each lint-checked."""
-    from checkout_app.backends.facenet_convert import (
-        prepare_facenet_weights,
-        prepared_weights_path,
-    )
-    from checkout_app.export.onnx_export import export_facenet, export_product_detector
-    from checkout_app.export.trt_lint import trt_lint
-    from checkout_app.paths import DEFAULT_PRODUCT_MODEL
 
     weights = prepared_weights_path(home) or prepare_facenet_weights(home)
     paths = [
@@ -57,6 +67,7 @@ def export_models(home: Path, model_path: Path | None, onnx_out: Path) -> list[P
 
 def quantize_models(paths: list[Path], faces_dir: Path) -> list[Path]:
     """INT8 models of the detector and FaceNet exports ``paths`` (in ``export_models`` order)."""
+    # onnxruntime.quantization takes most of a second to import: only where INT8 is asked for.
     from checkout_app.export.quantize import (
         detector_calibration,
         detector_nodes_to_exclude,
@@ -108,8 +119,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_int8(args: argparse.Namespace, paths: list[Path], model: Path | None) -> None:
-    from checkout_app.paths import DEFAULT_PRODUCT_MODEL
-
     faces_dir = Path(args.faces)
     for path in quantize_models(paths, faces_dir):
         print(f"wrote {path} (+ {path.with_suffix('.json').name}); onnxruntime CPU only")
@@ -119,6 +128,7 @@ def _export_int8(args: argparse.Namespace, paths: list[Path], model: Path | None
             "(about 4 minutes on 2 shared cores)"
         )
         return
+
     from checkout_app.export.int8_measure import measure_int8
 
     report = measure_int8(
@@ -145,17 +155,6 @@ def _export_int8(args: argparse.Namespace, paths: list[Path], model: Path | None
 
 def _export_jetson(args: argparse.Namespace, bundle: Path, model: Path | None) -> None:
     from checkout_app.app import open_catalog
-    from checkout_app.core.catalog_csv import catalog_to_csv
-    from checkout_app.export.jetson_bundle import (
-        BundleError,
-        models_dir,
-        prepare_bundle_dir,
-        write_jetson_bundle,
-    )
-    from checkout_app.export.registry_export import RegistryExportError, export_registry
-    from checkout_app.faces.matcher import RecognitionPolicy
-    from checkout_app.faces.registry import RegistryError
-    from checkout_app.services.kiosk_settings import load_settings
 
     try:
         models = prepare_bundle_dir(bundle)

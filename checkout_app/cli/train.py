@@ -12,11 +12,11 @@ import shlex
 from dataclasses import fields
 from pathlib import Path
 
-from checkout_app.cli_args import positive_float, positive_int
+from checkout_app.cli.args import positive_float, positive_int
 from checkout_app.core.catalog_csv import load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.training.dataset import Crowding
-from checkout_app.training.train_products import RECIPES, TrainConfig
+from checkout_app.training.train_products import RECIPES, TrainConfig, train_products
 
 _DEFAULTS = {f.name: f.default for f in fields(TrainConfig)}
 
@@ -103,8 +103,6 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 
 def _cmd_train_products(args: argparse.Namespace) -> int:
-    from checkout_app.training.train_products import train_products
-
     catalog = load_catalog_csv(Path(args.catalog))
     config = config_from_args(args)
     out = args.out or args.home / "models" / f"products_{config.architecture}.pt"

@@ -1,0 +1,96 @@
+"""``checkout-app bench``: per-stage latency and FPS of the checkout pipeline as JSON, or with
+``--kiosk`` the kiosk window's view frame interval while detection runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from checkout_app.backends.torch_device import describe_device
+from checkout_app.camera.open_source import SOURCE_HELP, open_source
+from checkout_app.cli.args import positive_float, positive_int
+from checkout_app.cli.detection import add_model_options, pipeline_from_args
+from checkout_app.cli.output import write_json
+from checkout_app.services.benchmark import benchmark_pipeline
+from checkout_app.services.kiosk_settings import KioskSettings
+
+
+def add_bench_command(subparsers: argparse._SubParsersAction) -> None:
+    bench = subparsers.add_parser(
+        "bench", help="per-stage latency and FPS of the pipeline, as JSON"
+    )
+    bench.add_argument("--out", required=True, help="JSON file to write")
+    bench.add_argument("--source", default="demo", help=f"frames to measure on: {SOURCE_HELP}")
+    bench.add_argument(
+        "--frames", type=positive_int, default=200, help="frames measured after warm-up"
+    )
+    bench.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="measure the kiosk window instead: view frame interval while detection runs",
+    )
+    bench.add_argument(
+        "--seconds", type=positive_float, default=20.0, help="--kiosk: seconds measured"
+    )
+    add_model_options(bench)
+    bench.set_defaults(func=_cmd_bench)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.kiosk:
+        return _cmd_bench_kiosk(args)
+
+    with open_source(args.source) as source:
+        pipeline = pipeline_from_args(args, source.fps)
+        report = benchmark_pipeline(pipeline, source, max_frames=args.frames)
+    report["source"] = args.source
+    detector = pipeline.detector
+    report["backend"] = detector.backend
+    report["device"] = describe_device(args.device)
+    report["model"] = {
+        "file": detector.model_path.name,
+        "sha256": detector.meta.get("sha256"),
+    }
+    write_json(Path(args.out), report)
+    stages = ", ".join(f"{k} {v['median_ms']:.1f}" for k, v in report["stages"].items())
+    print(
+        f"{report['backend']}: {report['frames']} frames, "
+        f"{report['end_to_end_fps']} FPS end to end; "
+        f"median ms: {stages}; end-to-end/inference = "
+        f"{report['end_to_end_to_inference_ratio']} -> {args.out}"
+    )
+    return 0
+
+
+def _cmd_bench_kiosk(args: argparse.Namespace) -> int:
+    from checkout_app.app import build_kiosk_services
+    from checkout_app.ui.launch import forget_opencv_qt_paths
+
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    forget_opencv_qt_paths()
+    from PySide6.QtWidgets import QApplication
+
+    from checkout_app.ui import theme
+    from checkout_app.ui.kiosk_benchmark import measure_kiosk
+
+    app = QApplication.instance() or QApplication(["checkout-app"])
+    theme.apply_theme(app)
+    model = Path(args.model) if args.model else None
+    services = build_kiosk_services(
+        args.home, KioskSettings(), args.database_url, model, backend=args.backend
+    )
+    try:
+        report = measure_kiosk(services, args.seconds)
+    finally:
+        services.close()
+    report["backend"] = services.backend
+    write_json(Path(args.out), report)
+    print(
+        f"camera {report['camera_fps']} fps, detection {report['detection_fps']} fps, "
+        f"view {report['ui_fps']} fps (frame interval median "
+        f"{report['ui_frame_interval_ms']['median']} ms, p95 "
+        f"{report['ui_frame_interval_ms']['p95']} ms) -> {args.out}"
+    )
+    return 0
