@@ -24,6 +24,7 @@ sources return within a bounded time (``FrameSource`` contract), so ``stop()`` j
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections import deque
@@ -392,6 +393,59 @@ class CameraPipeline(QObject):
             self._gui_pending = False
         if frame is not None and self._threads:
             self.frame.emit(frame)
+
+
+class JobQueue(QObject):
+    """Runs slow calls (decrypting face templates, fitting the classifier, database writes) one
+    at a time, in the order submitted, in its own thread, and hands each result to its callback
+    on the GUI thread. Unlike ``ProcessingWorker``, nothing is dropped: every job runs.
+
+    A job that raises is logged and reported by ``failed``; its callback is not called.
+    """
+
+    failed = Signal(str)
+    _finished = Signal(object, object)  # (callback, result), from the job thread
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: queue.Queue = queue.Queue()
+        self._finished.connect(self._deliver)  # queued: the receiver lives in the GUI thread
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+        # The thread ends with its owner (the queue, not self: self is half gone by then).
+        jobs = self._jobs
+        self.destroyed.connect(lambda *_: jobs.put(None))
+
+    def submit(self, work: Callable[[], object], on_done: Callable[[object], None]) -> None:
+        """Run ``work()`` after the jobs before it, then ``on_done(result)`` on the GUI thread."""
+        self._jobs.put((work, on_done))
+
+    def shutdown(self, timeout_s: float = 5.0) -> None:
+        """Finish the job in progress and any queued before this call; safe to call twice."""
+        self._jobs.put(None)
+        self._thread.join(timeout_s)
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            work, on_done = job
+            try:
+                result = work()
+            except Exception as exc:
+                log.exception("background job %s failed", getattr(work, "__name__", work))
+                self._emit(self.failed, str(exc) or type(exc).__name__)
+                continue
+            self._emit(self._finished, on_done, result)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the page that owned this queue is gone: nobody to tell
+            log.debug("background job finished after its owner was deleted")
+
+    @Slot(object, object)
+    def _deliver(self, on_done: Callable[[object], None], result: object) -> None:
+        on_done(result)
 
 
 def _start_in_thread(worker: CameraWorker | ProcessingWorker, name: str) -> QThread:

@@ -1,4 +1,5 @@
-"""Capture and processing threads: latest frame wins, failures retry, ends stop, stop() joins."""
+"""Capture and processing threads: latest frame wins, failures retry, ends stop, stop() joins;
+the job queue runs every job in order off the GUI thread."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 
 from checkout_app.camera.source import Frame, FrameSourceBase, SourceError
-from checkout_app.ui.workers import CameraPipeline, CameraWorker, PipelineStats, RateMeter
+from checkout_app.ui.workers import (
+    CameraPipeline,
+    CameraWorker,
+    JobQueue,
+    PipelineStats,
+    RateMeter,
+)
 
 IMAGE = np.zeros((8, 8, 3), np.uint8)
 
@@ -283,3 +290,32 @@ def test_process_can_be_swapped_and_paused(qtbot, pipelines):
 def test_retry_period_must_be_positive():
     with pytest.raises(ValueError, match="retry_s"):
         CameraWorker(Opener(FakeSource()), retry_s=0)
+
+
+def test_job_queue_runs_every_job_in_order_off_the_gui_thread(qtbot):
+    jobs = JobQueue("test-jobs")
+    ran_in, delivered_in, results, failures = [], [], [], []
+    jobs.failed.connect(failures.append)
+
+    def job(n):
+        def work():
+            ran_in.append(threading.current_thread())
+            if n == 2:
+                raise OSError("disk I/O error")
+            return n
+
+        return work
+
+    def done(result):
+        delivered_in.append(threading.current_thread())
+        results.append(result)
+
+    for n in range(5):
+        jobs.submit(job(n), done)
+    qtbot.waitUntil(lambda: len(results) == 4)
+    assert results == [0, 1, 3, 4]  # none dropped; the failed one reported instead
+    assert failures == ["disk I/O error"]
+    assert threading.main_thread() not in ran_in
+    assert set(delivered_in) == {threading.main_thread()}
+    jobs.shutdown()
+    jobs.shutdown()  # twice is fine

@@ -2,12 +2,15 @@
 
 Deleting removes the person and every face template from the registry at once (their
 biometric data must go when they ask); the page asks for confirmation first because it cannot
-be undone.
+be undone. Reading the registry decrypts every template and refits the face classifier, so
+reads and deletes run in a background job queue: the kiosk never waits for them.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
@@ -25,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checkout_app.faces.registry import Person, RegistryError
+from checkout_app.faces.registry import Deletion, Person, RegistryError
 from checkout_app.ui import theme
+from checkout_app.ui.workers import JobQueue
 
 if TYPE_CHECKING:
     from checkout_app.faces.registry import FaceRegistry
@@ -39,19 +43,42 @@ def matches_search(person: Person, query: str) -> bool:
     return query.strip().casefold() in person.display_name.casefold()
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """The registry as a background read found it."""
+
+    people: list
+    error: str  # why the classifier could not be refitted; "" when it was
+
+
+@dataclass(frozen=True)
+class _Deleted:
+    """How a background delete ended, and the registry read right after it."""
+
+    person: Person
+    deletion: Deletion | None  # None: it failed
+    failure: str  # the registry's reason; "" for any other failure (a database error)
+    listing: _Listing
+
+
 class PeoplePage(QWidget):
     """Registered people: name, member id, registration date, number of face templates.
 
-    Emits ``person_deleted(Person)`` after a deletion so other views can reload.
+    Emits ``person_deleted(Person)`` after a deletion so other views can reload, and
+    ``loaded`` each time the table shows a fresh read of the registry.
     """
 
     person_deleted = Signal(object)
+    loaded = Signal()
 
     def __init__(self, registry: FaceRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._registry = registry
         self._people: list = []
         self._shown: list = []  # the people in the table's rows, in order
+        self._deleting = False
+        self._reads = 0  # reads asked for; only the last one's result is shown
+        self._jobs = JobQueue("people", self)
 
         self._title = QLabel(self)
         theme.set_role(self._title, theme.ROLE_TITLE)
@@ -68,6 +95,7 @@ class PeoplePage(QWidget):
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self._count = QLabel(self)
+        self._count.setObjectName("people_count")
         theme.set_role(self._count, theme.ROLE_HINT)
         self._error = QLabel(self)
         theme.set_role(self._error, theme.ROLE_ERROR)
@@ -94,8 +122,7 @@ class PeoplePage(QWidget):
         self._refresh.clicked.connect(self.refresh)
         self._delete.clicked.connect(self._on_delete_clicked)
 
-        self.retranslate()
-        self.refresh()
+        self.retranslate()  # the list is read when the page is first shown
 
     def retranslate(self) -> None:
         self._title.setText(self.tr("Registered shoppers"))
@@ -119,16 +146,33 @@ class PeoplePage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Re-read the registry (other pages or kiosks may have changed it) and redraw."""
+        """Re-read the registry (other pages or kiosks may have changed it) in the background;
+        the table is redrawn when the last read asked for is done (``loaded``)."""
+        self._reads += 1
+        self._jobs.submit(self._read_people, partial(self._on_read, self._reads))
+
+    def shutdown(self) -> None:
+        """Finish the read or delete in progress; safe to call twice."""
+        self._jobs.shutdown()
+
+    def _read_people(self) -> _Listing:
+        """In the job thread."""
         try:
             self._registry.reload()
         except RegistryError as exc:
-            self._error.setText(str(exc))
-        else:
-            self._error.setText("")
-        self._error.setVisible(bool(self._error.text()))
-        self._people = self._registry.people()
+            return _Listing(self._registry.people(), str(exc))
+        return _Listing(self._registry.people(), "")
+
+    def _on_read(self, read: int, listing: _Listing) -> None:
+        if read == self._reads:  # an older read would show what a newer one replaced
+            self._show_listing(listing)
+
+    def _show_listing(self, listing: _Listing) -> None:
+        self._error.setText(listing.error)
+        self._error.setVisible(bool(listing.error))
+        self._people = listing.people
         self._show_people()
+        self.loaded.emit()
 
     def selected_person(self) -> Person | None:
         rows = self._table.selectionModel().selectedRows()
@@ -167,7 +211,7 @@ class PeoplePage(QWidget):
 
     @Slot()
     def _update_buttons(self) -> None:
-        self._delete.setEnabled(self.selected_person() is not None)
+        self._delete.setEnabled(self.selected_person() is not None and not self._deleting)
 
     @Slot()
     def _on_delete_clicked(self) -> None:
@@ -185,23 +229,35 @@ class PeoplePage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self._deleting = True
+        self._update_buttons()
+        self._jobs.submit(partial(self._delete_person, person), self._on_deleted)
+
+    def _delete_person(self, person: Person) -> _Deleted:
+        """In the job thread."""
         try:
             # By name: names are unique, and find() tries names before numeric ids.
-            deleted = self._registry.delete(person.display_name)
+            deletion = self._registry.delete(person.display_name)
         except Exception as exc:  # a registry or database failure: say so, keep the page usable
             log.exception("deleting person %s failed", person.id)
-            detail = str(exc) if isinstance(exc, RegistryError) else self.tr("database error")
+            failure = str(exc) if isinstance(exc, RegistryError) else ""
+            return _Deleted(person, None, failure, self._read_people())
+        return _Deleted(person, deletion, "", self._read_people())
+
+    def _on_deleted(self, outcome: _Deleted) -> None:
+        self._deleting = False
+        self._show_listing(outcome.listing)
+        deleted = outcome.deletion
+        if deleted is None:
             QMessageBox.warning(
                 self,
                 self.tr("Delete registered shopper"),
                 self.tr("Could not delete %1: %2")
-                .replace("%1", person.display_name)
-                .replace("%2", detail),
+                .replace("%1", outcome.person.display_name)
+                .replace("%2", outcome.failure or self.tr("database error")),
             )
-            self.refresh()
             return
         log.info("staff deleted person %s", deleted.person.id)
-        self.refresh()
         if not deleted.purged:
             QMessageBox.information(
                 self,

@@ -142,6 +142,8 @@ class StaffArea(QWidget):
     def shutdown(self) -> None:
         if self.registration is not None:
             self.registration.shutdown()
+        if self.people is not None:
+            self.people.shutdown()
 
     def _on_registration_tab(self) -> bool:
         return self.registration is not None and (
