@@ -113,6 +113,10 @@ class FrameView(QWidget):
     def message(self) -> str:
         return self._message
 
+    def boxes(self) -> tuple:
+        """The boxes drawn over the current frame."""
+        return self._boxes
+
     def paint_intervals_ms(self) -> list[float]:
         """Milliseconds between the last paints that showed a new frame (oldest first)."""
         times = list(self._paint_times)

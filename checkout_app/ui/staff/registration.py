@@ -271,6 +271,24 @@ class RegistrationPage(QWidget):
         panel.addLayout(buttons)
         panel.addWidget(self._from_files, 0, Qt.AlignmentFlag.AlignLeft)
 
+        # Object names: how tests (and style sheets) find what staff see and use.
+        for name in (
+            "view",
+            "instruction",
+            "feedback",
+            "progress_text",
+            "progress",
+            "name",
+            "member_id",
+            "consent",
+            "register",
+            "start_over",
+            "from_files",
+            "hint",
+            "message",
+        ):
+            getattr(self, f"_{name}").setObjectName(name)
+
         root = QHBoxLayout(self)
         root.addWidget(self._view, 1)
         root.addWidget(card)
