@@ -539,6 +539,11 @@ class KioskWindow(QMainWindow):
         self.statusBar().setVisible(technical)
 
     @property
+    def snapshot(self) -> CounterSnapshot:
+        """The counter's cart as the window shows it now."""
+        return self._snapshot
+
+    @property
     def _lang(self) -> str:
         return self.languages.language
 

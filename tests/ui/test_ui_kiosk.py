@@ -89,7 +89,7 @@ class FakeClock:
 
 def wait_for_cart(qtbot, kiosk) -> None:
     kiosk.start()
-    qtbot.waitUntil(lambda: kiosk._snapshot.item_count >= 2, timeout=150_000)
+    qtbot.waitUntil(lambda: kiosk.snapshot.item_count >= 2, timeout=150_000)
     assert kiosk.stack.currentWidget() is kiosk.scanning
 
 
@@ -107,7 +107,7 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
     qtbot.wait(500)
     screenshot(window, "02_scanning")
     before = services.transactions.count()
-    cart_total = window._snapshot.total
+    cart_total = window.snapshot.total
 
     press(window, "pay_button")
     assert window.stack.currentWidget() is window.pay
@@ -292,10 +292,10 @@ def test_removing_a_product_still_on_the_counter_holds_the_payment_until_staff_a
     from checkout_app.ui.staff.pin_dialog import PinDialog
 
     wait_for_cart(qtbot, window)
-    sku = next(iter(window._snapshot.quantities))
+    sku = next(iter(window.snapshot.quantities))
     before = len(services.overrides.recent())
     press(window, f"remove_{sku}")
-    assert window._snapshot.shortfalls.get(sku, 0) >= 1
+    assert window.snapshot.shortfalls.get(sku, 0) >= 1
     pay = window.findChild(QPushButton, "pay_button")
     assert not pay.isEnabled()
     assert "still on the counter" in window.findChild(QLabel, "take_off_notice").text()
@@ -305,10 +305,10 @@ def test_removing_a_product_still_on_the_counter_holds_the_payment_until_staff_a
 
     monkeypatch.setattr(PinDialog, "exec", lambda self: 0)
     press(window, "approve_button")
-    assert window._snapshot.shortfalls, "no PIN, no approval"
+    assert window.snapshot.shortfalls, "no PIN, no approval"
     monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
     press(window, "approve_button")
-    assert window._snapshot.shortfalls == {}
+    assert window.snapshot.shortfalls == {}
     assert pay.isEnabled()
     overrides = services.overrides.recent()
     assert len(overrides) == before + 1
@@ -403,11 +403,11 @@ def test_a_barcode_held_up_to_the_counter_camera_adds_its_product_with_a_beep(
     kiosk.start()
     ramen = kiosk.services.counter.catalog.for_barcode("8800001000014")
     # Only the ramen line is checked: the demo detector may also see a product in the label.
-    qtbot.waitUntil(lambda: kiosk._snapshot.quantities.get(ramen.sku) == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: kiosk.snapshot.quantities.get(ramen.sku) == 1, timeout=60_000)
     notice = kiosk.findChild(QLabel, "scan_notice")
     qtbot.waitUntil(notice.isVisible, timeout=5_000)
     assert "Hot Cup Ramen" in notice.text() and "barcode" in notice.text()
     assert beeps == [SCAN_TONES_HZ]
     screenshot(kiosk, "17_barcode_scanned")
     qtbot.wait(1500)  # the code is gone from view: held up once, added once
-    assert kiosk._snapshot.quantities[ramen.sku] == 1
+    assert kiosk.snapshot.quantities[ramen.sku] == 1

@@ -54,7 +54,7 @@ def test_products_reach_the_cart_and_pay_is_off_with_the_reason(
     window.resize(1280, 800)
     window.show()
     window.start()
-    qtbot.waitUntil(lambda: window._snapshot.item_count >= 2, timeout=150_000)
+    qtbot.waitUntil(lambda: window.snapshot.item_count >= 2, timeout=150_000)
     assert window.stack.currentWidget() is window.scanning
 
     pay = window.findChild(QPushButton, "pay_button")

@@ -156,12 +156,12 @@ def test_add_product_uses_a_free_detector_class(page, repo, qtbot, themed, scree
     dialog.name_ko_edit.setText("미스터리 박스")
     dialog.name_en_edit.setText("Mystery Box")
     dialog.price_edit.setText("5,000")
-    dialog._on_ok()
+    dialog.buttons.accepted.emit()
     assert "already in the catalog" in dialog.error_label.text()
     dialog.sku_edit.setText("8800009999999")
     dialog.adjustSize()
     screenshot(dialog, "staff_catalog_add.png")
-    dialog._on_ok()
+    dialog.buttons.accepted.emit()
 
     product = repo.load().get("8800009999999")
     assert (product.name_ko, product.price, product.class_name) == (

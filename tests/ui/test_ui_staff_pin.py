@@ -123,15 +123,15 @@ def test_five_wrong_pins_lock_the_keypad_with_a_live_countdown(
 
     # Even the right PIN typed on the keyboard does nothing while locked.
     dialog.pin_edit.setText("2468")
-    dialog._on_submit()
+    dialog.pin_edit.returnPressed.emit()
     assert dialog.result() != QDialog.DialogCode.Accepted
 
     clock.now += 35
-    dialog._countdown.timeout.emit()
+    dialog.countdown.timeout.emit()
     assert dialog.message_label.text() == "Locked for 0:25"
 
     clock.now += 25
-    dialog._countdown.timeout.emit()
+    dialog.countdown.timeout.emit()
     assert not dialog.is_locked
     assert all(b.isEnabled() for b in dialog.keypad_buttons.values())
     dialog.pin_edit.setText("2468")
@@ -160,7 +160,7 @@ def test_a_damaged_pin_file_denies_access_and_says_why(qtbot, staff_pin, themed,
     assert not dialog.keypad_buttons["ok"].isEnabled()
     assert not dialog.keypad.isVisibleTo(dialog)
     dialog.pin_edit.setText("2468")
-    dialog._on_submit()
+    dialog.pin_edit.returnPressed.emit()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.cancel_button.isEnabled()
     screenshot(dialog, "staff_pin_damaged.png")

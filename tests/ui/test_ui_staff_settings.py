@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from checkout_app.services.kiosk_settings import KioskSettings, load_settings
 from checkout_app.ui import file_picker
@@ -102,7 +102,7 @@ def test_empty_url_is_refused_next_to_its_field(page, app_home, themed, screensh
     page.counter_source.combo.setCurrentIndex(page.counter_source.combo.count() - 1)
     page.counter_source.path_edit.setText("   ")
     assert not page.save()
-    error = page._rows["counter_source"][1]
+    error = page.findChild(QLabel, "counter_source_error")
     assert error.isVisibleTo(page)
     assert "path or a stream URL" in error.text()
     assert not (app_home / "settings.json").exists()

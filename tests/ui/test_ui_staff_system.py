@@ -109,8 +109,8 @@ def test_page_shows_the_provider_values_and_a_jetson_gpu(qtbot, themed, screensh
     assert page.ui_tile.value_label.text() == "59.7"
     assert page.dropped_tile.value_label.text() == "412"
     assert "onnxruntime (CPU)" in page.backend_label.text()
-    assert page._latency_labels["inference"][1].text() == "49"
-    assert page._latency_labels["capture"][1].text() == "1.2"
+    assert page.latency_labels["inference"][1].text() == "49"
+    assert page.latency_labels["capture"][1].text() == "1.2"
     assert page.models_table.rowCount() == 2
     assert page.models_table.item(0, 1).text() == SHA[:12]
     assert page.models_table.item(0, 3).text() == "99.0 %"
@@ -139,12 +139,12 @@ def test_timer_refreshes_while_shown_and_stops_when_hidden(qtbot):
     page = SystemPage(lambda: KioskStats(dropped_frames=next(values)), sampler)
     qtbot.addWidget(page)
     page.show()
-    assert page._timer.isActive()
+    assert page.refresh_timer.isActive()
     first = int(page.dropped_tile.value_label.text())
-    page._timer.timeout.emit()
+    page.refresh_timer.timeout.emit()
     assert int(page.dropped_tile.value_label.text()) == first + 1
     page.hide()
-    assert not page._timer.isActive()
+    assert not page.refresh_timer.isActive()
 
 
 def test_latency_rows_follow_the_stages_reported(qtbot):
@@ -154,11 +154,11 @@ def test_latency_rows_follow_the_stages_reported(qtbot):
     ]
     page = SystemPage(lambda: stats[0], FakeSampler(None))
     qtbot.addWidget(page)
-    assert list(page._latency_labels) == ["a", "b"]
+    assert list(page.latency_labels) == ["a", "b"]
     stats.pop(0)
     page.refresh()
-    assert list(page._latency_labels) == ["c"]
-    assert page._latency_labels["c"][1].text() == "3.0"
+    assert list(page.latency_labels) == ["c"]
+    assert page.latency_labels["c"][1].text() == "3.0"
 
 
 def test_real_sampler_without_gpu_detection(qtbot):

@@ -70,9 +70,9 @@ class PinDialog(QDialog):
 
         self.setModal(True)
         self.setObjectName("pinDialog")
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(500)
-        self._countdown.timeout.connect(self._on_countdown_tick)
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(500)
+        self.countdown.timeout.connect(self._on_countdown_tick)
 
         self.title_label = QLabel()
         set_role(self.title_label, ROLE_TITLE)
@@ -272,20 +272,20 @@ class PinDialog(QDialog):
         self._locked_for_s = seconds
         self._set_input_enabled(False)
         self._show_lock_message()
-        self._countdown.start()
+        self.countdown.start()
 
     def _on_countdown_tick(self) -> None:
         try:
             self._locked_for_s = self._pin.status().locked_for_s
         except StaffPinError as exc:
-            self._countdown.stop()
+            self.countdown.stop()
             self._locked_for_s = 0.0
             self._deny(str(exc))
             return
         if self._locked_for_s > 0:
             self._show_lock_message()
             return
-        self._countdown.stop()
+        self.countdown.stop()
         self._set_input_enabled(True)
         self._show_message(self.tr("Try again."))
         self.pin_edit.setFocus()

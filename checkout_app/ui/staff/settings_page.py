@@ -205,6 +205,7 @@ class SettingsPage(QWidget):
             set_role(error, ROLE_ERROR)
             error.setWordWrap(True)
             error.hide()
+            error.setObjectName(f"{field}_error")
             cell = QWidget()
             cell_layout = QVBoxLayout(cell)
             cell_layout.setContentsMargins(0, 0, 0, 0)

@@ -97,9 +97,9 @@ class SystemPage(QWidget):
         super().__init__(parent)
         self._stats_provider = stats_provider
         self._sampler = sampler
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
 
         self.title_label = QLabel()
         set_role(self.title_label, ROLE_TITLE)
@@ -155,7 +155,7 @@ class SystemPage(QWidget):
         set_role(self.latency_title, ROLE_HINT)
         self._latency_grid = QGridLayout()
         self._latency_grid.setHorizontalSpacing(24)
-        self._latency_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        self.latency_labels: dict[str, tuple[QLabel, QLabel]] = {}
         self.latency_empty = QLabel(NO_VALUE)
         latency_layout = QVBoxLayout(self.latency_card)
         latency_layout.setContentsMargins(18, 12, 18, 12)
@@ -196,7 +196,7 @@ class SystemPage(QWidget):
     # ----- texts -------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        for stage, (name_label, _) in self._latency_labels.items():
+        for stage, (name_label, _) in self.latency_labels.items():
             name_label.setText(self._stage_name(stage))
         self.title_label.setText(self.tr("System health"))
         self.interrupted_button.setText(self.tr("Mark as seen"))
@@ -230,11 +230,11 @@ class SystemPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
-        self._timer.start()
+        self.refresh_timer.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Nobody looks at a hidden page: stop sampling (tegrastats/NVML cost a little each time).
-        self._timer.stop()
+        self.refresh_timer.stop()
         super().hideEvent(event)
 
     def refresh(self) -> None:
@@ -280,10 +280,10 @@ class SystemPage(QWidget):
 
     def _show_latency(self, stats: KioskStats) -> None:
         stages = list(stats.stage_latency_ms)
-        if stages != list(self._latency_labels):
+        if stages != list(self.latency_labels):
             self._rebuild_latency_rows(stages)
         for stage, ms in stats.stage_latency_ms.items():
-            self._latency_labels[stage][1].setText(format_ms(ms))
+            self.latency_labels[stage][1].setText(format_ms(ms))
         self.latency_empty.setVisible(not stages)
 
     def _stage_name(self, stage: str) -> str:
@@ -298,10 +298,10 @@ class SystemPage(QWidget):
         return names.get(stage, stage)
 
     def _rebuild_latency_rows(self, stages: list[str]) -> None:
-        for name_label, value_label in self._latency_labels.values():
+        for name_label, value_label in self.latency_labels.values():
             name_label.deleteLater()
             value_label.deleteLater()
-        self._latency_labels = {}
+        self.latency_labels = {}
         value_font = self.font()
         value_font.setPointSize(22)
         value_font.setBold(True)
@@ -312,7 +312,7 @@ class SystemPage(QWidget):
             value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self._latency_grid.addWidget(name_label, row, 0)
             self._latency_grid.addWidget(value_label, row, 1)
-            self._latency_labels[stage] = (name_label, value_label)
+            self.latency_labels[stage] = (name_label, value_label)
 
     def _show_models(self, stats: KioskStats) -> None:
         self.models_table.setRowCount(len(stats.models))
