@@ -16,10 +16,12 @@ from checkout_app.models_meta import ModelFileError
 from checkout_app.paths import DEFAULT_PRODUCT_MODEL
 from checkout_app.services.counter_session import CounterSession
 from checkout_app.services.kiosk_settings import KioskSettings
+from checkout_app.services.product_teaching import ProductTeacher
 from checkout_app.services.staff_auth import StaffPin
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database
 from checkout_app.storage.override_repository import OverrideRepository
+from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 from checkout_app.storage.transaction_repository import TransactionRepository
 from checkout_app.vision.detections import ProductDetector
 
@@ -171,6 +173,7 @@ class KioskServices:
     face_pipeline: FacePipeline | None
     registry: FaceRegistry | None
     staff_pin: StaffPin
+    teacher: ProductTeacher  # staff teach products from photos; its models load on first use
     model_files: list = field(default_factory=list)  # (file name, sidecar dict) per loaded model
     backend: str = TORCH_BACKEND_DESCRIPTION
     face_pay_problem: str | None = None  # why face pay is off, for staff (None: it works)
@@ -266,6 +269,11 @@ def build_kiosk_services(
         face_pipeline=face_pipeline,
         registry=registry,
         staff_pin=StaffPin(home / "staff_pin.json"),
+        teacher=ProductTeacher(
+            catalog_repository,
+            ProductPhotoRepository(sessions),
+            lambda: load_appearance_encoder(home),
+        ),
         model_files=model_files,
         backend=describe_backend(backend_name, model_files),
         face_pay_problem=face_pay_problem,

@@ -17,6 +17,11 @@ def validate_amount(amount: object, what: str = "amount") -> int:
 MAX_PRICE_WON = 10**10
 
 
+def parse_price_input(text: str) -> int:
+    """A price typed by staff: ``1500``, ``1,500``, ``₩1,500`` or ``1,500원``. ValueError if not."""
+    return parse_won(text.strip().lstrip("₩").rstrip("원"))
+
+
 def parse_won(text: str) -> int:
     """Parse a price as written in a catalog file: ASCII digits, optional thousands commas.
 

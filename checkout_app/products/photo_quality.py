@@ -25,16 +25,40 @@ def sharpness(image: np.ndarray) -> float:
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
-def photo_problem(image: np.ndarray) -> str | None:
-    """Why a teaching photo cannot be used, or None when it can."""
-    h, w = image.shape[:2]
-    if min(h, w) < MIN_SIDE_PX:
-        return f"too small ({w}×{h} px): at least {MIN_SIDE_PX} px on each side"
+# What can be wrong with a teaching photo; the UI words each one in the shopper's language.
+TOO_SMALL = "too_small"
+NOTHING_THERE = "nothing_there"
+BLURRED = "blurred"
+SEVERAL_OBJECTS = "several_objects"  # found by the cut-out from an empty-counter shot
+
+PROBLEM_TEXT = {
+    TOO_SMALL: f"too small: at least {MIN_SIDE_PX} px on each side",
+    NOTHING_THERE: "nothing there: the photo is almost one flat colour",
+    BLURRED: "blurred: hold the product and the camera still",
+    SEVERAL_OBJECTS: "several objects: teach one product at a time",
+}
+
+
+def photo_problem_code(image: np.ndarray) -> str | None:
+    """Why a teaching photo cannot be used (one of the codes above), or None when it can."""
+    if min(image.shape[:2]) < MIN_SIDE_PX:
+        return TOO_SMALL
     if float(_grey_scaled(image).std()) < MIN_CONTRAST:
-        return "nothing there: the photo is almost one flat colour"
+        return NOTHING_THERE
     if sharpness(image) < MIN_SHARPNESS:
-        return "blurred: hold the product and the camera still"
+        return BLURRED
     return None
+
+
+def photo_problem(image: np.ndarray) -> str | None:
+    """``photo_problem_code`` in words a person can act on, or None when the photo can be used."""
+    code = photo_problem_code(image)
+    if code is None:
+        return None
+    if code == TOO_SMALL:
+        h, w = image.shape[:2]
+        return f"too small ({w}×{h} px): at least {MIN_SIDE_PX} px on each side"
+    return PROBLEM_TEXT[code]
 
 
 def _grey_scaled(image: np.ndarray) -> np.ndarray:

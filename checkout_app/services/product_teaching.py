@@ -4,20 +4,27 @@ Teaching checks every photo first (``products.photo_quality``), encodes the usab
 stores the product (when it is new) with its photos in one transaction: a bad photo, an existing
 SKU or a failure half-way leaves nothing behind. The gallery is built from the stored photos of
 active products; photos encoded by an older encoder are encoded again (and stored) first.
+
+``check_shot`` is what the staff wizard runs on each photo as it is taken (cut out from the
+counter when an empty-counter shot was given); ``ProductTeacher`` holds what teaching needs in
+the kiosk, loading the appearance models on first use.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
+from checkout_app.core.barcode import normalize_barcode
 from checkout_app.core.catalog import Product, taught_class_name
+from checkout_app.products.cutout import cut_out
 from checkout_app.products.gallery import MatchPolicy, ProductGallery
-from checkout_app.products.photo_quality import photo_problem
+from checkout_app.products.photo_quality import photo_problem, photo_problem_code
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.product_photo_repository import ProductPhotoRepository, TaughtPhoto
 
@@ -38,14 +45,17 @@ class NewProduct:
     sku: str
     name: str
     price: int
+    barcodes: tuple = ()  # as typed or scanned; checked and made canonical by ``product``
 
     def product(self) -> Product:
+        """The catalog product; ValueError (with what is wrong) for a bad field or barcode."""
         return Product(
             sku=self.sku,
             name_ko=self.name,
             name_en=self.name,
             price=self.price,
             class_name=taught_class_name(self.sku),
+            barcodes=tuple(normalize_barcode(code) for code in self.barcodes),
         )
 
 
@@ -69,11 +79,16 @@ def teach_product(
         product = new.product()
     except ValueError as exc:
         raise TeachError(str(exc)) from None
-    if product.sku in catalog.load():
+    stored = catalog.load()
+    if product.sku in stored:
         raise TeachError(
             f"SKU {product.sku} is already in the catalog: teach the new product under another "
             "SKU (a product already taught cannot be taught twice)"
         )
+    for code in product.barcodes:
+        owner = stored.for_barcode(code)
+        if owner is not None:
+            raise TeachError(f"barcode {code} already belongs to {owner.sku} ({owner.name_en})")
     if not MIN_TEACH_PHOTOS <= len(images) <= MAX_TEACH_PHOTOS:
         raise TeachError(
             f"{len(images)} photos given: teach a product from {MIN_TEACH_PHOTOS} to "
@@ -97,6 +112,54 @@ def teach_product(
     seconds = time.perf_counter() - started
     log.info("taught %s (%s) from %d photos in %.1f s", product.sku, new.name, len(images), seconds)
     return TeachResult(product, len(images), seconds)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A photo offered for teaching: what would be stored, or why it cannot be used."""
+
+    image: np.ndarray | None  # the photo, or the product cut out of the counter shot
+    problem: str | None  # a ``photo_quality`` code (too small, nothing there, several objects …)
+
+
+def check_shot(image: np.ndarray, empty_counter: np.ndarray | None = None) -> Shot:
+    """Check a teaching photo as it is taken; with ``empty_counter`` (a shot of the same camera
+    with nothing on the counter) cut the product out of it first. Fast: no model runs."""
+    if empty_counter is not None:
+        cut = cut_out(image, empty_counter)
+        if cut.problem is not None:
+            return Shot(None, cut.problem)
+        image = cut.crop
+    problem = photo_problem_code(image)
+    return Shot(None if problem else image, problem)
+
+
+class ProductTeacher:
+    """Teaching in the kiosk: the catalog and photo repositories, and the appearance encoder,
+    loaded on first use (FaceNet's trunk and the OCR models take seconds) by whichever thread
+    teaches first. Thread-safe."""
+
+    def __init__(
+        self, catalog: CatalogRepository, photos: ProductPhotoRepository, load_encoder: Callable
+    ) -> None:
+        self.catalog = catalog
+        self._photos = photos
+        self._load_encoder = load_encoder
+        self._encoder = None
+        self._lock = threading.Lock()
+
+    @property
+    def models_loaded(self) -> bool:
+        return self._encoder is not None
+
+    def teach(
+        self, new: NewProduct, images: Sequence[tuple], progress: ProgressCallback | None = None
+    ) -> TeachResult:
+        """``teach_product`` with the kiosk's repositories; loads the encoder the first time."""
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = self._load_encoder()
+            return teach_product(self.catalog, self._photos, self._encoder, new, images, progress)
 
 
 def load_gallery(

@@ -109,7 +109,9 @@ class KioskWindow(QMainWindow):
         self.pay = PayScreen()
         self.complete = CompleteScreen(clock=clock)
         self.failure = FailureScreen(clock=clock)
-        self.staff = StaffArea(services, self._stats, self._sampler)
+        self.staff = StaffArea(
+            services, self._stats, self._sampler, counter_frame=lambda: self._counter_image
+        )
         self.stack = QStackedWidget()
         for screen in (
             self.attract,

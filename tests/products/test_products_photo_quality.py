@@ -3,7 +3,13 @@
 import cv2
 import numpy as np
 
-from checkout_app.products.photo_quality import photo_problem
+from checkout_app.products.photo_quality import (
+    BLURRED,
+    NOTHING_THERE,
+    TOO_SMALL,
+    photo_problem,
+    photo_problem_code,
+)
 
 
 def _textured(size=300):
@@ -22,3 +28,10 @@ def test_each_problem_says_what_to_do():
     assert photo_problem(_textured(80)).startswith("too small (80×80 px)")
     assert photo_problem(np.full((300, 400, 3), 200, np.uint8)).startswith("nothing there")
     assert photo_problem(cv2.blur(_textured(), (25, 25))).startswith("blurred")
+
+
+def test_problem_codes_name_what_the_ui_words():
+    assert photo_problem_code(_textured()) is None
+    assert photo_problem_code(_textured(80)) == TOO_SMALL
+    assert photo_problem_code(np.full((300, 400, 3), 200, np.uint8)) == NOTHING_THERE
+    assert photo_problem_code(cv2.blur(_textured(), (25, 25))) == BLURRED

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from checkout_app.core.catalog import CatalogStoreError
 from checkout_app.core.catalog_csv import COLUMNS, load_catalog_csv
+from checkout_app.core.money import parse_price_input
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database, default_database_url, open_database
@@ -18,7 +19,6 @@ from checkout_app.ui.staff.catalog_page import (
     COL_NAME_EN,
     COL_PRICE,
     CatalogPage,
-    parse_price_input,
 )
 
 EXTRA_CLASSES = ["mystery_box", "gift_card"]

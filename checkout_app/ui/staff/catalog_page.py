@@ -1,4 +1,5 @@
-"""Staff page for the product catalog: edit names, prices and "on sale", add products, CSV files.
+"""Staff page for the product catalog: edit names, prices and "on sale", add products, teach
+products from photos, CSV files.
 
 Edits are kept as pending changes (highlighted) until Save writes them through
 ``CatalogRepository``; after every save attempt the table is reloaded from the database, so what
@@ -11,8 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -41,11 +43,20 @@ from PySide6.QtWidgets import (
 from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.catalog import Catalog, CatalogStoreError, Product
 from checkout_app.core.catalog_csv import CatalogCsvError, RowError
-from checkout_app.core.money import format_won, parse_won
+from checkout_app.core.money import format_won, parse_price_input
 from checkout_app.ui import file_picker
-from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
+from checkout_app.ui.staff.teach_dialog import TeachDialog
+from checkout_app.ui.theme import (
+    ROLE_ERROR,
+    ROLE_HINT,
+    ROLE_LINK,
+    ROLE_PRIMARY,
+    ROLE_TITLE,
+    set_role,
+)
 
 if TYPE_CHECKING:  # the page is handed a repository; it never opens the database itself
+    from checkout_app.services.product_teaching import ProductTeacher
     from checkout_app.storage.catalog_repository import CatalogRepository
 
 log = logging.getLogger(__name__)
@@ -64,11 +75,6 @@ def parse_barcodes_input(text: str) -> tuple:
         if code not in codes:
             codes.append(code)
     return tuple(codes)
-
-
-def parse_price_input(text: str) -> int:
-    """A price typed by staff: ``1500``, ``1,500``, ``₩1,500`` or ``1,500원``. ValueError if not."""
-    return parse_won(text.strip().lstrip("₩").rstrip("원"))
 
 
 class CatalogTableModel(QAbstractTableModel):
@@ -388,11 +394,16 @@ class CatalogPage(QWidget):
         parent: QWidget | None = None,
         *,
         lang: str = "en",
+        teacher: ProductTeacher | None = None,
+        counter_frame: Callable[[], np.ndarray | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._repository = repository
         self._class_names = list(class_names)
+        self._teacher = teacher
+        self._counter_frame = counter_frame
         self.add_dialog: AddProductDialog | None = None
+        self.teach_dialog: TeachDialog | None = None
         self.csv_errors_dialog: CsvErrorsDialog | None = None
 
         self.model = CatalogTableModel(self)
@@ -437,6 +448,17 @@ class CatalogPage(QWidget):
         self.add_button = QPushButton()
         self.import_button = QPushButton()
         self.export_button = QPushButton()
+        # Products the detector was not trained on are taught from photos (with a teacher).
+        self.teach_button = QPushButton()
+        self.teach_button.setVisible(teacher is not None)
+        self.teach_button.clicked.connect(lambda: self.open_teach_dialog())
+        # After a scan of a code no product has: teach the product it is on.
+        self.teach_barcode_button = QPushButton()
+        set_role(self.teach_barcode_button, ROLE_LINK)
+        self.teach_barcode_button.hide()
+        self.teach_barcode_button.clicked.connect(
+            lambda: self.open_teach_dialog(self.teach_barcode_button.property("barcode"))
+        )
         set_role(self.save_button, ROLE_PRIMARY)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.reload)
@@ -448,7 +470,10 @@ class CatalogPage(QWidget):
         files = QHBoxLayout()
         for row, row_buttons in (
             (edits, (self.save_button, self.revert_button)),
-            (files, (self.add_button, self.import_button, self.export_button)),
+            (
+                files,
+                (self.teach_button, self.add_button, self.import_button, self.export_button),
+            ),
         ):
             for button in row_buttons:
                 row.addWidget(button)
@@ -461,6 +486,7 @@ class CatalogPage(QWidget):
         layout.addLayout(heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.teach_barcode_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(edits)
         layout.addLayout(files)
         layout.addWidget(self.add_reason)
@@ -479,6 +505,8 @@ class CatalogPage(QWidget):
         self.save_button.setText(self.tr("Save changes"))
         self.revert_button.setText(self.tr("Discard changes"))
         self.add_button.setText(self.tr("Add product…"))
+        self.teach_button.setText(self.tr("Teach a product…"))
+        self.teach_barcode_button.setText(self.tr("Teach it as a new product…"))
         self.import_button.setText(self.tr("Import CSV…"))
         self.export_button.setText(self.tr("Export CSV…"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COL_BARCODES)
@@ -542,8 +570,10 @@ class CatalogPage(QWidget):
             return False
         shown = Catalog(self.model.product(row) for row in range(self.model.rowCount()))
         product = shown.for_barcode(code)
+        self.teach_barcode_button.setVisible(product is None and self._teacher is not None)
         if product is None:
             self.status_label.setText(self.tr("No product has barcode {code}.").format(code=code))
+            self.teach_barcode_button.setProperty("barcode", code)
             return False
         row = self.model.row_of(product.sku)
         self.table.selectRow(row)
@@ -552,6 +582,27 @@ class CatalogPage(QWidget):
         self.status_label.setText(self.tr("Barcode {code}: {name}.").format(code=code, name=name))
         self.find_edit.clear()
         return True
+
+    # ----- teach -------------------------------------------------------------------------------
+
+    def open_teach_dialog(self, barcode: str = "") -> TeachDialog:
+        """The "Teach a product" wizard, the barcode filled in when one was scanned."""
+        assert self._teacher is not None
+        self.teach_dialog = TeachDialog(self._teacher, self._counter_frame, self, barcode=barcode)
+        self.teach_dialog.taught.connect(self._on_taught)
+        self.teach_dialog.open()
+        return self.teach_dialog
+
+    def _on_taught(self, product: Product) -> None:
+        pending = self.model.pending()
+        self.reload()
+        for _before, after in pending:
+            self.model.stage_edit(self.model.row_of(after.sku), after)
+        self.teach_barcode_button.hide()
+        self.find_edit.clear()
+        text = self.tr("Taught {name} ({sku}).").format(name=product.name_en, sku=product.sku)
+        self.status_label.setText(text)
+        self.catalog_changed.emit()
 
     # ----- add ---------------------------------------------------------------------------------
 

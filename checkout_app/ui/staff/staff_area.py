@@ -42,7 +42,10 @@ class StaffArea(QWidget):
         services: KioskServices,
         stats_provider: Callable[[], KioskStats],
         sampler: SystemSampler,
+        *,
+        counter_frame: Callable[[], object] | None = None,
     ) -> None:
+        """``counter_frame()``: the counter camera's newest BGR frame, for teaching products."""
         super().__init__()
         # Without face models (see KioskServices.face_pay_problem) both face tabs say why instead.
         self.registration: RegistrationPage | None = None
@@ -58,7 +61,12 @@ class StaffArea(QWidget):
             if self.registration is not None
             else (self._unavailable_page(), self._unavailable_page())
         )
-        self.catalog = CatalogPage(services.catalog_repository, services.counter.class_names)
+        self.catalog = CatalogPage(
+            services.catalog_repository,
+            services.counter.class_names,
+            teacher=services.teacher,
+            counter_frame=counter_frame,
+        )
         self.review = ReviewPage(lambda limit: services.overrides.recent(limit))
         self.system = SystemPage(stats_provider, sampler)
         self.system.interrupted_seen.connect(self._on_interrupted_seen)

@@ -4,52 +4,52 @@
 <context>
     <name>AddProductDialog</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="288"/>
+        <location filename="../staff/catalog_page.py" line="295"/>
         <source>Add product</source>
         <translation>상품 추가</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="290"/>
+        <location filename="../staff/catalog_page.py" line="297"/>
         <source>SKU / barcode</source>
         <translation>SKU / 바코드</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="291"/>
+        <location filename="../staff/catalog_page.py" line="298"/>
         <source>Korean name</source>
         <translation>한국어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="292"/>
+        <location filename="../staff/catalog_page.py" line="299"/>
         <source>English name</source>
         <translation>영어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="293"/>
+        <location filename="../staff/catalog_page.py" line="300"/>
         <source>Price (won)</source>
         <translation>가격(원)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="294"/>
+        <location filename="../staff/catalog_page.py" line="301"/>
         <source>Detector class</source>
         <translation>인식 클래스</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="308"/>
+        <location filename="../staff/catalog_page.py" line="315"/>
         <source>SKU {sku} is already in the catalog.</source>
         <translation>이미 등록된 SKU입니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="312"/>
+        <location filename="../staff/catalog_page.py" line="319"/>
         <source>SKU and both names are required.</source>
         <translation>SKU와 한국어·영어 상품명을 모두 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="318"/>
+        <location filename="../staff/catalog_page.py" line="325"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="322"/>
+        <location filename="../staff/catalog_page.py" line="329"/>
         <source>No free detector class.</source>
         <translation>남은 인식 클래스가 없습니다.</translation>
     </message>
@@ -118,7 +118,7 @@
 <context>
     <name>CameraWorker</name>
     <message>
-        <location filename="../workers.py" line="146"/>
+        <location filename="../workers.py" line="147"/>
         <source>The camera source ended without any frame.</source>
         <translation>카메라 소스가 영상을 보내지 않고 끝났습니다.</translation>
     </message>
@@ -206,138 +206,153 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="470"/>
+        <location filename="../staff/catalog_page.py" line="499"/>
         <source>Products and prices</source>
         <translation>상품 및 가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="471"/>
+        <location filename="../staff/catalog_page.py" line="500"/>
         <source>Scan or type a barcode</source>
         <translation>바코드를 스캔하거나 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="472"/>
+        <location filename="../staff/catalog_page.py" line="505"/>
         <source>Save changes</source>
         <translation>변경 사항 저장</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="473"/>
+        <location filename="../staff/catalog_page.py" line="506"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="474"/>
+        <location filename="../staff/catalog_page.py" line="507"/>
         <source>Add product…</source>
         <translation>상품 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="475"/>
+        <location filename="../staff/catalog_page.py" line="508"/>
+        <source>Teach a product…</source>
+        <translation>상품 학습…</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="509"/>
+        <source>Teach it as a new product…</source>
+        <translation>새 상품으로 학습…</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="510"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="476"/>
+        <location filename="../staff/catalog_page.py" line="511"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="500"/>
+        <location filename="../staff/catalog_page.py" line="535"/>
         <source>Cannot read the catalog</source>
         <translation>상품 목록을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="520"/>
+        <location filename="../staff/catalog_page.py" line="555"/>
         <source>Product {sku}: {error}</source>
         <translation>상품 {sku}: {error}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="527"/>
+        <location filename="../staff/catalog_page.py" line="562"/>
         <source>Not all changes were saved</source>
         <translation>일부 변경 사항을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="529"/>
+        <location filename="../staff/catalog_page.py" line="564"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="539"/>
+        <location filename="../staff/catalog_page.py" line="575"/>
         <source>No product has barcode {code}.</source>
         <translation>바코드 {code}인 상품이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="545"/>
+        <location filename="../staff/catalog_page.py" line="582"/>
         <source>Barcode {code}: {name}.</source>
         <translation>바코드 {code}: {name}.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="563"/>
+        <location filename="../staff/catalog_page.py" line="603"/>
+        <source>Taught {name} ({sku}).</source>
+        <translation>학습했습니다: {name} ({sku})</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="621"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="582"/>
+        <location filename="../staff/catalog_page.py" line="640"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="590"/>
+        <location filename="../staff/catalog_page.py" line="648"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="599"/>
+        <location filename="../staff/catalog_page.py" line="657"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="600"/>
+        <location filename="../staff/catalog_page.py" line="658"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="606"/>
+        <location filename="../staff/catalog_page.py" line="664"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="607"/>
-        <location filename="../staff/catalog_page.py" line="649"/>
+        <location filename="../staff/catalog_page.py" line="665"/>
+        <location filename="../staff/catalog_page.py" line="707"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="617"/>
+        <location filename="../staff/catalog_page.py" line="675"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="628"/>
+        <location filename="../staff/catalog_page.py" line="686"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="635"/>
+        <location filename="../staff/catalog_page.py" line="693"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="648"/>
+        <location filename="../staff/catalog_page.py" line="706"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="663"/>
+        <location filename="../staff/catalog_page.py" line="721"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="665"/>
+        <location filename="../staff/catalog_page.py" line="723"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="676"/>
+        <location filename="../staff/catalog_page.py" line="734"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -347,52 +362,52 @@
 <context>
     <name>CatalogTableModel</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="123"/>
+        <location filename="../staff/catalog_page.py" line="130"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="124"/>
+        <location filename="../staff/catalog_page.py" line="131"/>
         <source>Korean name</source>
         <translation>한국어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="125"/>
+        <location filename="../staff/catalog_page.py" line="132"/>
         <source>English name</source>
         <translation>영어 상품명</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="126"/>
+        <location filename="../staff/catalog_page.py" line="133"/>
         <source>Price</source>
         <translation>가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="127"/>
+        <location filename="../staff/catalog_page.py" line="134"/>
         <source>Detector class</source>
         <translation>인식 클래스</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="128"/>
+        <location filename="../staff/catalog_page.py" line="135"/>
         <source>On sale</source>
         <translation>판매 중</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="129"/>
+        <location filename="../staff/catalog_page.py" line="136"/>
         <source>Barcodes</source>
         <translation>바코드</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="186"/>
+        <location filename="../staff/catalog_page.py" line="193"/>
         <source>A product name cannot be empty.</source>
         <translation>상품명을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="193"/>
+        <location filename="../staff/catalog_page.py" line="200"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="220"/>
+        <location filename="../staff/catalog_page.py" line="227"/>
         <source>Barcode {code} already belongs to {sku}.</source>
         <translation>바코드 {code}는 이미 {sku} 상품의 바코드예요.</translation>
     </message>
@@ -425,17 +440,17 @@
 <context>
     <name>CsvErrorsDialog</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="354"/>
+        <location filename="../staff/catalog_page.py" line="361"/>
         <source>CSV file rejected</source>
         <translation>CSV 파일을 가져오지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="357"/>
+        <location filename="../staff/catalog_page.py" line="364"/>
         <source>The file was not imported; the catalog is unchanged. Fix these problems and import it again:</source>
         <translation>파일을 가져오지 않았으며 상품 목록은 그대로입니다. 아래 문제를 고친 뒤 다시 가져오세요:</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="363"/>
+        <location filename="../staff/catalog_page.py" line="370"/>
         <source>Line {line}: {message}</source>
         <translation>{line}행: {message}</translation>
     </message>
@@ -468,137 +483,137 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="249"/>
+        <location filename="../kiosk_window.py" line="251"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="265"/>
+        <location filename="../kiosk_window.py" line="267"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="268"/>
+        <location filename="../kiosk_window.py" line="270"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="271"/>
+        <location filename="../kiosk_window.py" line="273"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="303"/>
+        <location filename="../kiosk_window.py" line="305"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="319"/>
+        <location filename="../kiosk_window.py" line="321"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="323"/>
+        <location filename="../kiosk_window.py" line="325"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="428"/>
+        <location filename="../kiosk_window.py" line="430"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="430"/>
+        <location filename="../kiosk_window.py" line="432"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="435"/>
+        <location filename="../kiosk_window.py" line="437"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="436"/>
+        <location filename="../kiosk_window.py" line="438"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="439"/>
+        <location filename="../kiosk_window.py" line="441"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="440"/>
+        <location filename="../kiosk_window.py" line="442"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="443"/>
+        <location filename="../kiosk_window.py" line="445"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="444"/>
+        <location filename="../kiosk_window.py" line="446"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="447"/>
+        <location filename="../kiosk_window.py" line="449"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="448"/>
+        <location filename="../kiosk_window.py" line="450"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="451"/>
+        <location filename="../kiosk_window.py" line="453"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="452"/>
+        <location filename="../kiosk_window.py" line="454"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="496"/>
+        <location filename="../kiosk_window.py" line="498"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="577"/>
+        <location filename="../kiosk_window.py" line="584"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="589"/>
-        <location filename="../kiosk_window.py" line="590"/>
+        <location filename="../kiosk_window.py" line="596"/>
+        <location filename="../kiosk_window.py" line="597"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="593"/>
+        <location filename="../kiosk_window.py" line="600"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="596"/>
+        <location filename="../kiosk_window.py" line="603"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="598"/>
+        <location filename="../kiosk_window.py" line="605"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="240"/>
+        <location filename="../launch.py" line="242"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -606,47 +621,47 @@
 <context>
     <name>LoadingScreen</name>
     <message>
-        <location filename="../launch.py" line="164"/>
+        <location filename="../launch.py" line="165"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="165"/>
+        <location filename="../launch.py" line="166"/>
         <source>Opening the store database…</source>
         <translation>매장 데이터베이스를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="166"/>
+        <location filename="../launch.py" line="167"/>
         <source>Loading the product recognition model…</source>
         <translation>상품 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="167"/>
+        <location filename="../launch.py" line="168"/>
         <source>Loading the face recognition models…</source>
         <translation>얼굴 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="168"/>
+        <location filename="../launch.py" line="169"/>
         <source>Preparing the face recognition weights (first start only)…</source>
         <translation>얼굴 인식 가중치를 준비하는 중… (처음 실행할 때만)</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="169"/>
+        <location filename="../launch.py" line="170"/>
         <source>Registering the demo shopper…</source>
         <translation>데모 고객을 등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="175"/>
+        <location filename="../launch.py" line="176"/>
         <source>The kiosk cannot start</source>
         <translation>키오스크를 시작할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="177"/>
+        <location filename="../launch.py" line="178"/>
         <source>Self-checkout is starting</source>
         <translation>셀프 계산대를 시작하는 중입니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="179"/>
+        <location filename="../launch.py" line="180"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
@@ -782,86 +797,86 @@
 <context>
     <name>PeoplePage</name>
     <message>
-        <location filename="../staff/people.py" line="101"/>
+        <location filename="../staff/people.py" line="128"/>
         <source>Registered shoppers</source>
         <translation>등록된 고객</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="102"/>
+        <location filename="../staff/people.py" line="129"/>
         <source>Search by name</source>
         <translation>이름으로 검색</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="104"/>
+        <location filename="../staff/people.py" line="131"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="104"/>
+        <location filename="../staff/people.py" line="131"/>
         <source>Member ID</source>
         <translation>회원 번호</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="104"/>
+        <location filename="../staff/people.py" line="131"/>
         <source>Registered</source>
         <translation>등록일</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="104"/>
+        <location filename="../staff/people.py" line="131"/>
         <source>Face images</source>
         <translation>얼굴 이미지</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="106"/>
+        <location filename="../staff/people.py" line="133"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="107"/>
+        <location filename="../staff/people.py" line="134"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="161"/>
+        <location filename="../staff/people.py" line="205"/>
         <source>No one is registered yet.</source>
         <translation>아직 등록된 고객이 없습니다.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/people.py" line="163"/>
+        <location filename="../staff/people.py" line="207"/>
         <source>%n person(s) registered</source>
         <translation>
             <numerusform>등록된 고객 %n명</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="165"/>
+        <location filename="../staff/people.py" line="209"/>
         <source>%1 of %2 shown</source>
         <translation>%2명 중 %1명 표시</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="179"/>
-        <location filename="../staff/people.py" line="196"/>
-        <location filename="../staff/people.py" line="208"/>
+        <location filename="../staff/people.py" line="223"/>
+        <location filename="../staff/people.py" line="254"/>
+        <location filename="../staff/people.py" line="264"/>
         <source>Delete registered shopper</source>
         <translation>등록 고객 삭제</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="180"/>
+        <location filename="../staff/people.py" line="224"/>
         <source>Delete %1 and their face data? This cannot be undone.</source>
         <translation>%1 님의 정보와 얼굴 데이터를 삭제하시겠습니까? 삭제하면 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="193"/>
+        <location filename="../staff/people.py" line="257"/>
         <source>database error</source>
         <translation>데이터베이스 오류</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="197"/>
+        <location filename="../staff/people.py" line="255"/>
         <source>Could not delete %1: %2</source>
         <translation>%1 님을 삭제하지 못했습니다: %2</translation>
     </message>
     <message>
-        <location filename="../staff/people.py" line="210"/>
+        <location filename="../staff/people.py" line="266"/>
         <source>%1 can no longer pay by face. Another program still has the database open, so their old records are removed from the file when it closes it, or at the next start of the kiosk.</source>
         <translation>이제 %1 님은 얼굴로 결제할 수 없습니다. 다른 프로그램이 데이터베이스를 열고 있어서, 이전 기록은 그 프로그램이 닫거나 키오스크를 다시 시작할 때 파일에서 지워집니다.</translation>
     </message>
@@ -1037,107 +1052,107 @@
         <translation>촬영 완료 — 아래 정보를 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="285"/>
+        <location filename="../staff/registration.py" line="303"/>
         <source>Register a shopper</source>
         <translation>고객 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="286"/>
+        <location filename="../staff/registration.py" line="304"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="287"/>
+        <location filename="../staff/registration.py" line="305"/>
         <source>Member ID</source>
         <translation>회원 번호</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="288"/>
+        <location filename="../staff/registration.py" line="306"/>
         <source>Shown when they pay</source>
         <translation>결제할 때 표시됩니다</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="289"/>
+        <location filename="../staff/registration.py" line="307"/>
         <source>Optional</source>
         <translation>선택 사항</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="290"/>
+        <location filename="../staff/registration.py" line="308"/>
         <source>The shopper agrees</source>
         <translation>고객이 동의함</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="293"/>
+        <location filename="../staff/registration.py" line="311"/>
         <source>Their face data is stored encrypted on this store&apos;s system, used only to pay by face, and deleted whenever they ask.</source>
         <translation>얼굴 데이터는 이 매장 시스템에 암호화되어 저장되고, 얼굴 결제에만 쓰이며, 고객이 요청하면 언제든지 삭제됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="297"/>
+        <location filename="../staff/registration.py" line="315"/>
         <source>Register</source>
         <translation>등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="298"/>
+        <location filename="../staff/registration.py" line="316"/>
         <source>Start over</source>
         <translation>처음부터 다시</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="299"/>
+        <location filename="../staff/registration.py" line="317"/>
         <source>Register from image files…</source>
         <translation>이미지 파일로 등록…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="301"/>
+        <location filename="../staff/registration.py" line="319"/>
         <source>Waiting for the face camera…</source>
         <translation>얼굴 카메라를 기다리는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="401"/>
+        <location filename="../staff/registration.py" line="419"/>
         <source>Face check failed — trying again</source>
         <translation>얼굴 확인에 실패했습니다 — 다시 시도하는 중</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="429"/>
+        <location filename="../staff/registration.py" line="447"/>
         <source>Choose photos of one person</source>
         <translation>한 사람의 사진을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="430"/>
+        <location filename="../staff/registration.py" line="448"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="448"/>
+        <location filename="../staff/registration.py" line="466"/>
         <source>Registering…</source>
         <translation>등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="462"/>
+        <location filename="../staff/registration.py" line="480"/>
         <source>the database could not be written; see the log</source>
         <translation>데이터베이스에 저장하지 못했습니다. 로그를 확인하세요</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="463"/>
+        <location filename="../staff/registration.py" line="481"/>
         <source>Could not register: %1</source>
         <translation>등록하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="467"/>
+        <location filename="../staff/registration.py" line="485"/>
         <source>Register from image files</source>
         <translation>이미지 파일로 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="480"/>
+        <location filename="../staff/registration.py" line="498"/>
         <source>%1 is registered.</source>
         <translation>%1 님을 등록했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="488"/>
+        <location filename="../staff/registration.py" line="506"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="490"/>
+        <location filename="../staff/registration.py" line="508"/>
         <source>%1
 
 Register anyway only if they are two different people (twins, for example): otherwise the person already registered can no longer pay by face.</source>
@@ -1146,27 +1161,27 @@ Register anyway only if they are two different people (twins, for example): othe
 서로 다른 두 사람일 때만(예: 쌍둥이) 그래도 등록하세요. 같은 사람이라면 이미 등록된 분이 더 이상 얼굴로 결제할 수 없게 됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="527"/>
+        <location filename="../staff/registration.py" line="545"/>
         <source>Pose %1/%2</source>
         <translation>자세 %1/%2</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="536"/>
+        <location filename="../staff/registration.py" line="554"/>
         <source>all four poses</source>
         <translation>네 가지 자세</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="538"/>
+        <location filename="../staff/registration.py" line="556"/>
         <source>a name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="540"/>
+        <location filename="../staff/registration.py" line="558"/>
         <source>the shopper&apos;s consent</source>
         <translation>고객 동의</translation>
     </message>
     <message>
-        <location filename="../staff/registration.py" line="555"/>
+        <location filename="../staff/registration.py" line="573"/>
         <source>Still needed: %1</source>
         <translation>아직 필요한 항목: %1</translation>
     </message>
@@ -1225,104 +1240,104 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../staff/settings_page.py" line="247"/>
+        <location filename="../staff/settings_page.py" line="248"/>
         <source>Kiosk settings</source>
         <translation>키오스크 설정</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="250"/>
+        <location filename="../staff/settings_page.py" line="251"/>
         <source>Cameras, language, time limits, full screen and the overlay change at once; the detection and face thresholds from the next start of the kiosk.</source>
         <translation>카메라, 언어, 시간 제한, 전체 화면, 통계 표시는 바로 바뀌고, 인식 및 얼굴 기준값은 키오스크를 다시 시작하면 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="255"/>
+        <location filename="../staff/settings_page.py" line="256"/>
         <source>Counter camera</source>
         <translation>계산대 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="256"/>
+        <location filename="../staff/settings_page.py" line="257"/>
         <source>Face camera</source>
         <translation>얼굴 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="257"/>
+        <location filename="../staff/settings_page.py" line="258"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="258"/>
+        <location filename="../staff/settings_page.py" line="259"/>
         <source>Product detection confidence</source>
         <translation>상품 인식 신뢰도</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="259"/>
+        <location filename="../staff/settings_page.py" line="260"/>
         <source>Face match distance (lower is stricter)</source>
         <translation>얼굴 일치 거리 (낮을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="260"/>
+        <location filename="../staff/settings_page.py" line="261"/>
         <source>Face match margin (higher is stricter)</source>
         <translation>얼굴 일치 마진 (높을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="261"/>
+        <location filename="../staff/settings_page.py" line="262"/>
         <source>Payment time limit</source>
         <translation>결제 제한 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="262"/>
+        <location filename="../staff/settings_page.py" line="263"/>
         <source>Receipt screen shown for</source>
         <translation>영수증 화면 표시 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="263"/>
+        <location filename="../staff/settings_page.py" line="264"/>
         <source>Full screen</source>
         <translation>전체 화면</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="264"/>
+        <location filename="../staff/settings_page.py" line="265"/>
         <source>Show live stats on the shopper screen</source>
         <translation>고객 화면에 실시간 통계 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="268"/>
+        <location filename="../staff/settings_page.py" line="269"/>
         <source>Fill the whole screen (kiosk mode)</source>
         <translation>화면 전체 사용 (키오스크 모드)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="269"/>
+        <location filename="../staff/settings_page.py" line="270"/>
         <source>FPS and latency overlay</source>
         <translation>FPS·지연 시간 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="270"/>
+        <location filename="../staff/settings_page.py" line="271"/>
         <source>Save settings</source>
         <translation>설정 저장</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="271"/>
+        <location filename="../staff/settings_page.py" line="272"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="273"/>
+        <location filename="../staff/settings_page.py" line="274"/>
         <source> s</source>
         <comment>seconds after a number</comment>
         <translation>초</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="322"/>
+        <location filename="../staff/settings_page.py" line="323"/>
         <source>Enter a video file path or a stream URL.</source>
         <translation>동영상 파일 경로나 스트림 URL을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="333"/>
-        <location filename="../staff/settings_page.py" line="347"/>
+        <location filename="../staff/settings_page.py" line="334"/>
+        <location filename="../staff/settings_page.py" line="348"/>
         <source>Settings not saved</source>
         <translation>설정을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="337"/>
+        <location filename="../staff/settings_page.py" line="338"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
@@ -1330,57 +1345,57 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="180"/>
+        <location filename="../staff/staff_area.py" line="190"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="181"/>
+        <location filename="../staff/staff_area.py" line="191"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="183"/>
+        <location filename="../staff/staff_area.py" line="193"/>
         <source>A shopper called for help at {time}.</source>
         <translation>{time}에 고객이 직원을 불렀어요.</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="185"/>
+        <location filename="../staff/staff_area.py" line="195"/>
         <source>Done</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="187"/>
+        <location filename="../staff/staff_area.py" line="197"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="188"/>
+        <location filename="../staff/staff_area.py" line="198"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="189"/>
+        <location filename="../staff/staff_area.py" line="199"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="190"/>
+        <location filename="../staff/staff_area.py" line="200"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="191"/>
+        <location filename="../staff/staff_area.py" line="201"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="192"/>
+        <location filename="../staff/staff_area.py" line="202"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="198"/>
+        <location filename="../staff/staff_area.py" line="208"/>
         <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
 
 {reason}
@@ -1544,6 +1559,226 @@ The System tab shows the same reason.</source>
         <location filename="../staff/system_page.py" line="355"/>
         <source>{memory} (shared with CPU)</source>
         <translation>{memory} (CPU와 공유)</translation>
+    </message>
+</context>
+<context>
+    <name>TeachDialog</name>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="162"/>
+        <location filename="../staff/teach_dialog.py" line="163"/>
+        <source>Teach a product</source>
+        <translation>상품 학습</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="164"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="164"/>
+        <source>Barcode</source>
+        <translation>바코드</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="164"/>
+        <source>Name</source>
+        <translation>상품명</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="164"/>
+        <source>Price (won)</source>
+        <translation>가격(원)</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="167"/>
+        <source>scan or type (optional)</source>
+        <translation>스캔 또는 입력 (선택)</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="169"/>
+        <source>Add photos…</source>
+        <translation>사진 추가…</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="170"/>
+        <source>Remove photo</source>
+        <translation>사진 빼기</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="171"/>
+        <source>Take photo</source>
+        <translation>사진 찍기</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="172"/>
+        <source>Teach</source>
+        <translation>학습</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="173"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="184"/>
+        <source>the front</source>
+        <translation>앞면</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="185"/>
+        <source>the back</source>
+        <translation>뒷면</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="186"/>
+        <source>the top</source>
+        <translation>윗면</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="187"/>
+        <source>the left side</source>
+        <translation>왼쪽 옆면</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="188"/>
+        <source>the right side</source>
+        <translation>오른쪽 옆면</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="189"/>
+        <source>turned over</source>
+        <translation>뒤집은 모습</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="190"/>
+        <source>in a hand</source>
+        <translation>손에 든 모습</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="191"/>
+        <source>lying on its side</source>
+        <translation>옆으로 눕힌 모습</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="192"/>
+        <source>from an angle</source>
+        <translation>비스듬한 모습</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="193"/>
+        <source>closer, filling the picture</source>
+        <translation>화면을 채우도록 가까이</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="200"/>
+        <source>too small: move the camera closer</source>
+        <translation>너무 작아요: 카메라를 더 가까이 하세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="201"/>
+        <source>nothing there: put the product on the counter</source>
+        <translation>아무것도 없어요: 상품을 계산대에 올리세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="202"/>
+        <source>blurred: hold the product and the camera still</source>
+        <translation>흐려요: 상품과 카메라를 움직이지 마세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="204"/>
+        <source>several objects: leave only this product on the counter</source>
+        <translation>물건이 여러 개예요: 계산대에 이 상품만 두세요</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="211"/>
+        <source>Forget empty counter</source>
+        <translation>빈 계산대 지우기</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="213"/>
+        <source>Empty counter</source>
+        <translation>빈 계산대 찍기</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="217"/>
+        <source>%1 photos: that is enough. Teach when the fields are filled in.</source>
+        <translation>사진 %1장: 충분합니다. 항목을 모두 입력하고 학습하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="220"/>
+        <source>Photo %1 of up to %2 (at least %3): show %4.</source>
+        <translation>사진 %1 / 최대 %2장 (최소 %3장) — 찍을 모습: %4</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="248"/>
+        <source>Already %1 photos: remove one to add another.</source>
+        <translation>이미 사진이 %1장입니다: 하나를 빼고 추가하세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="253"/>
+        <source>The camera changed: take the empty counter again.</source>
+        <translation>카메라가 바뀌었어요: 빈 계산대를 다시 찍으세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="257"/>
+        <source>%1 was not added: %2</source>
+        <translation>추가하지 않음 (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="265"/>
+        <source>%1 added.</source>
+        <translation>추가했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="273"/>
+        <location filename="../staff/teach_dialog.py" line="285"/>
+        <source>No picture from the counter camera yet.</source>
+        <translation>계산대 카메라 화면이 아직 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="275"/>
+        <source>Photo %1</source>
+        <translation>사진 %1</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="281"/>
+        <source>Camera photos are used whole again.</source>
+        <translation>카메라 사진을 다시 전체 화면으로 씁니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="289"/>
+        <source>Empty counter taken: the product is cut out of the next camera photos.</source>
+        <translation>빈 계산대를 찍었습니다: 다음 카메라 사진부터 상품만 잘라 냅니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="297"/>
+        <source>Choose photos of one product</source>
+        <translation>한 상품의 사진 선택</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="298"/>
+        <source>Images (%1)</source>
+        <translation>이미지 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="341"/>
+        <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
+        <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="366"/>
+        <source>Learning the product…</source>
+        <translation>상품을 학습하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="368"/>
+        <source>Loading the recognition models, then learning the product…</source>
+        <translation>인식 모델을 불러온 뒤 상품을 학습하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="399"/>
+        <source>Teaching failed, nothing was stored: %1</source>
+        <translation>학습에 실패했습니다. 아무것도 저장하지 않았습니다: %1</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,61 @@
+"""The cut-out from an empty-counter shot, on a made-up counter: one product is cropped with a
+margin, nothing and several objects are refused, camera noise and a small speck are ignored."""
+
+import cv2
+import numpy as np
+import pytest
+
+from checkout_app.products.cutout import cut_out
+from checkout_app.products.photo_quality import NOTHING_THERE, SEVERAL_OBJECTS
+
+
+def counter(seed=1) -> np.ndarray:
+    """A 640×480 wood-like counter: smooth brown variation."""
+    rng = np.random.default_rng(seed)
+    grain = cv2.resize(rng.normal(0, 12, (12, 16)), (640, 480), interpolation=cv2.INTER_CUBIC)
+    base = np.array([60, 100, 150], np.float32)  # BGR brown
+    return np.clip(base + grain[..., None], 0, 255).astype(np.uint8)
+
+
+def with_noise(image: np.ndarray, seed: int) -> np.ndarray:
+    noise = np.random.default_rng(seed).normal(0, 3, image.shape)
+    return np.clip(image + noise, 0, 255).astype(np.uint8)
+
+
+def put(image: np.ndarray, x: int, y: int, w: int, h: int, colour) -> np.ndarray:
+    out = image.copy()
+    cv2.rectangle(out, (x, y), (x + w, y + h), colour, -1)
+    white = (255, 255, 255)
+    cv2.putText(out, "JUICE", (x + 5, y + h // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.8, white, 2)
+    return out
+
+
+def test_one_product_is_cropped_with_a_margin():
+    empty = counter()
+    shot = with_noise(put(empty, 250, 120, 120, 200, (40, 160, 40)), seed=2)
+    result = cut_out(shot, with_noise(empty, seed=3))
+    assert result.problem is None
+    x1, y1, x2, y2 = result.box
+    assert x1 <= 250 and y1 <= 120 and x2 >= 370 and y2 >= 320  # the whole carton
+    assert x1 >= 250 - 30 and y1 >= 120 - 30 and x2 <= 370 + 30 and y2 <= 320 + 30  # not more
+    assert result.crop.shape == (y2 - y1, x2 - x1, 3)
+
+
+def test_an_unchanged_counter_has_nothing_there():
+    empty = counter()
+    result = cut_out(with_noise(empty, seed=4), with_noise(empty, seed=5))
+    assert (result.crop, result.problem) == (None, NOTHING_THERE)
+
+
+def test_two_products_are_several_objects_and_a_speck_is_not():
+    empty = counter()
+    two = put(put(empty, 60, 100, 120, 180, (40, 160, 40)), 420, 150, 110, 170, (30, 30, 200))
+    assert cut_out(two, empty).problem == SEVERAL_OBJECTS
+    speck = put(empty, 250, 120, 120, 200, (40, 160, 40))
+    cv2.circle(speck, (550, 420), 6, (0, 0, 0), -1)  # a crumb
+    assert cut_out(speck, empty).problem is None
+
+
+def test_shots_of_different_sizes_are_refused():
+    with pytest.raises(ValueError, match="same camera"):
+        cut_out(counter(), cv2.resize(counter(), (320, 240)))
