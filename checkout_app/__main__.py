@@ -1,5 +1,5 @@
 """Allow ``python -m checkout_app``."""
 
-from checkout_app.cli.main import main
+from checkout_app.cli import main
 
 raise SystemExit(main())

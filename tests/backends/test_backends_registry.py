@@ -104,8 +104,8 @@ def test_named_onnxruntime_without_an_export_says_how_to_make_one(app_home):
 
 
 def test_cli_reports_a_missing_export_in_one_line(app_home, capsys):
+    from checkout_app.cli import main
     from checkout_app.cli.errors import EXIT_MODEL_FAILED
-    from checkout_app.cli.main import main
 
     code = main(["bench", "--out", str(app_home / "b.json"), "--backend", "onnxruntime"])
     assert code == EXIT_MODEL_FAILED

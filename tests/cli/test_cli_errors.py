@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from checkout_app.cli import main
 from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED
-from checkout_app.cli.main import main
 
 
 def test_help_lists_the_main_jobs(capsys):

@@ -7,8 +7,8 @@ import cv2
 import numpy as np
 import pytest
 
+from checkout_app.cli import main
 from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED
-from checkout_app.cli.main import main
 
 
 @pytest.fixture

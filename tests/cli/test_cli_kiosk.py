@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checkout_app.cli.main import main
+from checkout_app.cli import main
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from checkout_app.cli import detection
-from checkout_app.cli.main import build_parser
+from checkout_app.cli import build_parser, detection
 from checkout_app.core.catalog import Catalog
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.ui.launch import KioskOptions, effective_settings

@@ -50,7 +50,7 @@ def test_same_decisions_on_real_face_embeddings(face_crops, torch_embedder):
 
 
 def test_export_jetson_bundle_end_to_end(export_home, face_crops, torch_embedder, tmp_path):
-    from checkout_app.cli.main import main
+    from checkout_app.cli import main
     from checkout_app.core.catalog_csv import load_catalog_csv
     from checkout_app.faces.registry import NewTemplate
 
@@ -119,8 +119,8 @@ def test_bundle_without_faces_has_no_registry(tmp_path):
 @pytest.mark.parametrize("kind", ["project_folder", "file"])
 def test_export_never_touches_a_folder_it_did_not_make(tmp_path, capsys, kind):
     """`export --target jetson --out .` in a checkout must not delete models/ or systemd/."""
+    from checkout_app.cli import main
     from checkout_app.cli.errors import EXIT_MODEL_FAILED
-    from checkout_app.cli.main import main
 
     out = tmp_path / "mine"
     if kind == "file":

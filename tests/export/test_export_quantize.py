@@ -110,7 +110,7 @@ def test_int8_needs_onnxruntime_and_auto_never_picks_it(tmp_path):
 
 
 def test_export_refuses_measure_without_int8(tmp_path, capsys):
-    from checkout_app.cli.main import main
+    from checkout_app.cli import main
 
     assert main(["--home", str(tmp_path), "export", "--measure", "x.json"]) == 4
     assert "--measure measures the INT8 models: add --int8" in capsys.readouterr().err

@@ -9,8 +9,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from checkout_app.cli import main
 from checkout_app.cli.errors import EXIT_MODEL_FAILED
-from checkout_app.cli.main import main
 from checkout_app.core.catalog_csv import load_catalog_csv
 from checkout_app.models_meta import ModelFileError, read_verified_sidecar
 from checkout_app.paths import DEFAULT_PRODUCT_MODEL, DEMO_CATALOG_PATH

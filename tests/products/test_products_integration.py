@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
+from checkout_app.cli import main
 from checkout_app.cli.errors import EXIT_BAD_INPUT
-from checkout_app.cli.main import main
 
 pytestmark = pytest.mark.integration
 

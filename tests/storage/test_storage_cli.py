@@ -1,10 +1,10 @@
-"""``checkout-app catalog …`` end to end through ``checkout_app.cli.main.main``."""
+"""``checkout-app catalog …`` end to end through ``checkout_app.cli.main``."""
 
 from __future__ import annotations
 
 import pytest
 
-from checkout_app.cli.main import main
+from checkout_app.cli import main
 from checkout_app.core.catalog_csv import COLUMNS
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.db import DATABASE_URL_ENV
