@@ -27,6 +27,10 @@ from checkout_app.vision.detections import ProductDetector
 
 log = logging.getLogger(__name__)
 
+# The counter camera's picture of the empty counter: what taught products and unknown items are
+# told apart from (staff take it in Products → Teach a product).
+EMPTY_COUNTER_FILE = "counter_empty.png"
+
 DEFAULT_MODEL_REBUILD = "checkout-app train products --out models/products_yolov8n.pt"
 TORCH_BACKEND_DESCRIPTION = "torch (ultralytics, facenet-pytorch)"
 
@@ -235,9 +239,24 @@ def build_kiosk_services(
         model_path, home, min_confidence=settings.min_confidence, backend=backend
     )
     backend_name = detector.backend  # "auto" resolved once, by the loader; FaceNet follows it
+    report("taught_products")
+    teacher = ProductTeacher(
+        catalog_repository,
+        ProductPhotoRepository(sessions),
+        lambda: load_appearance_encoder(home),
+        empty_counter_path=home / EMPTY_COUNTER_FILE,
+    )
+    try:
+        teacher.prepare()
+    except Exception as exc:  # taught products are optional: the kiosk must start regardless
+        log.error("taught products are not recognised on the counter: %s", exc, exc_info=True)
     tracker_config = TrackerConfig.for_fps(15.0, min_confidence=settings.min_confidence)
     counter = CounterSession(
-        detector, catalog_repository.load(), tracker_config, barcode_reader=_barcode_reader()
+        detector,
+        catalog_repository.load(),
+        tracker_config,
+        barcode_reader=_barcode_reader(),
+        counter_items=teacher.counter_items,
     )
     model_files = [(detector.model_path.name, detector.meta)]
     report("face_models")
@@ -269,11 +288,7 @@ def build_kiosk_services(
         face_pipeline=face_pipeline,
         registry=registry,
         staff_pin=StaffPin(home / "staff_pin.json"),
-        teacher=ProductTeacher(
-            catalog_repository,
-            ProductPhotoRepository(sessions),
-            lambda: load_appearance_encoder(home),
-        ),
+        teacher=teacher,
         model_files=model_files,
         backend=describe_backend(backend_name, model_files),
         face_pay_problem=face_pay_problem,

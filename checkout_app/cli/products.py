@@ -1,9 +1,10 @@
-"""``checkout-app products teach|identify|forget`` and ``checkout-app eval real-products``.
+"""``checkout-app products teach|identify|forget|bench`` and ``checkout-app eval real-products``.
 
 Staff teach the kiosk a real product from a few photos; ``identify`` says which taught product
-each photo shows, or that it is unknown. Handlers get ``args.home`` (resolved) and
-``args.database_url``; expected failures raise ``CliError``. The models load only in the
-commands that need them, after the cheap checks (a typo in a path answers at once).
+each photo shows, or that it is unknown; ``bench`` times checkout with many taught products.
+Handlers get ``args.home`` (resolved) and ``args.database_url``; expected failures raise
+``CliError``. The models load only in the commands that need them, after the cheap checks (a
+typo in a path answers at once).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from typing import Iterator
 
 from checkout_app.cli.args import non_negative_int, positive_int
 from checkout_app.cli.errors import EXIT_BAD_INPUT, CliError
+from checkout_app.cli.output import write_json
 from checkout_app.core.money import format_won
 from checkout_app.core.text import printable
 from checkout_app.products.evaluation import evaluate_real_products
 from checkout_app.products.report import write_report
 from checkout_app.progress import ProgressBar, line_progress
+from checkout_app.services.counter_items_benchmark import benchmark_counter_items
 from checkout_app.services.product_teaching import (
     NewProduct,
     TeachError,
@@ -68,6 +71,20 @@ def add_products_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     forget.add_argument("sku")
     forget.set_defaults(func=_cmd_forget)
+
+    bench = actions.add_parser(
+        "bench",
+        help="checkout speed with many taught products: gallery build, first sight of an item, "
+        "every frame after it (JSON)",
+    )
+    bench.add_argument("--teach", required=True, type=Path, help="folder of product folders")
+    bench.add_argument("--test", required=True, type=Path, help="the same products, other photos")
+    bench.add_argument("--products", type=positive_int, default=100, help="taught products")
+    bench.add_argument("--shots", type=positive_int, default=3, help="photos taught per product")
+    bench.add_argument("--items", type=positive_int, default=3, help="items on the counter (1-3)")
+    bench.add_argument("--frames", type=positive_int, default=100, help="frames timed after")
+    bench.add_argument("--out", type=Path, required=True, help="JSON file to write")
+    bench.set_defaults(func=_cmd_bench)
 
 
 def add_eval_real_products_command(evaluate: argparse._SubParsersAction) -> None:
@@ -185,6 +202,37 @@ def _cmd_forget(args: argparse.Namespace) -> int:
     if not removed:
         raise _error(f"SKU {args.sku} has no taught photos")
     print(f"forgot the {removed} photos of {args.sku}: it is no longer recognised by its looks")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    for flag, folder in (("--teach", args.teach), ("--test", args.test)):
+        if not folder.is_dir():
+            raise _error(f"{flag} {folder} is not a folder")
+    encoder = _encoder(args)
+    bar = ProgressBar("encoding teaching photos")
+    try:
+        report = benchmark_counter_items(
+            encoder,
+            args.teach,
+            args.test,
+            products=args.products,
+            shots=args.shots,
+            items=args.items,
+            frames=args.frames,
+            progress=bar.update,
+        )
+    except (ValueError, ImageError) as exc:
+        raise _error(str(exc)) from None
+    finally:
+        bar.close()
+    write_json(args.out, report)
+    print(
+        f"{report['taught_products']} taught products: gallery {report['gallery_build_s']} s; "
+        f"first sight {report['first_sight_ms_per_item']} ms per item; later frames "
+        f"{report['later_frame_ms']['median']} ms median, {report['later_frame_ms']['p95']} ms "
+        f"p95 with {report['items_on_counter']} items -> {args.out}"
+    )
     return 0
 
 

@@ -6,7 +6,9 @@ quantity of one SKU so that later detections no longer change it, until it is un
 A correction can charge more than the camera sees (it missed one) but not silently less: a line
 lowered below the camera's count has a *shortfall* ("take 1 off the counter") that holds the
 payment until the product leaves the counter or staff approve the lower count. A removed line
-stays listed (with its undo) so a tap on ✕ is never lost.
+stays listed (with its undo) so a tap on ✕ is never lost. Unknown items (on the counter, but no
+product the kiosk knows) have no price and hold the payment too, until they leave the counter or
+a barcode scan says what one of them is (``resolve_unknown_item``).
 """
 
 from __future__ import annotations
@@ -55,20 +57,39 @@ class Cart:
     _order: list[str] = field(default_factory=list)
     _approved: dict[str, int] = field(default_factory=dict)  # SKU -> extra items staff allowed
     corrections: list[Correction] = field(default_factory=list)
+    _unknown_seen: int = 0  # objects on the counter that are no product the kiosk knows
+    _unknown_scanned: int = 0  # of those, how many a barcode scan added as a product
 
-    def set_detected(self, counts: Mapping[str, int]) -> bool:
-        """Replace what the camera sees (SKU -> count). Returns True if the cart changed.
+    def set_detected(self, counts: Mapping[str, int], unknown_items: int = 0) -> bool:
+        """Replace what the camera sees (SKU -> count, and how many unknown items). Returns
+        True if the cart changed.
 
-        Unknown or inactive SKUs are ignored: the store does not sell them.
+        SKUs not in the catalog or not active are ignored: the store does not sell them.
         """
-        before = self.quantities()
+        before = self.quantities(), self.unknown_items
         self._detected = {
             sku: int(n)
             for sku, n in counts.items()
             if n > 0 and sku in self.catalog and self.catalog.get(sku).active
         }
+        self._unknown_seen = int(unknown_items)
+        # One that left the counter no longer needs its scan (the scanned product stays added).
+        self._unknown_scanned = min(self._unknown_scanned, self._unknown_seen)
         self._remember_order(self._detected)
-        return self.quantities() != before
+        return (self.quantities(), self.unknown_items) != before
+
+    @property
+    def unknown_items(self) -> int:
+        """Unknown items on the counter that no scan has said what they are: payment waits."""
+        return self._unknown_seen - self._unknown_scanned
+
+    def resolve_unknown_item(self) -> bool:
+        """A scanned barcode says what one unknown item is (its product is added by the scan);
+        False when there is none left to resolve."""
+        if self.unknown_items <= 0:
+            return False
+        self._unknown_scanned += 1
+        return True
 
     def set_quantity(self, sku: str, qty: int) -> None:
         """Pin a SKU's quantity (0 removes the line) whatever the camera sees."""
@@ -103,6 +124,7 @@ class Cart:
         self._order.clear()
         self._approved.clear()
         self.corrections.clear()
+        self._unknown_seen = self._unknown_scanned = 0
 
     def camera_quantity(self, sku: str) -> int:
         """How many the camera sees now, whatever a correction says."""

@@ -12,9 +12,13 @@ from checkout_app.core.text import has_control_characters
 TEXT_FIELDS = ("sku", "name_ko", "name_en", "class_name")
 # Long enough for any real name, short enough for a cart line and a receipt.
 MAX_TEXT_CHARS = {"sku": 40, "name_ko": 80, "name_en": 80, "class_name": 60}
-# A product staff taught from photos is recognised by its appearance, never by a detector class;
-# its class name only has to be unique like one (the column is), and a detector never emits it.
+# A product staff taught from photos is recognised by its appearance, not by the product
+# detector: its class name is the one the counter-item detector (services/counter_items.py)
+# reports for it, unique like every class name (the column is).
 TAUGHT_CLASS_PREFIX = "taught:"
+# The class of an object on the counter that is no product the kiosk knows: the cart lists it
+# without a price, and payment waits until it is taken away or taught.
+UNKNOWN_ITEM_CLASS = "unknown_item"
 
 
 def taught_class_name(sku: str) -> str:

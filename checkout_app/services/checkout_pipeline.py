@@ -12,7 +12,7 @@ from typing import Iterator, Mapping
 
 from checkout_app.camera.source import Frame, FrameSource
 from checkout_app.core.cart import Cart
-from checkout_app.core.catalog import Catalog
+from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS, Catalog
 from checkout_app.vision.detections import Detections, ProductDetector
 from checkout_app.vision.tracker import CartTracker
 
@@ -39,6 +39,11 @@ class CheckoutPipeline:
         for name in detector.class_names:
             product = catalog.for_class(name)
             self._sku_for_class.append(product.sku if product else None)
+        self._unknown_class = (
+            detector.class_names.index(UNKNOWN_ITEM_CLASS)
+            if UNKNOWN_ITEM_CLASS in detector.class_names
+            else None
+        )
 
     def skus(self, class_counts: Mapping[int, int]) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -63,7 +68,8 @@ class CheckoutPipeline:
         """
         started = time.perf_counter()
         class_counts = self.tracker.update(detections, timestamp)
-        changed = self.cart.set_detected(self.skus(class_counts))
+        unknown = class_counts.get(self._unknown_class, 0)
+        changed = self.cart.set_detected(self.skus(class_counts), unknown)
         return changed, (time.perf_counter() - started) * 1000
 
     def process(self, frame: Frame, read_ms: float = 0.0) -> FrameResult:

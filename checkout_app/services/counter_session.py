@@ -20,6 +20,7 @@ from checkout_app.core.cart import Cart, CartLine, Correction
 from checkout_app.core.catalog import Catalog
 from checkout_app.services.barcode_scans import BarcodeScans
 from checkout_app.services.checkout_pipeline import CheckoutPipeline
+from checkout_app.services.counter_items import CounterItemDetector, WithCounterItems
 from checkout_app.vision.barcode_reader import BarcodeReader
 from checkout_app.vision.detections import ProductDetector
 from checkout_app.vision.tracker import CartTracker, TrackerConfig
@@ -43,8 +44,9 @@ class ItemBox:
 
 @dataclass(frozen=True)
 class ScanEvent:
-    """A barcode scan at the counter: ``outcome`` is "added", "unknown" (not in the catalog) or
-    "inactive" (the product is not for sale); ``sku`` is None for an unknown code."""
+    """A barcode scan at the counter: ``outcome`` is "added", "resolved" (added, and it said what
+    an unknown item on the counter is), "unknown" (not in the catalog) or "inactive" (the
+    product is not for sale); ``sku`` is None for an unknown code."""
 
     code: str
     sku: str | None
@@ -60,6 +62,7 @@ class CounterSnapshot:
     shown: tuple = ()  # SKUs the cart lists, in order: ``quantities`` plus removed lines
     camera: dict = field(default_factory=dict)  # SKU -> count the camera sees, for ``shown``
     shortfalls: dict = field(default_factory=dict)  # SKU -> seen but not charged (Cart)
+    unknown_items: int = 0  # on the counter, no product the kiosk knows: no price, no payment
     scans: tuple = ()  # ScanEvent of the frame just processed
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
@@ -83,7 +86,7 @@ class CounterSnapshot:
     @property
     def can_pay(self) -> bool:
         """Something to pay for, and nothing on the counter that the cart does not charge."""
-        return self.item_count > 0 and not self.shortfalls
+        return self.item_count > 0 and not self.shortfalls and not self.unknown_items
 
 
 class CounterSession:
@@ -96,10 +99,14 @@ class CounterSession:
         tracker_config: TrackerConfig | None = None,
         on_correction: Callable[[Correction], None] | None = None,
         barcode_reader: BarcodeReader | None = None,
+        counter_items: Callable[[], CounterItemDetector | None] | None = None,
     ) -> None:
-        """``barcode_reader``: also read barcodes held up to the counter camera (None: off)."""
+        """``barcode_reader``: also read barcodes held up to the counter camera (None: off).
+        ``counter_items()``: the detector of taught products and unknown items for the next
+        visit (None while there is nothing to find them with), asked at every reset."""
         self._lock = threading.Lock()
         self._detector = detector
+        self._counter_items = counter_items
         self._tracker_config = tracker_config or TrackerConfig.for_fps(15.0)
         self._on_correction = on_correction
         self._barcode_reader = barcode_reader
@@ -110,7 +117,16 @@ class CounterSession:
         self._timings: dict = {}
 
     def _new_pipeline(self, catalog: Catalog) -> CheckoutPipeline:
-        return CheckoutPipeline(self._detector, CartTracker(self._tracker_config), catalog)
+        detector: ProductDetector = self._detector
+        items = self._counter_items() if self._counter_items else None
+        if items is not None:
+            sold = {
+                i
+                for i, name in enumerate(detector.class_names)
+                if (product := catalog.for_class(name)) is not None and product.active
+            }
+            detector = WithCounterItems(detector, items, sold)
+        return CheckoutPipeline(detector, CartTracker(self._tracker_config), catalog)
 
     @property
     def catalog(self) -> Catalog:
@@ -122,7 +138,8 @@ class CounterSession:
 
     def process(self, frame: Frame) -> CounterSnapshot:
         """Detect on ``frame`` and update the cart (processing thread)."""
-        detections, timings = self._pipeline.detect(frame)
+        detecting = self._pipeline
+        detections, timings = detecting.detect(frame)
         codes = set()
         if self._barcode_reader is not None:
             started = time.perf_counter()
@@ -130,6 +147,10 @@ class CounterSession:
             timings["barcodes"] = (time.perf_counter() - started) * 1000
         with self._lock:
             pipeline = self._pipeline
+            if pipeline is not detecting:
+                # A new visit began while this frame was being detected, maybe with other
+                # classes (newly taught products): its detections belong to the old visit.
+                return self._snapshot(False)
             changed, timings["tracking"] = pipeline.apply(detections, frame.timestamp)
             cart = pipeline.cart
             before = len(cart.corrections)
@@ -154,6 +175,9 @@ class CounterSession:
             log.info("barcode %s: %s is not for sale", code, product.sku)
             return ScanEvent(code, product.sku, "inactive")
         cart.add(product.sku)
+        if cart.resolve_unknown_item():
+            log.info("barcode %s added %s for an unknown item", code, product.sku)
+            return ScanEvent(code, product.sku, "resolved")
         log.info("barcode %s added %s", code, product.sku)
         return ScanEvent(code, product.sku, "added")
 
@@ -215,7 +239,7 @@ class CounterSession:
     def _item_boxes(self, pipeline: CheckoutPipeline, now: float):
         """Boxes of the items seen within ``BOX_HOLD_S``: a track the cart still holds on to
         (an item hidden for a moment) is not drawn over a counter it has left."""
-        names = self._detector.class_names
+        names = pipeline.detector.class_names
         for track in pipeline.tracker.tracks:
             if track.class_id < 0:
                 continue
@@ -238,6 +262,7 @@ class CounterSession:
             shown=shown,
             camera={sku: cart.camera_quantity(sku) for sku in shown},
             shortfalls=cart.shortfalls(),
+            unknown_items=cart.unknown_items,
             scans=scans,
             boxes=self._boxes,
             frame_index=self._frame_index,

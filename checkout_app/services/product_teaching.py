@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -25,6 +26,7 @@ from checkout_app.core.catalog import Product, taught_class_name
 from checkout_app.products.cutout import cut_out
 from checkout_app.products.gallery import MatchPolicy, ProductGallery
 from checkout_app.products.photo_quality import photo_problem, photo_problem_code
+from checkout_app.services.counter_items import CounterItemDetector
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.product_photo_repository import ProductPhotoRepository, TaughtPhoto
 
@@ -135,31 +137,87 @@ def check_shot(image: np.ndarray, empty_counter: np.ndarray | None = None) -> Sh
 
 
 class ProductTeacher:
-    """Teaching in the kiosk: the catalog and photo repositories, and the appearance encoder,
-    loaded on first use (FaceNet's trunk and the OCR models take seconds) by whichever thread
-    teaches first. Thread-safe."""
+    """Taught products in the kiosk: teaching them, and finding them on the counter.
+
+    Holds the catalog and photo repositories, the appearance encoder (FaceNet's trunk and the
+    OCR models: seconds to load, so on first use, or in ``prepare`` at start-up), the gallery of
+    taught products (rebuilt by the thread that teaches) and the shot of the empty counter
+    (kept at ``empty_counter_path``, so it outlives a restart). Thread-safe.
+    """
 
     def __init__(
-        self, catalog: CatalogRepository, photos: ProductPhotoRepository, load_encoder: Callable
+        self,
+        catalog: CatalogRepository,
+        photos: ProductPhotoRepository,
+        load_encoder: Callable,
+        empty_counter_path: Path | None = None,
     ) -> None:
         self.catalog = catalog
         self._photos = photos
         self._load_encoder = load_encoder
+        self._empty_counter_path = empty_counter_path
         self._encoder = None
+        self._gallery: ProductGallery | None = None
+        self._empty_counter = _read_image(empty_counter_path)
         self._lock = threading.Lock()
 
     @property
     def models_loaded(self) -> bool:
         return self._encoder is not None
 
+    def prepare(self) -> None:
+        """Load the encoder and the gallery now if any product is taught (at start-up, off the
+        GUI thread), so the first shopper's taught products are found at once."""
+        if self._photos.photo_counts():
+            with self._lock:
+                self._rebuild_gallery()
+
     def teach(
         self, new: NewProduct, images: Sequence[tuple], progress: ProgressCallback | None = None
     ) -> TeachResult:
-        """``teach_product`` with the kiosk's repositories; loads the encoder the first time."""
+        """``teach_product`` with the kiosk's repositories, then a new gallery with it."""
         with self._lock:
-            if self._encoder is None:
-                self._encoder = self._load_encoder()
-            return teach_product(self.catalog, self._photos, self._encoder, new, images, progress)
+            result = teach_product(
+                self.catalog, self._photos, self._encoder_now(), new, images, progress
+            )
+            self._rebuild_gallery()
+            return result
+
+    @property
+    def empty_counter(self) -> np.ndarray | None:
+        return self._empty_counter
+
+    def set_empty_counter(self, image: np.ndarray | None) -> None:
+        """The counter camera's picture of the empty counter (None: forget it), kept on disk."""
+        self._empty_counter = None if image is None else image.copy()
+        path = self._empty_counter_path
+        if path is None:
+            return
+        if image is None:
+            path.unlink(missing_ok=True)
+            return
+        import cv2
+
+        partial = path.with_suffix(".part.png")
+        if not cv2.imwrite(str(partial), image):
+            raise OSError(f"could not write {partial}")
+        partial.replace(path)  # never half a picture, even if the kiosk stops right now
+
+    def counter_items(self) -> CounterItemDetector | None:
+        """A detector of taught products and unknown items for the next visit, or None while
+        there is no empty-counter shot or no gallery yet. Cheap: nothing loads here."""
+        gallery, empty = self._gallery, self._empty_counter
+        if gallery is None or empty is None or self._encoder is None:
+            return None
+        return CounterItemDetector(empty, gallery, self._encoder)
+
+    def _encoder_now(self):
+        if self._encoder is None:
+            self._encoder = self._load_encoder()
+        return self._encoder
+
+    def _rebuild_gallery(self) -> None:
+        self._gallery = load_gallery(self._photos, self._encoder_now())
 
 
 def load_gallery(
@@ -197,3 +255,15 @@ def reencode(encoder, jpeg: bytes):
 
     image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     return encoder.encode([image])[0]
+
+
+def _read_image(path: Path | None) -> np.ndarray | None:
+    """A stored picture, or None when there is none (or it cannot be read: logged)."""
+    if path is None or not path.is_file():
+        return None
+    import cv2
+
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        log.warning("the empty-counter shot %s cannot be read: take it again", path)
+    return image

@@ -248,7 +248,11 @@ class KioskWindow(QMainWindow):
 
     def _show_counter_frame(self, frame) -> None:
         views = box_views(
-            self._snapshot, self.services.counter.class_names, self._lang, self.tr("not for sale")
+            self._snapshot,
+            self.services.counter.class_names,
+            self._lang,
+            self.tr("not for sale"),
+            self.tr("Unknown item"),
         )
         boxes = [BoxLabel(v.xyxy, v.text, v.colour, v.confirmed) for v in views]
         self._counter_image = frame.image
@@ -265,6 +269,10 @@ class KioskWindow(QMainWindow):
         if scan.outcome == "added":
             name = self._snapshot.catalog.get(scan.sku).name(self._lang)
             text, ok = self.tr("Added {name} by its barcode.").format(name=name), True
+        elif scan.outcome == "resolved":
+            name = self._snapshot.catalog.get(scan.sku).name(self._lang)
+            text = self.tr("The unknown item is {name}: added by its barcode.").format(name=name)
+            ok = True
         elif scan.outcome == "inactive":
             name = self._snapshot.catalog.get(scan.sku).name(self._lang)
             text = self.tr("{name} is not for sale. Please call staff.").format(name=name)
@@ -278,10 +286,12 @@ class KioskWindow(QMainWindow):
     def _apply(self, snapshot: CounterSnapshot) -> None:
         self._snapshot = snapshot
         self.scanning.cart.set_rows(
-            cart_rows(snapshot, self._lang), total_text(snapshot, self._lang)
+            cart_rows(snapshot, self._lang),
+            total_text(snapshot, self._lang),
+            unknown_items=snapshot.unknown_items,
         )
         now = self._clock()
-        if snapshot.item_count:
+        if snapshot.item_count or snapshot.unknown_items:
             self._empty_since = None
             if self.stack.currentWidget() is self.attract:
                 self.stack.setCurrentWidget(self.scanning)

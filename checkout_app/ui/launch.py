@@ -165,6 +165,7 @@ class LoadingScreen(QWidget):
             "start": self.tr("Starting…"),
             "database": self.tr("Opening the store database…"),
             "product_model": self.tr("Loading the product recognition model…"),
+            "taught_products": self.tr("Loading the products staff taught…"),
             "face_models": self.tr("Loading the face recognition models…"),
             "face_weights": self.tr("Preparing the face recognition weights (first start only)…"),
             "demo_shopper": self.tr("Registering the demo shopper…"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS
 from checkout_app.core.money import format_won
 from checkout_app.services.counter_session import CounterSnapshot
 
@@ -27,6 +28,7 @@ BOX_COLOURS = (
     "#9A6324",
 )
 NOT_FOR_SALE_COLOUR = "#808080"
+UNKNOWN_ITEM_COLOUR = "#C8372D"  # theme.DANGER: it holds the payment until it leaves
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,20 @@ def total_text(snapshot: CounterSnapshot, lang: str) -> str:
 
 
 def box_views(
-    snapshot: CounterSnapshot, class_names: list[str], lang: str, not_for_sale: str
+    snapshot: CounterSnapshot,
+    class_names: list[str],
+    lang: str,
+    not_for_sale: str,
+    unknown_item: str,
 ) -> list[BoxView]:
-    """Boxes with the product name (``not_for_sale`` text for classes the store does not sell)."""
+    """Boxes with the product name (``not_for_sale`` text for classes the store does not sell,
+    ``unknown_item`` for an object that is no product the kiosk knows)."""
     index = {name: i for i, name in enumerate(class_names)}
     views = []
     for box in snapshot.boxes:
-        if box.sku is None:
+        if box.class_name == UNKNOWN_ITEM_CLASS:
+            text, colour = unknown_item, UNKNOWN_ITEM_COLOUR
+        elif box.sku is None:
             text, colour = not_for_sale, NOT_FOR_SALE_COLOUR
         else:
             text = snapshot.catalog.get(box.sku).name(lang)

@@ -139,3 +139,28 @@ def test_receipt_columns_put_every_amount_on_the_right(catalog):
     assert ("  12 x 1,500원", "18,000원") in rows
     assert ("합계 (13 개)", "18,900원") in rows
     assert ("-" * 40, "") in rows and ("결제: 홍길동", "") in rows
+
+
+def test_unknown_items_are_counted_apart_and_change_the_cart(catalog):
+    cart = Cart(catalog)
+    assert cart.set_detected({"C": 1}, unknown_items=2)
+    assert cart.unknown_items == 2 and cart.total == 1500  # no price, no line
+    assert cart.set_detected({"C": 1}), "the unknown items left: a change"
+    assert cart.unknown_items == 0
+    cart.set_detected({}, unknown_items=1)
+    cart.clear()
+    assert cart.unknown_items == 0
+
+
+def test_a_scan_resolves_one_unknown_item_while_it_stays_on_the_counter(catalog):
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=2)
+    assert cart.resolve_unknown_item() and cart.unknown_items == 1
+    cart.set_detected({}, unknown_items=2)  # still both on the counter: one still unknown
+    assert cart.unknown_items == 1
+    assert cart.resolve_unknown_item() and cart.unknown_items == 0
+    assert not cart.resolve_unknown_item()  # nothing left to resolve
+    cart.set_detected({}, unknown_items=1)  # one left; the one still there was scanned
+    assert cart.unknown_items == 0
+    cart.set_detected({}, unknown_items=2)  # a new one came
+    assert cart.unknown_items == 1

@@ -7,14 +7,7 @@ import pytest
 
 from checkout_app.products.cutout import cut_out
 from checkout_app.products.photo_quality import NOTHING_THERE, SEVERAL_OBJECTS
-
-
-def counter(seed=1) -> np.ndarray:
-    """A 640×480 wood-like counter: smooth brown variation."""
-    rng = np.random.default_rng(seed)
-    grain = cv2.resize(rng.normal(0, 12, (12, 16)), (640, 480), interpolation=cv2.INTER_CUBIC)
-    base = np.array([60, 100, 150], np.float32)  # BGR brown
-    return np.clip(base + grain[..., None], 0, 255).astype(np.uint8)
+from checkout_app.services.counter_items_benchmark import empty_counter
 
 
 def with_noise(image: np.ndarray, seed: int) -> np.ndarray:
@@ -31,7 +24,7 @@ def put(image: np.ndarray, x: int, y: int, w: int, h: int, colour) -> np.ndarray
 
 
 def test_one_product_is_cropped_with_a_margin():
-    empty = counter()
+    empty = empty_counter()
     shot = with_noise(put(empty, 250, 120, 120, 200, (40, 160, 40)), seed=2)
     result = cut_out(shot, with_noise(empty, seed=3))
     assert result.problem is None
@@ -42,13 +35,13 @@ def test_one_product_is_cropped_with_a_margin():
 
 
 def test_an_unchanged_counter_has_nothing_there():
-    empty = counter()
+    empty = empty_counter()
     result = cut_out(with_noise(empty, seed=4), with_noise(empty, seed=5))
     assert (result.crop, result.problem) == (None, NOTHING_THERE)
 
 
 def test_two_products_are_several_objects_and_a_speck_is_not():
-    empty = counter()
+    empty = empty_counter()
     two = put(put(empty, 60, 100, 120, 180, (40, 160, 40)), 420, 150, 110, 170, (30, 30, 200))
     assert cut_out(two, empty).problem == SEVERAL_OBJECTS
     speck = put(empty, 250, 120, 120, 200, (40, 160, 40))
@@ -58,4 +51,4 @@ def test_two_products_are_several_objects_and_a_speck_is_not():
 
 def test_shots_of_different_sizes_are_refused():
     with pytest.raises(ValueError, match="same camera"):
-        cut_out(counter(), cv2.resize(counter(), (320, 240)))
+        cut_out(empty_counter(), cv2.resize(empty_counter(), (320, 240)))

@@ -96,3 +96,18 @@ def test_products_still_on_the_counter_hold_the_payment(panel, qtbot, screenshot
     panel.set_rows([row("A", 1, corrected=True), row("B", 1)], "₩2,000")
     assert panel.findChild(QPushButton, "pay_button").isEnabled()
     assert not panel.findChild(QPushButton, "approve_button").isVisible()
+
+
+def test_an_unknown_item_holds_the_payment_until_it_leaves(panel, screenshot):
+    panel.set_rows([row("A", 1)], "₩1,000", unknown_items=1)
+    notice = panel.findChild(QLabel, "unknown_item_notice")
+    assert notice.isVisible()
+    assert notice.text() == (
+        "Unknown item × 1: no price. Take it off the counter, or call staff to add it."
+    )
+    assert not panel.findChild(QPushButton, "pay_button").isEnabled()
+    QApplication.processEvents()
+    screenshot(panel, "cart_unknown_item")
+    panel.set_rows([row("A", 1)], "₩1,000")
+    assert not notice.isVisible()
+    assert panel.findChild(QPushButton, "pay_button").isEnabled()

@@ -411,3 +411,81 @@ def test_a_barcode_held_up_to_the_counter_camera_adds_its_product_with_a_beep(
     screenshot(kiosk, "17_barcode_scanned")
     qtbot.wait(1500)  # the code is gone from view: held up once, added once
     assert kiosk.snapshot.quantities[ramen.sku] == 1
+
+
+class StillCounter:
+    """A counter camera that shows ``image`` (change it to put things down or take them off)."""
+
+    name = "still counter"
+    fps = 15.0
+
+    def __init__(self, image) -> None:
+        self.image = image
+        self._index = 0
+
+    def read(self):
+        from checkout_app.camera.source import Frame
+
+        time.sleep(1 / self.fps)
+        frame = Frame(self.image.copy(), self._index / self.fps, self._index)
+        self._index += 1
+        return frame
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.integration
+def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
+    qtbot, make_window, services, grocery_dir, screenshot
+) -> None:
+    """A store selling only a product staff taught (the demo products off): its real photo on
+    the counter is charged; a banana beside it is an unknown item until it is taken away."""
+    from dataclasses import replace
+
+    import cv2
+
+    from checkout_app.services.counter_items_benchmark import empty_counter
+    from checkout_app.services.product_teaching import NewProduct
+
+    empty = empty_counter()
+
+    def on_counter(*photos):
+        shot = empty.copy()
+        for (x, y), path in photos:
+            shot[y : y + 200, x : x + 200] = cv2.resize(cv2.imread(str(path)), (200, 200))
+        return shot
+
+    juice = grocery_dir / "train" / "Packages" / "Juice" / "Tropicana-Mandarin-Morning"
+    teaching = [(p.name, cv2.imread(str(p))) for p in sorted(juice.glob("*.jpg"))[:5]]
+    test_juice = sorted((grocery_dir / "test" / "Packages" / "Juice" / juice.name).glob("*.jpg"))[0]
+    banana = sorted((grocery_dir / "test" / "Fruit" / "Banana").glob("*.jpg"))[0]
+    repository = services.catalog_repository
+    demo = list(repository.load())
+    for product in demo:
+        repository.upsert(replace(product, active=False))
+    services.teacher.teach(NewProduct("TROP-1", "Tropicana Mandarin", 2300), teaching)
+    services.teacher.set_empty_counter(empty)
+    try:
+        scene = StillCounter(on_counter(((80, 140), test_juice), ((380, 150), banana)))
+        kiosk = make_window(lambda: scene)
+        services.counter.reset(repository.load())
+        kiosk.start()
+        qtbot.waitUntil(
+            lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
+            timeout=60_000,
+        )
+        notice = kiosk.findChild(QLabel, "unknown_item_notice")
+        assert notice.isVisible() and "Unknown item × 1" in notice.text()
+        assert not kiosk.findChild(QPushButton, "pay_button").isEnabled()
+        screenshot(kiosk, "13_taught_and_unknown_item")
+        scene.image = on_counter(((80, 140), test_juice))  # the banana is taken away
+        qtbot.waitUntil(lambda: not kiosk.snapshot.unknown_items, timeout=30_000)
+        assert kiosk.snapshot.quantities == {"TROP-1": 1}
+        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+    finally:
+        services.teacher.set_empty_counter(None)
+        for product in demo:
+            repository.upsert(product)
+        repository.upsert(replace(repository.load().get("TROP-1"), active=False))
+        services.counter.reset(repository.load())

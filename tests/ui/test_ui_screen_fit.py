@@ -9,6 +9,7 @@ A screenshot of every screen at every size goes to build/screenshots/fit/.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -69,7 +70,8 @@ def _shopper_screens(kiosk):
         counter.reset()
         for sku in skus[:5]:
             counter.set_quantity(sku, 12)
-        kiosk._apply(counter.snapshot())
+        # And an unknown item on the counter: its notice is the longest line the cart shows.
+        kiosk._apply(replace(counter.snapshot(), unknown_items=1))
         kiosk.stack.setCurrentWidget(kiosk.scanning)
 
     def pay(status):

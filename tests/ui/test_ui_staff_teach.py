@@ -5,13 +5,12 @@ on shared photos."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
 from layout_check import layout_problems
 
+from checkout_app.services.counter_items_benchmark import empty_counter
 from checkout_app.services.product_teaching import ProductTeacher, load_gallery
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database, open_database
@@ -20,21 +19,12 @@ from checkout_app.ui import file_picker, i18n
 from checkout_app.ui.staff.catalog_page import CatalogPage
 from checkout_app.ui.staff.teach_dialog import TeachDialog
 
-GROCERY = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "products" / "grocery"
-JUICE = GROCERY / "train" / "Packages" / "Juice"
-
 
 def busy_photo(seed: int, size=(240, 200)) -> np.ndarray:
     """A sharp photo with something on it: passes every teaching-photo gate."""
     rng = np.random.default_rng(seed)
     small = rng.integers(0, 255, (12, 10, 3), dtype=np.uint8)
     return cv2.resize(small, size, interpolation=cv2.INTER_NEAREST)
-
-
-def counter(seed=1) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    grain = cv2.resize(rng.normal(0, 10, (12, 16)), (640, 480), interpolation=cv2.INTER_CUBIC)
-    return np.clip(np.array([60, 100, 150], np.float32) + grain[..., None], 0, 255).astype(np.uint8)
 
 
 def on_counter(empty: np.ndarray, *places) -> np.ndarray:
@@ -131,10 +121,13 @@ def test_camera_shots_are_cut_out_of_the_empty_counter(dialog, frames):
     assert dialog.shot_button.isEnabled()
     dialog.shot_button.click()
     assert message(dialog) == "No picture from the counter camera yet."
-    empty = counter()
+    assert dialog.empty_button.text() == "Take empty counter"
+    assert not dialog.cutout_check.isEnabled()  # nothing to cut out of yet
+    empty = empty_counter()
     frames.append(empty)
     dialog.empty_button.click()
-    assert dialog.empty_button.text() == "Forget empty counter"
+    assert dialog.empty_button.text() == "Retake empty counter"
+    assert dialog.cutout_check.isChecked() and dialog.cutout_check.isEnabled()
     dialog.shot_button.click()  # still the empty counter
     assert message(dialog) == "Photo 1 was not added: nothing there: put the product on the counter"
     frames.append(on_counter(empty, (60, 100), (400, 150)))
@@ -145,9 +138,20 @@ def test_camera_shots_are_cut_out_of_the_empty_counter(dialog, frames):
     assert dialog.photo_count == 1
     ((_source, kept),) = dialog.photos
     assert 200 <= kept.shape[0] <= 240 and 140 <= kept.shape[1] <= 180  # the product, not 640x480
-    dialog.empty_button.click()  # forget it: shots are whole frames again
+    dialog.cutout_check.setChecked(False)  # whole frames again
     dialog.shot_button.click()
     assert dialog.photos[-1][1].shape == (480, 640, 3)
+
+
+def test_the_empty_counter_shot_is_kept_for_checkout(tmp_path, repos):
+    path = tmp_path / "counter_empty.png"
+    teacher = ProductTeacher(*repos, no_models, empty_counter_path=path)
+    teacher.set_empty_counter(empty_counter())
+    again = ProductTeacher(*repos, no_models, empty_counter_path=path)  # after a restart
+    assert np.array_equal(again.empty_counter, empty_counter())
+    assert again.counter_items() is None  # nothing taught yet: nothing to find at checkout
+    again.set_empty_counter(None)
+    assert not path.exists()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -155,7 +159,7 @@ def test_the_wizard_fits_a_small_screen(qtbot, qapp, repos, frames, themed, scre
     languages = i18n.LanguageSwitcher(qapp)
     languages.set_language(lang)
     try:
-        dialog = TeachDialog(ProductTeacher(*repos, no_models), lambda: counter())
+        dialog = TeachDialog(ProductTeacher(*repos, no_models), lambda: empty_counter())
         qtbot.addWidget(dialog)
         dialog.show()
         fill_form(dialog)
@@ -195,18 +199,17 @@ def test_no_teacher_no_teach_button(qtbot, repos):
 
 
 @pytest.mark.integration
-def test_real_models_teach_a_juice_from_three_photos(qtbot, repos, tmp_path, monkeypatch):
+def test_real_models_teach_a_juice_from_three_photos(
+    qtbot, repos, monkeypatch, grocery_dir, weights_home
+):
     """Real FaceNet trunk + OCR (converted offline) through the wizard, then the gallery."""
-    folder = JUICE / "Bravo-Apple-Juice"
-    if not folder.is_dir():
-        pytest.skip(f"shared grocery photos not found at {folder} (only in the workspace and CI)")
     from checkout_app.app import load_appearance_encoder
 
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))  # the converted weights only
+    folder = grocery_dir / "train" / "Packages" / "Juice" / "Bravo-Apple-Juice"
     encoders = []
 
     def load():
-        encoders.append(load_appearance_encoder(tmp_path))
+        encoders.append(load_appearance_encoder(weights_home))
         return encoders[-1]
 
     page = CatalogPage(repos[0], ["cola_can"], teacher=ProductTeacher(*repos, load))

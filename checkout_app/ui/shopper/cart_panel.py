@@ -207,6 +207,11 @@ class CartPanel(QFrame):
         self._take_off.setObjectName("take_off_notice")
         self._take_off.setWordWrap(True)
         set_role(self._take_off, ROLE_ERROR)
+        self._unknown_items = 0
+        self._unknown = QLabel()
+        self._unknown.setObjectName("unknown_item_notice")
+        self._unknown.setWordWrap(True)
+        set_role(self._unknown, ROLE_ERROR)
         self._scan_notice = QLabel()
         self._scan_notice.setObjectName("scan_notice")
         self._scan_notice.setWordWrap(True)
@@ -243,6 +248,7 @@ class CartPanel(QFrame):
         layout.addWidget(self._empty)
         layout.addWidget(scroll, 1)
         layout.addWidget(self._scan_notice)
+        layout.addWidget(self._unknown)
         layout.addLayout(take_off_row)
         layout.addLayout(total_row)
         layout.addWidget(self._face_pay_off)
@@ -256,8 +262,10 @@ class CartPanel(QFrame):
         self._face_pay_off.setVisible(not available)
         self._update_actions()
 
-    def set_rows(self, rows: list[CartRow], total: str) -> None:
+    def set_rows(self, rows: list[CartRow], total: str, *, unknown_items: int = 0) -> None:
+        """The cart's lines and total; ``unknown_items`` on the counter hold the payment."""
         self._total.setText(total)
+        self._unknown_items = unknown_items
         self._rows = list(rows)
         self._show_lines(self._rows)
         self._update_actions()
@@ -286,7 +294,17 @@ class CartPanel(QFrame):
                 take_off,
             )
         )
-        self._pay.setEnabled(self._face_pay_available and charged and not take_off)
+        self._unknown.setVisible(bool(self._unknown_items))
+        self._unknown.setText(
+            self.tr(
+                "Unknown item × %n: no price. Take it off the counter, or call staff to add it.",
+                "",
+                self._unknown_items,
+            )
+        )
+        self._pay.setEnabled(
+            self._face_pay_available and charged and not take_off and not self._unknown_items
+        )
 
     def _touched(self) -> None:
         self._held_until = self._clock() + TOUCH_HOLD_S

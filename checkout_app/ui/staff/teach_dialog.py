@@ -3,10 +3,11 @@
 Staff fill in SKU, name and price (and a barcode, scanned or typed), then add photos: shots
 from the counter camera, guided one view at a time (front, back, top, sides, turned over, in a
 hand), or image files. Each photo is checked as it comes (too small, blurred, nothing there);
-after a shot of the empty counter, camera shots are cut out of the counter, which also refuses
-a shot with several objects. Teach stores the product and its photos in one go, in a background
-job with a progress bar; the product is recognised from then on. A refusal keeps everything
-entered, and nothing is stored half.
+with a shot of the empty counter, camera shots are cut out of the counter, which also refuses
+a shot with several objects. That shot is kept: at checkout, what differs from it is a taught
+product or an unknown item (``services.counter_items``). Teach stores the product and its photos
+in one go, in a background job with a progress bar; the product is recognised from then on. A
+refusal keeps everything entered, and nothing is stored half.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -81,7 +83,6 @@ class TeachDialog(QDialog):
         self._teacher = teacher
         self._counter_frame = counter_frame
         self._photos: list[tuple[str, np.ndarray]] = []  # (source, usable image)
-        self._empty_counter: np.ndarray | None = None
         self._teaching = False
         self._jobs = JobQueue("teach", self)
         self._jobs.failed.connect(self._on_job_failed)
@@ -116,6 +117,8 @@ class TeachDialog(QDialog):
         self.photo_list.itemSelectionChanged.connect(self._update_buttons)
 
         self.empty_button = QPushButton()
+        self.cutout_check = QCheckBox()
+        self.cutout_check.setChecked(teacher.empty_counter is not None)
         self.shot_button = QPushButton()
         set_role(self.shot_button, ROLE_PRIMARY)
         self.files_button = QPushButton()
@@ -128,6 +131,9 @@ class TeachDialog(QDialog):
         for button in (self.empty_button, self.shot_button, self.files_button, self.remove_button):
             shots.addWidget(button)
         shots.addStretch(1)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.cutout_check)
+        empty_row.addStretch(1)
 
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
@@ -150,6 +156,7 @@ class TeachDialog(QDialog):
         layout.addWidget(self.guide_label)
         layout.addWidget(self.photo_list)
         layout.addLayout(shots)
+        layout.addLayout(empty_row)
         layout.addWidget(self.message_label)
         layout.addLayout(bottom)
         self.setMinimumWidth(960)  # four photo buttons side by side; a 1024 px screen fits it
@@ -169,6 +176,7 @@ class TeachDialog(QDialog):
         self.files_button.setText(self.tr("Add photos…"))
         self.remove_button.setText(self.tr("Remove photo"))
         self.shot_button.setText(self.tr("Take photo"))
+        self.cutout_check.setText(self.tr("Cut the product out of the empty counter"))
         self.teach_button.setText(self.tr("Teach"))
         self.cancel_button.setText(self.tr("Cancel"))
         self._show_guide()
@@ -208,9 +216,9 @@ class TeachDialog(QDialog):
 
     def _show_guide(self) -> None:
         self.empty_button.setText(
-            self.tr("Forget empty counter")
-            if self._empty_counter is not None
-            else self.tr("Empty counter")
+            self.tr("Retake empty counter")
+            if self._teacher.empty_counter is not None
+            else self.tr("Take empty counter")
         )
         count = len(self._photos)
         if count >= MAX_TEACH_PHOTOS:
@@ -248,7 +256,8 @@ class TeachDialog(QDialog):
             text = self.tr("Already %1 photos: remove one to add another.")
             self._say(text.replace("%1", str(MAX_TEACH_PHOTOS)), error=True)
             return False
-        empty = self._empty_counter if from_camera else None
+        cut = from_camera and self.cutout_check.isChecked()
+        empty = self._teacher.empty_counter if cut else None
         if empty is not None and empty.shape != image.shape:
             self._say(self.tr("The camera changed: take the empty counter again."), error=True)
             return False
@@ -276,19 +285,27 @@ class TeachDialog(QDialog):
         self.add_photo(source, frame, from_camera=True)
 
     def _on_empty_clicked(self) -> None:
-        if self._empty_counter is not None:
-            self._empty_counter = None
-            self._say(self.tr("Camera photos are used whole again."))
-        else:
-            frame = self._counter_frame() if self._counter_frame else None
-            if frame is None:
-                self._say(self.tr("No picture from the counter camera yet."), error=True)
-                return
-            self._empty_counter = frame.copy()
-            self._say(
-                self.tr("Empty counter taken: the product is cut out of the next camera photos.")
+        """Keep the counter camera's picture now as the empty counter (for checkout too)."""
+        frame = self._counter_frame() if self._counter_frame else None
+        if frame is None:
+            self._say(self.tr("No picture from the counter camera yet."), error=True)
+            return
+        try:
+            self._teacher.set_empty_counter(frame)
+        except OSError as exc:
+            log.error("cannot keep the empty-counter shot: %s", exc)
+            text = self.tr("The empty-counter shot was not kept: %1").replace("%1", str(exc))
+            self._say(text, error=True)
+            return
+        self.cutout_check.setChecked(True)
+        self._say(
+            self.tr(
+                "Empty counter taken: products are cut out of it, here and at checkout. "
+                "Take it again when the light or the camera changes."
             )
+        )
         self._show_guide()
+        self._update_buttons()
 
     def _on_files_clicked(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in IMAGE_SUFFIXES)
@@ -326,6 +343,7 @@ class TeachDialog(QDialog):
         room = len(self._photos) < MAX_TEACH_PHOTOS
         self.shot_button.setEnabled(idle and camera and room)
         self.empty_button.setEnabled(idle and camera)
+        self.cutout_check.setEnabled(idle and camera and self._teacher.empty_counter is not None)
         self.files_button.setEnabled(idle and room)
         self.remove_button.setEnabled(idle and bool(self.photo_list.selectedIndexes()))
         filled = all(e.text().strip() for e in (self.sku_edit, self.name_edit, self.price_edit))

@@ -161,44 +161,51 @@
 <context>
     <name>CartPanel</name>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="283"/>
+        <location filename="../shopper/cart_panel.py" line="291"/>
         <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
         <translation>
             <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../shopper/cart_panel.py" line="300"/>
+        <source>Unknown item × %n: no price. Take it off the counter, or call staff to add it.</source>
+        <translation>
+            <numerusform>알 수 없는 상품 %n개: 가격이 없어요. 계산대에서 치우거나 직원을 불러 추가해 주세요.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="319"/>
+        <location filename="../shopper/cart_panel.py" line="337"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="320"/>
+        <location filename="../shopper/cart_panel.py" line="338"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="321"/>
+        <location filename="../shopper/cart_panel.py" line="339"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="322"/>
+        <location filename="../shopper/cart_panel.py" line="340"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="323"/>
+        <location filename="../shopper/cart_panel.py" line="341"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="324"/>
+        <location filename="../shopper/cart_panel.py" line="342"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="326"/>
+        <location filename="../shopper/cart_panel.py" line="344"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -483,137 +490,147 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="251"/>
+        <location filename="../kiosk_window.py" line="254"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="267"/>
+        <location filename="../kiosk_window.py" line="255"/>
+        <source>Unknown item</source>
+        <translation>알 수 없는 상품</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="271"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="270"/>
+        <location filename="../kiosk_window.py" line="274"/>
+        <source>The unknown item is {name}: added by its barcode.</source>
+        <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="278"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="273"/>
+        <location filename="../kiosk_window.py" line="281"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="305"/>
+        <location filename="../kiosk_window.py" line="315"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="321"/>
+        <location filename="../kiosk_window.py" line="331"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="325"/>
+        <location filename="../kiosk_window.py" line="335"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="430"/>
+        <location filename="../kiosk_window.py" line="440"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="432"/>
+        <location filename="../kiosk_window.py" line="442"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="437"/>
+        <location filename="../kiosk_window.py" line="447"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="438"/>
+        <location filename="../kiosk_window.py" line="448"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="441"/>
+        <location filename="../kiosk_window.py" line="451"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="442"/>
+        <location filename="../kiosk_window.py" line="452"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="445"/>
+        <location filename="../kiosk_window.py" line="455"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="446"/>
+        <location filename="../kiosk_window.py" line="456"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="449"/>
+        <location filename="../kiosk_window.py" line="459"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="450"/>
+        <location filename="../kiosk_window.py" line="460"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="453"/>
+        <location filename="../kiosk_window.py" line="463"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="454"/>
+        <location filename="../kiosk_window.py" line="464"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="498"/>
+        <location filename="../kiosk_window.py" line="508"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="584"/>
+        <location filename="../kiosk_window.py" line="594"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="596"/>
-        <location filename="../kiosk_window.py" line="597"/>
+        <location filename="../kiosk_window.py" line="606"/>
+        <location filename="../kiosk_window.py" line="607"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="600"/>
+        <location filename="../kiosk_window.py" line="610"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="603"/>
+        <location filename="../kiosk_window.py" line="613"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="605"/>
+        <location filename="../kiosk_window.py" line="615"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="242"/>
+        <location filename="../launch.py" line="243"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -637,31 +654,36 @@
     </message>
     <message>
         <location filename="../launch.py" line="168"/>
+        <source>Loading the products staff taught…</source>
+        <translation>직원이 학습시킨 상품을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../launch.py" line="169"/>
         <source>Loading the face recognition models…</source>
         <translation>얼굴 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="169"/>
+        <location filename="../launch.py" line="170"/>
         <source>Preparing the face recognition weights (first start only)…</source>
         <translation>얼굴 인식 가중치를 준비하는 중… (처음 실행할 때만)</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="170"/>
+        <location filename="../launch.py" line="171"/>
         <source>Registering the demo shopper…</source>
         <translation>데모 고객을 등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="176"/>
+        <location filename="../launch.py" line="177"/>
         <source>The kiosk cannot start</source>
         <translation>키오스크를 시작할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="178"/>
+        <location filename="../launch.py" line="179"/>
         <source>Self-checkout is starting</source>
         <translation>셀프 계산대를 시작하는 중입니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="180"/>
+        <location filename="../launch.py" line="181"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
@@ -1564,219 +1586,224 @@ The System tab shows the same reason.</source>
 <context>
     <name>TeachDialog</name>
     <message>
-        <location filename="../staff/teach_dialog.py" line="162"/>
-        <location filename="../staff/teach_dialog.py" line="163"/>
+        <location filename="../staff/teach_dialog.py" line="169"/>
+        <location filename="../staff/teach_dialog.py" line="170"/>
         <source>Teach a product</source>
         <translation>상품 학습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="164"/>
+        <location filename="../staff/teach_dialog.py" line="171"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="164"/>
+        <location filename="../staff/teach_dialog.py" line="171"/>
         <source>Barcode</source>
         <translation>바코드</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="164"/>
+        <location filename="../staff/teach_dialog.py" line="171"/>
         <source>Name</source>
         <translation>상품명</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="164"/>
+        <location filename="../staff/teach_dialog.py" line="171"/>
         <source>Price (won)</source>
         <translation>가격(원)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="167"/>
+        <location filename="../staff/teach_dialog.py" line="174"/>
         <source>scan or type (optional)</source>
         <translation>스캔 또는 입력 (선택)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="169"/>
+        <location filename="../staff/teach_dialog.py" line="176"/>
         <source>Add photos…</source>
         <translation>사진 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="170"/>
+        <location filename="../staff/teach_dialog.py" line="177"/>
         <source>Remove photo</source>
         <translation>사진 빼기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="171"/>
+        <location filename="../staff/teach_dialog.py" line="178"/>
         <source>Take photo</source>
         <translation>사진 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="172"/>
+        <location filename="../staff/teach_dialog.py" line="179"/>
+        <source>Cut the product out of the empty counter</source>
+        <translation>빈 계산대에서 상품만 잘라 내기</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="180"/>
         <source>Teach</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="173"/>
+        <location filename="../staff/teach_dialog.py" line="181"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="184"/>
+        <location filename="../staff/teach_dialog.py" line="192"/>
         <source>the front</source>
         <translation>앞면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="185"/>
+        <location filename="../staff/teach_dialog.py" line="193"/>
         <source>the back</source>
         <translation>뒷면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="186"/>
+        <location filename="../staff/teach_dialog.py" line="194"/>
         <source>the top</source>
         <translation>윗면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="187"/>
+        <location filename="../staff/teach_dialog.py" line="195"/>
         <source>the left side</source>
         <translation>왼쪽 옆면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="188"/>
+        <location filename="../staff/teach_dialog.py" line="196"/>
         <source>the right side</source>
         <translation>오른쪽 옆면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="189"/>
+        <location filename="../staff/teach_dialog.py" line="197"/>
         <source>turned over</source>
         <translation>뒤집은 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="190"/>
+        <location filename="../staff/teach_dialog.py" line="198"/>
         <source>in a hand</source>
         <translation>손에 든 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="191"/>
+        <location filename="../staff/teach_dialog.py" line="199"/>
         <source>lying on its side</source>
         <translation>옆으로 눕힌 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="192"/>
+        <location filename="../staff/teach_dialog.py" line="200"/>
         <source>from an angle</source>
         <translation>비스듬한 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="193"/>
+        <location filename="../staff/teach_dialog.py" line="201"/>
         <source>closer, filling the picture</source>
         <translation>화면을 채우도록 가까이</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="200"/>
+        <location filename="../staff/teach_dialog.py" line="208"/>
         <source>too small: move the camera closer</source>
         <translation>너무 작아요: 카메라를 더 가까이 하세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="201"/>
+        <location filename="../staff/teach_dialog.py" line="209"/>
         <source>nothing there: put the product on the counter</source>
         <translation>아무것도 없어요: 상품을 계산대에 올리세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="202"/>
+        <location filename="../staff/teach_dialog.py" line="210"/>
         <source>blurred: hold the product and the camera still</source>
         <translation>흐려요: 상품과 카메라를 움직이지 마세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="204"/>
+        <location filename="../staff/teach_dialog.py" line="212"/>
         <source>several objects: leave only this product on the counter</source>
         <translation>물건이 여러 개예요: 계산대에 이 상품만 두세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="211"/>
-        <source>Forget empty counter</source>
-        <translation>빈 계산대 지우기</translation>
+        <location filename="../staff/teach_dialog.py" line="219"/>
+        <source>Retake empty counter</source>
+        <translation>빈 계산대 다시 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="213"/>
-        <source>Empty counter</source>
+        <location filename="../staff/teach_dialog.py" line="221"/>
+        <source>Take empty counter</source>
         <translation>빈 계산대 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="217"/>
+        <location filename="../staff/teach_dialog.py" line="297"/>
+        <source>The empty-counter shot was not kept: %1</source>
+        <translation>빈 계산대 사진을 저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="303"/>
+        <source>Empty counter taken: products are cut out of it, here and at checkout. Take it again when the light or the camera changes.</source>
+        <translation>빈 계산대를 찍었습니다: 여기와 계산할 때 상품만 잘라 냅니다. 조명이나 카메라가 바뀌면 다시 찍으세요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/teach_dialog.py" line="225"/>
         <source>%1 photos: that is enough. Teach when the fields are filled in.</source>
         <translation>사진 %1장: 충분합니다. 항목을 모두 입력하고 학습하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="220"/>
+        <location filename="../staff/teach_dialog.py" line="228"/>
         <source>Photo %1 of up to %2 (at least %3): show %4.</source>
         <translation>사진 %1 / 최대 %2장 (최소 %3장) — 찍을 모습: %4</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="248"/>
+        <location filename="../staff/teach_dialog.py" line="256"/>
         <source>Already %1 photos: remove one to add another.</source>
         <translation>이미 사진이 %1장입니다: 하나를 빼고 추가하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="253"/>
+        <location filename="../staff/teach_dialog.py" line="262"/>
         <source>The camera changed: take the empty counter again.</source>
         <translation>카메라가 바뀌었어요: 빈 계산대를 다시 찍으세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="257"/>
+        <location filename="../staff/teach_dialog.py" line="266"/>
         <source>%1 was not added: %2</source>
         <translation>추가하지 않음 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="265"/>
+        <location filename="../staff/teach_dialog.py" line="274"/>
         <source>%1 added.</source>
         <translation>추가했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="273"/>
-        <location filename="../staff/teach_dialog.py" line="285"/>
+        <location filename="../staff/teach_dialog.py" line="282"/>
+        <location filename="../staff/teach_dialog.py" line="291"/>
         <source>No picture from the counter camera yet.</source>
         <translation>계산대 카메라 화면이 아직 없습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="275"/>
+        <location filename="../staff/teach_dialog.py" line="284"/>
         <source>Photo %1</source>
         <translation>사진 %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="281"/>
-        <source>Camera photos are used whole again.</source>
-        <translation>카메라 사진을 다시 전체 화면으로 씁니다.</translation>
-    </message>
-    <message>
-        <location filename="../staff/teach_dialog.py" line="289"/>
-        <source>Empty counter taken: the product is cut out of the next camera photos.</source>
-        <translation>빈 계산대를 찍었습니다: 다음 카메라 사진부터 상품만 잘라 냅니다.</translation>
-    </message>
-    <message>
-        <location filename="../staff/teach_dialog.py" line="297"/>
+        <location filename="../staff/teach_dialog.py" line="314"/>
         <source>Choose photos of one product</source>
         <translation>한 상품의 사진 선택</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="298"/>
+        <location filename="../staff/teach_dialog.py" line="315"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="341"/>
+        <location filename="../staff/teach_dialog.py" line="359"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="366"/>
+        <location filename="../staff/teach_dialog.py" line="384"/>
         <source>Learning the product…</source>
         <translation>상품을 학습하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="368"/>
+        <location filename="../staff/teach_dialog.py" line="386"/>
         <source>Loading the recognition models, then learning the product…</source>
         <translation>인식 모델을 불러온 뒤 상품을 학습하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="399"/>
+        <location filename="../staff/teach_dialog.py" line="417"/>
         <source>Teaching failed, nothing was stored: %1</source>
         <translation>학습에 실패했습니다. 아무것도 저장하지 않았습니다: %1</translation>
     </message>

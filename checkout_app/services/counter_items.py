@@ -1,0 +1,182 @@
+"""Taught products and unknown items on the counter: what differs from the empty counter,
+identified by the gallery of taught products.
+
+The product detector knows only the classes it was trained on. Anything else put on the counter
+shows up as a difference from a shot of the empty counter (``products.cutout``). Each such
+region is identified once by the taught-product gallery (colour, FaceNet's trunk, printed words)
+and then followed by its box, so the slow identification runs once per item, not every frame.
+A region the gallery does not accept is an "unknown item": the cart lists it without a price and
+payment waits until it is taken away or staff teach it. Regions the product detector already
+counts (a product it knows and the store sells) are left to it.
+
+``CounterItemDetector`` and ``WithCounterItems`` follow the ``ProductDetector`` contract, so the
+tracker and the cart treat taught products like any other class.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS, taught_class_name
+from checkout_app.products.cutout import changed_regions, with_margin
+from checkout_app.products.gallery import ProductGallery
+from checkout_app.vision.detections import Detections, ProductDetector, box_iou
+
+log = logging.getLogger(__name__)
+
+# A region is the item identified before when their boxes overlap this much (it was nudged).
+SAME_ITEM_IOU = 0.5
+# More than this share of the frame changed: the light or the camera moved, not an item came.
+STALE_REFERENCE_SHARE = 0.6
+# A region mostly inside a box the product detector counts is that product, not another item.
+EXPLAINED_SHARE = 0.6
+
+
+@dataclass
+class _Known:
+    box: tuple
+    class_id: int
+    seen: float
+
+
+class CounterItemDetector:
+    """Regions that differ from ``empty_counter``, each labelled with a taught product's class
+    (``taught:SKU``) or ``UNKNOWN_ITEM_CLASS``. ``encoder`` turns BGR crops into appearances."""
+
+    def __init__(
+        self,
+        empty_counter: np.ndarray,
+        gallery: ProductGallery,
+        encoder,
+        *,
+        forget_after_s: float = 3.0,
+        clock=time.monotonic,
+    ) -> None:
+        self._empty = empty_counter
+        self._gallery = gallery
+        self._encoder = encoder
+        self._forget_after_s = forget_after_s
+        self._clock = clock
+        self._known: list[_Known] = []
+        self._stale_logged = False
+        self.class_names = [taught_class_name(sku) for sku in gallery.skus] + [UNKNOWN_ITEM_CLASS]
+        self.model_path = Path("taught-products")
+        self.meta = {"taught_products": len(gallery.skus), "encoder": encoder.name}
+        self.backend = "gallery"
+        self.last_timings_ms: dict[str, float] = {}
+
+    @property
+    def unknown_class_id(self) -> int:
+        return len(self.class_names) - 1
+
+    def detect(self, image: np.ndarray, explained: Sequence[tuple] = ()) -> Detections:
+        """The items on the counter; regions mostly inside an ``explained`` box are left out."""
+        started = time.perf_counter()
+        if image.shape != self._empty.shape:
+            return self._none(started, "the counter camera's picture changed size")
+        regions = changed_regions(image, self._empty)
+        changed = sum(area for _box, area in regions)
+        if changed > STALE_REFERENCE_SHARE * image.shape[0] * image.shape[1]:
+            return self._none(started, "most of the counter differs from the empty-counter shot")
+        self._stale_logged = False
+        now = self._clock()
+        self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
+        boxes, classes, identified = [], [], 0
+        for box, _area in regions:
+            if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
+                continue
+            known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
+            if known is None or _iou(known.box, box) < SAME_ITEM_IOU:
+                known = _Known(box, self._identify(image, box), now)
+                self._known.append(known)
+                identified += 1
+            known.box, known.seen = box, now
+            boxes.append(box)
+            classes.append(known.class_id)
+        self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
+        if identified:
+            log.debug("identified %d new counter items", identified)
+        return Detections(
+            np.array(boxes, np.float32).reshape(-1, 4),
+            np.ones(len(boxes), np.float32),
+            np.array(classes, np.int64),
+        )
+
+    def _identify(self, image: np.ndarray, box: tuple) -> int:
+        x1, y1, x2, y2 = with_margin(box, image.shape)
+        appearance = self._encoder.encode([image[y1:y2, x1:x2]])[0]
+        match = self._gallery.match(appearance)
+        log.info(
+            "counter item at %s: %s (%s, margin %.2f)",
+            box,
+            match.sku or "unknown",
+            match.reason,
+            match.margin,
+        )
+        if match.sku is None:
+            return self.unknown_class_id
+        return self._gallery.skus.index(match.sku)
+
+    def _none(self, started: float, why: str) -> Detections:
+        if not self._stale_logged:
+            log.warning("counter items are off until it matches again: %s", why)
+            self._stale_logged = True
+        self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
+        return Detections.empty()
+
+
+class WithCounterItems:
+    """The product detector plus the counter items it does not count: one ``ProductDetector``
+    whose classes are the detector's followed by the items' (taught products, unknown item).
+
+    ``counted``: the detector's class ids that the store sells; a detection of any other class
+    (a demo product on a real store's counter) does not explain a region away.
+    """
+
+    def __init__(
+        self, products: ProductDetector, items: CounterItemDetector, counted: set[int]
+    ) -> None:
+        self._products = products
+        self._items = items
+        self._counted = counted
+        self.class_names = list(products.class_names) + list(items.class_names)
+        self.model_path = products.model_path
+        self.meta = products.meta
+        self.backend = products.backend
+        self.last_timings_ms: dict[str, float] = {}
+
+    def detect(self, image: np.ndarray) -> Detections:
+        found = self._products.detect(image)
+        explained = [
+            tuple(box) for box, cls in zip(found.xyxy, found.class_id) if int(cls) in self._counted
+        ]
+        items = self._items.detect(image, explained)
+        self.last_timings_ms = {**self._products.last_timings_ms, **self._items.last_timings_ms}
+        offset = len(self._products.class_names)
+        return Detections(
+            np.concatenate([found.xyxy, items.xyxy]).astype(np.float32),
+            np.concatenate([found.confidence, items.confidence]).astype(np.float32),
+            np.concatenate([found.class_id, items.class_id + offset]).astype(np.int64),
+        )
+
+
+def _iou(a: tuple, b: tuple) -> float:
+    return float(box_iou(np.array([a], np.float32), np.array([b], np.float32))[0, 0])
+
+
+def _inside_share(box: tuple, other: tuple) -> float:
+    """How much of ``box`` lies inside ``other``."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return _intersection(box, other) / area if area > 0 else 0.0
+
+
+def _intersection(a: tuple, b: tuple) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return float(max(0.0, w) * max(0.0, h))

@@ -1,0 +1,223 @@
+"""Taught products and unknown items at the counter, with a made-up counter and a stand-in
+gallery (no models): what differs from the empty counter is identified once per item, followed by
+its box, left to the product detector where it counts it, and turned into cart lines or unknown
+items that hold the payment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from checkout_app.camera.source import Frame
+from checkout_app.core.catalog import Catalog, Product, taught_class_name
+from checkout_app.products.gallery import ProductMatch
+from checkout_app.services.counter_items import CounterItemDetector, WithCounterItems
+from checkout_app.services.counter_items_benchmark import empty_counter
+from checkout_app.services.counter_session import CounterSession
+from checkout_app.ui.view_models import UNKNOWN_ITEM_COLOUR, box_views
+from checkout_app.vision.detections import Detections
+from checkout_app.vision.tracker import TrackerConfig
+
+GREEN, RED = (40, 170, 40), (40, 40, 200)
+
+
+def with_items(*items) -> np.ndarray:
+    """The counter with flat-coloured cartons: (x, y, BGR colour), 120×180 px each."""
+    shot = empty_counter()
+    for x, y, colour in items:
+        cv2.rectangle(shot, (x, y), (x + 120, y + 180), colour, -1)
+    return shot
+
+
+class ColourGallery:
+    """Accepts green cartons as the taught juice; anything else is unknown."""
+
+    skus = ("JUICE-1",)
+
+    def match(self, appearance) -> ProductMatch:
+        if appearance == "green":
+            return ProductMatch("JUICE-1", "JUICE-1", 1.0, 1.0, 0.9, "accepted")
+        return ProductMatch(None, "JUICE-1", 0.2, 0.2, 0.1, "too_far")
+
+
+class ColourEncoder:
+    """'green' for a mostly green crop; counts how often it ran (it is the slow part)."""
+
+    name = "colour"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, crops):
+        self.calls += len(crops)
+        return ["green" if c[..., 1].mean() > c[..., 2].mean() + 30 else "other" for c in crops]
+
+
+class NoProducts:
+    """A product detector that finds nothing (a real store's counter: no demo products)."""
+
+    class_names = ("cola_can",)
+    model_path = Path("none.pt")
+    backend = "fake"
+
+    def __init__(self, boxes=()) -> None:
+        self.boxes = list(boxes)
+        self.meta: dict = {}
+        self.last_timings_ms: dict = {}
+
+    def detect(self, image):
+        if not self.boxes:
+            return Detections.empty()
+        return Detections(np.array(self.boxes, np.float32), np.full(len(self.boxes), 0.9), [0])
+
+
+def colour_session(catalog: Catalog, barcode_reader=None) -> CounterSession:
+    """A counter session that finds items with the colour gallery, confirming in two frames."""
+    config = TrackerConfig(confirm_after_frames=2, confirm_window_frames=3, lost_after_frames=2)
+    gallery, encoder = ColourGallery(), ColourEncoder()
+    return CounterSession(
+        NoProducts(),
+        catalog,
+        config,
+        barcode_reader=barcode_reader,
+        counter_items=lambda: CounterItemDetector(empty_counter(), gallery, encoder),
+    )
+
+
+def test_each_item_is_identified_once_and_followed_by_its_box():
+    encoder = ColourEncoder()
+    items = CounterItemDetector(empty_counter(), ColourGallery(), encoder)
+    juice, unknown = taught_class_name("JUICE-1"), "unknown_item"
+    found = items.detect(with_items((100, 120, GREEN), (400, 140, RED)))
+    assert sorted(items.class_names[c] for c in found.class_id) == [juice, unknown]
+    for dx in (2, 4, 6):  # nudged a little each frame: the same items, not identified again
+        found = items.detect(with_items((100 + dx, 120, GREEN), (400, 140 + dx, RED)))
+        assert len(found) == 2
+    assert encoder.calls == 2
+    assert len(items.detect(empty_counter())) == 0  # taken away
+
+
+def test_regions_the_product_detector_counts_are_left_to_it():
+    items = CounterItemDetector(empty_counter(), ColourGallery(), ColourEncoder())
+    shot = with_items((100, 120, GREEN), (400, 140, RED))
+    found = items.detect(shot, explained=[(390, 130, 530, 330)])
+    assert [items.class_names[c] for c in found.class_id] == [taught_class_name("JUICE-1")]
+    combined = WithCounterItems(NoProducts([(390, 130, 530, 330)]), items, counted={0})
+    detections = combined.detect(shot)
+    names = [combined.class_names[c] for c in detections.class_id]
+    assert sorted(names) == ["cola_can", taught_class_name("JUICE-1")]
+    not_sold = WithCounterItems(NoProducts([(390, 130, 530, 330)]), items, counted=set())
+    names = [not_sold.class_names[c] for c in not_sold.detect(shot).class_id]
+    assert sorted(names) == ["cola_can", taught_class_name("JUICE-1"), "unknown_item"]
+
+
+def test_a_changed_light_is_not_an_item(caplog):
+    items = CounterItemDetector(empty_counter(), ColourGallery(), ColourEncoder())
+    darker = (empty_counter() * 0.6).astype(np.uint8)
+    assert len(items.detect(darker)) == 0
+    assert "differs from the empty-counter shot" in caplog.text
+
+
+def test_the_cart_lists_the_taught_product_and_holds_payment_for_an_unknown_item():
+    catalog = Catalog(
+        [
+            Product("A1", "콜라", "Cola", 1500, "cola_can"),
+            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
+        ]
+    )
+    session = colour_session(catalog)
+    for i in range(3):
+        snapshot = session.process(Frame(with_items((100, 120, GREEN)), i / 15, i))
+    assert snapshot.quantities == {"JUICE-1": 1} and snapshot.total == 2500
+    assert snapshot.unknown_items == 0 and snapshot.can_pay
+    for i in range(3, 6):
+        snapshot = session.process(Frame(with_items((100, 120, GREEN), (400, 140, RED)), i, i))
+    assert snapshot.quantities == {"JUICE-1": 1} and snapshot.unknown_items == 1
+    assert not snapshot.can_pay
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    assert sorted(v.text for v in views) == ["Bravo Apple", "Unknown item"]
+    assert [v.colour for v in views if v.text == "Unknown item"] == [UNKNOWN_ITEM_COLOUR]
+    for i in range(6, 10):
+        snapshot = session.process(Frame(with_items((100, 120, GREEN)), i, i))
+    assert snapshot.unknown_items == 0 and snapshot.can_pay  # taken off: payment may go on
+
+
+def test_without_counter_items_the_session_is_as_before():
+    catalog = Catalog([Product("A1", "콜라", "Cola", 1500, "cola_can")])
+    session = CounterSession(NoProducts(), catalog, counter_items=lambda: None)
+    snapshot = session.process(Frame(with_items((100, 120, GREEN)), 0.0, 0))
+    assert snapshot.quantities == {} and snapshot.unknown_items == 0
+
+
+@pytest.mark.integration
+def test_real_models_find_a_taught_juice_on_the_counter_and_call_a_banana_unknown(
+    tmp_path, grocery_dir, weights_home
+):
+    """Two juices taught from 5 shared photos each (real FaceNet trunk + OCR); a test photo of
+    one, then a banana, placed on a counter: the juice is charged, the banana holds payment."""
+    from checkout_app.app import load_appearance_encoder
+    from checkout_app.services.product_teaching import NewProduct, ProductTeacher
+    from checkout_app.storage.catalog_repository import CatalogRepository
+    from checkout_app.storage.db import open_database
+    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+
+    sessions = open_database(f"sqlite:///{tmp_path / 'store.db'}")
+    catalog = CatalogRepository(sessions)
+    teacher = ProductTeacher(
+        catalog, ProductPhotoRepository(sessions), lambda: load_appearance_encoder(weights_home)
+    )
+    juices = grocery_dir / "train" / "Packages" / "Juice"
+    for folder, sku in (("Tropicana-Mandarin-Morning", "TROP-1"), ("Bravo-Apple-Juice", "BRAVO-1")):
+        photos = sorted((juices / folder).glob("*.jpg"))[:5]
+        teacher.teach(NewProduct(sku, folder, 2000), [(p.name, cv2.imread(str(p))) for p in photos])
+    teacher.set_empty_counter(empty_counter())
+
+    def on_counter(photo) -> np.ndarray:
+        shot = empty_counter()
+        shot[130:350, 210:430] = cv2.resize(cv2.imread(str(photo)), (220, 220))
+        return shot
+
+    def visit(photo):
+        config = TrackerConfig.for_fps(15.0)
+        items = teacher.counter_items
+        session = CounterSession(NoProducts(), catalog.load(), config, counter_items=items)
+        for i in range(12):
+            snapshot = session.process(Frame(on_counter(photo), i / 15, i))
+        return snapshot
+
+    tropicana = grocery_dir / "test" / "Packages" / "Juice" / "Tropicana-Mandarin-Morning"
+    snapshot = visit(sorted(tropicana.glob("*.jpg"))[0])
+    assert snapshot.quantities == {"TROP-1": 1} and snapshot.can_pay
+    snapshot = visit(sorted((grocery_dir / "test" / "Fruit" / "Banana").glob("*.jpg"))[0])
+    assert snapshot.quantities == {} and snapshot.unknown_items == 1 and not snapshot.can_pay
+
+
+def test_a_barcode_scan_says_what_an_unknown_item_is():
+    """The shopper holds up the unknown carton's barcode: its product is added and the item no
+    longer holds the payment (it stays on the counter, now paid for)."""
+    from checkout_app.vision.barcode_image import ean13_image
+    from checkout_app.vision.barcode_reader import BarcodeReader
+
+    catalog = Catalog(
+        [
+            Product("A1", "콜라", "Cola", 1500, "cola_can", barcodes=("4006381333931",)),
+            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
+        ]
+    )
+    session = colour_session(catalog, barcode_reader=BarcodeReader())
+    carton = with_items((300, 100, RED))
+    for i in range(3):
+        snapshot = session.process(Frame(carton, i / 15, i))
+    assert snapshot.unknown_items == 1 and not snapshot.can_pay
+    held_up = carton.copy()
+    bars = ean13_image("4006381333931", module_px=3)
+    held_up[300 : 300 + bars.shape[0], 60 : 60 + bars.shape[1]] = bars[..., None]
+    scans = []
+    for i in range(3, 6):
+        snapshot = session.process(Frame(held_up, i / 15, i))
+        scans += snapshot.scans
+    assert [s.outcome for s in scans] == ["resolved"]
+    assert snapshot.quantities == {"A1": 1} and snapshot.unknown_items == 0 and snapshot.can_pay
