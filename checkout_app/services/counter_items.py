@@ -136,7 +136,8 @@ class WithCounterItems:
     whose classes are the detector's followed by the items' (taught products, unknown item).
 
     ``counted``: the detector's class ids that the store sells; a detection of any other class
-    (a demo product on a real store's counter) does not explain a region away.
+    (a demo product on a real store's counter) does not explain a region away, and is dropped
+    when it lies inside a counter item (the item says what is there).
     """
 
     def __init__(
@@ -158,6 +159,13 @@ class WithCounterItems:
         ]
         items = self._items.detect(image, explained)
         self.last_timings_ms = {**self._products.last_timings_ms, **self._items.last_timings_ms}
+        item_boxes = [tuple(item) for item in items.xyxy]
+        keep = [
+            int(cls) in self._counted
+            or not any(_inside_share(tuple(box), item) >= EXPLAINED_SHARE for item in item_boxes)
+            for box, cls in zip(found.xyxy, found.class_id)
+        ]
+        found = Detections(found.xyxy[keep], found.confidence[keep], found.class_id[keep])
         offset = len(self._products.class_names)
         return Detections(
             np.concatenate([found.xyxy, items.xyxy]).astype(np.float32),

@@ -6,6 +6,7 @@ copy these values into labels and paint them.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS
@@ -97,6 +98,14 @@ def box_views(
             text, colour = not_for_sale, NOT_FOR_SALE_COLOUR
         else:
             text = snapshot.catalog.get(box.sku).name(lang)
-            colour = BOX_COLOURS[index.get(box.class_name, 0) % len(BOX_COLOURS)]
+            colour = BOX_COLOURS[_colour_index(box.class_name, index) % len(BOX_COLOURS)]
         views.append(BoxView(box.xyxy, text, colour, box.confirmed))
     return views
+
+
+def _colour_index(class_name: str, index: dict) -> int:
+    """The detector's class index; for a taught product (not a detector class) a stable number
+    from its class name, never the first colour, which is close to the unknown item's red."""
+    if class_name in index:
+        return index[class_name]
+    return 1 + zlib.crc32(class_name.encode("utf-8")) % (len(BOX_COLOURS) - 1)
