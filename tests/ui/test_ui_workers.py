@@ -140,7 +140,9 @@ def test_capture_runs_at_source_rate_while_processing_takes_the_newest_frame(qtb
     assert 0 < stats.processing_fps <= 21  # 50 ms per frame at best
     assert stats.capture_fps > 3 * stats.processing_fps
     assert stats.captured_frames > 3 * stats.processed_frames
-    assert stats.dropped_frames >= stats.captured_frames - stats.processed_frames - 2
+    # Every captured frame was processed, dropped, or is one of three still in flight: counted
+    # but not yet handed on (the capture thread counts first), waiting, or being processed.
+    assert stats.dropped_frames >= stats.captured_frames - stats.processed_frames - 3
     # Each processed frame was the newest at the time (a frame may land while it starts).
     assert lags and max(lags) <= 2
     assert results == sorted(results) and len(results) >= 5
