@@ -109,6 +109,13 @@ def _error(message: str) -> CliError:
     return CliError(message, EXIT_BAD_INPUT)
 
 
+def _require_teach_and_test_folders(args: argparse.Namespace) -> None:
+    """A typo in --teach or --test answers before any model loads."""
+    for flag, folder in (("--teach", args.teach), ("--test", args.test)):
+        if not folder.is_dir():
+            raise _error(f"{flag} {folder} is not a folder")
+
+
 def _encoder(args: argparse.Namespace):
     from checkout_app.app import load_appearance_encoder
 
@@ -206,9 +213,7 @@ def _cmd_forget(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    for flag, folder in (("--teach", args.teach), ("--test", args.test)):
-        if not folder.is_dir():
-            raise _error(f"{flag} {folder} is not a folder")
+    _require_teach_and_test_folders(args)
     encoder = _encoder(args)
     bar = ProgressBar("encoding teaching photos")
     try:
@@ -237,9 +242,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval_real_products(args: argparse.Namespace) -> int:
-    for flag, folder in (("--teach", args.teach), ("--test", args.test)):
-        if not folder.is_dir():
-            raise _error(f"{flag} {folder} is not a folder")
+    _require_teach_and_test_folders(args)
     encoder = _encoder(args)
     bar = ProgressBar("teaching and identifying")
     try:
