@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+from postgres_server import available_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -53,3 +55,22 @@ def weights_home(tmp_path_factory) -> Path:
         mp.setenv("TORCH_HOME", str(tmp_path_factory.mktemp("torch_home")))
         prepare_facenet_weights(home)
     return home
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the whole run (tests/postgres_server.py), or skip."""
+    server, why_not = available_server()
+    if server is None:
+        pytest.skip(why_not)
+    yield server
+    server.stop()
+    server.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)

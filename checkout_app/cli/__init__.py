@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 from checkout_app.camera.source import SourceError
 from checkout_app.cli.bench import add_bench_command
 from checkout_app.cli.catalog import add_catalog_commands
+from checkout_app.cli.db import add_db_commands
 from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_MODEL_FAILED, EXIT_SOURCE_FAILED, CliError
 from checkout_app.cli.evaluate import add_eval_commands
 from checkout_app.cli.export import add_export_command
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     add_train_command(sub)
     add_catalog_commands(sub)
+    add_db_commands(sub)
     add_products_commands(sub)
     add_faces_commands(sub)
     add_models_commands(sub)

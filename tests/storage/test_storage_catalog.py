@@ -145,10 +145,12 @@ def test_upsert_and_set_active(repo, demo):
         repo.set_active("no-such-sku", True)
 
 
-def test_sqlite_runs_in_wal_mode(session_factory):
-    with session_factory() as session:
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    sessions = open_database(default_database_url(tmp_path))
+    with sessions() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    close_database(sessions)
 
 
 def test_a_database_failure_is_a_catalog_store_error_not_sqlalchemys(tmp_path):

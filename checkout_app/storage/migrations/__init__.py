@@ -1,0 +1,1 @@
+"""Alembic migrations of the database schema (see ``checkout_app.storage.schema``)."""
