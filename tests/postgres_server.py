@@ -56,11 +56,13 @@ class PostgresServer:
         command = [*self._run_as, str(self._binaries / "pg_ctl"), "-D", str(self.folder / "data")]
         subprocess.run([*command, *args], check=True, capture_output=True, timeout=120)
 
-    def start(self) -> None:
+    def start(self, durable: bool = False) -> None:
+        """Start the server; ``durable``: with fsync, as a store's server (for measurements)."""
         options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
-            "-c fsync=off -c full_page_writes=off -c max_connections=100"
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c max_connections=100"
         )
+        if not durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._pg_ctl("start", "-w", "-l", str(self.folder / "server.log"), "-o", options)
 
     def stop(self) -> None:
@@ -84,7 +86,7 @@ class PostgresServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def available_server() -> tuple[PostgresServer | None, str]:
+def available_server(durable: bool = False) -> tuple[PostgresServer | None, str]:
     """A started server, or None and why there is none (the reason a test skips with)."""
     binaries = find_binaries()
     if binaries is None:
@@ -93,5 +95,5 @@ def available_server() -> tuple[PostgresServer | None, str]:
         server = PostgresServer(binaries)
     except KeyError:
         return None, "running as root without a 'postgres' user to run the server as"
-    server.start()
+    server.start(durable)
     return server, ""

@@ -27,6 +27,7 @@ from checkout_app.cli.export import add_export_command
 from checkout_app.cli.faces import add_faces_commands, add_models_commands
 from checkout_app.cli.kiosk import add_kiosk_commands, run_kiosk_command
 from checkout_app.cli.products import add_products_commands
+from checkout_app.cli.report import add_report_commands
 from checkout_app.cli.train import add_train_command
 from checkout_app.core.catalog import CatalogStoreError
 from checkout_app.core.catalog_csv import CatalogCsvError
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_command(sub)
     add_catalog_commands(sub)
     add_db_commands(sub)
+    add_report_commands(sub)
     add_products_commands(sub)
     add_faces_commands(sub)
     add_models_commands(sub)
@@ -75,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Alembic tells its set-up at INFO each time a database is opened; `db upgrade` prints
+    # what changed itself.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     args.argv = argv
     # No command: the kiosk, as a shopper or a presenter expects when starting the app.
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", run_kiosk_command)

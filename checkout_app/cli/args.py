@@ -1,11 +1,20 @@
 """Argument types shared by the ``checkout-app`` commands: numbers that must be positive are
-refused by argparse with a one-line message, before any model loads."""
+refused by argparse with a one-line message, before any model loads; and the database the
+global options name."""
 
 from __future__ import annotations
 
 import argparse
 
 from checkout_edge.defaults import MIN_CONFIDENCE_RANGE
+
+from checkout_app.storage.db import default_database_url
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """The store database: ``--database-url`` (or its environment variable), else the SQLite
+    file in the app home."""
+    return args.database_url or default_database_url(args.home)
 
 
 def positive_int(text: str) -> int:

@@ -1,19 +1,26 @@
-"""``checkout-app bench``: per-stage latency and FPS of the checkout pipeline as JSON, or with
-``--kiosk`` the kiosk window's view frame interval while detection runs."""
+"""``checkout-app bench``: per-stage latency and FPS of the checkout pipeline as JSON; with
+``--kiosk`` the kiosk window's view frame interval while detection runs; with ``--payments``
+payments per second with several writer processes on one database."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from checkout_app.backends.torch_device import describe_device
 from checkout_app.camera.open_source import SOURCE_HELP, open_source
 from checkout_app.cli.args import positive_float, positive_int
 from checkout_app.cli.detection import add_model_options, pipeline_from_args
+from checkout_app.cli.errors import CliError
 from checkout_app.cli.output import write_json
 from checkout_app.services.benchmark import benchmark_pipeline
 from checkout_app.services.kiosk_settings import KioskSettings
+from checkout_app.services.payment_load import LoadPlan, run_payment_load
+from checkout_app.storage.db import close_database, open_database, schema_status
+from checkout_app.storage.schema_state import EMPTY
 
 
 def add_bench_command(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +40,22 @@ def add_bench_command(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--seconds", type=positive_float, default=20.0, help="--kiosk: seconds measured"
     )
+    bench.add_argument(
+        "--payments",
+        action="store_true",
+        help="measure payments per second instead, with --writers processes on one database: "
+        "a new, empty one given by --database-url (it keeps the test sales), else a temporary "
+        "SQLite file",
+    )
+    bench.add_argument(
+        "--writers", type=positive_int, default=4, help="--payments: writer processes"
+    )
+    bench.add_argument(
+        "--attempts",
+        type=positive_int,
+        default=500,
+        help="--payments: payment attempts per writer (some are retaps of an earlier one)",
+    )
     add_model_options(bench)
     bench.set_defaults(func=_cmd_bench)
 
@@ -40,6 +63,8 @@ def add_bench_command(subparsers: argparse._SubParsersAction) -> None:
 def _cmd_bench(args: argparse.Namespace) -> int:
     if args.kiosk:
         return _cmd_bench_kiosk(args)
+    if args.payments:
+        return _cmd_bench_payments(args)
 
     with open_source(args.source) as source:
         pipeline = pipeline_from_args(args, source.fps)
@@ -94,3 +119,39 @@ def _cmd_bench_kiosk(args: argparse.Namespace) -> int:
         f"{report['ui_frame_interval_ms']['p95']} ms) -> {args.out}"
     )
     return 0
+
+
+def _cmd_bench_payments(args: argparse.Namespace) -> int:
+    if args.database_url:
+        _bench_payments(args, args.database_url)
+    else:
+        with tempfile.TemporaryDirectory(prefix="checkout-bench-") as folder:
+            _bench_payments(args, f"sqlite:///{Path(folder) / 'bench.db'}")
+    return 0
+
+
+def _bench_payments(args: argparse.Namespace, url: str) -> None:
+    status = schema_status(url)
+    if status.before.status != EMPTY:
+        raise CliError(
+            f"{status.where} is not empty: the payments bench writes thousands of test sales, "
+            "so it needs a new, empty database (PostgreSQL: createdb checkout_bench)"
+        )
+    close_database(open_database(url))  # the schema, before the writers start
+    plan = LoadPlan(writers=args.writers, attempts_per_writer=args.attempts)
+    load = run_payment_load(url, plan)
+    report = {
+        "database": url.split(":")[0].split("+")[0],
+        "where": status.where,
+        "cpu_count": os.cpu_count(),
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **load.summary(),
+    }
+    write_json(Path(args.out), report)
+    print(
+        f"{report['database']}, {plan.writers} writers: {report['payments_per_s']} payments/s "
+        f"({report['sales_per_s']} new sales/s), median {report['latency_ms']['median']} ms, "
+        f"{report['retried']} retried, {report['failed']} failed -> {args.out}"
+    )
+    if load.failed:
+        raise CliError(f"{len(load.failed)} payments still failed after retries: see the log")

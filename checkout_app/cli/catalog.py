@@ -16,11 +16,12 @@ from typing import Iterator
 
 from sqlalchemy.engine import make_url
 
+from checkout_app.cli.args import database_url
 from checkout_app.core.catalog_csv import CatalogCsvError, RowError, load_catalog_csv
 from checkout_app.core.money import format_won
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.catalog_repository import CatalogRepository
-from checkout_app.storage.db import close_database, default_database_url, open_database
+from checkout_app.storage.db import close_database, open_database
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def add_catalog_commands(subparsers: argparse._SubParsersAction) -> None:
 
 @contextmanager
 def _open_catalog(args: argparse.Namespace, seed_demo: bool) -> Iterator[CatalogRepository]:
-    url = args.database_url or default_database_url(args.home)
+    url = database_url(args)
     log.debug("catalog database: %s", make_url(url).render_as_string(hide_password=True))
     session_factory = open_database(url)
     try:

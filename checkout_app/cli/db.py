@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 
-from checkout_app.storage.db import default_database_url, schema_status, upgrade_database
+from checkout_app.cli.args import database_url
+from checkout_app.storage.db import schema_status, upgrade_database
 from checkout_app.storage.schema_state import AHEAD, BEHIND, CURRENT, EMPTY, UNVERSIONED
 
 # What each schema state means to the person running the command.
@@ -43,12 +44,8 @@ def add_db_commands(subparsers: argparse._SubParsersAction) -> None:
     upgrade.set_defaults(func=_cmd_upgrade)
 
 
-def _url(args: argparse.Namespace) -> str:
-    return args.database_url or default_database_url(args.home)
-
-
 def _cmd_status(args: argparse.Namespace) -> int:
-    report = schema_status(_url(args))
+    report = schema_status(database_url(args))
     state = report.after
     usable = state.status in (EMPTY, CURRENT)
     if args.json:
@@ -71,7 +68,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = database_url(args)
     if url.startswith("postgresql"):
         print("take a backup first if you have none: pg_dump --format=custom …", file=sys.stderr)
     report = upgrade_database(url)

@@ -19,7 +19,7 @@ from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
 from checkout_app.backends.facenet_torch import load_torch_embedder
 from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
 from checkout_app.backends.registry import BackendError
-from checkout_app.cli.args import positive_float, positive_int
+from checkout_app.cli.args import database_url, positive_float, positive_int
 from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
 from checkout_app.core.text import printable
 from checkout_app.faces.benchmark import frame_640x480, run_face_benchmark
@@ -36,7 +36,7 @@ from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.registry import FaceRegistry, RegistryError, SameFaceError
 from checkout_app.models_meta import read_verified_sidecar
 from checkout_app.progress import line_progress
-from checkout_app.storage.db import default_database_url, open_database
+from checkout_app.storage.db import open_database
 from checkout_app.storage.face_repository import FaceRepository
 from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
 
@@ -45,10 +45,6 @@ log = logging.getLogger(__name__)
 
 def _error(message: str, source_failed: bool = False) -> CliError:
     return CliError(message, EXIT_SOURCE_FAILED if source_failed else EXIT_BAD_INPUT)
-
-
-def _database_url(args: argparse.Namespace) -> str:
-    return getattr(args, "database_url", None) or default_database_url(args.home)
 
 
 def _policy(args: argparse.Namespace) -> RecognitionPolicy:
@@ -74,7 +70,7 @@ def load_face_pipeline(args: argparse.Namespace) -> FacePipeline:
 def _open_registry(args: argparse.Namespace, embedder_name: str | None) -> FaceRegistry:
     """The app database's registry (``embedder_name`` None: list/delete only)."""
     try:
-        repository = FaceRepository.for_home(open_database(_database_url(args)), args.home)
+        repository = FaceRepository.for_home(open_database(database_url(args)), args.home)
         return FaceRegistry(repository, embedder_name, _policy(args))
     except (EmbeddingKeyError, RegistryError) as exc:
         raise _error(str(exc)) from None

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from checkout_app.cli.args import non_negative_int, positive_int
+from checkout_app.cli.args import database_url, non_negative_int, positive_int
 from checkout_app.cli.errors import EXIT_BAD_INPUT, CliError
 from checkout_app.cli.output import write_json
 from checkout_app.core.money import format_won
@@ -32,7 +32,7 @@ from checkout_app.services.product_teaching import (
     teach_product,
 )
 from checkout_app.storage.catalog_repository import CatalogRepository
-from checkout_app.storage.db import close_database, default_database_url, open_database
+from checkout_app.storage.db import close_database, open_database
 from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
 
@@ -126,7 +126,7 @@ def _encoder(args: argparse.Namespace):
 def _repositories(args: argparse.Namespace) -> Iterator[tuple]:
     """(catalog, taught photos) on the app database, closed when the command is done."""
 
-    session_factory = open_database(args.database_url or default_database_url(args.home))
+    session_factory = open_database(database_url(args))
     try:
         yield CatalogRepository(session_factory), ProductPhotoRepository(session_factory)
     finally:

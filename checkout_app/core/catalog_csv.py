@@ -23,26 +23,20 @@ from typing import Collection, Iterable
 from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.catalog import TEXT_FIELDS, Catalog, Product, text_problem
 from checkout_app.core.money import parse_won
+from checkout_app.core.spreadsheet import FORMULA_START, SPREADSHEET_QUOTE, spreadsheet_safe
 
 COLUMNS = ("sku", "name_ko", "name_en", "price", "class_name", "active")
 BARCODES = "barcodes"  # optional on import, always written on export
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
-_FORMULA_START = ("=", "+", "-", "@")
-_SPREADSHEET_QUOTE = "'"
 
 
 def _cell(text: str | None) -> str:
-    """A cell as written: stripped, and without the quote ``_spreadsheet_safe`` added."""
+    """A cell as written: stripped, and without the quote ``spreadsheet_safe`` added."""
     text = (text or "").strip()
-    if text.startswith(_SPREADSHEET_QUOTE) and text[1:2] in _FORMULA_START:
+    if text.startswith(SPREADSHEET_QUOTE) and text[1:2] in FORMULA_START:
         return text[1:]
     return text
-
-
-def _spreadsheet_safe(value: object) -> object:
-    text = str(value)
-    return _SPREADSHEET_QUOTE + text if text.startswith(_FORMULA_START) else value
 
 
 @dataclass(frozen=True)
@@ -172,5 +166,5 @@ def catalog_to_csv(products: Iterable[Product]) -> str:
     for p in products:
         barcodes = " ".join(p.barcodes)
         cells = (p.sku, p.name_ko, p.name_en, p.price, p.class_name, int(p.active), barcodes)
-        writer.writerow([_spreadsheet_safe(cell) for cell in cells])
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

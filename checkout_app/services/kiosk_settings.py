@@ -14,6 +14,8 @@ import json
 import logging
 import math
 import os
+import re
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,8 @@ NUMBER_RANGES = {
     "complete_reset_s": (2.0, 120.0),
 }
 _SOURCE_FIELDS = ("counter_source", "face_source")
+# A kiosk id names the kiosk on every sale and in store reports (transactions.kiosk_id).
+KIOSK_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _BOOL_FIELDS = ("fullscreen", "show_stats")
 
 
@@ -61,6 +65,13 @@ def system_locale() -> str:
     return ""
 
 
+def default_kiosk_id() -> str:
+    """This machine's host name, cut to what a kiosk id may hold ("kiosk" if nothing is left):
+    each kiosk of a store runs on its own machine, so the default tells them apart."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname()).lstrip("._-")[:40]
+    return name or "kiosk"
+
+
 def language_for_locale(locale_name: str) -> str:
     """The kiosk language for a locale name: Korean for ko_KR and the like, else English (an
     unset or technical locale such as C.UTF-8 included)."""
@@ -78,6 +89,7 @@ class KioskSettings:
     counter_source: str = "demo"
     face_source: str = "demo"
     language: str = field(default_factory=lambda: language_for_locale(system_locale()))
+    kiosk_id: str = field(default_factory=default_kiosk_id)
     min_confidence: float = MIN_CONFIDENCE
     face_distance_threshold: float = DEFAULT_UNKNOWN_DISTANCE
     face_min_margin: float = DEFAULT_MIN_SVM_MARGIN
@@ -93,6 +105,12 @@ class KioskSettings:
                 raise SettingsError(name, f"must be text, got {type(value).__name__}")
             if not value.strip():
                 raise SettingsError(name, "must not be empty (use 'demo' for no camera)")
+        if not isinstance(self.kiosk_id, str) or not KIOSK_ID_PATTERN.fullmatch(self.kiosk_id):
+            raise SettingsError(
+                "kiosk_id",
+                "must be 1 to 40 letters, digits, '.', '_' or '-', starting with a letter or "
+                f"digit, got {self.kiosk_id!r}",
+            )
         if self.language not in SUPPORTED_LANGUAGES:
             raise SettingsError(
                 "language",

@@ -119,8 +119,11 @@ def is_sqlite_file(engine: Engine) -> bool:
 
 
 def describe(engine: Engine) -> str:
-    """Where the database is, for messages: the file, or the URL without its password."""
-    return engine.url.database if is_sqlite_file(engine) else engine.url.render_as_string()
+    """Where the database is, for messages: the file, or the URL without its password (and
+    without the driver name ``connect`` adds)."""
+    if is_sqlite_file(engine):
+        return engine.url.database
+    return engine.url.set(drivername=engine.url.get_backend_name()).render_as_string()
 
 
 def database_error(engine: Engine, exc: SQLAlchemyError) -> DatabaseError:

@@ -109,6 +109,8 @@ class TransactionRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     paid_by_person_id: Mapped[Optional[str]] = mapped_column(String)  # noqa: UP045
     paid_by_name: Mapped[Optional[str]] = mapped_column(String)  # noqa: UP045
+    # Which kiosk made the sale (KioskSettings.kiosk_id); NULL for sales made before it was kept.
+    kiosk_id: Mapped[Optional[str]] = mapped_column(String(40))  # noqa: UP045
     status: Mapped[str] = mapped_column(String(20))
     receipt_text: Mapped[str] = mapped_column(Text)
     lines: Mapped[List[TransactionLineRow]] = relationship(  # noqa: UP006

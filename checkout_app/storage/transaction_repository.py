@@ -14,11 +14,14 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_app.core.cart import CartLine
 from checkout_app.core.money import validate_amount
+from checkout_app.core.sales_report import SoldLine
 from checkout_app.storage.tables import (
     PendingPaymentRow,
     TransactionLineRow,
@@ -27,6 +30,9 @@ from checkout_app.storage.tables import (
 )
 
 log = logging.getLogger(__name__)
+
+# INSERT … ON CONFLICT for each database the app supports (storage/db.py).
+_UPSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 CURRENCY = "KRW"
 STATUS_COMPLETED = "completed"
@@ -48,6 +54,7 @@ class TransactionRecord:
     paid_by_person_id: str | None
     paid_by_name: str | None
     receipt_text: str
+    kiosk_id: str | None = None  # None: made before sales recorded their kiosk
 
 
 def _to_record(row: TransactionRow) -> TransactionRecord:
@@ -62,6 +69,7 @@ def _to_record(row: TransactionRow) -> TransactionRecord:
         paid_by_person_id=row.paid_by_person_id,
         paid_by_name=row.paid_by_name,
         receipt_text=row.receipt_text,
+        kiosk_id=row.kiosk_id,
     )
 
 
@@ -117,12 +125,14 @@ class TransactionRepository:
         paid_by_name: str | None = None,
         receipt_text: str = "",
         created_at: datetime | None = None,
+        kiosk_id: str | None = None,
     ) -> TransactionRecord:
         """Store a completed checkout once; a repeat with the same ``checkout_id`` returns it.
 
         ``created_at`` (timezone-aware; default now) lets the stored time match the printed
-        receipt. Raises ValueError for an empty cart or a total that is not the sum of the lines,
-        and TransactionConflictError if the id already holds a different sale.
+        receipt; ``kiosk_id`` names the kiosk that made the sale, for store reports. Raises
+        ValueError for an empty cart or a total that is not the sum of the lines, and
+        TransactionConflictError if the id already holds a different sale.
         """
         _validate_sale(checkout_id, lines, total)
         if created_at is None:
@@ -139,6 +149,7 @@ class TransactionRepository:
                     currency=CURRENCY,
                     paid_by_person_id=paid_by_person_id,
                     paid_by_name=paid_by_name,
+                    kiosk_id=kiosk_id,
                     status=STATUS_COMPLETED,
                     receipt_text=receipt_text,
                     lines=[
@@ -178,15 +189,20 @@ class TransactionRepository:
     def begin_payment(
         self, checkout_id: str, lines: Sequence[CartLine], total: int, paid_by_name: str
     ) -> None:
-        """Note a payment about to be recorded (committed before the sale is written)."""
-        summary = ", ".join(f"{line.name} x{line.qty}" for line in lines)
+        """Note a payment about to be recorded (committed before the sale is written); noting it
+        again (a retry) keeps the first start time."""
+        details = {
+            "total": total,
+            "paid_by_name": paid_by_name,
+            "summary": ", ".join(f"{line.name} x{line.qty}" for line in lines),
+        }
         with self._session_factory.begin() as session:
-            session.merge(
-                PendingPaymentRow(
-                    checkout_id=checkout_id,
-                    total=total,
-                    paid_by_name=paid_by_name,
-                    summary=summary,
+            # One statement, not a look-up then an insert: two attempts at once cannot both
+            # find nothing and then collide on the key.
+            insert = _UPSERT[session.get_bind().dialect.name](PendingPaymentRow)
+            session.execute(
+                insert.values(checkout_id=checkout_id, **details).on_conflict_do_update(
+                    index_elements=[PendingPaymentRow.checkout_id], set_=details
                 )
             )
 
@@ -237,6 +253,32 @@ class TransactionRepository:
                 .limit(limit)
             ).all()
             return [_to_record(row) for row in rows]
+
+    def sold_lines(
+        self, start: datetime, end: datetime, kiosk_id: str | None = None
+    ) -> list[SoldLine]:
+        """Every line sold from ``start`` (included) to ``end`` (excluded), both timezone-aware;
+        only those of kiosk ``kiosk_id`` when given."""
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("start and end must be timezone-aware")
+        query = (
+            select(
+                TransactionRow.id,
+                TransactionRow.kiosk_id,
+                TransactionLineRow.sku,
+                TransactionLineRow.name,
+                TransactionLineRow.qty,
+                TransactionLineRow.line_total,
+            )
+            .join(TransactionRow.lines)
+            .where(TransactionRow.created_at >= start.astimezone(timezone.utc))
+            .where(TransactionRow.created_at < end.astimezone(timezone.utc))
+            .order_by(TransactionRow.created_at, TransactionRow.id, TransactionLineRow.position)
+        )
+        if kiosk_id is not None:
+            query = query.where(TransactionRow.kiosk_id == kiosk_id)
+        with self._session_factory() as session:
+            return [SoldLine(*row) for row in session.execute(query)]
 
     def count(self) -> int:
         with self._session_factory() as session:

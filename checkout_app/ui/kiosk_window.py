@@ -7,6 +7,7 @@ at the counter is ``services.counter_session``, a payment is ``services.payment_
 
 from __future__ import annotations
 
+import functools
 import logging
 import statistics
 import time
@@ -361,7 +362,9 @@ class KioskWindow(QMainWindow):
             snapshot.total,
             self.services.face_pipeline,
             self.services.registry,
-            self.services.transactions.record_payment,
+            functools.partial(
+                self.services.transactions.record_payment, kiosk_id=settings.kiosk_id
+            ),
             timeout_s=settings.payment_timeout_s,
             # About 2-4 s of face frames: time to read the prompt and turn slowly.
             liveness_frames=LIVENESS_FRAMES,

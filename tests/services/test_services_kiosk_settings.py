@@ -10,6 +10,7 @@ import pytest
 from checkout_edge.defaults import MIN_CONFIDENCE
 
 from checkout_app.faces.matcher import DEFAULT_MIN_SVM_MARGIN, DEFAULT_UNKNOWN_DISTANCE
+from checkout_app.services import kiosk_settings
 from checkout_app.services.kiosk_settings import (
     NUMBER_RANGES,
     KioskSettings,
@@ -59,6 +60,11 @@ def test_every_default_lies_inside_its_range():
         ("complete_reset_s", float("inf"), "between 2 and 120"),
         ("fullscreen", 1, "must be true or false"),
         ("show_stats", "yes", "must be true or false"),
+        ("kiosk_id", "", "1 to 40 letters"),
+        ("kiosk_id", "kiosk 2", "1 to 40 letters"),
+        ("kiosk_id", "-kiosk", "starting with a letter or digit"),
+        ("kiosk_id", "k" * 41, "1 to 40 letters"),
+        ("kiosk_id", 2, "1 to 40 letters"),
     ],
 )
 def test_invalid_values_raise_naming_the_field(field, value, message):
@@ -186,3 +192,17 @@ def test_a_new_kiosk_speaks_the_system_locale(monkeypatch, app_home, environment
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert load_settings(app_home).settings.language == language
+
+
+@pytest.mark.parametrize(
+    ("hostname", "kiosk_id"),
+    [
+        ("till-2.store.lan", "till-2.store.lan"),
+        ("키오스크 1", "1"),
+        ("", "kiosk"),
+        ("x" * 60, "x" * 40),
+    ],
+)
+def test_the_kiosk_id_defaults_to_the_host_name(monkeypatch, hostname, kiosk_id):
+    monkeypatch.setattr(kiosk_settings.socket, "gethostname", lambda: hostname)
+    assert KioskSettings().kiosk_id == kiosk_id

@@ -125,3 +125,33 @@ def test_interrupted_payments_say_whether_they_were_charged(repo, session_factor
     for checkout_id in found:
         restarted.end_payment(checkout_id)
     assert restarted.interrupted_payments() == [] and restarted.count() == 1
+
+
+def test_sold_lines_in_a_time_range_and_of_one_kiosk(repo):
+    base = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    repo.record("co-1", LINES, TOTAL, created_at=base, kiosk_id="till-1")
+    repo.record("co-2", LINES[:1], 2600, created_at=base + timedelta(hours=1), kiosk_id="till-2")
+    repo.record("co-3", LINES, TOTAL, created_at=base + timedelta(days=1))  # before kiosk ids
+    assert repo.get("co-1").kiosk_id == "till-1" and repo.get("co-3").kiosk_id is None
+
+    day = repo.sold_lines(base, base + timedelta(days=1))
+    assert [(line.kiosk_id, line.sku, line.qty) for line in day] == [
+        ("till-1", "A1", 2),
+        ("till-1", "B2", 1),
+        ("till-2", "A1", 2),
+    ]
+    assert day[0].transaction_id == day[1].transaction_id != day[2].transaction_id
+    assert [line.sku for line in repo.sold_lines(base, base.replace(year=2027), "till-2")] == ["A1"]
+    assert len(repo.sold_lines(base, base + timedelta(days=2))) == 5
+    assert repo.sold_lines(base + timedelta(days=3), base + timedelta(days=4)) == []
+    with pytest.raises(ValueError, match="timezone-aware"):
+        repo.sold_lines(datetime(2026, 12, 1), base)
+
+
+def test_noting_a_payment_again_keeps_one_entry_and_its_start(repo):
+    repo.begin_payment("co-1", LINES, TOTAL, "Kim")
+    [first] = repo.interrupted_payments()
+    repo.begin_payment("co-1", LINES[:1], 2600, "Lee")  # the retry after a lost answer
+    [again] = repo.interrupted_payments()
+    assert again.started_at == first.started_at
+    assert (again.total, again.paid_by_name, again.summary) == (2600, "Lee", "Hot Cup Ramen x2")

@@ -133,6 +133,7 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
     record = services.transactions.recent(1)[0]
     assert record.total == cart_total
     assert record.paid_by_name == DEMO_SHOPPER_NAME
+    assert record.kiosk_id == services.settings.kiosk_id  # for the store's sales report
     assert services.transactions.interrupted_payments() == []  # the shopper saw the outcome
     # A second tap (or a late signal) must not record the sale again.
     window._payment_call("confirm")

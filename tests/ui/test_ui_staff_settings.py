@@ -62,6 +62,7 @@ def test_save_and_load_round_trip(qtbot, page, app_home, themed, screenshot):
     page.face_source.combo.setCurrentIndex(page.face_source.combo.count() - 1)
     page.face_source.path_edit.setText("/videos/shopper.mp4")
     page.language.setCurrentIndex(page.language.findData("en"))
+    page.kiosk_id.setText(" till-2 ")
     page.min_confidence.setValue(0.55)
     page.face_distance_threshold.setValue(0.5)
     page.face_min_margin.setValue(0.3)
@@ -79,6 +80,7 @@ def test_save_and_load_round_trip(qtbot, page, app_home, themed, screenshot):
         counter_source="1",
         face_source="/videos/shopper.mp4",
         language="en",
+        kiosk_id="till-2",
         min_confidence=0.55,
         face_distance_threshold=0.5,
         face_min_margin=0.3,
@@ -108,6 +110,14 @@ def test_empty_url_is_refused_next_to_its_field(page, app_home, themed, screensh
     assert not (app_home / "settings.json").exists()
     assert saved == []
     screenshot(page, "staff_settings_error.png")
+
+
+def test_a_kiosk_name_with_spaces_inside_is_refused_next_to_its_field(page, app_home):
+    page.kiosk_id.setText("till 2")
+    assert not page.save()
+    error = page.findChild(QLabel, "kiosk_id_error")
+    assert error.isVisibleTo(page) and "letters, digits" in error.text()
+    assert not (app_home / "settings.json").exists()
 
 
 def test_stepper_buttons_change_the_value_within_range(page):

@@ -173,6 +173,8 @@ class SettingsPage(QWidget):
         self.language = QComboBox()
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
+        self.kiosk_id = QLineEdit()
+        self.kiosk_id.setMaxLength(40)
         self.min_confidence = _spin("min_confidence", 2, 0.05)
         self.face_distance_threshold = _spin("face_distance_threshold", 2, 0.01)
         self.face_min_margin = _spin("face_min_margin", 2, 0.05)
@@ -186,6 +188,7 @@ class SettingsPage(QWidget):
             "counter_source": self.counter_source,
             "face_source": self.face_source,
             "language": self.language,
+            "kiosk_id": self.kiosk_id,
             "min_confidence": with_steppers(self.min_confidence),
             "face_distance_threshold": with_steppers(self.face_distance_threshold),
             "face_min_margin": with_steppers(self.face_min_margin),
@@ -256,6 +259,7 @@ class SettingsPage(QWidget):
             "counter_source": self.tr("Counter camera"),
             "face_source": self.tr("Face camera"),
             "language": self.tr("Language"),
+            "kiosk_id": self.tr("Kiosk name (recorded with every sale)"),
             "min_confidence": self.tr("Product detection confidence"),
             "face_distance_threshold": self.tr("Face match distance (lower is stricter)"),
             "face_min_margin": self.tr("Face match margin (higher is stricter)"),
@@ -291,6 +295,7 @@ class SettingsPage(QWidget):
         self.counter_source.set_value(settings.counter_source)
         self.face_source.set_value(settings.face_source)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.kiosk_id.setText(settings.kiosk_id)
         self.min_confidence.setValue(settings.min_confidence)
         self.face_distance_threshold.setValue(settings.face_distance_threshold)
         self.face_min_margin.setValue(settings.face_min_margin)
@@ -305,6 +310,7 @@ class SettingsPage(QWidget):
             "counter_source": self.counter_source.value(),
             "face_source": self.face_source.value(),
             "language": self.language.currentData(),
+            "kiosk_id": self.kiosk_id.text().strip(),
             "min_confidence": self.min_confidence.value(),
             "face_distance_threshold": self.face_distance_threshold.value(),
             "face_min_margin": self.face_min_margin.value(),

@@ -490,142 +490,142 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="254"/>
+        <location filename="../kiosk_window.py" line="255"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="255"/>
+        <location filename="../kiosk_window.py" line="256"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="271"/>
+        <location filename="../kiosk_window.py" line="272"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="274"/>
+        <location filename="../kiosk_window.py" line="275"/>
         <source>The unknown item is {name}: added by its barcode.</source>
         <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="278"/>
+        <location filename="../kiosk_window.py" line="279"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="281"/>
+        <location filename="../kiosk_window.py" line="282"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="315"/>
+        <location filename="../kiosk_window.py" line="316"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="331"/>
+        <location filename="../kiosk_window.py" line="332"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="335"/>
+        <location filename="../kiosk_window.py" line="336"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="440"/>
+        <location filename="../kiosk_window.py" line="443"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="442"/>
+        <location filename="../kiosk_window.py" line="445"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="447"/>
+        <location filename="../kiosk_window.py" line="450"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="448"/>
+        <location filename="../kiosk_window.py" line="451"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="451"/>
+        <location filename="../kiosk_window.py" line="454"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="452"/>
+        <location filename="../kiosk_window.py" line="455"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="455"/>
+        <location filename="../kiosk_window.py" line="458"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="456"/>
+        <location filename="../kiosk_window.py" line="459"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="459"/>
+        <location filename="../kiosk_window.py" line="462"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="460"/>
+        <location filename="../kiosk_window.py" line="463"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="463"/>
+        <location filename="../kiosk_window.py" line="466"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="464"/>
+        <location filename="../kiosk_window.py" line="467"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="508"/>
+        <location filename="../kiosk_window.py" line="511"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="594"/>
+        <location filename="../kiosk_window.py" line="597"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="606"/>
-        <location filename="../kiosk_window.py" line="607"/>
+        <location filename="../kiosk_window.py" line="609"/>
+        <location filename="../kiosk_window.py" line="610"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="610"/>
+        <location filename="../kiosk_window.py" line="613"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="613"/>
+        <location filename="../kiosk_window.py" line="616"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="615"/>
+        <location filename="../kiosk_window.py" line="618"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -1262,104 +1262,109 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../staff/settings_page.py" line="248"/>
+        <location filename="../staff/settings_page.py" line="251"/>
         <source>Kiosk settings</source>
         <translation>키오스크 설정</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="251"/>
+        <location filename="../staff/settings_page.py" line="254"/>
         <source>Cameras, language, time limits, full screen and the overlay change at once; the detection and face thresholds from the next start of the kiosk.</source>
         <translation>카메라, 언어, 시간 제한, 전체 화면, 통계 표시는 바로 바뀌고, 인식 및 얼굴 기준값은 키오스크를 다시 시작하면 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="256"/>
+        <location filename="../staff/settings_page.py" line="259"/>
         <source>Counter camera</source>
         <translation>계산대 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="257"/>
+        <location filename="../staff/settings_page.py" line="260"/>
         <source>Face camera</source>
         <translation>얼굴 카메라</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="258"/>
+        <location filename="../staff/settings_page.py" line="261"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="259"/>
+        <location filename="../staff/settings_page.py" line="262"/>
+        <source>Kiosk name (recorded with every sale)</source>
+        <translation>키오스크 이름 (모든 판매에 기록)</translation>
+    </message>
+    <message>
+        <location filename="../staff/settings_page.py" line="263"/>
         <source>Product detection confidence</source>
         <translation>상품 인식 신뢰도</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="260"/>
+        <location filename="../staff/settings_page.py" line="264"/>
         <source>Face match distance (lower is stricter)</source>
         <translation>얼굴 일치 거리 (낮을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="261"/>
+        <location filename="../staff/settings_page.py" line="265"/>
         <source>Face match margin (higher is stricter)</source>
         <translation>얼굴 일치 마진 (높을수록 엄격)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="262"/>
+        <location filename="../staff/settings_page.py" line="266"/>
         <source>Payment time limit</source>
         <translation>결제 제한 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="263"/>
+        <location filename="../staff/settings_page.py" line="267"/>
         <source>Receipt screen shown for</source>
         <translation>영수증 화면 표시 시간</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="264"/>
+        <location filename="../staff/settings_page.py" line="268"/>
         <source>Full screen</source>
         <translation>전체 화면</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="265"/>
+        <location filename="../staff/settings_page.py" line="269"/>
         <source>Show live stats on the shopper screen</source>
         <translation>고객 화면에 실시간 통계 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="269"/>
+        <location filename="../staff/settings_page.py" line="273"/>
         <source>Fill the whole screen (kiosk mode)</source>
         <translation>화면 전체 사용 (키오스크 모드)</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="270"/>
+        <location filename="../staff/settings_page.py" line="274"/>
         <source>FPS and latency overlay</source>
         <translation>FPS·지연 시간 표시</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="271"/>
+        <location filename="../staff/settings_page.py" line="275"/>
         <source>Save settings</source>
         <translation>설정 저장</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="272"/>
+        <location filename="../staff/settings_page.py" line="276"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="274"/>
+        <location filename="../staff/settings_page.py" line="278"/>
         <source> s</source>
         <comment>seconds after a number</comment>
         <translation>초</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="323"/>
+        <location filename="../staff/settings_page.py" line="329"/>
         <source>Enter a video file path or a stream URL.</source>
         <translation>동영상 파일 경로나 스트림 URL을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="334"/>
-        <location filename="../staff/settings_page.py" line="348"/>
+        <location filename="../staff/settings_page.py" line="340"/>
+        <location filename="../staff/settings_page.py" line="354"/>
         <source>Settings not saved</source>
         <translation>설정을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/settings_page.py" line="338"/>
+        <location filename="../staff/settings_page.py" line="344"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
