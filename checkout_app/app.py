@@ -18,6 +18,7 @@ from checkout_app.services.counter_session import CounterSession
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.product_teaching import ProductTeacher
 from checkout_app.services.staff_auth import StaffPin
+from checkout_app.services.store_refresh import StoreRefresher
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database
 from checkout_app.storage.override_repository import OverrideRepository
@@ -183,6 +184,8 @@ class KioskServices:
     face_pay_problem: str | None = None  # why face pay is off, for staff (None: it works)
     # Payments a crash interrupted before this start, until staff mark them as seen.
     interrupted_payments: list = field(default_factory=list)
+    # Brings in what other kiosks of the store change: faces at once, prices between shoppers.
+    refresher: StoreRefresher | None = None
 
     @property
     def overrides(self) -> OverrideRepository:
@@ -190,6 +193,8 @@ class KioskServices:
         return OverrideRepository(self.sessions)
 
     def close(self) -> None:
+        if self.refresher is not None:
+            self.refresher.stop()
         close_database(self.sessions)
 
 
@@ -278,6 +283,8 @@ def build_kiosk_services(
             payment.paid_by_name,
             "charged" if payment.charged else "not charged",
         )
+    refresher = StoreRefresher(catalog_repository.load, counter.catalog, registry)
+    refresher.start()
     return KioskServices(
         home=home,
         settings=settings,
@@ -293,6 +300,7 @@ def build_kiosk_services(
         backend=describe_backend(backend_name, model_files),
         face_pay_problem=face_pay_problem,
         interrupted_payments=interrupted,
+        refresher=refresher,
     )
 
 

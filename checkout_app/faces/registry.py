@@ -106,6 +106,11 @@ class FaceStore(Protocol):
 
     def templates(self) -> StoredTemplates: ...
 
+    def revision(self) -> tuple:
+        """A cheap value that changes whenever a person or template is added or deleted (by
+        any kiosk sharing the store), so a registry can tell it is out of date."""
+        ...
+
 
 @dataclass(frozen=True)
 class Match:
@@ -144,6 +149,7 @@ class FaceRegistry:
         self.embedder_name = embedder_name
         self._matcher = FaceMatcher(policy or RecognitionPolicy())
         self._people: dict = {}
+        self._revision: tuple | None = None  # the store's revision the registry was loaded at
         # The kiosk enrolls in a worker thread while the staff list reads in the GUI thread.
         self._lock = threading.RLock()
         self.reload()
@@ -155,6 +161,9 @@ class FaceRegistry:
     def reload(self) -> None:
         """Re-read people and templates and retrain the classifier."""
         with self._lock:
+            # Read first: a change made while loading leaves it stale, so the next
+            # refresh_if_changed loads again rather than missing the change.
+            self._revision = self._store.revision()
             self._people = {p.id: p for p in self._store.people()}
             if self.embedder_name is None:
                 return
@@ -170,6 +179,15 @@ class FaceRegistry:
             log.debug(
                 "face registry: %d people, %d templates", len(self._people), len(stored.person_ids)
             )
+
+    def refresh_if_changed(self) -> bool:
+        """Reload when another kiosk (or a staff command) enrolled or deleted someone since the
+        last load; True when it reloaded. One small query when nothing changed."""
+        if self._store.revision() == self._revision:
+            return False
+        self.reload()
+        log.info("face registry reloaded: people or templates changed in the database")
+        return True
 
     def people(self) -> list[Person]:
         with self._lock:

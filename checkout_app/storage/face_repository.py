@@ -139,6 +139,20 @@ class FaceRepository:
             )
             return False
 
+    def revision(self) -> tuple:
+        """(people, highest person id, templates, highest template id): ids are never given
+        again, so any enrollment or deletion changes it."""
+        with self._sessions() as session:
+            people = session.execute(
+                select(func.count(FacePersonRow.id), func.coalesce(func.max(FacePersonRow.id), 0))
+            ).one()
+            templates = session.execute(
+                select(
+                    func.count(FaceTemplateRow.id), func.coalesce(func.max(FaceTemplateRow.id), 0)
+                )
+            ).one()
+            return (*people, *templates)
+
     def templates(self) -> StoredTemplates:
         """Every template that decrypts as its person's. A template bound to someone else (a
         row moved between people, a person renamed in the database) is left out and logged; one

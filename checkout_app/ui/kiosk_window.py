@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
+from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
 from checkout_app.services.count_review import record_approved
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
@@ -92,7 +93,7 @@ class KioskWindow(QMainWindow):
         self._snapshot: CounterSnapshot = services.counter.snapshot()
         self._timings: deque = deque(maxlen=TIMING_HISTORY)
         self._empty_since: float | None = clock()
-        self._catalog_changed = False
+        self._new_catalog: Catalog | None = None  # changed under an open cart: for the next shopper
         self._payment: PaymentSession | None = None
         self._face_source: FrameSource | None = None
         self._acted_prompt: tuple | None = None  # (turn, challenge) the demo shopper acted
@@ -191,6 +192,11 @@ class KioskWindow(QMainWindow):
         self._stats_timer.setInterval(1000)
         self._stats_timer.timeout.connect(self._refresh_stats_overlay)
         self._stats_timer.start()
+        # What other kiosks of the store changed (services.store_refresh checks, off this thread).
+        self._store_timer = QTimer(self)
+        self._store_timer.setInterval(1000)
+        self._store_timer.timeout.connect(self._take_store_changes)
+        self._store_timer.start()
         self._backend_label = QLabel()
         self._backend_label.setProperty("role", "hint")
         self.statusBar().addPermanentWidget(self._backend_label)
@@ -204,6 +210,7 @@ class KioskWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._pay_timer.stop()
+        self._store_timer.stop()
         self.face_camera.stop()
         self.counter_camera.stop()
         self.staff.shutdown()
@@ -335,16 +342,24 @@ class KioskWindow(QMainWindow):
     def _counter_ended(self) -> None:
         self.scanning.counter_view.set_message(self.tr("The video has ended."))
 
-    def _on_catalog_changed(self) -> None:
+    def _on_catalog_changed(self, catalog: Catalog | None = None) -> None:
+        """Staff changed the catalog here (``catalog`` None: read it) or another kiosk did."""
+        if catalog is None:
+            catalog = self.services.catalog_repository.load()
         # Prices change between shoppers, never under someone's open cart.
         if self._snapshot.item_count:
-            self._catalog_changed = True
+            self._new_catalog = catalog
         else:
-            self._apply(self.services.counter.reset(self.services.catalog_repository.load()))
+            self._apply(self.services.counter.reset(catalog))
+
+    def _take_store_changes(self) -> None:
+        refresher = self.services.refresher
+        catalog = refresher.take_catalog() if refresher is not None else None
+        if catalog is not None:
+            self._on_catalog_changed(catalog)
 
     def _next_shopper(self) -> None:
-        catalog = self.services.catalog_repository.load() if self._catalog_changed else None
-        self._catalog_changed = False
+        catalog, self._new_catalog = self._new_catalog, None
         self._apply(self.services.counter.reset(catalog))
         self._empty_since = self._clock()
         self.stack.setCurrentWidget(self.attract)

@@ -53,6 +53,24 @@ def test_enroll_identify_delete_retrain(make_registry):
     assert len(make_registry().people()) == 1
 
 
+def test_a_second_kiosk_sees_enrollments_and_deletions_at_its_next_refresh(make_registry):
+    kiosk_a, kiosk_b = make_registry(), make_registry()  # one database, two registries
+    assert kiosk_b.refresh_if_changed() is False  # nothing changed: one query, no reload
+
+    alice = kiosk_a.enroll("Alice", templates(ALICE, 2), consent=True)
+    assert kiosk_b.identify(unit(60, near=ALICE, spread=0.3)).person is None  # not yet
+    assert kiosk_b.refresh_if_changed() is True
+    assert kiosk_b.identify(unit(60, near=ALICE, spread=0.3)).person == alice
+
+    kiosk_a.enroll("Bob", templates(BOB, 2, seed=10), consent=True)
+    kiosk_a.delete("Alice")
+    kiosk_a.enroll("Carol", templates(unit(3), 2, seed=20), consent=True)
+    assert kiosk_b.refresh_if_changed() is True
+    assert [p.display_name for p in kiosk_b.people()] == ["Bob", "Carol"]
+    assert kiosk_b.identify(unit(61, near=ALICE, spread=0.3)).person is None  # no cached Alice
+    assert kiosk_b.refresh_if_changed() is False
+
+
 def test_delete_by_id_and_unknown_person(make_registry):
     registry = make_registry()
     person = registry.enroll("Carol", templates(ALICE), consent=True)

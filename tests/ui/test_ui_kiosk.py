@@ -8,6 +8,7 @@ unknown-face and cancel paths. Screenshots of every screen go to build/screensho
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
@@ -17,6 +18,8 @@ from checkout_app.camera.demo_source import DemoScenarioSource
 from checkout_app.camera.source import SourceError
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayStep
+from checkout_app.storage.catalog_repository import CatalogRepository
+from checkout_app.storage.db import close_database, default_database_url, open_database
 
 
 @pytest.fixture(scope="module")
@@ -267,8 +270,6 @@ def test_a_missing_model_file_ends_on_a_screen_that_says_how_to_rebuild_it(
 
 
 def test_a_camera_changed_in_the_settings_is_used_at_once(qtbot, make_window, services) -> None:
-    from dataclasses import replace
-
     asked = []
 
     def opener_for(spec: str, face: bool):
@@ -442,7 +443,6 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
 ) -> None:
     """A store selling only a product staff taught (the demo products off): its real photo on
     the counter is charged; a banana beside it is an unknown item until it is taken away."""
-    from dataclasses import replace
 
     import cv2
 
@@ -490,3 +490,31 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
             repository.upsert(product)
         repository.upsert(replace(repository.load().get("TROP-1"), active=False))
         services.counter.reset(repository.load())
+
+
+def test_a_price_changed_on_another_kiosk_is_charged_from_the_next_shopper(make_window, qtbot):
+    """Another kiosk (its own connection to the store database) raises a price: the shopper
+    whose cart is open pays the old price, the next one the new price; with an empty cart the
+    new price is in place within seconds."""
+    kiosk = make_window()
+    counter = kiosk.services.counter
+    sku = next(p.sku for p in counter.catalog.active())
+    old_price = counter.catalog.get(sku).price
+    counter.set_quantity(sku, 1)
+    kiosk._apply(counter.snapshot())
+
+    other_kiosk = open_database(default_database_url(kiosk.services.home))
+    catalog = CatalogRepository(other_kiosk)
+    try:
+        catalog.upsert(replace(catalog.load().get(sku), price=old_price + 100))
+        # The change reaches this kiosk (StoreRefresher, then the window's timer) ...
+        qtbot.waitUntil(lambda: kiosk._new_catalog is not None, timeout=10_000)
+        assert counter.snapshot().total == old_price  # ... but not the open cart
+        kiosk._next_shopper()
+        assert counter.catalog.get(sku).price == old_price + 100
+
+        catalog.upsert(replace(catalog.load().get(sku), price=old_price))
+        qtbot.waitUntil(lambda: counter.catalog.get(sku).price == old_price, timeout=10_000)
+    finally:
+        catalog.upsert(replace(catalog.load().get(sku), price=old_price))
+        close_database(other_kiosk)

@@ -1,0 +1,91 @@
+"""Keeps a kiosk in step with the store database that other kiosks and staff commands change.
+
+Every ``interval_s`` a background thread checks for
+
+- people enrolled or deleted elsewhere: the face registry reloads at once, so a new shopper can
+  pay and a deleted one is identified nowhere, with nothing of them left cached;
+- a changed catalog (prices, names, products, barcodes): it is handed to the kiosk
+  (``take_catalog``), which puts it in place between shoppers, never under an open cart.
+
+The checks run off the GUI thread because a database server that went away makes a check wait
+for the connection timeout; meanwhile the kiosk goes on with what it has. An outage is logged
+once, and its end too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from checkout_app.core.catalog import Catalog
+from checkout_app.faces.registry import FaceRegistry
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_S = 2.0  # a change made on one kiosk reaches the others within about this
+
+
+def _products(catalog: Catalog) -> tuple:
+    return tuple(sorted(catalog, key=lambda product: product.sku))
+
+
+class StoreRefresher:
+    """Polls the database for changes made elsewhere; ``start``/``stop`` its thread."""
+
+    def __init__(
+        self,
+        load_catalog: Callable[[], Catalog],
+        catalog: Catalog,
+        registry: FaceRegistry | None,
+        interval_s: float = DEFAULT_INTERVAL_S,
+    ) -> None:
+        self._load_catalog = load_catalog
+        self._seen = _products(catalog)
+        self._registry = registry
+        self._interval_s = interval_s
+        self._pending: Catalog | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failing = False
+
+    def check_once(self) -> None:
+        """One round of checks (the thread's loop body); database errors are logged, not raised."""
+        try:
+            if self._registry is not None:
+                self._registry.refresh_if_changed()
+            catalog = self._load_catalog()
+        except Exception as exc:
+            if not self._failing:
+                log.warning("cannot check the store database for changes: %s", exc)
+            self._failing = True
+            return
+        if self._failing:
+            log.info("the store database answers again")
+            self._failing = False
+        products = _products(catalog)
+        if products != self._seen:
+            log.info("the catalog changed in the database: applied from the next shopper")
+            with self._lock:
+                self._seen = products
+                self._pending = catalog
+
+    def take_catalog(self) -> Catalog | None:
+        """The catalog as changed since the last call, or None when it did not change."""
+        with self._lock:
+            catalog, self._pending = self._pending, None
+            return catalog
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="store-refresh", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            self.check_once()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)  # at most one check, bounded by the connect timeout
