@@ -57,7 +57,7 @@ def _cmd_sales(args: argparse.Namespace) -> int:
     args.out.write_text(report_csv(rows), encoding="utf-8")
     sales = len({line.transaction_id for line in lines})
     revenue = sum(row.revenue for row in rows)
-    kiosks = sorted({row.kiosk or "(not recorded)" for row in rows})
+    kiosks = sorted({row.kiosk or "no kiosk recorded" for row in rows})
     print(
         f"{args.first} to {args.last}: {sales} sales, {format_won(revenue)}, "
         f"{len(rows)} rows for {len(kiosks)} kiosk(s) ({', '.join(kiosks) or 'none'}) "

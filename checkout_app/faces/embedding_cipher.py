@@ -3,8 +3,9 @@
 The key lives in ``HOME/keys/face_embeddings.key``, created on first use with owner-only
 permissions (0600). Without that file the stored embeddings are unreadable: back it up with the
 database, and give every kiosk sharing one database the same key file. A key file readable by
-group or others is refused rather than silently used, and a missing key is never replaced by a
-new one while templates encrypted with the old one exist (``open_cipher``).
+group or others is refused rather than silently used, a missing key is never replaced by a
+new one while templates encrypted with the old one exist, and a key other than the one the
+store's database records (by its ``key_id``) is not used at all (``open_cipher``).
 
 Each token is bound to its owner: the plaintext starts with a digest of the person's id, name
 and member id, checked on decryption. A template row moved to another person, or a person row
@@ -77,17 +78,22 @@ def owner_digest(person_id: int, display_name: str, member_id: str | None) -> by
 class EmbeddingCipher:
     """Encrypts float32 embeddings, bound to their owner, to Fernet tokens and back."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, path: Path | None = None) -> None:
         from cryptography.fernet import Fernet
 
+        self.path = path  # the key file, for messages (None: a key made in memory)
         try:
             self._fernet = Fernet(key)
         except ValueError as exc:
             raise EmbeddingKeyError(f"face embedding key is corrupt: {exc}") from None
+        # Names the key in the database and in messages; one-way, so it gives the key away no
+        # more than the encrypted templates beside it do.
+        self.key_id = hashlib.sha256(b"checkout-app face key id\0" + key).hexdigest()[:16]
 
     @classmethod
     def for_home(cls, home: Path) -> EmbeddingCipher:
-        return cls(load_or_create_key(key_path(home)))
+        path = key_path(home)
+        return cls(load_or_create_key(path), path)
 
     def encrypt(self, embedding: np.ndarray, owner: bytes) -> bytes:
         """A token for ``embedding`` bound to ``owner`` (``owner_digest``)."""
@@ -116,21 +122,17 @@ class EmbeddingCipher:
             ) from None
 
 
-class MissingKey:
-    """Stands in for the cipher when the key file is gone but encrypted templates remain.
+class UnusableKey:
+    """Stands in for the cipher when this kiosk has no usable key: the key file is gone while
+    encrypted templates remain, or it is not the key the store's database records.
 
     Listing and deleting people still work; anything that needs an embedding raises
-    ``EmbeddingKeyError`` with what to do. A new key is never made in this state: it would turn
-    every stored template into unreadable data without a word.
+    ``EmbeddingKeyError`` with ``message``, which says what to do. A new key is never made in
+    this state: it would turn every stored template into unreadable data without a word.
     """
 
-    def __init__(self, path: Path, templates: int) -> None:
-        self.message = (
-            f"the face key {path} is missing, but the database holds {templates} face templates "
-            "encrypted with it: restore the key file from your backup (face pay stays off until "
-            "then). If it is lost for good, delete every registered person (checkout-app faces "
-            "delete NAME) and register them again"
-        )
+    def __init__(self, message: str) -> None:
+        self.message = message
 
     def encrypt(self, embedding: np.ndarray, owner: bytes) -> bytes:
         raise EmbeddingKeyError(self.message)
@@ -139,10 +141,32 @@ class MissingKey:
         raise EmbeddingKeyError(self.message)
 
 
-def open_cipher(home: Path, stored_templates: int) -> EmbeddingCipher | MissingKey:
-    """The home's cipher; a key is created only while no template is stored."""
+def open_cipher(
+    home: Path, stored_templates: int, store_key_id: str | None = None
+) -> EmbeddingCipher | UnusableKey:
+    """The home's cipher; a key is created only while no template is stored, and it is used
+    only if it is the store's (``store_key_id``, None where the store has recorded none)."""
     path = key_path(home)
     if stored_templates and not path.exists():
         log.error("face key %s missing with %d stored templates", path, stored_templates)
-        return MissingKey(path, stored_templates)
-    return EmbeddingCipher.for_home(home)
+        return UnusableKey(
+            f"the face key {path} is missing, but the database holds {stored_templates} face "
+            "templates encrypted with it: copy the key file from another kiosk of the store, or "
+            "restore it from your backup (face pay stays off until then). If it is lost for "
+            "good, delete every registered person (checkout-app faces delete NAME) and register "
+            "them again"
+        )
+    cipher = EmbeddingCipher.for_home(home)
+    if store_key_id is not None and cipher.key_id != store_key_id:
+        log.error("face key %s (%s) is not the store's (%s)", path, cipher.key_id, store_key_id)
+        return UnusableKey(foreign_key_message(path, cipher.key_id, store_key_id))
+    return cipher
+
+
+def foreign_key_message(path: Path | None, key_id: str, store_key_id: str) -> str:
+    return (
+        f"this kiosk's face key {path or ''} (id {key_id}) is not the key the store's database "
+        f"records (id {store_key_id}): every kiosk sharing the database needs the same key file. "
+        "Copy it from a kiosk where face pay works (owner-only, chmod 600) and restart this one; "
+        "face pay stays off until then"
+    )

@@ -18,8 +18,10 @@ up to ``MAX_TRIES`` times per attempt; what still fails is counted as failed, no
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import random
 import statistics
+import threading
 import time
 import traceback
 from collections import Counter
@@ -173,16 +175,15 @@ def run_payment_load(url: str, plan: LoadPlan, timeout_s: float = 600) -> LoadRe
     ]
     for process in processes:
         process.start()
-    done = []
     try:
         barrier.wait(timeout=timeout_s)  # every writer has opened the database
         started = time.monotonic()
         done = [results.get(timeout=timeout_s) for _ in processes]
-    except Exception as exc:
-        while not results.empty():
-            done.append(results.get())
-        if not any(item[0] == "error" for item in done):
-            raise RuntimeError(f"the payment writers did not finish: {exc!r}") from None
+    except threading.BrokenBarrierError:
+        # A writer failed before the start (it broke the barrier): its traceback is on its way.
+        done = [results.get(timeout=30)]
+    except queue.Empty:
+        raise RuntimeError(f"the payment writers did not finish in {timeout_s} s") from None
     finally:
         for process in processes:
             process.join(timeout=10)

@@ -58,7 +58,7 @@ class StoreRefresher:
             catalog = self._load_catalog()
         except Exception as exc:
             if not self._failing:
-                log.warning("cannot check the store database for changes: %s", exc)
+                log.warning("cannot bring in changes from the store database: %s", exc)
             self._failing = True
             return
         if self._failing:

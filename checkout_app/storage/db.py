@@ -159,8 +159,7 @@ def open_database(url: str) -> sessionmaker:
         raise database_error(engine, exc) from None
     if state.status not in (EMPTY, CURRENT):
         engine.dispose()
-        url = engine.url.render_as_string(hide_password=True)
-        raise DatabaseError(mismatch_message(state, describe(engine), url))
+        raise DatabaseError(mismatch_message(state, describe(engine), _without_password(url)))
     if is_sqlite_file(engine):
         # Finish what an earlier delete could not while another reader was open (see
         # FaceRepository.delete_person); without waiting, as a kiosk may be reading right now.

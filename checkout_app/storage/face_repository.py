@@ -20,8 +20,10 @@ from sqlalchemy.orm import sessionmaker
 
 from checkout_app.faces.embedding_cipher import (
     EmbeddingCipher,
-    MissingKey,
+    EmbeddingKeyError,
     TemplateOwnerError,
+    UnusableKey,
+    foreign_key_message,
     open_cipher,
     owner_digest,
 )
@@ -33,7 +35,7 @@ from checkout_app.faces.registry import (
 )
 from checkout_app.faces.types import EMBEDDING_SIZE
 from checkout_app.storage.db import checkpoint_sqlite
-from checkout_app.storage.face_tables import FacePersonRow, FaceTemplateRow
+from checkout_app.storage.face_tables import FaceKeyRow, FacePersonRow, FaceTemplateRow
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +58,22 @@ def _owner(person: FacePersonRow) -> bytes:
 
 
 class FaceRepository:
-    def __init__(self, sessions: sessionmaker, cipher: EmbeddingCipher | MissingKey) -> None:
+    def __init__(self, sessions: sessionmaker, cipher: EmbeddingCipher | UnusableKey) -> None:
         self._sessions = sessions
         self._cipher = cipher
 
     @classmethod
     def for_home(cls, sessions: sessionmaker, home: Path) -> FaceRepository:
         """The repository with ``home``'s key. A missing key is created only while no template
-        is stored; otherwise people can still be listed and deleted, nothing else."""
+        is stored, and a key other than the one the stored templates use (recorded with the
+        first of them, ``face_key``) is not used: with no usable key, people can still be listed
+        and deleted, nothing else."""
         with sessions() as session:
             stored = session.scalar(select(func.count()).select_from(FaceTemplateRow)) or 0
-        return cls(sessions, open_cipher(home, stored))
+            store_key_id = session.scalar(select(FaceKeyRow.key_id))
+        # With no template stored any key reads everything there is: the next enrollment
+        # records it as the store's (a store that lost its key and deleted everyone goes on).
+        return cls(sessions, open_cipher(home, stored, store_key_id if stored else None))
 
     @classmethod
     def in_memory(cls) -> FaceRepository:
@@ -78,6 +85,32 @@ class FaceRepository:
 
         return cls(open_database("sqlite://"), EmbeddingCipher(Fernet.generate_key()))
 
+    def _claim_store_key(self) -> None:
+        """Record this kiosk's key as the store's before it encrypts a first template; refuse to
+        encrypt with a key other than the one the stored templates use."""
+        if not isinstance(self._cipher, EmbeddingCipher):
+            return  # encrypt() raises the key's problem
+        mine = self._cipher.key_id
+        with self._sessions() as session:
+            recorded = session.scalar(select(FaceKeyRow.key_id))
+            if recorded == mine:
+                return
+            if recorded is not None:
+                if session.scalar(select(FaceTemplateRow.id).limit(1)) is not None:
+                    raise EmbeddingKeyError(foreign_key_message(self._cipher.path, mine, recorded))
+                session.execute(delete(FaceKeyRow))  # nothing is encrypted with the old key
+            session.add(FaceKeyRow(id=1, key_id=mine))
+            try:
+                session.commit()
+            except IntegrityError:  # another kiosk recorded its key a moment ago
+                session.rollback()
+                recorded = session.scalar(select(FaceKeyRow.key_id))
+                if recorded != mine:
+                    raise EmbeddingKeyError(
+                        foreign_key_message(self._cipher.path, mine, recorded)
+                    ) from None
+        log.info("face key %s recorded as the store's (id %s)", self._cipher.path, mine)
+
     def add_person(
         self,
         display_name: str,
@@ -87,6 +120,7 @@ class FaceRepository:
         embedder: str,
     ) -> Person:
         row = FacePersonRow(display_name=display_name, member_id=member_id, consent_at=consent_at)
+        self._claim_store_key()
         with self._sessions() as session:
             session.add(row)
             try:

@@ -1,4 +1,5 @@
-"""The face registry's tables: enrolled people and their encrypted embedding templates.
+"""The face registry's tables: enrolled people, their encrypted embedding templates, and which
+key the store encrypts them with.
 
 Embeddings are biometric data: ``face_templates.embedding_encrypted`` holds only Fernet tokens
 (see ``checkout_app.faces.embedding_cipher``), never the floats. Deleting a person cascades to
@@ -25,8 +26,8 @@ class FacePersonRow(Base):
 
     __tablename__ = "face_people"
     # AUTOINCREMENT: an id is never given again after a delete, so a sale's paid_by_person_id
-    # cannot come to point at someone who enrolled later (databases made before this keep
-    # SQLite's rowid reuse until the migrations of the multi-kiosk work rebuild the table).
+    # cannot come to point at someone who enrolled later (revision 0002 rebuilds the tables of
+    # databases made before this).
     __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -58,3 +59,15 @@ class FaceTemplateRow(Base):
     embedder: Mapped[str] = mapped_column(String)
     embedding_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class FaceKeyRow(Base):
+    """The one face key every kiosk sharing this database must hold, by its id (never the key:
+    ``EmbeddingCipher.key_id`` is a one-way digest). Recorded by the first kiosk that opens the
+    registry; a kiosk with another key keeps face pay off instead of mixing two keys."""
+
+    __tablename__ = "face_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    key_id: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -150,7 +150,7 @@ def test_key_file_is_owner_only_and_a_wrong_key_is_reported(make_registry):
         make_registry()
     os.chmod(path, 0o600)
     path.write_bytes(Fernet.generate_key())  # another kiosk's key: nothing decrypts
-    with pytest.raises(EmbeddingKeyError, match="cannot be decrypted"):
+    with pytest.raises(EmbeddingKeyError, match="is not the key the store's database records"):
         make_registry()
 
 

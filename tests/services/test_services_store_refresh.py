@@ -62,7 +62,8 @@ def test_an_outage_is_logged_once_and_its_end_too(caplog):
     refresher.check_once()
     messages = [record.getMessage() for record in caplog.records]
     assert messages == [
-        "cannot check the store database for changes: server closed the connection unexpectedly",
+        "cannot bring in changes from the store database: server closed the connection "
+        "unexpectedly",
         "the store database answers again",
     ]
 

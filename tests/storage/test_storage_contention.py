@@ -5,8 +5,10 @@ every sale with exactly its lines, no payment left pending."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 
+import pytest
 from sqlalchemy import text
 
 from checkout_app.cli import main
@@ -81,3 +83,14 @@ def test_payments_bench_writes_json_and_refuses_a_database_in_use(tmp_path, post
     error = capsys.readouterr().err
     assert f"{postgres_url} is not empty" in error and "createdb" in error
     assert not (tmp_path / "again.json").exists()
+
+
+def test_a_writer_that_cannot_start_fails_the_run_with_its_reason(tmp_path):
+    url = f"sqlite:///{tmp_path / 'checkout.db'}"
+    close_database(open_database(url))
+    with sqlite3.connect(tmp_path / "checkout.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    connection.close()
+    with pytest.raises(RuntimeError, match="a payment writer failed") as failed:
+        run_payment_load(url, LoadPlan(writers=2, attempts_per_writer=5))
+    assert "made by a newer release" in str(failed.value)
