@@ -227,13 +227,16 @@ def copy_rows(source_url: str, target_engine) -> None:
     source = create_engine(source_url)
     metadata = MetaData()
     with source.connect() as reader, target_engine.begin() as writer:
-        for table in Base.metadata.sorted_tables:  # parents before children
+        released = set(inspect(reader).get_table_names())
+        # Parents before children; the tables the release had (later revisions add others).
+        tables = [t for t in Base.metadata.sorted_tables if t.name in released]
+        for table in tables:
             rows = [dict(row._mapping) for row in reader.execute(text(f"SELECT * FROM {table}"))]
             target = Table(table.name, metadata, autoload_with=writer)
             if rows:
                 writer.execute(target.insert(), rows)
         # Serial columns continue after the copied ids, as they would in a real database.
-        for table in Base.metadata.sorted_tables:
+        for table in tables:
             if "id" in table.columns and table.columns["id"].autoincrement is True:
                 writer.execute(
                     text(
