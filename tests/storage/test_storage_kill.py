@@ -1,5 +1,6 @@
 """kill -9 in the middle of payments: no sale is lost half-written or recorded twice, and every
-payment the kiosk did not finish showing is found at the next start, charged or not.
+payment the kiosk did not finish showing is found at the next start, charged or not. On an
+SQLite file and on a PostgreSQL server (a killed client's open transaction is rolled back).
 
 ``CHECKOUT_APP_KILL_TRIALS`` sets the number of kills (default 12; a longer run: 200).
 """
@@ -9,13 +10,14 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from checkout_app.storage.db import close_database, open_database
+from sqlalchemy import text
+
+from checkout_app.storage.db import close_database, connect, open_database
 from checkout_app.storage.transaction_repository import TransactionRepository
 
 WORKER = Path(__file__).with_name("payment_worker.py")
@@ -41,8 +43,27 @@ def run_until_killed(url: str, first: int, rng: random.Random) -> list[tuple[str
     return [tuple(line.split()) for line in output.splitlines() if len(line.split()) == 2]
 
 
-def test_kill_9_during_payments_loses_nothing_and_leaves_a_true_account(tmp_path):
-    url = f"sqlite:///{tmp_path / 'checkout.db'}"
+def stored_sales(url: str) -> tuple[dict, dict]:
+    """checkout id -> total, and checkout id -> the sum of its lines, read with plain SQL."""
+    engine = connect(url)
+    try:
+        with engine.connect() as db:
+            sales = dict(db.execute(text("SELECT checkout_id, total FROM transactions")).all())
+            line_sums = dict(
+                db.execute(
+                    text(
+                        "SELECT t.checkout_id, SUM(l.line_total) FROM transactions t "
+                        "JOIN transaction_lines l ON l.transaction_id = t.id GROUP BY t.id"
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    return sales, line_sums
+
+
+def test_kill_9_during_payments_loses_nothing_and_leaves_a_true_account(database_url):
+    url = database_url
     rng = random.Random(19)
     outcomes = {"charged": 0, "not charged": 0, "none pending": 0}
     for trial in range(TRIALS):
@@ -63,14 +84,7 @@ def test_kill_9_during_payments_loses_nothing_and_leaves_a_true_account(tmp_path
             last = max(recorded, key=lambda cid: int(cid[3:]), default=None)
             assert unaccounted <= {last}, "a recorded payment vanished from the journal"
             assert set(interrupted) <= begun
-            with sqlite3.connect(tmp_path / "checkout.db") as db:
-                sales = dict(db.execute("SELECT checkout_id, total FROM transactions"))
-                line_sums = dict(
-                    db.execute(
-                        "SELECT t.checkout_id, SUM(l.line_total) FROM transactions t "
-                        "JOIN transaction_lines l ON l.transaction_id = t.id GROUP BY t.id"
-                    )
-                )
+            sales, line_sums = stored_sales(url)
             assert line_sums == sales, "a sale without all of its lines"
             assert recorded <= set(sales)
             for payment in interrupted.values():
