@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import pytest
 
 from checkout_app.cli import main
+from checkout_app.cli.errors import EXIT_BAD_INPUT
 from checkout_app.core.catalog_csv import COLUMNS
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.storage.db import DATABASE_URL_ENV
@@ -75,3 +79,27 @@ def test_database_url_option_picks_the_database(tmp_path, capsys):
     assert run(tmp_path, "--database-url", f"sqlite:///{other}", "catalog", "list") == 0
     assert other.is_file()
     assert not (tmp_path / "checkout.db").exists()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # free once closed: nothing listens there
+
+
+@pytest.mark.parametrize("problem", ["nothing listening", "unknown account", "no such database"])
+def test_a_server_database_that_cannot_be_used_is_one_line_without_the_password(
+    tmp_path, capsys, postgres_server, problem
+):
+    url = {
+        "nothing listening": f"postgresql://kiosk:s3cret@127.0.0.1:{_closed_port()}/store",
+        "unknown account": f"postgresql://nobody:s3cret@127.0.0.1:{postgres_server.port}/postgres",
+        "no such database": f"postgresql://checkout:s3cret@127.0.0.1:{postgres_server.port}/nope",
+    }[problem]
+    started = time.monotonic()
+    assert run(tmp_path, "--database-url", url, "catalog", "list") == EXIT_BAD_INPUT
+    error = capsys.readouterr().err.strip()
+    assert time.monotonic() - started < 15
+    assert error.startswith("error: cannot use the database postgresql://")
+    assert "\n" not in error and "s3cret" not in error and "Traceback" not in error
+    assert "check the URL, the server and the account's rights" in error
