@@ -10,6 +10,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from checkout_app.backends.torch_device import describe_device
 from checkout_app.camera.open_source import SOURCE_HELP, open_source
 from checkout_app.cli.args import positive_float, positive_int
@@ -141,7 +143,7 @@ def _bench_payments(args: argparse.Namespace, url: str) -> None:
     plan = LoadPlan(writers=args.writers, attempts_per_writer=args.attempts)
     load = run_payment_load(url, plan)
     report = {
-        "database": url.split(":")[0].split("+")[0],
+        "database": make_url(url).get_backend_name(),
         "where": status.where,
         "cpu_count": os.cpu_count(),
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

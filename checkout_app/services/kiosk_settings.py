@@ -43,9 +43,9 @@ NUMBER_RANGES = {
     "complete_reset_s": (2.0, 120.0),
 }
 _SOURCE_FIELDS = ("counter_source", "face_source")
+_BOOL_FIELDS = ("fullscreen", "show_stats")
 # A kiosk id names the kiosk on every sale and in store reports (transactions.kiosk_id).
 KIOSK_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-_BOOL_FIELDS = ("fullscreen", "show_stats")
 
 
 class SettingsError(ValueError):

@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import stat
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -226,7 +227,8 @@ def backup_sqlite_file(engine: Engine, label: str) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.{label}.{stamp}.bak")
     os.close(os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    with sqlite3.connect(path) as source, sqlite3.connect(backup) as target:
+    # closing(): sqlite3's own context manager ends a transaction but leaves the file open.
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(backup)) as target:
         source.backup(target)
     return backup
 
