@@ -69,6 +69,18 @@ def postgres_server():
 
 
 @pytest.fixture
+def stoppable_postgres():
+    """A PostgreSQL server of this test's own, which the test may stop and start again."""
+    server, why_not = available_server()
+    if server is None:
+        pytest.skip(why_not)
+    yield server
+    if server.running:
+        server.stop()
+    server.remove()
+
+
+@pytest.fixture
 def postgres_url(postgres_server) -> str:
     """The URL of a new, empty database on the test server, dropped after the test."""
     name = f"test_{uuid.uuid4().hex[:12]}"

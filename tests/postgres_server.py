@@ -50,6 +50,7 @@ class PostgresServer:
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._run_as = ["runuser", "-u", "postgres", "--"]
         self.port = _free_port()
+        self.running = False
         self._pg_ctl("initdb", "-o", f"-U {USER} -A trust -E UTF8 --no-sync")
 
     def _pg_ctl(self, *args: str) -> None:
@@ -64,9 +65,12 @@ class PostgresServer:
         if not durable:
             options += " -c fsync=off -c full_page_writes=off"
         self._pg_ctl("start", "-w", "-l", str(self.folder / "server.log"), "-o", options)
+        self.running = True
 
     def stop(self) -> None:
+        """Stop at once, as a server going away: open sessions are cut off."""
         self._pg_ctl("stop", "-w", "-m", "fast")
+        self.running = False
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -2,8 +2,9 @@
 
 LOOKING (the same registered person in ``identify_frames`` good frames in a row) → LIVENESS (head
 turns asked for at random, ``turns`` of them, then the same person facing the camera again) →
-CONFIRM (the shopper presses "pay") → COMPLETE, or FAILED with a ``PayFailure`` at any step
-before COMPLETE.
+CONFIRM (the shopper presses "pay") → RECORDING (the sale is written; while the store's database
+does not answer, tried again under the same checkout id) → COMPLETE, or FAILED with a
+``PayFailure`` at any step before COMPLETE.
 
 Every decision is made by the faces modules (quality gates, registry match, liveness verdict,
 face track); this module only orders them, counts frames, keeps the deadline and records the
@@ -11,9 +12,11 @@ sale once. From the identifying frames to the confirmation every frame is held t
 (``faces.continuity``): a victim's photo cannot be identified while a bystander does the turning,
 and the re-identification at the end must find the same registered person again.
 
-Thread use: ``offer`` may run on a processing thread while ``confirm``/``reject``/``cancel``/
-``tick`` come from the GUI thread. The slow part of ``offer`` (detection, embedding) runs without
-the lock; its result is dropped when the flow moved on meanwhile (e.g. cancelled).
+Thread use: ``offer`` may run on a processing thread and ``confirm`` on a worker thread (it waits
+for the database) while ``status``/``reject``/``cancel``/``tick`` come from the GUI thread. The
+slow parts (detection and embedding in ``offer``, the write in ``confirm``) run without the lock;
+a frame's result is dropped when the flow moved on meanwhile (e.g. cancelled), and nothing stops
+a payment once its write has begun.
 """
 
 from __future__ import annotations
@@ -43,8 +46,9 @@ from checkout_app.faces.pipeline import FacePipeline, FaceResult
 from checkout_app.faces.quality import MANY_FACES, NO_FACE
 from checkout_app.faces.registry import FaceRegistry, Person
 from checkout_app.faces.types import Face
+from checkout_app.storage.transaction_repository import StoreUnavailable
 
-if TYPE_CHECKING:  # storage sits beside services, not below it: the record is only passed on
+if TYPE_CHECKING:
     from checkout_app.storage.transaction_repository import TransactionRecord
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,9 @@ HINT_HOLD_STILL = "hold_still"  # a good face is being identified
 HINT_TURN = {"left": "turn_left", "right": "turn_right"}
 HINT_FACE_CAMERA = "face_camera"  # head turn seen: look at the camera again to be re-identified
 HINT_CONFIRM = "confirm"
+HINT_RECORDING = "recording"  # the sale is being written
+HINT_STORE_RETRYING = "store_retrying"  # the database did not answer; nothing charged yet
+HINT_STORE_CHECKING = "store_checking"  # it stopped answering while the sale was being stored
 HINT_DONE = "done"
 
 
@@ -64,6 +71,7 @@ class PayStep(str, Enum):
     LOOKING = "looking"
     LIVENESS = "liveness"
     CONFIRM = "confirm"
+    RECORDING = "recording"
     COMPLETE = "complete"
     FAILED = "failed"
 
@@ -74,6 +82,7 @@ class PayFailure(str, Enum):
     TIMEOUT = "timeout"
     CANCELLED = "cancelled"
     NOT_ME = "not_me"
+    STORE_DOWN = "store_down"  # the database did not answer; nothing can have been charged
     ERROR = "error"
 
 
@@ -82,7 +91,9 @@ class PayStatus:
     """What the pay screen shows. ``hint`` is a code the UI turns into text; ``challenge`` (and
     ``turn``, its number from 1) is set only during LIVENESS; ``record`` only on COMPLETE;
     ``face_box`` is (x1, y1, x2, y2) of the only face in the last frame, None when there was not
-    exactly one."""
+    exactly one. In RECORDING, ``seconds_left`` is how long the flow still waits for a database
+    that does not answer before it says nothing was charged (0 once the sale may be stored: then
+    it waits as long as it takes)."""
 
     step: PayStep
     hint: str
@@ -104,9 +115,13 @@ class PaymentFlow:
 
     ``record_sale`` is called with keyword arguments (``TransactionRepository.record`` fits):
     checkout_id, lines, total, paid_by_person_id, paid_by_name, receipt_text, created_at. It is
-    called at most once per flow, always with this flow's ``checkout_id``. ``receipt(paid_by_name,
-    created_at)`` makes the receipt text; by default ``core.receipt.render_receipt`` with
-    ``store_name`` and ``lang``, local time, and the checkout id as receipt number.
+    called once per flow, always with this flow's ``checkout_id``, and again with the very same
+    arguments only when it raised ``StoreUnavailable`` (every ``retry_interval_s``). When no try
+    can have recorded the sale, the flow gives up after ``record_timeout_s`` (STORE_DOWN: nothing
+    charged); once one may have, it tries until the database answers, since only the database
+    knows whether the shopper paid. ``receipt(paid_by_name, created_at)`` makes the receipt
+    text; by default ``core.receipt.render_receipt`` with ``store_name`` and ``lang``, local
+    time, and the checkout id as receipt number.
     """
 
     def __init__(
@@ -118,8 +133,11 @@ class PaymentFlow:
         record_sale: Callable[..., TransactionRecord],
         *,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         timeout_s: float = 30.0,
+        record_timeout_s: float = 30.0,
+        retry_interval_s: float = 1.0,
         identify_frames: int = 2,
         unknown_frames: int = 3,
         liveness_policy: LivenessPolicy | None = None,
@@ -142,8 +160,13 @@ class PaymentFlow:
         ):
             if value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
-        if timeout_s <= 0:
-            raise ValueError(f"timeout_s must be > 0, got {timeout_s}")
+        for name, seconds in (
+            ("timeout_s", timeout_s),
+            ("record_timeout_s", record_timeout_s),
+            ("retry_interval_s", retry_interval_s),
+        ):
+            if seconds <= 0:
+                raise ValueError(f"{name} must be > 0, got {seconds}")
         # A snapshot: what the shopper agreed to pay is what gets recorded, whatever the
         # counter camera sees meanwhile.
         self._lines = tuple(cart_lines)
@@ -152,7 +175,10 @@ class PaymentFlow:
         self._registry = registry
         self._record_sale = record_sale
         self._clock = clock
+        self._sleep = sleep
         self._rng = rng
+        self._record_timeout_s = record_timeout_s
+        self._retry_interval_s = retry_interval_s
         self._identify_frames = identify_frames
         self._unknown_frames = unknown_frames
         self._liveness_policy = liveness_policy or LivenessPolicy()
@@ -186,6 +212,8 @@ class PaymentFlow:
         self._turned = False
         self._reid_frames = 0
         self._reid_run = 0
+        # RECORDING
+        self._give_up_at: float | None = None  # None once a try may have stored the sale
 
     @property
     def status(self) -> PayStatus:
@@ -218,7 +246,11 @@ class PaymentFlow:
             return self._status()
 
     def confirm(self) -> PayStatus:
-        """Record the sale (only in CONFIRM; a second call never records again)."""
+        """Record the sale (only in CONFIRM; a second call never records again).
+
+        Blocks until the sale is stored, or the flow gives up on a database that does not answer:
+        call it off the GUI thread. ``status``, ``tick``, ``cancel`` and ``reject`` answer
+        meanwhile; cancel and reject change nothing once RECORDING began."""
         with self._lock:
             self._check_timeout()
             if self._step is not PayStep.CONFIRM:
@@ -226,28 +258,69 @@ class PaymentFlow:
             person = self._person
             assert person is not None  # CONFIRM is only reached with an identified person
             created_at = datetime.now(timezone.utc)
-            # The lock is held through the write and the step leaves CONFIRM either way, so no
-            # second call can record; the repository's own checkout_id guard backs that up.
             try:
-                record = self._record_sale(
-                    checkout_id=self.checkout_id,
-                    lines=self._lines,
-                    total=self._total,
-                    paid_by_person_id=str(person.id),
-                    paid_by_name=person.display_name,
-                    receipt_text=self._receipt(person.display_name, created_at),
-                    created_at=created_at,
-                )
+                receipt_text = self._receipt(person.display_name, created_at)
             except Exception:
-                # Any failure (database down, conflict, receipt bug) must end in the staff
-                # fallback screen, never in a crashed kiosk or a retry loop.
-                log.exception("recording checkout %s failed", self.checkout_id)
+                log.exception("the receipt of checkout %s could not be made", self.checkout_id)
                 self._fail(PayFailure.ERROR)
-            else:
+                return self._status()
+            self._give_up_at = self._clock() + self._record_timeout_s
+            self._enter(PayStep.RECORDING, HINT_RECORDING)
+        sale = dict(
+            checkout_id=self.checkout_id,
+            lines=self._lines,
+            total=self._total,
+            paid_by_person_id=str(person.id),
+            paid_by_name=person.display_name,
+            receipt_text=receipt_text,
+            created_at=created_at,
+        )
+        # Only this thread leaves RECORDING, so the writes below need no lock held; every try
+        # carries the same checkout id, and the repository stores a checkout id once.
+        while True:
+            try:
+                record = self._record_sale(**sale)
+            except StoreUnavailable as exc:
+                if not self._wait_for_store(exc):
+                    return self.status
+                continue
+            except Exception:
+                # A conflict or a bug: trying again does not help. The staff fallback screen,
+                # never a crashed kiosk or a retry loop.
+                log.exception("recording checkout %s failed", self.checkout_id)
+                with self._lock:
+                    self._fail(PayFailure.ERROR)
+                    return self._status()
+            with self._lock:
                 self._record = record
                 self._enter(PayStep.COMPLETE, HINT_DONE)
                 log.info("checkout %s paid by person %s", self.checkout_id, person.id)
-            return self._status()
+                return self._status()
+
+    def _wait_for_store(self, exc: StoreUnavailable) -> bool:
+        """After a try the database did not answer: True to try again (after a pause), False
+        when the flow gave up (STORE_DOWN)."""
+        with self._lock:
+            if exc.sale_may_be_recorded and self._give_up_at is not None:
+                log.warning(
+                    "checkout %s may be stored; trying until the database answers",
+                    self.checkout_id,
+                )
+                self._give_up_at = None
+            if self._give_up_at is not None and self._clock() >= self._give_up_at:
+                log.warning(
+                    "checkout %s: the database did not answer for %.0f s; nothing was charged",
+                    self.checkout_id,
+                    self._record_timeout_s,
+                )
+                self._fail(PayFailure.STORE_DOWN)
+                return False
+            if self._hint == HINT_RECORDING:
+                log.warning("checkout %s: the database did not answer (%s)", self.checkout_id, exc)
+            nothing_sent = self._give_up_at is not None
+            self._hint = HINT_STORE_RETRYING if nothing_sent else HINT_STORE_CHECKING
+        self._sleep(self._retry_interval_s)
+        return True
 
     def reject(self) -> PayStatus:
         """The shopper says the name shown is not them."""
@@ -369,14 +442,14 @@ class PaymentFlow:
     def _stop(self, failure: PayFailure) -> PayStatus:
         with self._lock:
             self._check_timeout()
-            if self._step not in (PayStep.COMPLETE, PayStep.FAILED):
+            if self._step not in (PayStep.RECORDING, PayStep.COMPLETE, PayStep.FAILED):
                 log.info("face pay: %s", failure.value)
                 self._fail(failure)
             return self._status()
 
     def _check_timeout(self) -> None:
-        if self._step in (PayStep.COMPLETE, PayStep.FAILED):
-            return
+        if self._step in (PayStep.RECORDING, PayStep.COMPLETE, PayStep.FAILED):
+            return  # the shopper has agreed to pay: only the database ends RECORDING
         if self._clock() >= self._deadline:
             log.info("face pay timed out in step %s", self._step.value)
             self._fail(PayFailure.TIMEOUT)
@@ -390,7 +463,6 @@ class PaymentFlow:
         self._phase += 1
 
     def _status(self) -> PayStatus:
-        finished = self._step in (PayStep.COMPLETE, PayStep.FAILED)
         turning = self._step is PayStep.LIVENESS and not self._turned
         return PayStatus(
             step=self._step,
@@ -401,8 +473,17 @@ class PaymentFlow:
             failure=self._failure,
             face_box=self._face_box,
             record=self._record,
-            seconds_left=0.0 if finished else max(0.0, self._deadline - self._clock()),
+            seconds_left=self._seconds_left(),
         )
+
+    def _seconds_left(self) -> float:
+        if self._step is PayStep.RECORDING:
+            end = self._give_up_at
+        elif self._step in (PayStep.COMPLETE, PayStep.FAILED):
+            end = None
+        else:
+            end = self._deadline
+        return 0.0 if end is None else max(0.0, end - self._clock())
 
     def _default_receipt(self, paid_by_name: str, created_at: datetime) -> str:
         return render_receipt(

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from checkout_app.core.cart import CartLine
+from checkout_app.storage.db import close_database, open_database
+from checkout_app.storage.transaction_repository import StoreUnavailable, TransactionRepository
 
 MAX_TRIES = 20
 RETRY_PAUSE_S = 0.05
@@ -125,7 +127,7 @@ def _pay(repository, checkout_id: str, cart_key: str, retried: Counter) -> None:
             repository.record_payment(checkout_id, lines, total, paid_by_name="Load")
             repository.end_payment(checkout_id)
             return
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StoreUnavailable) as exc:
             tries += 1
             if tries == MAX_TRIES:
                 raise
@@ -136,9 +138,6 @@ def _pay(repository, checkout_id: str, cart_key: str, retried: Counter) -> None:
 
 def _writer(url: str, plan: LoadPlan, writer: int, barrier, results) -> None:
     """One writer process: open the database, wait for the others, pay every planned attempt."""
-    from checkout_app.storage.db import close_database, open_database
-    from checkout_app.storage.transaction_repository import TransactionRepository
-
     try:
         sessions = open_database(url)
         repository = TransactionRepository(sessions)

@@ -16,7 +16,7 @@ from typing import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_app.core.cart import CartLine
@@ -40,6 +40,30 @@ STATUS_COMPLETED = "completed"
 
 class TransactionConflictError(ValueError):
     """A ``checkout_id`` already holds a different sale: a caller bug, never to be papered over."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The database did not answer (a stopped server, a dropped connection, a locked file): the
+    same payment may be tried again under the same checkout id.
+
+    ``sale_may_be_recorded`` is False when the failure came before the sale was sent (its journal
+    entry could not be written), so nothing can have been charged; True when the sale itself was
+    under way and may have been committed before the answer was lost.
+    """
+
+    def __init__(self, message: str, *, sale_may_be_recorded: bool) -> None:
+        super().__init__(message)
+        self.sale_may_be_recorded = sale_may_be_recorded
+
+
+# What a database that went away raises: a refused or dropped connection, a server shutting down,
+# a locked SQLite file. Anything else (a conflict, a bug) is not helped by trying again.
+_CONNECTION_ERRORS = (OperationalError, InterfaceError)
+
+
+def _first_line(exc: Exception) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 @dataclass(frozen=True)
@@ -211,9 +235,17 @@ class TransactionRepository:
     ) -> TransactionRecord:
         """``record`` (same arguments) behind a journal entry (``begin_payment``): a crash from
         here until the kiosk calls ``end_payment`` is found at the next start
-        (``interrupted_payments``)."""
-        self.begin_payment(checkout_id, lines, total, details.get("paid_by_name") or "")
-        return self.record(checkout_id, lines, total, **details)
+        (``interrupted_payments``). A database that does not answer raises ``StoreUnavailable``
+        (try again with the same ``checkout_id``)."""
+        try:
+            self.begin_payment(checkout_id, lines, total, details.get("paid_by_name") or "")
+        except _CONNECTION_ERRORS as exc:
+            # record() was not called: this attempt cannot have charged anything.
+            raise StoreUnavailable(_first_line(exc), sale_may_be_recorded=False) from exc
+        try:
+            return self.record(checkout_id, lines, total, **details)
+        except _CONNECTION_ERRORS as exc:
+            raise StoreUnavailable(_first_line(exc), sale_may_be_recorded=True) from exc
 
     def end_payment(self, checkout_id: str) -> None:
         """The shopper has seen how the payment ended: nothing is left to tell staff."""

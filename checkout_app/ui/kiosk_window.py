@@ -7,7 +7,6 @@ at the counter is ``services.counter_session``, a payment is ``services.payment_
 
 from __future__ import annotations
 
-import functools
 import logging
 import statistics
 import time
@@ -49,7 +48,7 @@ from checkout_app.ui.staff.kiosk_stats import KioskStats, ModelFileInfo
 from checkout_app.ui.staff.pin_dialog import PinDialog
 from checkout_app.ui.staff.staff_area import StaffArea
 from checkout_app.ui.view_models import box_views, cart_rows, total_text
-from checkout_app.ui.workers import CameraPipeline
+from checkout_app.ui.workers import CameraPipeline, JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +170,7 @@ class KioskWindow(QMainWindow):
         cart.set_face_pay_available(services.face_pipeline is not None)
         cart.help_requested.connect(self._call_staff)
         cart.approval_requested.connect(self._approve_shortfalls)
-        self.pay.confirmed.connect(lambda: self._payment_call("confirm"))
+        self.pay.confirmed.connect(self._confirm_payment)
         self.pay.rejected.connect(lambda: self._payment_call("reject"))
         self.pay.cancelled.connect(lambda: self._payment_call("cancel"))
         self.complete.finished.connect(self._next_shopper)
@@ -188,6 +187,9 @@ class KioskWindow(QMainWindow):
         self._pay_timer = QTimer(self)
         self._pay_timer.setInterval(250)
         self._pay_timer.timeout.connect(self._tick_payment)
+        # Payments are written here, not on the GUI thread: a store's server that stops
+        # answering must not freeze the screen (the pay timer shows "recording…" meanwhile).
+        self._recorder = JobQueue("record-payment", self)
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(1000)
         self._stats_timer.timeout.connect(self._refresh_stats_overlay)
@@ -214,6 +216,9 @@ class KioskWindow(QMainWindow):
         self.face_camera.stop()
         self.counter_camera.stop()
         self.staff.shutdown()
+        # A payment being written gets a moment to finish; one still waiting for the store's
+        # server stays in the payment journal, and the next start tells staff about it.
+        self._recorder.shutdown()
         self._sampler.close()
         super().closeEvent(event)
 
@@ -377,9 +382,7 @@ class KioskWindow(QMainWindow):
             snapshot.total,
             self.services.face_pipeline,
             self.services.registry,
-            functools.partial(
-                self.services.transactions.record_payment, kiosk_id=settings.kiosk_id
-            ),
+            partial(self.services.transactions.record_payment, kiosk_id=settings.kiosk_id),
             timeout_s=settings.payment_timeout_s,
             # About 2-4 s of face frames: time to read the prompt and turn slowly.
             liveness_frames=LIVENESS_FRAMES,
@@ -412,6 +415,17 @@ class KioskWindow(QMainWindow):
         if self._payment is None:
             return
         self._show_pay_status(getattr(self._payment, action)())
+
+    def _confirm_payment(self) -> None:
+        """ "Yes, pay": the sale is written in the recorder's thread (it may wait for the store's
+        server); its outcome comes back to ``_show_recorded``, or the pay timer sees it first."""
+        payment = self._payment
+        if payment is not None:
+            self._recorder.submit(payment.confirm, partial(self._show_recorded, payment))
+
+    def _show_recorded(self, payment: PaymentSession, status: PayStatus) -> None:
+        if payment is self._payment:  # else the pay timer has shown this outcome already
+            self._show_pay_status(status)
 
     def _tick_payment(self) -> None:
         if self._payment is not None:
@@ -476,6 +490,13 @@ class KioskWindow(QMainWindow):
             PayFailure.NOT_ME: (
                 self.tr("Sorry about that!"),
                 self.tr("Nothing was charged. Try again, looking straight at the camera."),
+            ),
+            PayFailure.STORE_DOWN: (
+                self.tr("We can't reach the store's system"),
+                self.tr(
+                    "Nothing was charged. Your cart is still here: try again in a moment, or "
+                    "call staff."
+                ),
             ),
             PayFailure.ERROR: (
                 self.tr("The payment could not be completed"),

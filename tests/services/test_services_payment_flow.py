@@ -8,6 +8,8 @@ TransactionRepository, each on SQLite in tmp_path.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timezone
 
 import cv2
@@ -24,7 +26,7 @@ from checkout_app.faces.types import Face
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStep
 from checkout_app.storage.db import close_database, default_database_url, open_database
 from checkout_app.storage.face_repository import FaceRepository
-from checkout_app.storage.transaction_repository import TransactionRepository
+from checkout_app.storage.transaction_repository import StoreUnavailable, TransactionRepository
 
 LINES = [CartLine("cola", "Cola", 2, 1500), CartLine("chips", "Chips", 1, 2000)]
 TOTAL = 5000
@@ -118,30 +120,80 @@ def transactions(tmp_path) -> TransactionRepository:
 
 
 class RecordSpy:
-    """``record_sale`` that counts calls and can fail; passes through to a real repository."""
+    """``record_sale`` that counts calls and can fail; passes through to a real repository.
 
-    def __init__(self, repository: TransactionRepository, error: Exception | None = None):
+    ``error`` is raised on every call; ``outages`` (a list) are raised one per call, in order,
+    before calls pass through."""
+
+    def __init__(
+        self,
+        repository: TransactionRepository,
+        error: Exception | None = None,
+        outages: list | None = None,
+    ):
         self.repository, self.error, self.calls = repository, error, []
+        self.outages = list(outages or [])
 
     def __call__(self, **kwargs):
         self.calls.append(kwargs)
         if self.error is not None:
             raise self.error
+        if self.outages:
+            raise self.outages.pop(0)
         return self.repository.record(**kwargs)
+
+
+def down(sale_may_be_recorded: bool = False) -> StoreUnavailable:
+    return StoreUnavailable("connection refused", sale_may_be_recorded=sale_may_be_recorded)
+
+
+class FakeSleep:
+    """Moves the fake clock on instead of sleeping; ``during`` runs inside each pause (what the
+    GUI thread may do while the worker waits)."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock, self.pauses, self.during = clock, [], None
+
+    def __call__(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        if self.during is not None:
+            self.during()
+        self.clock.now += seconds
 
 
 @pytest.fixture
 def make_flow(registry, transactions):
     detector = FakeDetector()
 
-    def build(challenge="left", error=None, lines=LINES, embedder=None, **kwargs) -> PaymentFlow:
-        spy = RecordSpy(transactions, error)
+    def build(
+        challenge="left",
+        error=None,
+        lines=LINES,
+        embedder=None,
+        outages=None,
+        record_sale=None,
+        **kwargs,
+    ) -> PaymentFlow:
+        """A flow that records through a RecordSpy, or through ``record_sale`` when given."""
+        spy = RecordSpy(transactions, error, outages)
         kwargs.setdefault("clock", FakeClock())
+        kwargs.setdefault("sleep", FakeSleep(kwargs["clock"]))
         pipeline = FacePipeline(detector, embedder or FakeEmbedder())
         flow = PaymentFlow(
-            lines, TOTAL, pipeline, registry, spy, rng=FixedChallenge(challenge), **kwargs
+            lines,
+            TOTAL,
+            pipeline,
+            registry,
+            record_sale or spy,
+            rng=FixedChallenge(challenge),
+            **kwargs,
         )
-        flow.spy, flow.clock, flow.detector = spy, kwargs["clock"], detector
+        flow.spy, flow.clock, flow.sleep, flow.detector = (
+            spy,
+            kwargs["clock"],
+            kwargs["sleep"],
+            detector,
+        )
         return flow
 
     return build
@@ -270,6 +322,185 @@ def test_every_attempt_passes_the_same_checkout_id(make_flow, transactions):
     record = flow.confirm().record
     again = transactions.record(**flow.spy.calls[0])
     assert again.id == record.id and transactions.count() == 1
+
+
+def test_a_database_that_comes_back_gets_the_sale_once_under_the_same_id(make_flow, transactions):
+    flow = make_flow(outages=[down(), down(), down()], retry_interval_s=1.0)
+    to_confirm(flow)
+    seen = []
+    flow.sleep.during = lambda: seen.append(flow.status)
+    done = flow.confirm()
+    assert done.step is PayStep.COMPLETE and transactions.count() == 1
+    assert flow.sleep.pauses == [1.0, 1.0, 1.0]
+    assert [(s.step, s.hint) for s in seen] == [(PayStep.RECORDING, "store_retrying")] * 3
+    assert [round(s.seconds_left) for s in seen] == [30, 29, 28]  # until "nothing charged"
+    assert len(flow.spy.calls) == 4
+    assert all(call == flow.spy.calls[0] for call in flow.spy.calls)  # same id, cart, time
+    assert done.record.checkout_id == flow.checkout_id
+
+
+def test_a_database_that_stays_away_means_nothing_was_charged(make_flow, transactions):
+    flow = make_flow(outages=[down()] * 100, record_timeout_s=5.0, retry_interval_s=1.0)
+    to_confirm(flow)
+    failed = flow.confirm()
+    assert (failed.step, failed.failure, failed.hint) == (
+        PayStep.FAILED,
+        PayFailure.STORE_DOWN,
+        "store_down",
+    )
+    assert len(flow.spy.calls) == 6 and flow.sleep.pauses == [1.0] * 5
+    assert transactions.count() == 0
+    assert flow.confirm().failure is PayFailure.STORE_DOWN  # a second tap tries nothing more
+    assert len(flow.spy.calls) == 6
+
+
+def test_once_the_sale_may_be_stored_the_flow_waits_for_the_database(make_flow, transactions):
+    """The sale went out and the answer was lost: only the database knows whether the shopper
+    paid, so the flow never says "nothing charged" and keeps the same checkout id."""
+    flow = make_flow(
+        outages=[down(), down(sale_may_be_recorded=True)] + [down()] * 60,
+        record_timeout_s=5.0,
+    )
+    to_confirm(flow)
+    seen = []
+    flow.sleep.during = lambda: seen.append((flow.status.hint, flow.status.seconds_left))
+    done = flow.confirm()
+    assert done.step is PayStep.COMPLETE and transactions.count() == 1
+    assert len(flow.spy.calls) == 63 and sum(flow.sleep.pauses) == 62.0  # far past 5 s
+    assert seen[0] == ("store_retrying", 5.0)
+    assert set(seen[1:]) == {("store_checking", 0.0)}
+
+
+@pytest.mark.parametrize("action", ["cancel", "reject", "tick"])
+def test_nothing_stops_a_payment_whose_write_has_begun(make_flow, transactions, action):
+    flow = make_flow(outages=[down()], timeout_s=10.0)
+    to_confirm(flow)
+    answers = []
+
+    def gui_thread_meanwhile():
+        flow.clock.now += 60.0  # far past the payment's own deadline
+        answers.append(getattr(flow, action)())
+
+    flow.sleep.during = gui_thread_meanwhile
+    assert flow.confirm().step is PayStep.COMPLETE
+    assert [(a.step, a.failure) for a in answers] == [(PayStep.RECORDING, None)]
+    assert transactions.count() == 1
+
+
+def test_a_receipt_that_cannot_be_made_fails_before_anything_is_written(make_flow, transactions):
+    def broken(name, when):
+        raise KeyError("template")
+
+    flow = make_flow(receipt=broken)
+    to_confirm(flow)
+    assert flow.confirm().failure is PayFailure.ERROR
+    assert flow.spy.calls == [] and transactions.count() == 0
+
+
+class ServerAway:
+    """A payment confirmed on a real PostgreSQL server that the test stops: ``confirm`` runs in
+    a thread, as in the kiosk, and waits (real time) while the server is away."""
+
+    def __init__(self, make_flow, server, **flow_options) -> None:
+        self.server = server
+        self.sessions = open_database(server.create_database("store"))
+        self.repository = TransactionRepository(self.sessions)
+        self.flow = make_flow(
+            record_sale=self.repository.record_payment,
+            clock=time.monotonic,
+            sleep=time.sleep,
+            retry_interval_s=0.1,
+            **flow_options,
+        )
+        to_confirm(self.flow)
+        self.outcome = None
+        self._thread = threading.Thread(target=self._confirm)
+
+    def _confirm(self) -> None:
+        self.outcome = self.flow.confirm()
+
+    def confirm(self) -> None:
+        self._thread.start()
+
+    def wait_for_hint(self, hint: str, timeout_s: float = 20.0) -> None:
+        end = time.monotonic() + timeout_s
+        while self.flow.status.hint != hint:
+            assert time.monotonic() < end, self.flow.status
+            time.sleep(0.02)
+
+    def outcome_after(self, timeout_s: float = 30.0):
+        self._thread.join(timeout_s)
+        assert not self._thread.is_alive(), self.flow.status
+        return self.outcome
+
+    def close(self) -> None:
+        close_database(self.sessions)
+
+
+@pytest.fixture
+def server_away(make_flow, stoppable_postgres):
+    made = []
+
+    def make(**flow_options) -> ServerAway:
+        made.append(ServerAway(make_flow, stoppable_postgres, **flow_options))
+        return made[-1]
+
+    yield make
+    for payment in made:
+        payment.close()
+
+
+def test_a_server_that_goes_away_and_comes_back_records_the_payment_once(
+    server_away, stoppable_postgres
+):
+    payment = server_away()
+    stoppable_postgres.stop()
+    payment.confirm()
+    payment.wait_for_hint("store_retrying")  # the shopper is told; the cart is in the flow
+    assert payment.flow.status.step is PayStep.RECORDING
+    assert payment.flow.cancel().step is PayStep.RECORDING
+    time.sleep(1.0)
+    stoppable_postgres.start()
+    done = payment.outcome_after()
+    assert done.step is PayStep.COMPLETE and done.record.checkout_id == payment.flow.checkout_id
+    assert payment.repository.count() == 1
+    assert list(payment.repository.get(payment.flow.checkout_id).lines) == LINES
+
+
+def test_a_server_that_stays_away_means_nothing_was_charged(server_away, stoppable_postgres):
+    payment = server_away(record_timeout_s=1.5)
+    stoppable_postgres.stop()
+    payment.confirm()
+    failed = payment.outcome_after()
+    assert failed.failure is PayFailure.STORE_DOWN
+    stoppable_postgres.start()
+    assert payment.repository.count() == 0
+    assert payment.repository.interrupted_payments() == []  # no journal entry was written
+
+
+def test_a_server_lost_between_journal_and_sale_is_waited_for(server_away, stoppable_postgres):
+    """The journal entry is written, then the server goes: the sale may or may not have reached
+    it, so the flow waits past its give-up time and records exactly once when it is back."""
+    payment = server_away(record_timeout_s=0.5)
+    begin, begun = payment.repository.begin_payment, []
+
+    def begin_then_lose_the_server(*args, **kwargs):
+        begin(*args, **kwargs)
+        begun.append(args[0])
+        if len(begun) == 1:
+            stoppable_postgres.stop()
+
+    payment.repository.begin_payment = begin_then_lose_the_server
+    payment.confirm()
+    payment.wait_for_hint("store_checking")
+    time.sleep(1.5)  # three times the give-up time: still waiting
+    assert payment.flow.status.step is PayStep.RECORDING
+    stoppable_postgres.start()
+    done = payment.outcome_after()
+    assert done.step is PayStep.COMPLETE and payment.repository.count() == 1
+    assert set(begun) == {payment.flow.checkout_id}  # every try under the one checkout id
+    (pending,) = payment.repository.interrupted_payments()  # the kiosk ends it once shown
+    assert pending.checkout_id == payment.flow.checkout_id and pending.charged
 
 
 @pytest.mark.parametrize("step", ["looking", "liveness", "confirm"])
@@ -450,7 +681,14 @@ def test_a_cart_that_cannot_be_paid_is_refused_at_once(registry, lines, total, m
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"identify_frames": 0}, {"unknown_frames": 0}, {"liveness_frames": 0}, {"timeout_s": 0}],
+    [
+        {"identify_frames": 0},
+        {"unknown_frames": 0},
+        {"liveness_frames": 0},
+        {"timeout_s": 0},
+        {"record_timeout_s": 0},
+        {"retry_interval_s": -1},
+    ],
 )
 def test_settings_that_could_never_finish_are_refused(registry, kwargs):
     pipeline = FacePipeline(FakeDetector(), FakeEmbedder())

@@ -129,8 +129,8 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
     qtbot.waitUntil(lambda: DEMO_SHOPPER_NAME in instruction.text(), timeout=10_000)
     screenshot(window, "04_pay_confirm")
 
-    press(window, "confirm_button")
-    assert window.stack.currentWidget() is window.complete
+    press(window, "confirm_button")  # the sale is written off the GUI thread
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.complete, timeout=10_000)
     screenshot(window, "05_complete")
     assert services.transactions.count() == before + 1
     record = services.transactions.recent(1)[0]
@@ -139,11 +139,52 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
     assert record.kiosk_id == services.settings.kiosk_id  # for the store's sales report
     assert services.transactions.interrupted_payments() == []  # the shopper saw the outcome
     # A second tap (or a late signal) must not record the sale again.
-    window._payment_call("confirm")
+    window.pay.confirmed.emit()
+    qtbot.wait(300)
     assert services.transactions.count() == before + 1
 
     press(window, "done_button")
     assert window.stack.currentWidget() is window.attract
+
+
+def test_a_store_server_that_stops_answering_is_said_and_the_payment_recorded_once_back(
+    qtbot, window, services, screenshot, monkeypatch
+) -> None:
+    """The database goes away after "Yes, pay": the screen keeps answering and says so, and the
+    sale is recorded exactly once, under the same checkout id, when the database is back."""
+    from checkout_app.storage.transaction_repository import StoreUnavailable
+
+    record_payment, tries, server_back = services.transactions.record_payment, [], []
+
+    def away_until_told(**sale):
+        tries.append(sale["checkout_id"])
+        if not server_back:
+            raise StoreUnavailable("connection refused", sale_may_be_recorded=False)
+        return record_payment(**sale)
+
+    monkeypatch.setattr(services.transactions, "record_payment", away_until_told)
+    wait_for_cart(qtbot, window)
+    before = services.transactions.count()
+    press(window, "pay_button")
+    flow = window._payment.flow
+    qtbot.waitUntil(lambda: flow.status.step in (PayStep.CONFIRM, PayStep.FAILED), timeout=150_000)
+    assert flow.status.step == PayStep.CONFIRM, flow.status
+    press(window, "confirm_button")
+    detail = window.findChild(QLabel, "pay_detail")
+    qtbot.waitUntil(lambda: detail.isVisible() and len(tries) >= 2, timeout=10_000)
+    instruction = window.findChild(QLabel, "pay_instruction")
+    assert "not answering" in instruction.text() and "Nothing has been charged" in detail.text()
+    assert not window.findChild(QPushButton, "cancel_pay_button").isVisible()
+    screenshot(window, "05b_pay_store_not_answering")
+    qtbot.wait(300)  # the window keeps painting and answering meanwhile
+    assert window.stack.currentWidget() is window.pay
+
+    server_back.append(True)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.complete, timeout=10_000)
+    assert services.transactions.count() == before + 1
+    assert set(tries) == {flow.checkout_id} and len(tries) >= 3
+    assert services.transactions.interrupted_payments() == []
+    press(window, "done_button")
 
 
 def test_unknown_face_is_refused_and_the_shopper_told_what_to_do(

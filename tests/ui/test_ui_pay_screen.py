@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from checkout_app.services.payment_flow import PayStatus, PayStep
 from checkout_app.ui.pose_indicator import PoseIndicator
@@ -72,3 +72,21 @@ def test_the_second_turn_says_once_more(pay_screen, screenshot):
 def test_no_arrow_when_no_turn_is_asked(pay_screen, status):
     pay_screen.show_status(status)
     assert not pay_screen.findChild(PoseIndicator, "pay_turn").isVisible()
+
+
+@pytest.mark.parametrize(
+    ("hint", "words"),
+    [
+        ("recording", "Recording your payment"),
+        ("store_retrying", "Nothing has been charged yet"),
+        ("store_checking", "you pay exactly once"),
+    ],
+)
+def test_while_the_sale_is_written_there_is_nothing_to_cancel(pay_screen, screenshot, hint, words):
+    pay_screen.show_status(_status(PayStep.RECORDING, hint))
+    shown = [pay_screen.findChild(QLabel, name) for name in ("pay_instruction", "pay_detail")]
+    assert words in " ".join(label.text() for label in shown if label.isVisible())
+    for name in ("confirm_button", "not_me_button", "cancel_pay_button"):
+        assert not pay_screen.findChild(QPushButton, name).isVisible(), name
+    assert pay_screen.findChild(QLabel, "pay_countdown").text() == ""
+    screenshot(pay_screen, f"pay_recording_{hint}")

@@ -107,8 +107,11 @@ def _shopper_screens(kiosk):
         ("pay_looking", pay(_status(PayStep.LOOKING))),
         ("pay_turn", pay(_status(PayStep.LIVENESS, challenge="left", turn=2, hint=""))),
         ("pay_confirm", pay(_status(PayStep.CONFIRM, person_name=DEMO_SHOPPER_NAME))),
+        # The longest words on the pay screen: the store's server went away mid-payment.
+        ("pay_store_checking", pay(_status(PayStep.RECORDING, hint="store_checking"))),
         ("complete", complete),
         ("failure", lambda: kiosk._show_failure(PayFailure.LIVENESS_FAILED)),
+        ("failure_store_down", lambda: kiosk._show_failure(PayFailure.STORE_DOWN)),
     ]
 
 

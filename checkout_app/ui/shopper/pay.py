@@ -32,6 +32,9 @@ class PayScreen(QWidget):
         self._instruction.setProperty("role", "title")
         self._instruction.setObjectName("pay_instruction")
         self._instruction.setWordWrap(True)
+        self._detail = QLabel()
+        self._detail.setObjectName("pay_detail")
+        self._detail.setWordWrap(True)
         self._turn = PoseIndicator()  # the liveness head turn, drawn as well as written
         self._turn.setObjectName("pay_turn")
         self._turn.setFixedSize(120, 120)
@@ -72,6 +75,7 @@ class PayScreen(QWidget):
         right.setSpacing(4)
         right.addWidget(self._step)
         right.addWidget(self._instruction)
+        right.addWidget(self._detail)
         right.addWidget(self._turn, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addStretch(1)
         right.addWidget(self._items)
@@ -116,6 +120,12 @@ class PayScreen(QWidget):
             return self.tr("Look at the camera")
         if status.step == PayStep.CONFIRM:
             return self.tr("Is this you, {name}?").format(name=status.person_name or "")
+        if status.step == PayStep.RECORDING:
+            if status.hint == "store_retrying":
+                return self.tr("The store's system is not answering")
+            if status.hint == "store_checking":
+                return self.tr("Checking your payment…")
+            return self.tr("Recording your payment…")
         if status.step == PayStep.LIVENESS:
             if status.hint == "face_camera":
                 return self.tr("Thank you! Now look at the camera again")
@@ -137,6 +147,20 @@ class PayScreen(QWidget):
         }
         return hints.get(status.hint, self.tr("Looking for your face…"))
 
+    def detail_text(self, status: PayStatus | None) -> str:
+        """More words under the instruction, when the store's system keeps the shopper waiting."""
+        if status is None or status.step != PayStep.RECORDING:
+            return ""
+        if status.hint == "store_retrying":
+            return self.tr("Trying again… Nothing has been charged yet.")
+        if status.hint == "store_checking":
+            return self.tr(
+                "The store's system stopped answering while your payment was being recorded. "
+                "Please wait: we are making sure you pay exactly once. If this takes long, call "
+                "staff."
+            )
+        return ""
+
     def retranslate(self) -> None:
         status = self._status
         step = status.step if status is not None else PayStep.LOOKING
@@ -144,9 +168,13 @@ class PayScreen(QWidget):
             PayStep.LOOKING: self.tr("Step 1 of 3 · finding your face"),
             PayStep.LIVENESS: self.tr("Step 2 of 3 · checking you are here in person"),
             PayStep.CONFIRM: self.tr("Step 3 of 3 · confirm"),
+            PayStep.RECORDING: self.tr("Step 3 of 3 · paying"),
         }
         self._step.setText(steps.get(step, ""))
         self._instruction.setText(self.instruction_text(status))
+        detail = self.detail_text(status)
+        self._detail.setText(detail)
+        self._detail.setVisible(bool(detail))
         turning = (
             status is not None
             and step == PayStep.LIVENESS
@@ -166,9 +194,14 @@ class PayScreen(QWidget):
         self._yes.setText(self.tr("Yes, pay {total}").format(total=self._total_text))
         self._no.setText(self.tr("No, not me"))
         self._cancel.setText(self.tr("Cancel"))
+        # Once the sale is being written there is nothing to cancel, and no time limit to show.
+        recording = step == PayStep.RECORDING
+        self._cancel.setVisible(not recording)
         seconds = int(status.seconds_left) if status is not None else 0
         self._countdown.setText(
-            self.tr("%n second(s) left", "", seconds) if status is not None else ""
+            self.tr("%n second(s) left", "", seconds)
+            if status is not None and not recording
+            else ""
         )
 
     def changeEvent(self, event: QEvent) -> None:

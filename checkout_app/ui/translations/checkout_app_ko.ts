@@ -490,142 +490,152 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="255"/>
+        <location filename="../kiosk_window.py" line="267"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="256"/>
+        <location filename="../kiosk_window.py" line="268"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="272"/>
+        <location filename="../kiosk_window.py" line="284"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="275"/>
+        <location filename="../kiosk_window.py" line="287"/>
         <source>The unknown item is {name}: added by its barcode.</source>
         <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="279"/>
+        <location filename="../kiosk_window.py" line="291"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="282"/>
+        <location filename="../kiosk_window.py" line="294"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="316"/>
+        <location filename="../kiosk_window.py" line="328"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="332"/>
+        <location filename="../kiosk_window.py" line="344"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="336"/>
+        <location filename="../kiosk_window.py" line="348"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="443"/>
+        <location filename="../kiosk_window.py" line="472"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="445"/>
+        <location filename="../kiosk_window.py" line="474"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="450"/>
+        <location filename="../kiosk_window.py" line="479"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="451"/>
+        <location filename="../kiosk_window.py" line="480"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="454"/>
+        <location filename="../kiosk_window.py" line="483"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="455"/>
+        <location filename="../kiosk_window.py" line="484"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="458"/>
+        <location filename="../kiosk_window.py" line="487"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="459"/>
+        <location filename="../kiosk_window.py" line="488"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="462"/>
+        <location filename="../kiosk_window.py" line="491"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="463"/>
+        <location filename="../kiosk_window.py" line="492"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="466"/>
+        <location filename="../kiosk_window.py" line="495"/>
+        <source>We can&apos;t reach the store&apos;s system</source>
+        <translation>매장 시스템에 연결할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="497"/>
+        <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
+        <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="502"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="467"/>
+        <location filename="../kiosk_window.py" line="503"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="511"/>
+        <location filename="../kiosk_window.py" line="547"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="597"/>
+        <location filename="../kiosk_window.py" line="633"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="609"/>
-        <location filename="../kiosk_window.py" line="610"/>
+        <location filename="../kiosk_window.py" line="645"/>
+        <location filename="../kiosk_window.py" line="646"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="613"/>
+        <location filename="../kiosk_window.py" line="649"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="616"/>
+        <location filename="../kiosk_window.py" line="652"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="618"/>
+        <location filename="../kiosk_window.py" line="654"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -691,125 +701,155 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../shopper/pay.py" line="96"/>
+        <location filename="../shopper/pay.py" line="100"/>
         <source>Starting the face camera…</source>
         <translation>얼굴 카메라를 켜는 중…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/pay.py" line="105"/>
+        <location filename="../shopper/pay.py" line="109"/>
         <source>… and %n more product(s)</source>
         <translation>
             <numerusform>… 외 %n개 상품</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="116"/>
-        <location filename="../shopper/pay.py" line="130"/>
+        <location filename="../shopper/pay.py" line="120"/>
+        <location filename="../shopper/pay.py" line="140"/>
         <source>Look at the camera</source>
         <translation>카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="118"/>
+        <location filename="../shopper/pay.py" line="122"/>
         <source>Is this you, {name}?</source>
         <translation>{name} 님이 맞으신가요?</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="121"/>
+        <location filename="../shopper/pay.py" line="125"/>
+        <source>The store&apos;s system is not answering</source>
+        <translation>매장 시스템이 응답하지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="127"/>
+        <source>Checking your payment…</source>
+        <translation>결제를 확인하고 있습니다…</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="128"/>
+        <source>Recording your payment…</source>
+        <translation>결제를 기록하고 있습니다…</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="131"/>
         <source>Thank you! Now look at the camera again</source>
         <translation>감사합니다! 다시 카메라를 바라봐 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="124"/>
+        <location filename="../shopper/pay.py" line="134"/>
         <source>Once more: slowly turn your head to your LEFT</source>
         <translation>한 번 더: 고개를 천천히 왼쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="125"/>
+        <location filename="../shopper/pay.py" line="135"/>
         <source>Once more: slowly turn your head to your RIGHT</source>
         <translation>한 번 더: 고개를 천천히 오른쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="127"/>
+        <location filename="../shopper/pay.py" line="137"/>
         <source>Now slowly turn your head to your LEFT</source>
         <translation>이제 고개를 천천히 왼쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="128"/>
+        <location filename="../shopper/pay.py" line="138"/>
         <source>Now slowly turn your head to your RIGHT</source>
         <translation>이제 고개를 천천히 오른쪽으로 돌려 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="131"/>
+        <location filename="../shopper/pay.py" line="141"/>
         <source>One person at a time, please</source>
         <translation>한 분씩 이용해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="132"/>
+        <location filename="../shopper/pay.py" line="142"/>
         <source>Please come a little closer</source>
         <translation>조금 더 가까이 와 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="133"/>
+        <location filename="../shopper/pay.py" line="143"/>
         <source>Hold still for a moment</source>
         <translation>잠시 움직이지 말아 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="134"/>
+        <location filename="../shopper/pay.py" line="144"/>
         <source>It is too dark: face the light</source>
         <translation>너무 어둡습니다. 밝은 쪽을 향해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="135"/>
+        <location filename="../shopper/pay.py" line="145"/>
         <source>Too much light behind or on you</source>
         <translation>빛이 너무 강합니다. 역광이나 강한 조명을 피해 주세요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="136"/>
+        <location filename="../shopper/pay.py" line="146"/>
         <source>Hold still, we are checking who you are…</source>
         <translation>잠시 그대로 계세요. 본인 확인 중입니다…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="138"/>
+        <location filename="../shopper/pay.py" line="148"/>
         <source>Looking for your face…</source>
         <translation>얼굴을 찾는 중…</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="144"/>
+        <location filename="../shopper/pay.py" line="155"/>
+        <source>Trying again… Nothing has been charged yet.</source>
+        <translation>다시 시도하고 있습니다… 아직 결제되지 않았습니다.</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="158"/>
+        <source>The store&apos;s system stopped answering while your payment was being recorded. Please wait: we are making sure you pay exactly once. If this takes long, call staff.</source>
+        <translation>결제를 기록하는 중에 매장 시스템이 응답을 멈췄습니다. 잠시 기다려 주세요. 한 번만 결제되도록 확인하고 있습니다. 오래 걸리면 직원을 불러 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="168"/>
         <source>Step 1 of 3 · finding your face</source>
         <translation>1/3단계 · 얼굴 찾기</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="145"/>
+        <location filename="../shopper/pay.py" line="169"/>
         <source>Step 2 of 3 · checking you are here in person</source>
         <translation>2/3단계 · 실제 본인 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="146"/>
+        <location filename="../shopper/pay.py" line="170"/>
         <source>Step 3 of 3 · confirm</source>
         <translation>3/3단계 · 결제 확인</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="160"/>
+        <location filename="../shopper/pay.py" line="171"/>
+        <source>Step 3 of 3 · paying</source>
+        <translation>3/3단계 · 결제 중</translation>
+    </message>
+    <message>
+        <location filename="../shopper/pay.py" line="188"/>
         <source>To pay: {total}</source>
         <translation>결제 금액: {total}</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="166"/>
+        <location filename="../shopper/pay.py" line="194"/>
         <source>Yes, pay {total}</source>
         <translation>{total} 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="167"/>
+        <location filename="../shopper/pay.py" line="195"/>
         <source>No, not me</source>
         <translation>제가 아니에요</translation>
     </message>
     <message>
-        <location filename="../shopper/pay.py" line="168"/>
+        <location filename="../shopper/pay.py" line="196"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/pay.py" line="171"/>
+        <location filename="../shopper/pay.py" line="202"/>
         <source>%n second(s) left</source>
         <translation>
             <numerusform>%n초 남음</numerusform>
