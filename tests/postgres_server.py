@@ -3,7 +3,8 @@
 The server binaries come from Debian's ``postgresql`` package (``.ci/run`` installs it); where
 they are missing the tests that need a server skip and say so. PostgreSQL refuses to run as
 root, so as root the server runs as the ``postgres`` user the package creates. It listens on
-127.0.0.1 only, trusts local connections, and skips fsync: a test server, not a store's.
+127.0.0.1 only, trusts local connections (or asks for a password, when made with one), and skips
+fsync: a test server, not a store's.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def _free_port() -> int:
 class PostgresServer:
     """One server; ``url(name)`` for a database made by ``create_database(name)``."""
 
-    def __init__(self, binaries: Path) -> None:
+    def __init__(self, binaries: Path, password: str | None = None) -> None:
         self._binaries = binaries
+        self.password = password
         self._run_as: list[str] = []
         self.folder = Path(tempfile.mkdtemp(prefix="checkout-pg-"))
         if os.geteuid() == 0:
@@ -51,7 +53,14 @@ class PostgresServer:
             self._run_as = ["runuser", "-u", "postgres", "--"]
         self.port = _free_port()
         self.running = False
-        self._pg_ctl("initdb", "-o", f"-U {USER} -A trust -E UTF8 --no-sync")
+        auth = "-A trust"
+        if password is not None:
+            password_file = self.folder / "password"
+            password_file.write_text(password + "\n")
+            if self._run_as:
+                os.chown(password_file, owner.pw_uid, owner.pw_gid)
+            auth = f"--auth-local=trust --auth-host=scram-sha-256 --pwfile={password_file}"
+        self._pg_ctl("initdb", "-o", f"-U {USER} {auth} -E UTF8 --no-sync")
 
     def _pg_ctl(self, *args: str) -> None:
         command = [*self._run_as, str(self._binaries / "pg_ctl"), "-D", str(self.folder / "data")]
@@ -76,7 +85,8 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def url(self, database: str, driver: str = "postgresql") -> str:
-        return f"{driver}://{USER}@127.0.0.1:{self.port}/{database}"
+        account = USER if self.password is None else f"{USER}:{self.password}"
+        return f"{driver}://{account}@127.0.0.1:{self.port}/{database}"
 
     def _admin(self, sql: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
@@ -90,13 +100,15 @@ class PostgresServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def available_server(durable: bool = False) -> tuple[PostgresServer | None, str]:
+def available_server(
+    durable: bool = False, password: str | None = None
+) -> tuple[PostgresServer | None, str]:
     """A started server, or None and why there is none (the reason a test skips with)."""
     binaries = find_binaries()
     if binaries is None:
         return None, "PostgreSQL server binaries (initdb, pg_ctl) not found: apt install postgresql"
     try:
-        server = PostgresServer(binaries)
+        server = PostgresServer(binaries, password)
     except KeyError:
         return None, "running as root without a 'postgres' user to run the server as"
     server.start(durable)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.catalog import Catalog, CatalogStoreError, Product
 from checkout_app.core.catalog_csv import catalog_to_csv, parse_catalog_csv
 from checkout_app.storage.tables import ProductBarcodeRow, ProductRow
@@ -54,15 +55,52 @@ class ImportSummary:
 
 
 def _to_product(row: ProductRow) -> Product:
-    return Product(
-        sku=row.sku,
-        name_ko=row.name_ko,
-        name_en=row.name_en,
-        price=row.price,
-        class_name=row.class_name,
-        active=row.active,
-        barcodes=tuple(b.barcode for b in row.barcodes),
-    )
+    """A stored row as a Product; ``CatalogStoreError`` (with the fix) for a stored value that
+    today's rules refuse, e.g. one written by an older release."""
+    try:
+        return Product(
+            sku=row.sku,
+            name_ko=row.name_ko,
+            name_en=row.name_en,
+            price=row.price,
+            class_name=row.class_name,
+            active=row.active,
+            barcodes=_usable_barcodes(row),
+        )
+    except ValueError as exc:
+        raise CatalogStoreError(
+            f"product {row.sku!r} in the database cannot be used: {exc}; correct it by importing "
+            "a catalog CSV that lists it (checkout-app catalog import FILE)"
+        ) from None
+
+
+def _usable_barcodes(row: ProductRow) -> tuple:
+    """The row's codes in canonical form. A stored code with a wrong check digit (possible in a
+    database written before codes were checked) is left out with a warning: no scan can match
+    it, and one bad code must not keep the kiosk from selling."""
+    codes: list[str] = []
+    for stored in row.barcodes:
+        try:
+            code = normalize_barcode(stored.barcode)
+        except BarcodeError as exc:
+            log.warning(
+                "product %s: stored barcode left out (%s); fix it in staff > Products or by a "
+                "catalog import",
+                row.sku,
+                exc,
+            )
+            continue
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _stored_as(row: ProductRow, product: Product) -> bool:
+    """Whether the row already holds ``product`` (a row that cannot be read does not)."""
+    try:
+        return _to_product(row) == product
+    except CatalogStoreError:
+        return False
 
 
 def _copy_into(row: ProductRow, product: Product) -> None:
@@ -224,7 +262,7 @@ class CatalogRepository:
                 _copy_into(row, product)
                 session.add(row)
                 added.append(product.sku)
-            elif product.sku in moving or _to_product(row) != product:
+            elif product.sku in moving or not _stored_as(row, product):
                 _copy_into(row, product)
                 updated.append(product.sku)
             else:

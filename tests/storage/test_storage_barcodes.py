@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
 import pytest
 
+from checkout_app.core.catalog import CatalogStoreError
 from checkout_app.core.catalog_csv import CatalogCsvError, catalog_to_csv, parse_catalog_csv
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import open_database
@@ -89,3 +91,42 @@ def test_upsert_refuses_a_barcode_another_product_has(repo):
 def test_export_writes_an_empty_barcode_cell_for_a_product_without_one(repo):
     repo.replace_from_csv(csv_text("A,콜라,Cola,1500,cola,1,"))
     assert catalog_to_csv(repo.load()).splitlines()[1].endswith(",1,")
+
+
+def _store_raw(tmp_path, sql: str) -> None:
+    """Write past the app's checks, as an older release or a hand edit could have."""
+    with sqlite3.connect(tmp_path / "db.sqlite") as connection:
+        connection.execute(sql)
+
+
+def test_a_stored_barcode_with_a_wrong_check_digit_is_left_out_with_a_warning(
+    repo, tmp_path, caplog
+):
+    repo.replace_from_csv(csv_text("A,콜라,Cola,1500,cola,1,8801234567893"))
+    _store_raw(
+        tmp_path,
+        "INSERT INTO product_barcodes (barcode, sku, position) VALUES ('8801234567890', 'A', 1)",
+    )
+    catalog = repo.load()
+    assert catalog.get("A").barcodes == ("8801234567893",)
+    assert "stored barcode left out" in caplog.text and "8801234567890" in caplog.text
+    # Importing the product again stores only its valid codes.
+    repo.replace_from_csv(csv_text("A,콜라,Cola,1500,cola,1,8801234567893"))
+    with sqlite3.connect(tmp_path / "db.sqlite") as connection:
+        stored = connection.execute("SELECT barcode FROM product_barcodes").fetchall()
+    assert stored == [("8801234567893",)]
+
+
+def test_a_stored_product_that_breaks_the_rules_is_one_clear_error_and_an_import_fixes_it(
+    repo, tmp_path
+):
+    repo.replace_from_csv(csv_text("A,콜라,Cola,1500,cola,1,"))
+    _store_raw(
+        tmp_path, "UPDATE products SET name_en = 'Co' || char(27) || '[31mla' WHERE sku = 'A'"
+    )
+    with pytest.raises(
+        CatalogStoreError, match=r"product 'A' in the database cannot be used.*catalog import"
+    ):
+        repo.load()
+    summary = repo.replace_from_csv(csv_text("A,콜라,Cola,1500,cola,1,"))
+    assert summary.updated == ("A",) and repo.load().get("A").name_en == "Cola"

@@ -6,6 +6,7 @@ import socket
 import time
 
 import pytest
+from postgres_server import available_server
 
 from checkout_app.cli import main
 from checkout_app.cli.errors import EXIT_BAD_INPUT
@@ -103,3 +104,23 @@ def test_a_server_database_that_cannot_be_used_is_one_line_without_the_password(
     assert error.startswith("error: cannot use the database postgresql://")
     assert "\n" not in error and "s3cret" not in error and "Traceback" not in error
     assert "check the URL, the server and the account's rights" in error
+
+
+def test_a_wrong_password_is_one_line_without_either_password(tmp_path, capsys):
+    server, why_not = available_server(password="right-horse")
+    if server is None:
+        pytest.skip(why_not)
+    try:
+        wrong = f"postgresql://checkout:wr0ng-pass@127.0.0.1:{server.port}/postgres"
+        assert run(tmp_path, "--database-url", wrong, "catalog", "list") == EXIT_BAD_INPUT
+        error = capsys.readouterr().err.strip()
+        assert error.startswith("error: cannot use the database postgresql://")
+        assert "password authentication failed" in error
+        assert "\n" not in error and "Traceback" not in error
+        assert "wr0ng-pass" not in error and "right-horse" not in error
+        # The same server with the right password: the catalog is there.
+        assert run(tmp_path, "--database-url", server.url("postgres"), "catalog", "list") == 0
+        assert "Hot Cup Ramen" in capsys.readouterr().out
+    finally:
+        server.stop()
+        server.remove()

@@ -548,8 +548,15 @@ def test_a_price_changed_on_another_kiosk_is_charged_from_the_next_shopper(make_
     catalog = CatalogRepository(other_kiosk)
     try:
         catalog.upsert(replace(catalog.load().get(sku), price=old_price + 100))
-        # The change reaches this kiosk (StoreRefresher, then the window's timer) ...
-        qtbot.waitUntil(lambda: kiosk._new_catalog is not None, timeout=10_000)
+        # The change reaches this kiosk (StoreRefresher, then the window's timer) ... (an
+        # earlier test's catalog change may be taken first: wait for this one)
+        qtbot.waitUntil(
+            lambda: (
+                kiosk._new_catalog is not None
+                and kiosk._new_catalog.get(sku).price == old_price + 100
+            ),
+            timeout=10_000,
+        )
         assert counter.snapshot().total == old_price  # ... but not the open cart
         kiosk._next_shopper()
         assert counter.catalog.get(sku).price == old_price + 100
