@@ -169,6 +169,8 @@ def test_a_store_server_that_stops_answering_is_said_and_the_payment_recorded_on
     flow = window._payment.flow
     qtbot.waitUntil(lambda: flow.status.step in (PayStep.CONFIRM, PayStep.FAILED), timeout=150_000)
     assert flow.status.step == PayStep.CONFIRM, flow.status
+    confirm = window.findChild(QPushButton, "confirm_button")
+    qtbot.waitUntil(confirm.isVisible, timeout=10_000)  # the screen shows CONFIRM a signal later
     press(window, "confirm_button")
     detail = window.findChild(QLabel, "pay_detail")
     qtbot.waitUntil(lambda: detail.isVisible() and len(tries) >= 2, timeout=10_000)
