@@ -5,7 +5,10 @@ Every ``interval_s`` a background thread checks for
 - people enrolled or deleted elsewhere: the face registry reloads at once, so a new shopper can
   pay and a deleted one is identified nowhere, with nothing of them left cached;
 - a changed catalog (prices, names, products, barcodes): it is handed to the kiosk
-  (``take_catalog``), which puts it in place between shoppers, never under an open cart.
+  (``take_catalog``), which puts it in place between shoppers, never under an open cart;
+- faces this kiosk's key cannot read (another kiosk enrolled first, with a key of its own): the
+  reason is handed to the kiosk (``take_face_pay_problem``), which turns face pay off and says
+  why, instead of failing to recognise everyone enrolled there.
 
 The checks run off the GUI thread because a database server that went away makes a check wait
 for the connection timeout; meanwhile the kiosk goes on with what it has. An outage is logged
@@ -19,6 +22,7 @@ import threading
 from typing import Callable
 
 from checkout_app.core.catalog import Catalog
+from checkout_app.faces.embedding_cipher import EmbeddingKeyError
 from checkout_app.faces.registry import FaceRegistry
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,8 @@ class StoreRefresher:
         self._registry = registry
         self._interval_s = interval_s
         self._pending: Catalog | None = None
+        self._face_pay_problem: str | None = None
+        self._face_pay_refused = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -53,8 +59,7 @@ class StoreRefresher:
     def check_once(self) -> None:
         """One round of checks (the thread's loop body); database errors are logged, not raised."""
         try:
-            if self._registry is not None:
-                self._registry.refresh_if_changed()
+            self._refresh_faces()
             catalog = self._load_catalog()
         except Exception as exc:
             if not self._failing:
@@ -70,6 +75,23 @@ class StoreRefresher:
             with self._lock:
                 self._seen = products
                 self._pending = catalog
+
+    def _refresh_faces(self) -> None:
+        if self._registry is None or self._face_pay_refused:
+            return
+        try:
+            self._registry.refresh_if_changed()
+        except EmbeddingKeyError as exc:
+            log.error("face pay turned off: %s", exc)
+            with self._lock:
+                self._face_pay_refused = True
+                self._face_pay_problem = str(exc)
+
+    def take_face_pay_problem(self) -> str | None:
+        """Why face pay must stop here (once), or None."""
+        with self._lock:
+            problem, self._face_pay_problem = self._face_pay_problem, None
+            return problem
 
     def take_catalog(self) -> Catalog | None:
         """The catalog as changed since the last call, or None when it did not change."""

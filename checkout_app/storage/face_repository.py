@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from checkout_app.faces.embedding_cipher import (
     EmbeddingCipher,
@@ -111,6 +111,17 @@ class FaceRepository:
                     ) from None
         log.info("face key %s recorded as the store's (id %s)", self._cipher.path, mine)
 
+    def _refuse_foreign_key(self, session: Session) -> None:
+        """After a template would not decrypt: when the store records another key than this
+        kiosk's (another kiosk enrolled first with its own), say so and what to do."""
+        if not isinstance(self._cipher, EmbeddingCipher):
+            return
+        recorded = session.scalar(select(FaceKeyRow.key_id))
+        if recorded is not None and recorded != self._cipher.key_id:
+            raise EmbeddingKeyError(
+                foreign_key_message(self._cipher.path, self._cipher.key_id, recorded)
+            )
+
     def add_person(
         self,
         display_name: str,
@@ -202,6 +213,9 @@ class FaceRepository:
                 owner = _owner(person)
                 try:
                     embedding, bound = self._cipher.decrypt(template.embedding_encrypted, owner)
+                except EmbeddingKeyError:
+                    self._refuse_foreign_key(session)
+                    raise
                 except TemplateOwnerError:
                     log.error(
                         "face template %d is stored under person %d but bound to someone else: "

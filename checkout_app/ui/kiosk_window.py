@@ -359,9 +359,15 @@ class KioskWindow(QMainWindow):
 
     def _take_store_changes(self) -> None:
         refresher = self.services.refresher
-        catalog = refresher.take_catalog() if refresher is not None else None
+        if refresher is None:
+            return
+        catalog = refresher.take_catalog()
         if catalog is not None:
             self._on_catalog_changed(catalog)
+        problem = refresher.take_face_pay_problem()
+        if problem is not None:  # said on the System page; a payment under way finishes
+            self.services.face_pay_problem = problem
+            self.scanning.cart.set_face_pay_available(False)
 
     def _next_shopper(self) -> None:
         catalog, self._new_catalog = self._new_catalog, None
@@ -373,7 +379,8 @@ class KioskWindow(QMainWindow):
 
     def start_payment(self) -> None:
         snapshot = self.services.counter.snapshot()
-        if not snapshot.can_pay or self.services.face_pipeline is None:
+        face_pay_off = self.services.face_pipeline is None or self.services.face_pay_problem
+        if not snapshot.can_pay or face_pay_off:
             self._back_to_cart()
             return
         settings = self.services.settings

@@ -13,8 +13,10 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
+from checkout_app.core.catalog import Catalog
 from checkout_app.faces.embedding_cipher import EmbeddingKeyError, key_path
 from checkout_app.faces.registry import FaceRegistry, NewTemplate
+from checkout_app.services.store_refresh import StoreRefresher
 from checkout_app.storage.db import close_database, open_database
 from checkout_app.storage.face_repository import FaceRepository
 
@@ -86,6 +88,21 @@ def test_two_new_kiosks_with_their_own_keys_cannot_both_enroll(store):
     with pytest.raises(EmbeddingKeyError, match=FOREIGN):
         till_2.enroll("Bob", faces(BOB), consent=True)
     assert [p.display_name for p in store("till-1").people()] == ["Alice"]  # nothing half
+
+
+def test_a_running_kiosk_whose_key_became_foreign_turns_face_pay_off_and_says_why(store):
+    """Two kiosks set up at once, each with its own key, before anyone enrolled: the one that
+    did not enroll first finds out at its next check, not at its next restart."""
+    till_1, till_2 = store("till-1"), store("till-2")  # nothing stored yet: both open
+    refresher = StoreRefresher(lambda: Catalog([]), Catalog([]), till_2)
+    till_1.enroll("Alice", faces(ALICE), consent=True)
+    refresher.check_once()
+    problem = refresher.take_face_pay_problem()
+    assert problem is not None and FOREIGN in problem and "Copy it from a kiosk" in problem
+    assert str(key_path(store.home("till-2"))) in problem
+    assert refresher.take_face_pay_problem() is None  # said once
+    refresher.check_once()
+    assert refresher.take_face_pay_problem() is None
 
 
 def test_a_database_from_before_key_ids_records_the_key_that_reads_it(store):

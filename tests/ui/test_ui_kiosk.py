@@ -568,3 +568,23 @@ def test_a_price_changed_on_another_kiosk_is_charged_from_the_next_shopper(make_
     finally:
         catalog.upsert(replace(catalog.load().get(sku), price=old_price))
         close_database(other_kiosk)
+
+
+def test_a_face_key_found_foreign_while_running_turns_face_pay_off(
+    make_window, qtbot, services, monkeypatch
+):
+    """The store refresher finds this kiosk's face key is not the store's (another kiosk
+    enrolled first with its own): the pay button goes off and staff read why on System."""
+    message = "this kiosk's face key … is not the key the store's database records"
+    problems = [message]
+    monkeypatch.setattr(services, "face_pay_problem", None)
+    monkeypatch.setattr(
+        services.refresher, "take_face_pay_problem", lambda: problems.pop() if problems else None
+    )
+    kiosk = make_window()
+    wait_for_cart(qtbot, kiosk)
+    qtbot.waitUntil(lambda: services.face_pay_problem == message, timeout=5_000)
+    assert kiosk.findChild(QLabel, "face_pay_unavailable").isVisible()
+    assert not kiosk.findChild(QPushButton, "pay_button").isEnabled()
+    kiosk.start_payment()  # a late tap: nothing starts
+    assert kiosk.stack.currentWidget() is kiosk.scanning
