@@ -12,12 +12,12 @@ from checkout_app.core.barcode import normalize_barcode
 
 # Left-half digit patterns (7 modules, 1 = bar): L (odd parity) and G (even parity); the right
 # half uses R, the bitwise complement of L. The first digit picks the L/G parity of the left six.
-_L = ("0001101", "0011001", "0010011", "0111101", "0100011",
-      "0110001", "0101111", "0111011", "0110111", "0001011")  # fmt: skip
-_G = ("0100111", "0110011", "0011011", "0100001", "0011101",
-      "0111001", "0000101", "0010001", "0001001", "0010111")  # fmt: skip
-_PARITY = ("LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
-           "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL")  # fmt: skip
+L_PATTERNS = ("0001101", "0011001", "0010011", "0111101", "0100011",
+              "0110001", "0101111", "0111011", "0110111", "0001011")  # fmt: skip
+G_PATTERNS = ("0100111", "0110011", "0011011", "0100001", "0011101",
+              "0111001", "0000101", "0010001", "0001001", "0010111")  # fmt: skip
+PARITY = ("LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
+          "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL")  # fmt: skip
 QUIET_MODULES = 11  # white space each side; GS1 asks for 11 left and 7 right, 11 is safe
 SYMBOL_MODULES = 95
 
@@ -29,11 +29,11 @@ def ean13_modules(code: str) -> str:
         raise ValueError(f"{code!r} is not an EAN-13 or UPC-A code")
     first, left, right = int(gtin[0]), gtin[1:7], gtin[7:]
     bars = ["101"]
-    for digit, parity in zip(left, _PARITY[first]):
-        bars.append((_L if parity == "L" else _G)[int(digit)])
+    for digit, parity in zip(left, PARITY[first]):
+        bars.append((L_PATTERNS if parity == "L" else G_PATTERNS)[int(digit)])
     bars.append("01010")
     for digit in right:
-        bars.append("".join("1" if m == "0" else "0" for m in _L[int(digit)]))
+        bars.append("".join("1" if m == "0" else "0" for m in L_PATTERNS[int(digit)]))
     bars.append("101")
     modules = "".join(bars)
     assert len(modules) == SYMBOL_MODULES

@@ -1,4 +1,5 @@
-"""Read retail barcodes (EAN-13, UPC-A, EAN-8) from camera frames with zxing-cpp.
+"""Read retail barcodes (EAN-13, UPC-A, EAN-8) from camera frames with zxing-cpp, and EAN-13 /
+UPC-A codes too small or soft for it by fitting the symbol (``barcode_fit``).
 
 zxing-cpp is imported on first use: a kiosk without it (a Jetson image without a wheel) still
 runs, with barcodes off and ``BarcodeUnavailable`` saying why.
@@ -6,11 +7,18 @@ runs, with barcodes off and ``BarcodeUnavailable`` saying why.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from checkout_app.core.barcode import BarcodeError, normalize_barcode
+from checkout_app.vision.barcode_fit import read_fitted
+from checkout_app.vision.barcode_image import SYMBOL_MODULES
+
+# zxing-cpp's reads of EAN-13 / UPC-A codes finer than this are checked by the fitting reader.
+CONFIRM_BELOW_PX_PER_MODULE = 2.0
 
 
 class BarcodeUnavailable(RuntimeError):
@@ -25,7 +33,12 @@ class ReadBarcode:
 
 
 class BarcodeReader:
-    """Finds every retail barcode in a BGR or grey frame; valid codes only, each once."""
+    """Finds every retail barcode in a BGR or grey frame; valid codes only, each once.
+
+    zxing-cpp reads the codes of 2 pixels per module or more. Where it finds none, or finer
+    ones, the fitting reader (``barcode_fit``) reads EAN-13 / UPC-A codes down to about 1 pixel
+    per module (a 100 px wide code in a 640×480 frame), and zxing-cpp's fine reads count only
+    when it reads the same code."""
 
     def __init__(self) -> None:
         try:
@@ -39,38 +52,33 @@ class BarcodeReader:
         self._formats = [fmt.EAN13, fmt.EAN8, fmt.UPCA]
 
     def read(self, frame: np.ndarray) -> list[ReadBarcode]:
-        found = {}
+        trusted: dict[str, ReadBarcode] = {}
         for result in self._zxing.read_barcodes(np.ascontiguousarray(frame), formats=self._formats):
             try:
                 gtin = normalize_barcode(result.text)
             except BarcodeError:
                 continue  # a misread the decoder let through: never add a wrong product
-            position = result.position
-            xs = [
-                p.x
-                for p in (
-                    position.top_left,
-                    position.top_right,
-                    position.bottom_left,
-                    position.bottom_right,
-                )
-            ]
-            ys = [
-                p.y
-                for p in (
-                    position.top_left,
-                    position.top_right,
-                    position.bottom_left,
-                    position.bottom_right,
-                )
-            ]
-            found.setdefault(
-                gtin,
-                ReadBarcode(
-                    gtin, _symbology(result.format.name), (min(xs), min(ys), max(xs), max(ys))
-                ),
+            corners = (result.position.top_left, result.position.top_right)
+            corners += (result.position.bottom_left, result.position.bottom_right)
+            xs, ys = [p.x for p in corners], [p.y for p in corners]
+            symbology = _symbology(result.format.name)
+            length = math.dist((xs[0], ys[0]), (xs[1], ys[1]))  # along the scan line
+            if symbology != "EAN-8" and length < CONFIRM_BELOW_PX_PER_MODULE * SYMBOL_MODULES:
+                continue  # too fine to trust alone: the fitting reader has the last word
+            box = (min(xs), min(ys), max(xs), max(ys))
+            trusted.setdefault(gtin, ReadBarcode(gtin, symbology, box))
+        # The fitting reader looks everywhere zxing-cpp read no code it can be trusted with:
+        # codes too fine for zxing-cpp to find, and fine codes it did read, which are kept only
+        # when the fitting reader reads them too (zxing-cpp alone returned a valid but wrong
+        # code in 11 of the 1,350 frames of the eval's target conditions).
+        grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        fitted = {
+            code.gtin: ReadBarcode(
+                code.gtin, "UPC-A" if code.gtin.startswith("0") else "EAN-13", code.box
             )
-        return list(found.values())
+            for code in read_fitted(grey, known=[b.box for b in trusted.values()])
+        }
+        return list({**fitted, **trusted}.values())
 
 
 def _symbology(name: str) -> str:

@@ -3,6 +3,7 @@ decode-rate measurement (small, fast versions of ``checkout-app eval barcodes``)
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -59,3 +60,20 @@ def test_the_measurement_reports_every_condition(reader):
         for result in results.values():
             assert result["trials"] == 2 and 0 <= result["read"] <= 2
     assert report["target"]["trials"] > 0 and report["decode_ms"]["frames"] > 0
+
+
+def test_two_codes_in_view_a_wide_one_and_a_fine_one_are_both_read(reader):
+    """zxing-cpp reads the wide code (3 px per module); the fine one (1.3 px per module) comes
+    from the fitting reader."""
+    frame = np.full((480, 640), 160, np.uint8)
+    wide = ean13_image("8801234567893", module_px=3)
+    frame[30 : 30 + wide.shape[0], 20 : 20 + wide.shape[1]] = wide
+    fine = cv2.resize(
+        ean13_image("4006381333931", module_px=2), None, fx=0.65, fy=0.65,
+        interpolation=cv2.INTER_AREA,
+    )  # fmt: skip
+    frame[300 : 300 + fine.shape[0], 380 : 380 + fine.shape[1]] = fine
+    noisy = np.clip(frame + np.random.default_rng(4).normal(0, 3, frame.shape), 0, 255)
+    found = {b.gtin: b.box for b in reader.read(noisy.astype(np.uint8))}
+    assert set(found) == {"8801234567893", "4006381333931"}
+    assert found["4006381333931"][0] >= 370 and found["8801234567893"][2] <= 20 + wide.shape[1]

@@ -1,0 +1,407 @@
+"""Read EAN-13 / UPC-A codes that are too small or too soft for zxing-cpp, by fitting the symbol.
+
+A 120 px wide EAN-13 in a 640×480 counter frame has 1.26 pixels per module: a run-length decoder
+(zxing-cpp) sees thin bars merge and reads about one such code in a hundred. This reader uses
+what is known about the picture instead of thresholding it:
+
+1. **Find** regions of strong, parallel edges (the structure tensor of the image gradient).
+2. **Average** each region across the bars' length into a brightness profile, binned every half
+   pixel across them without resampling: sensor noise averages out, the bars do not, and a
+   tilted code's rows fall at different phases, which samples its edges more finely.
+3. **Fit** the symbol. The profile is modelled as the 95 modules (1 = bar) seen through a
+   Gaussian blur and averaged over each pixel, which is linear in the modules
+   (``module_response``). Start and module width are fitted to the guard bars; each digit's 7
+   modules are then read as the best of its 20 (left half: L and G patterns) or 10 (right half)
+   patterns, the other digits held at their current reading, round after round; blur and
+   position are fitted again to the pattern as read, and the digits read again. Samples the
+   camera clipped white count only where the model would make them darker.
+4. **Check**: the left half's parities must spell a first digit, the check digit must agree,
+   and every digit must beat its runner-up by ``MIN_DIGIT_MARGIN`` (in units of the fit's own
+   noise). Otherwise nothing is returned: a wrong code must be rarer than no code.
+
+Pure numpy + OpenCV. The kiosk runs it only on frames where zxing-cpp found nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from checkout_app.core.barcode import check_digit
+from checkout_app.vision.barcode_image import G_PATTERNS, L_PATTERNS, PARITY, SYMBOL_MODULES
+
+MIN_DIGIT_MARGIN = 2.0  # a digit's runner-up must fit this much worse, in noise units
+SATURATED = 253  # samples this bright may be clipped: they say "at least this bright"
+_MIN_MODULE_PX = 0.9  # narrower modules leave nothing to fit
+_MIN_CONTRAST = 20  # grey levels between bars and spaces
+# Region finding: the structure-tensor window (half-resolution pixels), and what a barcode
+# region looks like.
+_TENSOR_WINDOW = 4
+_MIN_COHERENCE = 0.7
+_MIN_EDGE_ENERGY = 300.0
+_MIN_LENGTH_PX = 70  # across the bars (a symbol of 95 modules at the smallest module width)
+_MIN_HEIGHT_PX = 10  # along the bars
+_MAX_REGIONS = 2
+_BIN_PX = 0.5  # profile sampling across the bars
+_QUIET_FITTED = 5  # modules of quiet zone each side that take part in the fits
+_FIRST_BLUR = 0.7  # px: the blur assumed until it is fitted
+_WHITE = 0.15  # darkness below which a sample counts as quiet zone (a blurred thin bar is more)
+
+
+def _bits(pattern: str) -> np.ndarray:
+    return np.array([c == "1" for c in pattern], np.float64)
+
+
+_R_PATTERNS = tuple("".join("1" if m == "0" else "0" for m in p) for p in L_PATTERNS)
+_DIGIT_PATTERNS = {
+    "L": np.array([_bits(p) for p in L_PATTERNS]),
+    "G": np.array([_bits(p) for p in G_PATTERNS]),
+    "R": np.array([_bits(p) for p in _R_PATTERNS]),
+}
+_DIGIT_START = [3 + 7 * i for i in range(6)] + [50 + 7 * i for i in range(6)]
+# Modules [first, last) of the guards, with the quiet zone beside the outer ones (known white).
+_GUARD_SPANS = ((-3, 3), (45, 50), (92, 98))
+_GUARD_TEMPLATE = np.full(SYMBOL_MODULES, 0.5)  # guards as they are, digits half dark
+_GUARD_TEMPLATE[[0, 1, 2, 45, 46, 47, 48, 49, 92, 93, 94]] = _bits("10101010101")
+
+# A sample's darkness for a unit step (a bar's edge) at distance d before it: the edge blurred
+# by a Gaussian of the blur, averaged over the sample's pixel (1 px wide). Tabulated per blur
+# (the fits try a few), as np.interp is much faster than evaluating the normal CDF each time.
+_STEP_D = np.linspace(-8.0, 8.0, 3201)
+
+
+@functools.lru_cache(maxsize=16)
+def _step_table(blur: float) -> np.ndarray:
+    reach = (_STEP_D[-1] + 0.5) / blur + 1  # the table's ends, in units of the blur
+    u = np.linspace(-reach, reach, 8001)
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(u / math.sqrt(2)))
+    integral = u * cdf + np.exp(-u * u / 2) / math.sqrt(2 * math.pi)  # of the normal CDF
+
+    def pixel_edge(at):  # the CDF integrated from -inf to ``at`` (in blur units)
+        return np.interp(at, u, integral)
+
+    return blur * (pixel_edge((_STEP_D + 0.5) / blur) - pixel_edge((_STEP_D - 0.5) / blur))
+
+
+@dataclass(frozen=True)
+class FittedCode:
+    gtin: str  # 13 digits, check digit verified
+    box: tuple  # x1, y1, x2, y2 of the region in frame pixels
+    margin: float  # the weakest digit's lead over its runner-up, in noise units
+
+
+def _step_response(positions: np.ndarray, edges: np.ndarray, blur: float) -> np.ndarray:
+    """[sample, edge]: each sample's darkness for a unit step up at each of ``edges``."""
+    return np.interp(positions[:, None] - edges[None, :], _STEP_D, _step_table(blur))
+
+
+def module_response(positions: np.ndarray, start: float, module: float, blur: float):
+    """[sample, module]: how dark each sample is for each of the 95 modules alone being a bar,
+    the symbol starting at ``start`` with modules ``module`` pixels wide."""
+    steps = _step_response(positions, start + module * np.arange(SYMBOL_MODULES + 1.0), blur)
+    return steps[:, :-1] - steps[:, 1:]
+
+
+def _render(positions, start: float, module: float, blur: float, modules: np.ndarray):
+    """``module_response(...) @ modules``, from the pattern's edges only (fewer columns)."""
+    delta = np.diff(np.concatenate([[0.0], modules, [0.0]]))
+    where = np.flatnonzero(delta)
+    return _step_response(positions, start + module * where, blur) @ delta[where]
+
+
+class _Profile:
+    """Brightness across the bars at increasing ``positions`` (pixels), as darkness (0 white ..
+    1 black). A sample the camera clipped (``SATURATED`` or brighter) only says its darkness is
+    at most ``dark_clip``: fits count it when the model makes it darker than that. ``levels``:
+    a profile whose black and white levels to use (the whole profile a part was cut from)."""
+
+    def __init__(self, positions, brightness, levels: _Profile | None = None) -> None:
+        self.positions, self.brightness = positions, brightness
+        if levels is None:
+            black, self.white = np.percentile(brightness, [3, 97])
+            self.contrast = self.white - black
+        else:
+            self.white, self.contrast = levels.white, levels.contrast
+        scale = max(self.contrast, 1e-6)
+        self.dark = (self.white - brightness) / scale
+        self.clipped = brightness >= SATURATED
+        self.dark_clip = (self.white - SATURATED) / scale
+
+    def subset(self, keep: np.ndarray) -> _Profile:
+        return _Profile(self.positions[keep], self.brightness[keep], self)
+
+    def mirrored(self) -> _Profile:
+        """The same samples read from the other end."""
+        positions = self.positions[0] + self.positions[-1] - self.positions[::-1]
+        return _Profile(positions, self.brightness[::-1], self)
+
+    def fit(self, model: np.ndarray) -> tuple[float, float, float]:
+        """``dark ≈ gain · model + offset`` by least squares: (squared residual, gain, offset).
+        Clipped samples count where the line makes them darker than the clip level."""
+        clipped = self.clipped
+        y_all = np.where(clipped, self.dark_clip, self.dark)
+        counted = ~clipped
+        # Which clipped samples the line darkens depends on the line: a few refits settle it.
+        for _ in range(3):
+            x, y = model[counted], y_all[counted]
+            xm, ym = x.mean(), y.mean()
+            dx = x - xm
+            var = float(dx @ dx)
+            if var < 1e-9:
+                return math.inf, 0.0, ym
+            gain = float(dx @ (y - ym)) / var
+            offset = ym - gain * xm
+            now = ~clipped | (clipped & (gain * model + offset > self.dark_clip))
+            if np.array_equal(counted, now):
+                break
+            counted = now
+        residual = y_all - (gain * model + offset)
+        residual[clipped] = np.maximum(-residual[clipped], 0)
+        return float(residual @ residual), gain, offset
+
+    def errors(self, rows: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+        """Squared errors of ``predicted`` darkness ([row, candidate]) at sample ``rows``."""
+        error = self.dark[rows][:, None] - predicted
+        clipped = self.clipped[rows]
+        error[clipped] = np.maximum(predicted[clipped] - self.dark_clip, 0)
+        return error**2
+
+
+def _quiet_zones(profile: _Profile) -> tuple[float, float] | None:
+    """Positions of the end of the left quiet zone and the start of the right one: the two
+    longest white stretches."""
+    white = np.concatenate([[0], (profile.dark < _WHITE).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(white))
+    starts, ends = edges[0::2], edges[1::2] - 1  # sample indices, both ends white
+    if starts.size < 2:
+        return None
+    p = profile.positions
+    lengths = p[ends] - p[starts]
+    longest = sorted(np.argsort(lengths)[-2:], key=lambda i: starts[i])
+    return float(p[ends[longest[0]]] + 0.5), float(p[starts[longest[1]]] - 0.5)
+
+
+def decode_profile(positions: np.ndarray, brightness: np.ndarray) -> tuple[str, float] | None:
+    """(the 13-digit code, the weakest digit's margin) read from brightness samples across the
+    bars at increasing ``positions``, either way round; None when it cannot be read with
+    confidence."""
+    positions = np.asarray(positions, np.float64)
+    brightness = np.asarray(brightness, np.float64)
+    whole = _Profile(positions, brightness)
+    zones = _quiet_zones(whole) if whole.contrast >= _MIN_CONTRAST else None
+    if zones is None:
+        return None
+    left, right = zones
+    module = (right - left) / SYMBOL_MODULES
+    if module < _MIN_MODULE_PX:
+        return None
+    # From here on only the symbol and a little of its quiet zones: what lies beyond (the
+    # counter, the package) is not in the model.
+    quiet = _QUIET_FITTED * module
+    profile = whole.subset((positions > left - quiet) & (positions < right + quiet))
+    start, module = _fit_guards(profile, left, module)
+    blur = _FIRST_BLUR
+    # The guards look the same either way round; the digits do not. Read both ways once, go on
+    # with the way that fits better.
+    mirrored = profile.mirrored()
+    end = profile.positions[0] + profile.positions[-1] - (start + SYMBOL_MODULES * module)
+    ways = [(profile, start), (mirrored, end)]
+    first_reads = [
+        _read_digits(view, module_response(view.positions, at, module, blur), rounds=1)
+        for view, at in ways
+    ]
+    costs = [
+        view.fit(module_response(view.positions, at, module, blur) @ modules)[0]
+        for (view, at), modules in zip(ways, first_reads)
+    ]
+    best = int(np.argmin(costs))
+    view, at = ways[best]
+    return _finish(view, at, module, first_reads[best])
+
+
+def _fit_guards(profile: _Profile, start: float, module: float) -> tuple[float, float]:
+    """Start and module width fitted to the guard bars, coarse then fine, around the quiet
+    zones' estimate. Only the samples near the guards take part: the digits between them are
+    unknown yet (modelled as half dark, which a clipping camera does not show)."""
+    at = profile.positions
+    near = np.zeros(at.size, bool)
+    for first, last in _GUARD_SPANS:
+        near |= (at > start + (first - 2) * module) & (at < start + (last + 2) * module)
+    guards = profile.subset(near)
+    for shifts, scales in (
+        (np.linspace(-1.0, 1.0, 5), (-0.012, 0.0, 0.012)),
+        (np.linspace(-0.25, 0.25, 3), (-0.004, 0.0, 0.004)),
+    ):
+        _, start, module = min(
+            (guards.fit(_render(guards.positions, start + s, module * (1 + k), _FIRST_BLUR,
+                                _GUARD_TEMPLATE))[0], start + s, module * (1 + k))
+            for s in shifts
+            for k in scales
+        )  # fmt: skip
+    return start, module
+
+
+def _finish(profile: _Profile, start: float, module: float, modules: np.ndarray):
+    """Blur and position fitted again on the pattern as first read, the digits read again, and
+    the code checked. When that fails, once more from a wider search around the pattern as
+    read then (a first reading off by a module or so: heavy blur on a clipping camera)."""
+    at = profile.positions
+    for shifts, scales in (
+        ((-0.2, 0.0, 0.2), (-0.004, 0.0, 0.004)),
+        (np.linspace(-1.0, 1.0, 5), np.linspace(-0.02, 0.02, 5)),
+    ):
+        _, blur = min(
+            (profile.fit(_render(at, start, module, b, modules))[0], b)
+            for b in (0.45, 0.7, 1.0, 1.4, 2.0)
+        )
+        _, start, module = min(
+            (profile.fit(_render(at, start + s, module * (1 + k), blur, modules))[0],
+             start + s, module * (1 + k))
+            for s in shifts
+            for k in scales
+        )  # fmt: skip
+        response = module_response(at, start, module, blur)
+        modules = _read_digits(profile, response, modules)
+        checked = _checked_code(profile, response, modules)
+        if checked is not None:
+            return checked
+    return None
+
+
+def _read_digits(profile: _Profile, response: np.ndarray, modules=None, rounds: int = 2):
+    """The 95 modules with every digit read as its best-fitting pattern, each digit with the
+    others as last read (the first round starts from half dark), ``rounds`` times over."""
+    modules = _GUARD_TEMPLATE.copy() if modules is None else modules.copy()
+    for _ in range(rounds):
+        _, gain, offset = profile.fit(response @ modules)
+        for position in range(12):
+            costs, names = _digit_costs(profile, response, modules, position, gain, offset)
+            best = int(np.argmin(costs))
+            modules[_slice(position)] = _DIGIT_PATTERNS[names[best // 10]][best % 10]
+    return modules
+
+
+def _slice(position: int) -> slice:
+    return slice(_DIGIT_START[position], _DIGIT_START[position] + 7)
+
+
+def _digit_costs(profile, response, modules, position: int, gain: float, offset: float):
+    """Each pattern's squared error for one digit, the rest of ``modules`` held fixed (left
+    half: 10 L then 10 G patterns; right half: 10 R patterns), and the pattern set names."""
+    names = ("L", "G") if position < 6 else ("R",)
+    columns = response[:, _slice(position)]
+    rows = np.flatnonzero(columns.sum(axis=1) > 0.02)
+    others = modules.copy()
+    others[_slice(position)] = 0.0
+    rest = offset + gain * (response[rows] @ others)
+    patterns = np.concatenate([_DIGIT_PATTERNS[name] for name in names])
+    predicted = rest[:, None] + gain * (columns[rows] @ patterns.T)
+    return profile.errors(rows, predicted).sum(axis=0), names
+
+
+def _checked_code(profile: _Profile, response: np.ndarray, modules: np.ndarray):
+    residual, gain, offset = profile.fit(response @ modules)
+    noise = max(residual / profile.positions.size, 1e-6)  # per-sample variance
+    digits, parities, margins = [], "", []
+    for position in range(12):
+        costs, names = _digit_costs(profile, response, modules, position, gain, offset)
+        order = np.argsort(costs)
+        digits.append(str(order[0] % 10))
+        if position < 6:
+            parities += names[order[0] // 10]
+        margins.append((costs[order[1]] - costs[order[0]]) / (2 * noise))
+    if parities not in PARITY:
+        return None
+    code = str(PARITY.index(parities)) + "".join(digits)
+    margin = float(min(margins))
+    if check_digit(code[:12]) != int(code[12]) or margin < MIN_DIGIT_MARGIN:
+        return None
+    return code, margin
+
+
+def find_profiles(grey: np.ndarray, known=()) -> list[tuple[np.ndarray, np.ndarray, tuple]]:
+    """Up to ``_MAX_REGIONS`` barcode-like regions, largest first, each as a profile across its
+    bars: (positions, brightness, box in frame pixels). Regions centred inside a ``known`` box
+    (x1, y1, x2, y2: codes already read) are passed over. The profile is the mean of the middle
+    half of the bars' length, binned every ``_BIN_PX`` across them, so no pixel is resampled: a
+    tilted code's rows fall at different phases, which samples its edges more finely."""
+    image = grey.astype(np.float32)
+    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3)
+    # The gradient's products at full resolution (thin bars need it), their local sums at half
+    # (a region needs no finer outline, and it is four times less work).
+    window = (_TENSOR_WINDOW, _TENSOR_WINDOW)
+    jxx, jyy, jxy = (
+        cv2.blur(cv2.resize(a, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), window)
+        for a in (gx * gx, gy * gy, gx * gy)
+    )
+    energy = jxx + jyy
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / np.maximum(energy, 1e-6)
+    mask = ((coherence > _MIN_COHERENCE) & (energy > _MIN_EDGE_ENERGY)).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    _, labels, stats, centres = cv2.connectedComponentsWithStats(mask)
+    order = np.argsort(stats[1:, cv2.CC_STAT_AREA])[::-1] + 1
+    unknown = [
+        label
+        for label in order
+        if not any(
+            x1 <= 2 * centres[label][0] <= x2 and y1 <= 2 * centres[label][1] <= y2
+            for x1, y1, x2, y2 in known
+        )
+    ]
+    profiles = []
+    for label in unknown[:_MAX_REGIONS]:
+        ys, xs = np.nonzero(labels == label)
+        # The bars' normal: the mean gradient orientation over the region (doubled angles).
+        angle = 0.5 * math.atan2(2 * jxy[ys, xs].sum(), (jxx[ys, xs] - jyy[ys, xs]).sum())
+        xs, ys = 2 * xs + 0.5, 2 * ys + 0.5  # full-resolution pixel coordinates
+        profile = _profile_across(image, xs, ys, angle)
+        if profile is not None:
+            box = (int(xs.min()), int(ys.min()), int(xs.max()) + 2, int(ys.max()) + 2)
+            profiles.append((*profile, box))
+    return profiles
+
+
+def _profile_across(image: np.ndarray, xs: np.ndarray, ys: np.ndarray, angle: float):
+    """(positions, mean brightness) across the bars of the region, with a margin each side for
+    the quiet zones (which have no edges, so lie outside the region); None when the region is
+    too small to hold a symbol."""
+    c, s = math.cos(angle), math.sin(angle)
+    u, v = xs * c + ys * s, -xs * s + ys * c  # across the bars, along them
+    length, height = u.max() - u.min(), v.max() - v.min()
+    if length < _MIN_LENGTH_PX or height < _MIN_HEIGHT_PX:
+        return None
+    margin = 0.25 * length
+    u_lo, u_hi = u.min() - margin, u.max() + margin
+    v_lo, v_hi = v.min() + 0.25 * height, v.max() - 0.25 * height
+    # Every frame pixel of that rotated rectangle (its bounding box, then the mask).
+    corners = [(a * c - b * s, a * s + b * c) for a in (u_lo, u_hi) for b in (v_lo, v_hi)]
+    x0 = max(int(min(x for x, _ in corners)), 0)
+    x1 = min(int(max(x for x, _ in corners)) + 1, image.shape[1])
+    y0 = max(int(min(y for _, y in corners)), 0)
+    y1 = min(int(max(y for _, y in corners)) + 1, image.shape[0])
+    gy, gx = np.mgrid[y0:y1, x0:x1]
+    pu, pv = gx * c + gy * s, -gx * s + gy * c
+    inside = (pu >= u_lo) & (pu < u_hi) & (pv >= v_lo) & (pv <= v_hi)
+    across = pu[inside] - u_lo
+    bins = (across / _BIN_PX).astype(np.int64)
+    counts = np.bincount(bins)
+    filled = counts > 0
+    positions = np.bincount(bins, weights=across)[filled] / counts[filled]
+    brightness = np.bincount(bins, weights=image[y0:y1, x0:x1][inside])[filled] / counts[filled]
+    return positions, brightness
+
+
+def read_fitted(grey: np.ndarray, known=()) -> list[FittedCode]:
+    """Every EAN-13 / UPC-A code read by fitting, each once; regions inside the ``known`` boxes
+    (codes read already) are left alone."""
+    found: dict[str, FittedCode] = {}
+    for positions, brightness, box in find_profiles(grey, known):
+        read = decode_profile(positions, brightness)
+        if read is not None:
+            found.setdefault(read[0], FittedCode(read[0], box, read[1]))
+    return list(found.values())
