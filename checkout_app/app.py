@@ -274,7 +274,7 @@ def build_kiosk_services(
         log.error("face pay is unavailable: %s", exc, exc_info=not isinstance(exc, ModelFileError))
         face_pay_problem = str(exc)
     transactions = TransactionRepository(sessions)
-    interrupted = transactions.interrupted_payments()
+    interrupted = transactions.interrupted_payments(settings.kiosk_id)
     for payment in interrupted:
         log.warning(
             "payment %s (%d won, %s) was interrupted by a crash: %s",

@@ -161,6 +161,8 @@ class PendingPaymentRow(Base):
     total: Mapped[int] = mapped_column(Integer)
     paid_by_name: Mapped[str] = mapped_column(String)
     summary: Mapped[str] = mapped_column(Text)  # "Cola x2, Chips x1", for staff
+    # The kiosk making the payment; NULL for entries written before it was kept.
+    kiosk_id: Mapped[Optional[str]] = mapped_column(String(40))  # noqa: UP045
 
 
 class CountOverrideRow(Base):

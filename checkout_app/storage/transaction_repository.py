@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -211,14 +211,20 @@ class TransactionRepository:
         return existing
 
     def begin_payment(
-        self, checkout_id: str, lines: Sequence[CartLine], total: int, paid_by_name: str
+        self,
+        checkout_id: str,
+        lines: Sequence[CartLine],
+        total: int,
+        paid_by_name: str,
+        kiosk_id: str | None = None,
     ) -> None:
-        """Note a payment about to be recorded (committed before the sale is written); noting it
-        again (a retry) keeps the first start time."""
+        """Note a payment about to be recorded (committed before the sale is written), by the
+        kiosk ``kiosk_id``; noting it again (a retry) keeps the first start time."""
         details = {
             "total": total,
             "paid_by_name": paid_by_name,
             "summary": ", ".join(f"{line.name} x{line.qty}" for line in lines),
+            "kiosk_id": kiosk_id,
         }
         with self._session_factory.begin() as session:
             # One statement, not a look-up then an insert: two attempts at once cannot both
@@ -238,7 +244,13 @@ class TransactionRepository:
         (``interrupted_payments``). A database that does not answer raises ``StoreUnavailable``
         (try again with the same ``checkout_id``)."""
         try:
-            self.begin_payment(checkout_id, lines, total, details.get("paid_by_name") or "")
+            self.begin_payment(
+                checkout_id,
+                lines,
+                total,
+                details.get("paid_by_name") or "",
+                details.get("kiosk_id"),
+            )
         except _CONNECTION_ERRORS as exc:
             # record() was not called: this attempt cannot have charged anything.
             raise StoreUnavailable(_first_line(exc), sale_may_be_recorded=False) from exc
@@ -254,12 +266,17 @@ class TransactionRepository:
                 delete(PendingPaymentRow).where(PendingPaymentRow.checkout_id == checkout_id)
             )
 
-    def interrupted_payments(self) -> list[InterruptedPayment]:
-        """Payments begun and never ended, oldest first, each with whether it was charged."""
+    def interrupted_payments(self, kiosk_id: str | None = None) -> list[InterruptedPayment]:
+        """Payments begun and never ended, oldest first, each with whether it was charged; with
+        ``kiosk_id``, only that kiosk's (and those from before kiosks were kept): another kiosk
+        of the store may be in the middle of one of its own."""
+        query = select(PendingPaymentRow).order_by(PendingPaymentRow.started_at)
+        if kiosk_id is not None:
+            query = query.where(
+                or_(PendingPaymentRow.kiosk_id == kiosk_id, PendingPaymentRow.kiosk_id.is_(None))
+            )
         with self._session_factory() as session:
-            rows = session.scalars(
-                select(PendingPaymentRow).order_by(PendingPaymentRow.started_at)
-            ).all()
+            rows = session.scalars(query).all()
             return [
                 InterruptedPayment(
                     checkout_id=row.checkout_id,

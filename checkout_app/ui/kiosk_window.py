@@ -379,7 +379,9 @@ class KioskWindow(QMainWindow):
 
     def start_payment(self) -> None:
         snapshot = self.services.counter.snapshot()
-        face_pay_off = self.services.face_pipeline is None or self.services.face_pay_problem
+        face_pay_off = (
+            self.services.face_pipeline is None or self.services.face_pay_problem is not None
+        )
         if not snapshot.can_pay or face_pay_off:
             self._back_to_cart()
             return

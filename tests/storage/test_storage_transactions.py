@@ -127,6 +127,16 @@ def test_interrupted_payments_say_whether_they_were_charged(repo, session_factor
     assert restarted.interrupted_payments() == [] and restarted.count() == 1
 
 
+def test_a_kiosk_lists_its_own_interrupted_payments_not_another_kiosks_under_way(repo):
+    repo.record_payment("till-1-paying", LINES, TOTAL, paid_by_name="Kim", kiosk_id="till-1")
+    repo.begin_payment("till-2-crashed", LINES, TOTAL, "Lee", kiosk_id="till-2")
+    repo.begin_payment("from-before-kiosk-ids", LINES, TOTAL, "Park")
+    mine = {p.checkout_id for p in repo.interrupted_payments("till-2")}
+    assert mine == {"till-2-crashed", "from-before-kiosk-ids"}
+    everyone = {p.checkout_id for p in repo.interrupted_payments()}
+    assert everyone == mine | {"till-1-paying"}
+
+
 def test_sold_lines_in_a_time_range_and_of_one_kiosk(repo):
     base = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
     repo.record("co-1", LINES, TOTAL, created_at=base, kiosk_id="till-1")
