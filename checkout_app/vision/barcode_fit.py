@@ -245,29 +245,57 @@ def _fit_guards(profile: _Profile, start: float, module: float) -> tuple[float, 
     return start, module
 
 
+_BLURS = (0.45, 0.7, 1.0, 1.4, 2.0)  # px, tried when the blur is fitted
+_NARROW = ((-0.2, 0.0, 0.2), (-0.004, 0.0, 0.004))  # shifts (px) and module width changes
+_WIDE = (np.linspace(-1.0, 1.0, 5), (-0.012, 0.0, 0.012))
+_WIDE_TRIES = 2  # the wide search's best positions read in turn
+_WIDE_MARGIN = 2 * MIN_DIGIT_MARGIN  # what a code read after the wide search must clear
+
+
 def _finish(profile: _Profile, start: float, module: float, modules: np.ndarray):
     """Blur and position fitted again on the pattern as first read, the digits read again, and
-    the code checked. When that fails, once more from a wider search around the pattern as
-    read then (a first reading off by a module or so: heavy blur on a clipping camera)."""
+    the code checked. When that fails (heavy blur on a clipping camera can put the guards' fit
+    off by a pixel): the best positions of a wider search of position, width and blur together
+    are read in turn, each refined as before, and a code from them must clear twice the
+    margin."""
     at = profile.positions
-    for shifts, scales in (
-        ((-0.2, 0.0, 0.2), (-0.004, 0.0, 0.004)),
-        (np.linspace(-1.0, 1.0, 5), np.linspace(-0.02, 0.02, 5)),
-    ):
-        _, blur = min(
-            (profile.fit(_render(at, start, module, b, modules))[0], b)
-            for b in (0.45, 0.7, 1.0, 1.4, 2.0)
-        )
-        _, start, module = min(
-            (profile.fit(_render(at, start + s, module * (1 + k), blur, modules))[0],
-             start + s, module * (1 + k))
+
+    def refit(start, module, modules, shifts, scales, blurs):
+        return min(
+            (profile.fit(_render(at, start + s, module * (1 + k), b, modules))[0],
+             start + s, module * (1 + k), b)
             for s in shifts
             for k in scales
-        )  # fmt: skip
-        response = module_response(at, start, module, blur)
-        modules = _read_digits(profile, response, modules)
-        checked = _checked_code(profile, response, modules)
-        if checked is not None:
+            for b in blurs
+        )[1:]  # fmt: skip
+
+    def narrow(start, module, modules):
+        blur = refit(start, module, modules, (0.0,), (0.0,), _BLURS)[2]
+        return refit(start, module, modules, *_NARROW, (blur,))
+
+    start, module, blur = narrow(start, module, modules)
+    response = module_response(at, start, module, blur)
+    modules = _read_digits(profile, response, modules)
+    checked = _checked_code(profile, response, modules)
+    if checked is not None:
+        return checked
+    # Each shift of the wide search (with its best module width and blur), best fit first.
+    candidates = sorted(
+        min(
+            (profile.fit(_render(at, start + s, module * (1 + k), b, modules))[0],
+             start + s, module * (1 + k), b)
+            for k in _WIDE[1]
+            for b in _BLURS[1:4]
+        )
+        for s in _WIDE[0]
+    )  # fmt: skip
+    for _, begin, width, blur in candidates[:_WIDE_TRIES]:
+        read = _read_digits(profile, module_response(at, begin, width, blur), modules)
+        begin, width, blur = narrow(begin, width, read)
+        response = module_response(at, begin, width, blur)
+        checked = _checked_code(profile, response, _read_digits(profile, response, read))
+        # Each extra try is one more chance for a wrong code to pass: it must be clearer.
+        if checked is not None and checked[1] >= _WIDE_MARGIN:
             return checked
     return None
 
