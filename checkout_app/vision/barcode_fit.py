@@ -49,6 +49,7 @@ _MAX_REGIONS = 2
 _BIN_PX = 0.5  # profile sampling across the bars
 _QUIET_FITTED = 5  # modules of quiet zone each side that take part in the fits
 _FIRST_BLUR = 0.7  # px: the blur assumed until it is fitted
+_MIN_QUIET_SHARE = 0.05  # of the dark extent: a white stretch this long is no space between bars
 _WHITE = 0.15  # darkness below which a sample counts as quiet zone (a blurred thin bar is more)
 
 
@@ -171,18 +172,30 @@ class _Profile:
         return error**2
 
 
-def _quiet_zones(profile: _Profile) -> tuple[float, float] | None:
-    """Positions of the end of the left quiet zone and the start of the right one: the two
-    longest white stretches."""
+def _quiet_zones(profile: _Profile) -> list[tuple[float, float]]:
+    """Where the symbol may lie: (end of the left quiet zone, start of the right one), best guess
+    first. The first guess takes the two longest white stretches; the second, of the stretches
+    too long to lie between bars, the two with the most between them (a label's edge can cut the
+    white beside a code in two, while heavy blur in bright light can merge a thin bar into the
+    white around it: each guess survives what the other does not)."""
+    p = profile.positions
     white = np.concatenate([[0], (profile.dark < _WHITE).astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(white))
-    starts, ends = edges[0::2], edges[1::2] - 1  # sample indices, both ends white
-    if starts.size < 2:
-        return None
-    p = profile.positions
-    lengths = p[ends] - p[starts]
-    longest = sorted(np.argsort(lengths)[-2:], key=lambda i: starts[i])
-    return float(p[ends[longest[0]]] + 0.5), float(p[starts[longest[1]]] - 0.5)
+    runs = [(p[a], p[b]) for a, b in zip(edges[0::2], edges[1::2] - 1)]  # both ends white
+    dark = np.flatnonzero(profile.dark > 0.5)
+    if len(runs) < 2 or dark.size < 2:
+        return []
+    longest = sorted(sorted(runs, key=lambda run: run[1] - run[0])[-2:])
+    guesses = [(longest[0][1], longest[1][0])]
+    shortest = _MIN_QUIET_SHARE * (p[dark[-1]] - p[dark[0]])
+    quiet = [run for run in runs if run[1] - run[0] >= shortest]
+    if len(quiet) >= 2:
+        _, left, right = max(
+            (after[0] - before[1], before[1], after[0]) for before, after in zip(quiet, quiet[1:])
+        )
+        if (left, right) != guesses[0]:
+            guesses.append((left, right))
+    return [(float(left + 0.5), float(right - 0.5)) for left, right in guesses]
 
 
 def decode_profile(positions: np.ndarray, brightness: np.ndarray) -> tuple[str, float] | None:
@@ -192,16 +205,25 @@ def decode_profile(positions: np.ndarray, brightness: np.ndarray) -> tuple[str, 
     positions = np.asarray(positions, np.float64)
     brightness = np.asarray(brightness, np.float64)
     whole = _Profile(positions, brightness)
-    zones = _quiet_zones(whole) if whole.contrast >= _MIN_CONTRAST else None
-    if zones is None:
+    if whole.contrast < _MIN_CONTRAST:
         return None
-    left, right = zones
+    for left, right in _quiet_zones(whole):
+        read = _decode_between(whole, left, right)
+        if read is not None:
+            return read
+    return None
+
+
+def _decode_between(whole: _Profile, left: float, right: float) -> tuple[str, float] | None:
+    """``decode_profile`` for a symbol between quiet zones ending at ``left`` and starting at
+    ``right``."""
     module = (right - left) / SYMBOL_MODULES
     if module < _MIN_MODULE_PX:
         return None
     # From here on only the symbol and a little of its quiet zones: what lies beyond (the
     # counter, the package) is not in the model.
     quiet = _QUIET_FITTED * module
+    positions = whole.positions
     profile = whole.subset((positions > left - quiet) & (positions < right + quiet))
     start, module = _fit_guards(profile, left, module)
     blur = _FIRST_BLUR
