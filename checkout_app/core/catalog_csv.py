@@ -23,7 +23,7 @@ from typing import Collection, Iterable
 from checkout_app.core.barcode import BarcodeError, normalize_barcode
 from checkout_app.core.catalog import TEXT_FIELDS, Catalog, Product, text_problem
 from checkout_app.core.money import parse_won
-from checkout_app.core.spreadsheet import FORMULA_START, SPREADSHEET_QUOTE, spreadsheet_safe
+from checkout_app.core.spreadsheet import spreadsheet_safe, unquoted
 
 COLUMNS = ("sku", "name_ko", "name_en", "price", "class_name", "active")
 BARCODES = "barcodes"  # optional on import, always written on export
@@ -33,10 +33,7 @@ _FALSE = {"0", "false", "no", "n", ""}
 
 def _cell(text: str | None) -> str:
     """A cell as written: stripped, and without the quote ``spreadsheet_safe`` added."""
-    text = (text or "").strip()
-    if text.startswith(SPREADSHEET_QUOTE) and text[1:2] in FORMULA_START:
-        return text[1:]
-    return text
+    return unquoted((text or "").strip())
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ what is known about the picture instead of thresholding it:
    and every digit must beat its runner-up by ``MIN_DIGIT_MARGIN`` (in units of the fit's own
    noise). Otherwise nothing is returned: a wrong code must be rarer than no code.
 
-Pure numpy + OpenCV. The kiosk runs it only on frames where zxing-cpp found nothing.
+On hard frames it tries second guesses: where the symbol lies (``_quiet_zones``), and a wider
+search of position, width and blur (``_finish``). Pure numpy + OpenCV. ``BarcodeReader`` runs it
+on every frame, leaving out the regions of codes zxing-cpp read at 2 pixels per module or more.
 """
 
 from __future__ import annotations

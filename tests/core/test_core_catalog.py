@@ -123,3 +123,12 @@ def test_formula_cells_are_exported_as_text_and_read_back_unchanged():
     cells = text.splitlines()[1]
     assert cells.startswith("'=1+1,") and "'=cmd" in cells and ",'@a," in cells
     assert list(parse_catalog_csv(text)) == list(catalog)
+
+
+@pytest.mark.parametrize("name", ["'@", "''", "'=x", "'note", "'"])
+def test_a_name_that_starts_with_a_quote_reads_back_unchanged(name):
+    """The quote that keeps a formula from running must not eat a quote that was there (a
+    name "'@" once came back as "@": found by the property test)."""
+    catalog = Catalog([Product("A1", "상품", name, 1000, "a", True)])
+    (product,) = parse_catalog_csv(catalog_to_csv(catalog))
+    assert product.name_en == name
