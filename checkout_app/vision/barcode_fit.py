@@ -228,23 +228,36 @@ def _decode_between(whole: _Profile, left: float, right: float) -> tuple[str, fl
     positions = whole.positions
     profile = whole.subset((positions > left - quiet) & (positions < right + quiet))
     start, module = _fit_guards(profile, left, module)
-    blur = _FIRST_BLUR
     # The guards look the same either way round; the digits do not. Read both ways once, go on
     # with the way that fits better.
-    mirrored = profile.mirrored()
     end = profile.positions[0] + profile.positions[-1] - (start + SYMBOL_MODULES * module)
-    ways = [(profile, start), (mirrored, end)]
-    first_reads = [
-        _read_digits(view, module_response(view.positions, at, module, blur), rounds=1)
-        for view, at in ways
-    ]
-    costs = [
-        view.fit(module_response(view.positions, at, module, blur) @ modules)[0]
-        for (view, at), modules in zip(ways, first_reads)
-    ]
-    best = int(np.argmin(costs))
-    view, at = ways[best]
-    return _finish(view, at, module, first_reads[best])
+    ways = []
+    for view, at in ((profile, start), (profile.mirrored(), end)):
+        response = module_response(view.positions, at, module, _FIRST_BLUR)
+        modules = _read_digits(view, response, rounds=1)
+        ways.append((view.fit(response @ modules)[0], view, at, modules))
+    _, view, at, modules = min(ways, key=lambda way: way[0])
+    return _finish(view, at, module, modules)
+
+
+def _best_geometry(profile: _Profile, modules, start, module, shifts, scales, blurs):
+    """(squared residual, start, module width, blur) of the best fit of ``modules`` over the
+    grid: start + each shift, module × (1 + each scale), each blur."""
+    return min(
+        (profile.fit(_render(profile.positions, start + s, module * (1 + k), b, modules))[0],
+         start + s, module * (1 + k), b)
+        for s in shifts
+        for k in scales
+        for b in blurs
+    )  # fmt: skip
+
+
+_COARSE = (np.linspace(-1.0, 1.0, 5), (-0.012, 0.0, 0.012))  # shifts (px), module width changes
+_GUARDS_FINE = (np.linspace(-0.25, 0.25, 3), (-0.004, 0.0, 0.004))
+_NARROW = ((-0.2, 0.0, 0.2), (-0.004, 0.0, 0.004))
+_BLURS = (0.45, 0.7, 1.0, 1.4, 2.0)  # px, tried when the blur is fitted
+_WIDE_TRIES = 2  # the wide search's best positions read in turn
+_WIDE_MARGIN = 2 * MIN_DIGIT_MARGIN  # what a code read after the wide search must clear
 
 
 def _fit_guards(profile: _Profile, start: float, module: float) -> tuple[float, float]:
@@ -256,24 +269,11 @@ def _fit_guards(profile: _Profile, start: float, module: float) -> tuple[float, 
     for first, last in _GUARD_SPANS:
         near |= (at > start + (first - 2) * module) & (at < start + (last + 2) * module)
     guards = profile.subset(near)
-    for shifts, scales in (
-        (np.linspace(-1.0, 1.0, 5), (-0.012, 0.0, 0.012)),
-        (np.linspace(-0.25, 0.25, 3), (-0.004, 0.0, 0.004)),
-    ):
-        _, start, module = min(
-            (guards.fit(_render(guards.positions, start + s, module * (1 + k), _FIRST_BLUR,
-                                _GUARD_TEMPLATE))[0], start + s, module * (1 + k))
-            for s in shifts
-            for k in scales
-        )  # fmt: skip
+    for grid in (_COARSE, _GUARDS_FINE):
+        _, start, module, _ = _best_geometry(
+            guards, _GUARD_TEMPLATE, start, module, *grid, (_FIRST_BLUR,)
+        )
     return start, module
-
-
-_BLURS = (0.45, 0.7, 1.0, 1.4, 2.0)  # px, tried when the blur is fitted
-_NARROW = ((-0.2, 0.0, 0.2), (-0.004, 0.0, 0.004))  # shifts (px) and module width changes
-_WIDE = (np.linspace(-1.0, 1.0, 5), (-0.012, 0.0, 0.012))
-_WIDE_TRIES = 2  # the wide search's best positions read in turn
-_WIDE_MARGIN = 2 * MIN_DIGIT_MARGIN  # what a code read after the wide search must clear
 
 
 def _finish(profile: _Profile, start: float, module: float, modules: np.ndarray):
@@ -284,18 +284,9 @@ def _finish(profile: _Profile, start: float, module: float, modules: np.ndarray)
     margin."""
     at = profile.positions
 
-    def refit(start, module, modules, shifts, scales, blurs):
-        return min(
-            (profile.fit(_render(at, start + s, module * (1 + k), b, modules))[0],
-             start + s, module * (1 + k), b)
-            for s in shifts
-            for k in scales
-            for b in blurs
-        )[1:]  # fmt: skip
-
     def narrow(start, module, modules):
-        blur = refit(start, module, modules, (0.0,), (0.0,), _BLURS)[2]
-        return refit(start, module, modules, *_NARROW, (blur,))
+        blur = _best_geometry(profile, modules, start, module, (0.0,), (0.0,), _BLURS)[3]
+        return _best_geometry(profile, modules, start, module, *_NARROW, (blur,))[1:]
 
     start, module, blur = narrow(start, module, modules)
     response = module_response(at, start, module, blur)
@@ -304,15 +295,10 @@ def _finish(profile: _Profile, start: float, module: float, modules: np.ndarray)
     if checked is not None:
         return checked
     # Each shift of the wide search (with its best module width and blur), best fit first.
+    shifts, scales = _COARSE
     candidates = sorted(
-        min(
-            (profile.fit(_render(at, start + s, module * (1 + k), b, modules))[0],
-             start + s, module * (1 + k), b)
-            for k in _WIDE[1]
-            for b in _BLURS[1:4]
-        )
-        for s in _WIDE[0]
-    )  # fmt: skip
+        _best_geometry(profile, modules, start, module, (s,), scales, _BLURS[1:4]) for s in shifts
+    )
     for _, begin, width, blur in candidates[:_WIDE_TRIES]:
         read = _read_digits(profile, module_response(at, begin, width, blur), modules)
         begin, width, blur = narrow(begin, width, read)
