@@ -17,7 +17,8 @@ class DemoScenarioSource(FrameSourceBase):
 
     ``truth`` is the true cart (class name -> count) of the frame ``read`` returned last.
     ``realtime`` paces frames at ``fps`` for people watching; off, frames come as fast as they
-    render (tests, benchmarks, evaluation). ``loop`` restarts the visit at the end (kiosk demo).
+    render (tests, benchmarks, evaluation). ``loop`` restarts the visit at the end (kiosk demo):
+    the frames of each new visit carry the next ``Frame.visit`` number.
     """
 
     name = "demo"
@@ -37,6 +38,7 @@ class DemoScenarioSource(FrameSourceBase):
         self._noise = np.random.default_rng(noise_seed)
         self._frames: Iterator[ScenarioFrame] = demo_frames(fps)
         self._index = 0
+        self._visit = 0
         self._started = time.monotonic()
 
     def read(self) -> Frame | None:
@@ -45,13 +47,16 @@ class DemoScenarioSource(FrameSourceBase):
             if not self.loop:
                 return None
             self._frames = demo_frames(self.fps)
+            self._visit += 1
             scenario_frame = next(self._frames)
         if self.realtime:
             due = self._started + self._index / self.fps
             time.sleep(max(0.0, due - time.monotonic()))
         image = render_scene(scenario_frame.scene, self._noise).image
         self.truth = scenario_frame.truth
-        frame = Frame(image=image, timestamp=self._index / self.fps, index=self._index)
+        frame = Frame(
+            image=image, timestamp=self._index / self.fps, index=self._index, visit=self._visit
+        )
         self._index += 1
         return frame
 

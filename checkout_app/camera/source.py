@@ -15,11 +15,14 @@ class Frame:
     ``image`` is BGR uint8 H×W×3 (OpenCV's order). ``timestamp`` is in seconds: derived from the
     frame position for files and folders (so runs are reproducible), ``time.monotonic()`` for
     live cameras and streams. ``index`` counts the frames this source has returned, from 0.
+    ``visit`` numbers the shoppers' visits where the source knows when one ends and the next
+    begins (the demo, at each loop); a camera never knows, and its frames all say 0.
     """
 
     image: np.ndarray
     timestamp: float
     index: int
+    visit: int = 0
 
     def __post_init__(self) -> None:
         image = self.image

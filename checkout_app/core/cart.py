@@ -59,6 +59,7 @@ class Cart:
     corrections: list[Correction] = field(default_factory=list)
     _unknown_seen: int = 0  # objects on the counter that are no product the kiosk knows
     _unknown_scanned: int = 0  # of those, how many a barcode scan added as a product
+    _scanned: set = field(default_factory=set)  # SKUs whose last correction was a barcode scan
 
     def set_detected(self, counts: Mapping[str, int], unknown_items: int = 0) -> bool:
         """Replace what the camera sees (SKU -> count, and how many unknown items). Returns
@@ -99,6 +100,7 @@ class Cart:
         if isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
             raise ValueError(f"quantity must be a whole number >= 0, got {qty!r}")
         old = self.quantity(sku)
+        self._scanned.discard(sku)  # changed by hand now, whatever it was before
         self._pinned[sku] = qty
         self._remember_order({sku: qty})
         if old != qty:
@@ -106,6 +108,15 @@ class Cart:
 
     def add(self, sku: str, qty: int = 1) -> None:
         self.set_quantity(sku, self.quantity(sku) + qty)
+
+    def scan(self, sku: str) -> None:
+        """One more ``sku``, by its barcode: a correction like a tap on +, shown as a scan."""
+        self.add(sku)
+        self._scanned.add(sku)
+
+    def is_scanned(self, sku: str) -> bool:
+        """The line's quantity was last set by a barcode scan."""
+        return sku in self._scanned
 
     def remove(self, sku: str) -> None:
         self.set_quantity(sku, 0)
@@ -115,6 +126,7 @@ class Cart:
         if sku in self._pinned:
             old = self.quantity(sku)
             del self._pinned[sku]
+            self._scanned.discard(sku)
             self._approved.pop(sku, None)
             self.corrections.append(Correction(sku, old, self.quantity(sku)))
 
@@ -124,6 +136,7 @@ class Cart:
         self._order.clear()
         self._approved.clear()
         self.corrections.clear()
+        self._scanned.clear()
         self._unknown_seen = self._unknown_scanned = 0
 
     def camera_quantity(self, sku: str) -> int:

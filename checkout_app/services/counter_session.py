@@ -68,6 +68,7 @@ class CounterSnapshot:
     frame_index: int = -1
     timings_ms: dict = field(default_factory=dict)
     cart_changed: bool = False
+    scanned: frozenset = frozenset()  # of ``pinned``, those a barcode scan set last
 
     def lines(self, lang: str = "en") -> list[CartLine]:
         return [
@@ -114,6 +115,7 @@ class CounterSession:
         self._pipeline = self._new_pipeline(catalog)
         self._boxes: tuple = ()
         self._frame_index = -1
+        self._visit = 0
         self._timings: dict = {}
 
     def _new_pipeline(self, catalog: Catalog) -> CheckoutPipeline:
@@ -138,6 +140,11 @@ class CounterSession:
 
     def process(self, frame: Frame) -> CounterSnapshot:
         """Detect on ``frame`` and update the cart (processing thread)."""
+        if frame.visit != self._visit:
+            # The source says the shopper left and the next one came (the demo's loop): what
+            # the last one scanned or corrected is not the next one's.
+            self._visit = frame.visit
+            self.reset()
         detecting = self._pipeline
         detections, timings = detecting.detect(frame)
         codes = set()
@@ -174,7 +181,7 @@ class CounterSession:
         if not product.active:
             log.info("barcode %s: %s is not for sale", code, product.sku)
             return ScanEvent(code, product.sku, "inactive")
-        cart.add(product.sku)
+        cart.scan(product.sku)
         if cart.resolve_unknown_item():
             log.info("barcode %s added %s for an unknown item", code, product.sku)
             return ScanEvent(code, product.sku, "resolved")
@@ -258,6 +265,7 @@ class CounterSession:
             catalog=cart.catalog,
             quantities=quantities,
             pinned=frozenset(sku for sku in shown if cart.is_pinned(sku)),
+            scanned=frozenset(sku for sku in shown if cart.is_scanned(sku)),
             corrections=tuple(cart.corrections),
             shown=shown,
             camera={sku: cart.camera_quantity(sku) for sku in shown},

@@ -48,6 +48,7 @@ _MIN_EDGE_ENERGY = 300.0
 _MIN_LENGTH_PX = 70  # across the bars (a symbol of 95 modules at the smallest module width)
 _MIN_HEIGHT_PX = 10  # along the bars
 _MAX_REGIONS = 2
+_MAX_TURN_DEG = 20  # a region pixel whose edges turn further from the bars' way is not a bar
 _BIN_PX = 0.5  # profile sampling across the bars
 _QUIET_FITTED = 5  # modules of quiet zone each side that take part in the fits
 _FIRST_BLUR = 0.7  # px: the blur assumed until it is fitted
@@ -396,20 +397,50 @@ def find_profiles(grey: np.ndarray, known=()) -> list[tuple[np.ndarray, np.ndarr
         ys, xs = np.nonzero(labels == label)
         # The bars' normal: the mean gradient orientation over the region (doubled angles).
         angle = 0.5 * math.atan2(2 * jxy[ys, xs].sum(), (jxx[ys, xs] - jyy[ys, xs]).sum())
+        local = 0.5 * np.arctan2(2 * jxy[ys, xs], jxx[ys, xs] - jyy[ys, xs])
         xs, ys = 2 * xs + 0.5, 2 * ys + 0.5  # full-resolution pixel coordinates
-        profile = _profile_across(image, xs, ys, angle)
+        bars = _bar_pixels(xs, ys, local, angle)
+        if bars is None:
+            continue
+        profile = _profile_across(image, xs, ys, angle, bars)
         if profile is not None:
-            box = (int(xs.min()), int(ys.min()), int(xs.max()) + 2, int(ys.max()) + 2)
+            bx, by = xs[bars], ys[bars]
+            box = (int(bx.min()), int(by.min()), int(bx.max()) + 2, int(by.max()) + 2)
             profiles.append((*profile, box))
     return profiles
 
 
-def _profile_across(image: np.ndarray, xs: np.ndarray, ys: np.ndarray, angle: float):
-    """(positions, mean brightness) across the bars of the region, with a margin each side for
-    the quiet zones (which have no edges, so lie outside the region); None when the region is
-    too small to hold a symbol."""
+def _bar_pixels(xs: np.ndarray, ys: np.ndarray, local: np.ndarray, angle: float):
+    """Which of a region's pixels lie on the bars themselves (a boolean mask; None if none):
+    those whose own edges run the bars' way (``local``: each pixel's gradient angle; not the
+    edge of a label or package across the bars' ends), in the rows along the bars where they
+    are at least half their widest (not the narrower fingers holding a code up, or a
+    package's side, whose edges run the bars' way beside them)."""
+    turn = np.abs(np.angle(np.exp(2j * (local - angle))))  # doubled angles: 180 deg is 0
+    along = turn < math.radians(2 * _MAX_TURN_DEG)
+    if not along.any():
+        return None
+    v = -xs * math.sin(angle) + ys * math.cos(angle)
+    rows = np.round((v - v.min()) / 2).astype(np.int64)  # two frame pixels: the tensor's grid
+    widths = np.convolve(np.bincount(rows[along], minlength=rows.max() + 1), np.ones(3) / 3, "same")
+    peak = int(widths.argmax())
+    wide = widths >= 0.5 * widths[peak]
+    first, last = peak, peak
+    while first > 0 and wide[first - 1]:
+        first -= 1
+    while last + 1 < wide.size and wide[last + 1]:
+        last += 1
+    return along & (rows >= first) & (rows <= last)
+
+
+def _profile_across(image: np.ndarray, xs: np.ndarray, ys: np.ndarray, angle: float, bars):
+    """(positions, mean brightness) across the bars of the region, over the middle of the
+    ``bars`` pixels' rows, along the whole region with a margin each side for the quiet zones
+    (which have no edges, so lie outside the region; a label's edge that joins the region spans
+    both halves of a code whose middle lost its edges to blur); None when the region is too
+    small to hold a symbol."""
     c, s = math.cos(angle), math.sin(angle)
-    u, v = xs * c + ys * s, -xs * s + ys * c  # across the bars, along them
+    u, v = xs * c + ys * s, -xs[bars] * s + ys[bars] * c  # across the bars, along them
     length, height = u.max() - u.min(), v.max() - v.min()
     if length < _MIN_LENGTH_PX or height < _MIN_HEIGHT_PX:
         return None

@@ -57,6 +57,26 @@ def test_corrections_pin_quantity_until_undone(catalog):
     ]
 
 
+def test_a_scanned_product_is_counted_once_when_it_reaches_the_counter(catalog):
+    """A scan is a correction that says it was a scan; the camera seeing the product later
+    adds nothing, and a tap or an undo afterwards makes it a correction like any other."""
+    cart = Cart(catalog)
+    cart.scan("W")
+    assert cart.quantities() == {"W": 1} and cart.is_scanned("W")
+    cart.set_detected({"W": 1})  # put down on the counter
+    assert cart.quantities() == {"W": 1}
+    cart.scan("W")
+    assert cart.quantity("W") == 2 and cart.is_scanned("W")
+    cart.add("W")
+    assert cart.quantity("W") == 3 and not cart.is_scanned("W"), "tapped: changed by hand"
+    cart.scan("C")
+    cart.undo_correction("C")
+    assert not cart.is_scanned("C") and cart.quantity("C") == 0
+    cart.scan("C")
+    cart.clear()
+    assert not cart.is_scanned("C")
+
+
 def test_a_count_lowered_below_the_camera_waits_for_the_product_to_leave(catalog):
     cart = Cart(catalog)
     cart.set_detected({"C": 3, "W": 1})

@@ -110,6 +110,25 @@ def test_reset_starts_an_empty_visit_with_new_prices() -> None:
     assert snapshot.total == 1000
 
 
+def test_a_frame_of_the_next_visit_starts_an_empty_cart() -> None:
+    """The demo source numbers its visits: what one demo shopper added is not the next one's."""
+    detector = ScriptedDetector()
+    detector.boxes = [((0, 0, 10, 10), 0)]
+    session = _session(detector)
+    for frame in _frames(3):
+        session.process(frame)
+    session.add("B2")
+    assert session.snapshot().quantities == {"A1": 1, "B2": 1}
+    detector.boxes = []
+    image = np.zeros((48, 64, 3), np.uint8)
+    snapshot = session.process(Frame(image, 3 / 15.0, 3, visit=1))
+    assert snapshot.quantities == {} and snapshot.pinned == frozenset()
+    detector.boxes = [((0, 0, 10, 10), 0)]
+    for i in range(4, 7):  # later frames of the same visit change nothing but the counts
+        snapshot = session.process(Frame(image, i / 15.0, i, visit=1))
+    assert snapshot.quantities == {"A1": 1}
+
+
 def test_a_tap_does_not_wait_for_a_slow_detection() -> None:
     release = threading.Event()
 

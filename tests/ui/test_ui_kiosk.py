@@ -20,6 +20,9 @@ from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayStep
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database, default_database_url, open_database
+from checkout_app.vision.synthetic.scenario import demo_frames
+
+COFFEE_SKU = "8800001000080"  # the demo catalog's canned coffee
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +148,27 @@ def test_shopper_pays_with_face_and_one_transaction_is_recorded(
 
     press(window, "done_button")
     assert window.stack.currentWidget() is window.attract
+
+
+def test_the_demo_shopper_scans_a_coffee_by_its_barcode_and_it_is_charged_once(
+    qtbot, make_window, screenshot
+) -> None:
+    """The demo visit starts with the coffee's barcode held up: the kiosk reads it in its
+    processing worker, says so in the cart and adds the coffee; when the coffee is later put
+    on the counter with the rest, it is still charged once."""
+    window = make_window(lambda: DemoScenarioSource(realtime=True, loop=False))
+    window.start()
+    notice = window.findChild(QLabel, "scan_notice")
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=150_000)
+    assert notice.text() == "Added Canned Coffee Latte by its barcode."
+    assert window.snapshot.quantities.get(COFFEE_SKU) == 1
+    assert window.stack.currentWidget() is window.scanning
+    screenshot(window, "02a_barcode_scanned")
+    truth = list(demo_frames())[-1].truth
+    qtbot.waitUntil(lambda: window.snapshot.item_count == sum(truth.values()), timeout=300_000)
+    qtbot.wait(1000)  # the last frames: nothing counted twice
+    assert window.snapshot.quantities.get(COFFEE_SKU) == 1
+    assert window.snapshot.item_count == sum(truth.values())
 
 
 def test_a_store_server_that_stops_answering_is_said_and_the_payment_recorded_once_back(
@@ -337,7 +361,8 @@ def test_removing_a_product_still_on_the_counter_holds_the_payment_until_staff_a
     from checkout_app.ui.staff.pin_dialog import PinDialog
 
     wait_for_cart(qtbot, window)
-    sku = next(iter(window.snapshot.quantities))
+    # A product on the counter (the coffee is in the cart by its barcode, not seen yet).
+    sku = next(sku for sku in window.snapshot.quantities if sku != COFFEE_SKU)
     before = len(services.overrides.recent())
     press(window, f"remove_{sku}")
     assert window.snapshot.shortfalls.get(sku, 0) >= 1

@@ -9,8 +9,13 @@ from checkout_app.camera.demo_source import DemoScenarioSource
 from checkout_app.core.catalog_csv import load_catalog_csv
 from checkout_app.paths import DEMO_CATALOG_PATH
 from checkout_app.training.dataset import eval_scenes, yolo_label_lines
-from checkout_app.vision.synthetic.packaging import PACKAGE_STYLES, product_sprite
-from checkout_app.vision.synthetic.scenario import DEMO_SCRIPT, demo_frames
+from checkout_app.vision.synthetic.packaging import (
+    PACKAGE_STYLES,
+    PRINTED_BARCODES,
+    barcode_side_sprite,
+    product_sprite,
+)
+from checkout_app.vision.synthetic.scenario import DEMO_DURATION_S, DEMO_SCRIPT, demo_frames
 from checkout_app.vision.synthetic.scene import (
     FRAME_SIZE,
     MIN_VISIBLE_FRACTION,
@@ -117,17 +122,54 @@ def test_eval_scenes_have_exact_item_counts_and_valid_yolo_labels():
         assert all(0.0 <= float(v) <= 1.0 for v in box)
 
 
+def test_every_package_prints_a_barcode_the_demo_catalog_lists():
+    for product in load_catalog_csv(DEMO_CATALOG_PATH):
+        assert PRINTED_BARCODES[product.class_name] in product.barcodes
+        side = barcode_side_sprite(product.class_name)
+        assert side.shape[2] == 4 and (side[..., 3] == 255).mean() > 0.9
+
+
 def test_demo_visit_script_and_truth():
     frames = list(demo_frames())
-    assert len(frames) == 375
+    assert len(frames) == int(DEMO_DURATION_S * 15)
     changes = sum(1 for a, b in zip(frames, frames[1:]) if a.truth != b.truth)
-    assert changes == len(DEMO_SCRIPT)  # every scripted put or take changes the truth once
+    moves = [event for event in DEMO_SCRIPT if event[1] != "show"]
+    assert changes == len(moves)  # every scripted put or take changes the truth once
     assert frames[0].truth == {}
     final = frames[-1].truth
     assert final["cola_can"] == 2 and "chips_original" not in final
-    assert sum(final.values()) == 10
+    assert final["canned_coffee"] == 1, "the coffee scanned at the start joins the counter"
+    assert sum(final.values()) == 11
     hands = [f for f in frames if any(o.name == "hand" for o in f.scene.objects)]
     assert 0 < len(hands) < len(frames) / 2
+
+
+def test_the_demo_shopper_holds_up_a_barcode_the_reader_reads():
+    """The demo shows the barcode path: the coffee's barcode side held up to the camera is
+    read in its frames by the kiosk's reader (zxing-cpp and the fitting reader), is no product
+    on the counter (nothing for the detector to count), and the hand holding it stays in view."""
+    from checkout_app.vision.barcode_reader import BarcodeReader
+
+    reader = BarcodeReader()
+    shown = [f for f in demo_frames() if any(o.side == "barcode" for o in f.scene.objects)]
+    assert 15 <= len(shown) <= 30
+    reads = []
+    for frame in shown:
+        held = [o for o in frame.scene.objects if o.side == "barcode"]
+        assert [o.name for o in held] == ["canned_coffee"] and not held[0].is_product
+        assert "canned_coffee" not in frame.truth
+        assert len(render_scene(frame.scene).boxes) == len(frame.scene.products)
+        reads.append([b.gtin for b in reader.read(render_scene(frame.scene).image)])
+    assert all(codes in ([], [PRINTED_BARCODES["canned_coffee"]]) for codes in reads)
+    assert sum(bool(codes) for codes in reads) >= 0.8 * len(reads)
+
+
+def test_demo_source_numbers_each_loop_as_a_new_visit():
+    source = DemoScenarioSource(loop=True)
+    n = int(DEMO_DURATION_S * source.fps)
+    visits = [source.read().visit for _ in range(n + 2)]
+    source.close()
+    assert visits[:n] == [0] * n and visits[n:] == [1, 1]
 
 
 def test_demo_source_reports_frames_and_truth_then_ends():

@@ -5,6 +5,9 @@ long axis horizontal, drawn at ``SPRITE_PX_PER_CM`` pixels per centimetre. Shape
 printed Korean/English text make the classes distinct; two pairs (chips original/onion, banana/
 strawberry milk) deliberately share a shape and differ only in colour and text, like real
 flavour variants.
+
+Every package also has a barcode side (``barcode_side_sprite``): the EAN-13 its maker prints
+(``PRINTED_BARCODES``, the codes the demo catalog lists), for a shopper to hold up to the camera.
 """
 
 from __future__ import annotations
@@ -18,8 +21,14 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from checkout_app.paths import FONT_PATH
+from checkout_app.vision.barcode_image import ean13_image
 
 SPRITE_PX_PER_CM = 12
+# The barcode side is drawn finer: a shopper holds it close to the camera (several times the
+# counter's scale), and its bars must stay sharp there.
+BARCODE_SIDE_PX_PER_CM = 45
+BARCODE_MODULE_PX = 3  # 0.67 mm at BARCODE_SIDE_PX_PER_CM: GS1's largest size (200 %)
+BACK_LABEL = (246, 244, 238)
 
 Color = Tuple[int, int, int]
 
@@ -80,6 +89,23 @@ PACKAGE_STYLES: dict[str, PackageStyle] = {
     "strawberry_milk": PackageStyle(
         "jar", (11.0, 7.6), (250, 160, 185), (200, 40, 80), (180, 30, 70), "딸기", "STRAWBERRY MILK"
     ),
+}
+
+
+# What each package prints on its barcode side (its maker's code; the demo catalog lists these).
+PRINTED_BARCODES: dict[str, str] = {
+    "ramen_cup": "8800001000014",
+    "cola_can": "8800001000021",
+    "water_bottle": "8800001000038",
+    "chips_original": "8800001000045",
+    "chips_onion": "8800001000052",
+    "choco_bar": "8800001000069",
+    "milk_carton": "8800001000076",
+    "canned_coffee": "8800001000083",
+    "mint_gum": "8800001000090",
+    "instant_rice": "8800001000106",
+    "banana_milk": "8800001000113",
+    "strawberry_milk": "8800001000120",
 }
 
 
@@ -243,10 +269,7 @@ _CYLINDERS = {"can": 0.45, "bottle": 0.35, "jar": 0.3, "bag": 0.25}
 @lru_cache(maxsize=None)
 def product_sprite(class_name: str) -> np.ndarray:
     """The RGBA top-down image (H×W×4, uint8) of one demo product. Read-only; cached."""
-    try:
-        style = PACKAGE_STYLES[class_name]
-    except KeyError:
-        raise KeyError(f"no demo packaging for class {class_name!r}") from None
+    style = _style(class_name)
     w = round(style.size_cm[0] * SPRITE_PX_PER_CM)
     h = round(style.size_cm[1] * SPRITE_PX_PER_CM)
     image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -254,6 +277,49 @@ def product_sprite(class_name: str) -> np.ndarray:
     rgba = np.asarray(image).copy()
     if style.shape in _CYLINDERS:
         rgba = _shade(rgba, axis=0, strength=_CYLINDERS[style.shape])
+    rgba.setflags(write=False)
+    return rgba
+
+
+def _style(class_name: str) -> PackageStyle:
+    try:
+        return PACKAGE_STYLES[class_name]
+    except KeyError:
+        raise KeyError(f"no demo packaging for class {class_name!r}") from None
+
+
+@lru_cache(maxsize=None)
+def barcode_side_sprite(class_name: str) -> np.ndarray:
+    """The RGBA image (H×W×4, uint8) of one demo product's barcode side, drawn at
+    ``BARCODE_SIDE_PX_PER_CM``: an off-white back label with the product's English name in its
+    darkest colour and a white box with its printed EAN-13 and the digits under the bars. As
+    large as the package, or the barcode box if that is larger. Read-only; cached.
+
+    Off-white, not the package's colour: the detector never saw a barcode side in training, and
+    on a coffee-brown back it found a choco bar (and milk cartons in the white box) in most
+    frames of the demo; on an off-white back label, like a real one, it finds nothing."""
+    style = _style(class_name)
+    code = PRINTED_BARCODES[class_name]
+    bars = ean13_image(code, BARCODE_MODULE_PX, height_px=round(2.4 * BARCODE_SIDE_PX_PER_CM))
+    digits_h = round(0.55 * BARCODE_SIDE_PX_PER_CM)
+    pad = BARCODE_MODULE_PX * 3
+    label_w, label_h = bars.shape[1] + 2 * pad, bars.shape[0] + digits_h + 2 * pad
+    w = max(round(style.size_cm[0] * BARCODE_SIDE_PX_PER_CM), label_w + 2 * pad)
+    h = max(round(style.size_cm[1] * BARCODE_SIDE_PX_PER_CM), label_h + 4 * pad + digits_h)
+    image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle([0, 0, w - 1, h - 1], radius=h * 0.08, fill=BACK_LABEL + (255,))
+    top = h - label_h - 2 * pad
+    darkest = min((style.body, style.accent, style.ink), key=sum)  # legible on the off-white
+    _text_center(draw, (w / 2, top / 2), style.subtitle, int(min(top * 0.6, h * 0.2)), darkest)
+    x0 = (w - label_w) // 2
+    draw.rectangle([x0, top, x0 + label_w - 1, top + label_h - 1], fill=(255, 255, 255, 255))
+    image.paste(Image.fromarray(bars).convert("RGBA"), (x0 + pad, top + pad))
+    digits = f"{code[0]}  {code[1:7]}  {code[7:]}"
+    _text_center(
+        draw, (w / 2, top + pad + bars.shape[0] + digits_h / 2), digits, digits_h, (0, 0, 0)
+    )
+    rgba = np.asarray(image).copy()
     rgba.setflags(write=False)
     return rgba
 

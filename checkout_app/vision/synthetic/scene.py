@@ -21,7 +21,12 @@ from checkout_app.vision.synthetic.distractors import (
     VARIANTS_PER_KIND,
     distractor_sprite,
 )
-from checkout_app.vision.synthetic.packaging import SPRITE_PX_PER_CM, product_sprite
+from checkout_app.vision.synthetic.packaging import (
+    BARCODE_SIDE_PX_PER_CM,
+    SPRITE_PX_PER_CM,
+    barcode_side_sprite,
+    product_sprite,
+)
 
 FRAME_SIZE = (640, 480)  # width, height of a rendered camera frame
 MIN_VISIBLE_FRACTION = 0.6  # occlusion cap: every product keeps at least this much in view
@@ -41,6 +46,9 @@ class Placed:
     scale: float = 1.0  # relative to true size at the look's px_per_cm
     variant: int = 0  # distractor variant / product brightness variant
     is_product: bool = True
+    # "top": the product lying on the counter; "barcode": its barcode side held up to the
+    # camera (not on the counter: is_product False, so it is no detection target).
+    side: str = "top"
 
 
 @dataclass(frozen=True)
@@ -94,11 +102,14 @@ _SURFACES = [  # BGR base colour, texture kind
 @lru_cache(maxsize=512)
 def _rasterize(obj: Placed, px_per_cm: float) -> tuple[np.ndarray, np.ndarray, int, int]:
     """The object's BGR patch, its alpha (float32 0..1) and the patch's top-left corner."""
-    if obj.is_product:
+    sprite_px_per_cm = SPRITE_PX_PER_CM
+    if obj.side == "barcode":
+        rgba, sprite_px_per_cm = barcode_side_sprite(obj.name), BARCODE_SIDE_PX_PER_CM
+    elif obj.is_product:
         rgba = product_sprite(obj.name)
     else:
         rgba = distractor_sprite(obj.name, obj.variant)
-    factor = px_per_cm / SPRITE_PX_PER_CM * obj.scale
+    factor = px_per_cm / sprite_px_per_cm * obj.scale
     h, w = rgba.shape[:2]
     rotation = cv2.getRotationMatrix2D((w / 2, h / 2), obj.angle_deg, factor)
     cos, sin = abs(rotation[0, 0]), abs(rotation[0, 1])
