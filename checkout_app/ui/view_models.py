@@ -39,8 +39,9 @@ class CartRow:
     qty: int
     unit_price: str
     line_total: str
-    corrected: bool  # the shopper or staff fixed this quantity by hand
+    corrected: bool  # the shopper or staff fixed this quantity (by hand or by a scan)
     take_off: int = 0  # on the counter but not charged: take these off (or staff approve)
+    scanned: bool = False  # the correction was a barcode scan
 
     @property
     def removed(self) -> bool:
@@ -71,6 +72,7 @@ def cart_rows(snapshot: CounterSnapshot, lang: str) -> list[CartRow]:
                 line_total=format_won(qty * product.price, lang),
                 corrected=sku in snapshot.pinned,
                 take_off=snapshot.shortfalls.get(sku, 0),
+                scanned=sku in snapshot.scanned,
             )
         )
     return rows

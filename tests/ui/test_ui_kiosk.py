@@ -162,6 +162,7 @@ def test_the_demo_shopper_scans_a_coffee_by_its_barcode_and_it_is_charged_once(
     qtbot.waitUntil(lambda: notice.isVisible(), timeout=150_000)
     assert notice.text() == "Added Canned Coffee Latte by its barcode."
     assert window.snapshot.quantities.get(COFFEE_SKU) == 1
+    assert window.findChild(QLabel, f"state_{COFFEE_SKU}").text() == "Added by its barcode"
     assert window.stack.currentWidget() is window.scanning
     screenshot(window, "02a_barcode_scanned")
     truth = list(demo_frames())[-1].truth

@@ -58,7 +58,8 @@ def _button(text: str, role: str, name: str) -> QPushButton:
 
 class CartLine(QFrame):
     """One product's line: name and line total over − qty + × and the unit price, then its
-    state ("Changed by hand", "Removed", "Take 1 off the counter") with an undo."""
+    state ("Changed by hand", "Added by its barcode", "Removed", "Take 1 off the counter")
+    with an undo."""
 
     quantity_requested = Signal(str, int)
     undo_requested = Signal(str)
@@ -143,6 +144,8 @@ class CartLine(QFrame):
             role = ROLE_ERROR
         elif row.removed:
             text, role = self.tr("Removed"), ROLE_HINT
+        elif row.scanned:
+            text, role = self.tr("Added by its barcode"), ROLE_HINT
         elif row.corrected:
             text, role = self.tr("Changed by hand"), ROLE_HINT
         else:

@@ -126,34 +126,39 @@
 <context>
     <name>CartLine</name>
     <message>
-        <location filename="../shopper/cart_panel.py" line="136"/>
+        <location filename="../shopper/cart_panel.py" line="137"/>
         <source>{price} each</source>
         <translation>개당 {price}</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="140"/>
+        <location filename="../shopper/cart_panel.py" line="141"/>
         <source>Remove this product</source>
         <translation>이 상품 빼기</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="142"/>
+        <location filename="../shopper/cart_panel.py" line="143"/>
         <source>Take %n off the counter</source>
         <translation>
             <numerusform>계산대에서 %n개를 치워 주세요</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="145"/>
+        <location filename="../shopper/cart_panel.py" line="146"/>
         <source>Removed</source>
         <translation>뺐음</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="147"/>
+        <location filename="../shopper/cart_panel.py" line="148"/>
+        <source>Added by its barcode</source>
+        <translation>바코드로 담음</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="150"/>
         <source>Changed by hand</source>
         <translation>직접 바꿈</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="153"/>
+        <location filename="../shopper/cart_panel.py" line="156"/>
         <source>Undo</source>
         <translation>되돌리기</translation>
     </message>
@@ -161,51 +166,51 @@
 <context>
     <name>CartPanel</name>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="291"/>
+        <location filename="../shopper/cart_panel.py" line="294"/>
         <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
         <translation>
             <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="300"/>
+        <location filename="../shopper/cart_panel.py" line="303"/>
         <source>Unknown item × %n: no price. Take it off the counter, or call staff to add it.</source>
         <translation>
             <numerusform>알 수 없는 상품 %n개: 가격이 없어요. 계산대에서 치우거나 직원을 불러 추가해 주세요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="337"/>
+        <location filename="../shopper/cart_panel.py" line="340"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="338"/>
+        <location filename="../shopper/cart_panel.py" line="341"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="339"/>
+        <location filename="../shopper/cart_panel.py" line="342"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="340"/>
+        <location filename="../shopper/cart_panel.py" line="343"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="341"/>
+        <location filename="../shopper/cart_panel.py" line="344"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="342"/>
+        <location filename="../shopper/cart_panel.py" line="345"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="344"/>
+        <location filename="../shopper/cart_panel.py" line="347"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -537,105 +542,105 @@
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="472"/>
+        <location filename="../kiosk_window.py" line="481"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="474"/>
+        <location filename="../kiosk_window.py" line="483"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="479"/>
+        <location filename="../kiosk_window.py" line="488"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="480"/>
+        <location filename="../kiosk_window.py" line="489"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="483"/>
+        <location filename="../kiosk_window.py" line="492"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="484"/>
+        <location filename="../kiosk_window.py" line="493"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="487"/>
+        <location filename="../kiosk_window.py" line="496"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="488"/>
+        <location filename="../kiosk_window.py" line="497"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="491"/>
+        <location filename="../kiosk_window.py" line="500"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="492"/>
+        <location filename="../kiosk_window.py" line="501"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="495"/>
+        <location filename="../kiosk_window.py" line="504"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="497"/>
+        <location filename="../kiosk_window.py" line="506"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="502"/>
+        <location filename="../kiosk_window.py" line="511"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="503"/>
+        <location filename="../kiosk_window.py" line="512"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="547"/>
+        <location filename="../kiosk_window.py" line="556"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="633"/>
+        <location filename="../kiosk_window.py" line="642"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="645"/>
-        <location filename="../kiosk_window.py" line="646"/>
+        <location filename="../kiosk_window.py" line="654"/>
+        <location filename="../kiosk_window.py" line="655"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="649"/>
+        <location filename="../kiosk_window.py" line="658"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="652"/>
+        <location filename="../kiosk_window.py" line="661"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="654"/>
+        <location filename="../kiosk_window.py" line="663"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
