@@ -470,7 +470,15 @@ def read_fitted(grey: np.ndarray, known=()) -> list[FittedCode]:
     (codes read already) are left alone."""
     found: dict[str, FittedCode] = {}
     for positions, brightness, box in find_profiles(grey, known):
+        if any(_centre_inside(box, code.box) for code in found.values()):
+            continue  # a label's outline around a code just read: no second code, and slow
         read = decode_profile(positions, brightness)
         if read is not None:
             found.setdefault(read[0], FittedCode(read[0], box, read[1]))
     return list(found.values())
+
+
+def _centre_inside(inner: tuple, box: tuple) -> bool:
+    """Whether the centre of box ``inner`` lies in ``box`` (both x1, y1, x2, y2)."""
+    x, y = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
