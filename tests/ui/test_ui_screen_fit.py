@@ -70,8 +70,10 @@ def _shopper_screens(kiosk):
         counter.reset()
         for sku in skus[:5]:
             counter.set_quantity(sku, 12)
-        # And an unknown item on the counter: its notice is the longest line the cart shows.
-        kiosk._apply(replace(counter.snapshot(), unknown_items=1))
+        # And an unknown item on the counter: its notice is the longest line the cart shows;
+        # the first line added by its barcode (the longest line state).
+        snapshot = counter.snapshot()
+        kiosk._apply(replace(snapshot, unknown_items=1, scanned=frozenset(skus[:1])))
         kiosk.stack.setCurrentWidget(kiosk.scanning)
 
     def pay(status):
