@@ -1,14 +1,15 @@
 """What a product photo looks like, as the cues the gallery compares: colour, CNN trunk, text.
 
 ``AppearanceEncoder`` turns one photo (BGR, the product filling most of it) into an
-``Appearance``. Each cue has its own field so the gallery can normalise and weigh them apart;
-the encoder's ``name`` changes whenever any cue would give other numbers, so appearances stored
-with an older encoder are encoded again from their photos instead of being compared.
+``Appearance``; a teaching photo also gets the cues of two more views of it (``encode_taught``).
+Each cue has its own field so the gallery can normalise and weigh them apart; the encoder's
+``name`` changes whenever any cue would give other numbers, so appearances stored with an older
+encoder are encoded again from their photos instead of being compared.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -19,15 +20,22 @@ from checkout_app.products.text_cue import normalize_words
 COLOUR_BINS = (18, 4, 4)
 # Shelves and hands fill the edges of a hand-held photo: the colour is taken from its middle.
 COLOUR_CENTRE = 0.7
+COLOUR_DIM = COLOUR_BINS[0] * COLOUR_BINS[1] * COLOUR_BINS[2]
+# A teaching photo's extra views: its middle (this share of each side) and that mirrored. On the
+# shared grocery photos (10 taught per product) they lift the classifier's top-1 from 0.69 /
+# 0.51 / 0.67 to 0.74 / 0.53 / 0.73 (juice / fruit / vegetables); a mirror alone adds little.
+VIEW_CROP = 0.8
 
 
 @dataclass(frozen=True)
 class Appearance:
-    """One photo's cues: ``colour`` (unit vector), ``trunk`` (raw CNN descriptor), ``words``."""
+    """One photo's cues: ``colour`` (unit vector), ``trunk`` (raw CNN descriptor), ``words``;
+    ``views``: the colour and trunk of a teaching photo's extra views, as Appearances."""
 
     colour: np.ndarray
     trunk: np.ndarray
     words: tuple[str, ...] = ()
+    views: tuple = ()
 
 
 class TrunkDescriptor(Protocol):
@@ -63,7 +71,7 @@ class AppearanceEncoder:
         self.reader = reader
         bins = "x".join(str(b) for b in COLOUR_BINS)
         text = reader.name if reader is not None else "no-text"
-        self.name = f"hsv{bins}c{COLOUR_CENTRE}+{trunk.name}+{text}"
+        self.name = f"hsv{bins}c{COLOUR_CENTRE}+{trunk.name}+{text}+views{VIEW_CROP}"
 
     def encode(self, images: Sequence[np.ndarray]) -> list:
         trunks = self.trunk.describe(images)
@@ -75,3 +83,24 @@ class AppearanceEncoder:
             )
             for image, trunk in zip(images, trunks)
         ]
+
+    def encode_taught(self, images: Sequence[np.ndarray]) -> list:
+        """Teaching photos: each ``Appearance`` with its views (more rows for the classifier)."""
+        appearances = self.encode(images)
+        views = [teaching_views(image) for image in images]
+        trunks = iter(self.trunk.describe([view for pair in views for view in pair]))
+        return [
+            replace(
+                appearance,
+                views=tuple(Appearance(colour_histogram(v), next(trunks)) for v in pair),
+            )
+            for appearance, pair in zip(appearances, views)
+        ]
+
+
+def teaching_views(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The photo's middle (``VIEW_CROP`` of each side) and that mirrored."""
+    h, w = image.shape[:2]
+    my, mx = round(h * (1 - VIEW_CROP) / 2), round(w * (1 - VIEW_CROP) / 2)
+    middle = np.ascontiguousarray(image[my : h - my, mx : w - mx])
+    return middle, np.ascontiguousarray(middle[:, ::-1])

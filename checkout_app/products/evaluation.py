@@ -137,7 +137,7 @@ def evaluate_real_products(
     for product, paths in chosen.items():
         appearances[product] = []
         for path in paths:
-            appearances[product].extend(encoder.encode([load_image_bgr(path)]))
+            appearances[product].extend(encoder.encode_taught([load_image_bgr(path)]))
             step()
     gallery = ProductGallery(appearances, policy or MatchPolicy())
     teach_s = time.perf_counter() - started

@@ -71,7 +71,7 @@ def benchmark_counter_items(
     encoded = {}
     for done, folder in enumerate(folders, 1):
         photos = [load_image_bgr(p) for p in teach[folder][:shots]]
-        encoded[folder] = encoder.encode(photos)
+        encoded[folder] = encoder.encode_taught(photos)
         if progress:
             progress(done, len(folders))
     encode_s = time.perf_counter() - started

@@ -104,7 +104,7 @@ def teach_product(
     started = time.perf_counter()
     encoded = []
     for i, (_source, image) in enumerate(images):
-        encoded.append((encode_jpeg(image), encoder.encode([image])[0]))
+        encoded.append((encode_jpeg(image), encoder.encode_taught([image])[0]))
         if progress:
             progress(i + 1, len(images))
     try:
@@ -254,7 +254,7 @@ def reencode(encoder, jpeg: bytes):
     import cv2
 
     image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-    return encoder.encode([image])[0]
+    return encoder.encode_taught([image])[0]
 
 
 def _read_image(path: Path | None) -> np.ndarray | None:

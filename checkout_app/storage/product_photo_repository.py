@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from checkout_app.core.catalog import Product
-from checkout_app.products.appearance import Appearance
+from checkout_app.products.appearance import COLOUR_DIM, Appearance
 from checkout_app.storage.catalog_repository import new_product_row
 from checkout_app.storage.tables import ProductPhotoRow, ProductRow
 
@@ -90,20 +90,26 @@ class ProductPhotoRepository:
 
 
 def _to_row(sku: str, jpeg: bytes, encoder: str, appearance: Appearance) -> ProductPhotoRow:
+    """The photo's cues and its views' after them, in one colour and one trunk column."""
+    every = (appearance, *appearance.views)
     return ProductPhotoRow(
         sku=sku,
         photo_jpeg=jpeg,
         encoder=encoder,
-        colour=np.asarray(appearance.colour, "<f4").tobytes(),
-        trunk=np.asarray(appearance.trunk, "<f4").tobytes(),
+        colour=np.concatenate([np.asarray(a.colour, "<f4") for a in every]).tobytes(),
+        trunk=np.concatenate([np.asarray(a.trunk, "<f4") for a in every]).tobytes(),
         words=json.dumps(list(appearance.words), ensure_ascii=False),
     )
 
 
 def _to_photo(row: ProductPhotoRow) -> TaughtPhoto:
+    colours = np.frombuffer(row.colour, "<f4").reshape(-1, COLOUR_DIM)
+    trunks = np.frombuffer(row.trunk, "<f4").reshape(len(colours), -1)
+    views = tuple(Appearance(c.copy(), t.copy()) for c, t in zip(colours[1:], trunks[1:]))
     appearance = Appearance(
-        colour=np.frombuffer(row.colour, "<f4").copy(),
-        trunk=np.frombuffer(row.trunk, "<f4").copy(),
+        colour=colours[0].copy(),
+        trunk=trunks[0].copy(),
         words=tuple(json.loads(row.words)),
+        views=views,
     )
     return TaughtPhoto(row.id, row.sku, row.photo_jpeg, row.encoder, appearance)

@@ -1,5 +1,7 @@
 """Gallery matching and the open-set gate, on small hand-made appearances (no models)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -55,6 +57,22 @@ def test_a_photo_between_two_products_is_ambiguous(taught, rng):
     match = ProductGallery(taught, MatchPolicy(min_similarity=-1.0)).match(between)
     assert (match.sku, match.reason) == (None, "ambiguous")
     assert match.candidate in ("red", "green")
+
+
+def test_views_of_the_teaching_photos_train_the_classifier_not_the_gate(rng):
+    """One photo per product, each with views that lie towards what the test photo shows:
+    the views decide the candidate; the similarity still compares with the photos as taught."""
+    taught = {
+        "red": [_appearance(0, 0, rng)],
+        "green": [_appearance(1, 1, rng)],
+    }
+    query = _appearance(1, 3, rng)
+    plain = ProductGallery(taught, MatchPolicy(min_similarity=-1.0, min_margin=0.0))
+    views = (_appearance(1, 3, rng), _appearance(1, 3, rng))
+    taught["green"] = [replace(taught["green"][0], views=views)]
+    with_views = ProductGallery(taught, MatchPolicy(min_similarity=-1.0, min_margin=0.0))
+    assert with_views.scores(query)["green"] > plain.scores(query)["green"]
+    assert with_views.match(query).similarity == pytest.approx(plain.match(query).similarity)
 
 
 def test_with_one_product_taught_only_similarity_decides(rng):

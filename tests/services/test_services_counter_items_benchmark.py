@@ -20,6 +20,8 @@ class ColourEncoder:
             for im in images
         ]
 
+    encode_taught = encode  # no extra views: flat colours need none
+
 
 @pytest.fixture
 def photos(tmp_path):

@@ -3,12 +3,14 @@ models): the checks before anything is stored, all-or-nothing storage, re-encodi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
 
 from checkout_app.core.catalog import Catalog, taught_class_name
-from checkout_app.products.appearance import Appearance, colour_histogram
+from checkout_app.products.appearance import Appearance, colour_histogram, teaching_views
 from checkout_app.services.product_teaching import (
     NewProduct,
     TeachError,
@@ -33,6 +35,8 @@ class ColourEncoder:
             Appearance(colour_histogram(im), im.reshape(-1, 3).mean(0).astype(np.float32), ("RED",))
             for im in images
         ]
+
+    encode_taught = encode  # no extra views: flat colours need none
 
 
 def _photo(bgr, seed):
@@ -105,6 +109,30 @@ def test_a_failure_while_storing_leaves_neither_product_nor_photos(repos, monkey
     with pytest.raises(RuntimeError, match="disk full"):
         _teach(repos, ColourEncoder(), "RED-1", (0, 0, 220))
     assert len(repos[0].load()) == 0 and repos[1].photo_counts() == {}
+
+
+class ViewsEncoder(ColourEncoder):
+    """Like ColourEncoder, with each teaching photo's middle and its mirror as views."""
+
+    def encode_taught(self, images):
+        return [
+            replace(a, views=tuple(self.encode(teaching_views(im))))
+            for a, im in zip(self.encode(images), images)
+        ]
+
+
+def test_a_teaching_photo_is_stored_with_its_views(repos):
+    encoder = ViewsEncoder("colour-views")
+    _teach(repos, encoder, "RED-1", (0, 0, 220))
+    first = repos[1].active_photos()[0]
+    expected = encoder.encode_taught([_photo((0, 0, 220), 0)])[0]  # what _teach taught first
+    assert len(first.appearance.views) == 2
+    for stored, made in zip(first.appearance.views, expected.views):
+        assert np.allclose(stored.colour, made.colour, atol=1e-6)
+        assert np.allclose(stored.trunk, made.trunk, atol=1e-3)
+    assert first.appearance.words == ("RED",)
+    gallery = load_gallery(repos[1], encoder)
+    assert gallery.match(encoder.encode([_photo((0, 0, 220), 9)])[0]).sku == "RED-1"
 
 
 def test_photos_of_an_older_encoder_are_encoded_again_once(repos):
