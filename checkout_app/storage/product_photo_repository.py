@@ -103,8 +103,12 @@ def _to_row(sku: str, jpeg: bytes, encoder: str, appearance: Appearance) -> Prod
 
 
 def _to_photo(row: ProductPhotoRow) -> TaughtPhoto:
-    colours = np.frombuffer(row.colour, "<f4").reshape(-1, COLOUR_DIM)
-    trunks = np.frombuffer(row.trunk, "<f4").reshape(len(colours), -1)
+    colour = np.frombuffer(row.colour, "<f4")
+    # The photo and its views (one row each); a colour of another size is an older encoder's,
+    # one appearance, which the gallery encodes again before using it.
+    count = colour.size // COLOUR_DIM if colour.size % COLOUR_DIM == 0 else 1
+    colours = colour.reshape(count, -1)
+    trunks = np.frombuffer(row.trunk, "<f4").reshape(count, -1)
     views = tuple(Appearance(c.copy(), t.copy()) for c, t in zip(colours[1:], trunks[1:]))
     appearance = Appearance(
         colour=colours[0].copy(),

@@ -14,6 +14,7 @@ from checkout_app.products.appearance import Appearance, colour_histogram, teach
 from checkout_app.services.product_teaching import (
     NewProduct,
     TeachError,
+    encode_jpeg,
     load_gallery,
     teach_product,
 )
@@ -133,6 +134,20 @@ def test_a_teaching_photo_is_stored_with_its_views(repos):
     assert first.appearance.words == ("RED",)
     gallery = load_gallery(repos[1], encoder)
     assert gallery.match(encoder.encode([_photo((0, 0, 220), 9)])[0]).sku == "RED-1"
+
+
+def test_a_photo_stored_with_cues_of_another_size_is_encoded_again(repos):
+    """An older encoder's colour histogram of another size: one appearance, no views, and the
+    gallery encodes the photo again instead of failing to read it."""
+    old = Appearance(np.full(10, 0.3, np.float32), np.ones(3, np.float32))
+    jpeg = encode_jpeg(_photo((0, 0, 220), 0))
+    repos[1].add_product(NewProduct("RED-1", "red", 900).product(), [(jpeg, old)], "older")
+    (stored,) = repos[1].active_photos()
+    assert stored.appearance.colour.shape == (10,) and stored.appearance.views == ()
+    encoder = ViewsEncoder("colour-views")
+    gallery = load_gallery(repos[1], encoder)
+    assert gallery.match(encoder.encode([_photo((0, 0, 220), 9)])[0]).sku == "RED-1"
+    assert len(repos[1].active_photos()[0].appearance.views) == 2
 
 
 def test_photos_of_an_older_encoder_are_encoded_again_once(repos):
