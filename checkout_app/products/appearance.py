@@ -1,4 +1,5 @@
-"""What a product photo looks like, as the cues the gallery compares: colour, CNN trunk, text.
+"""What a product photo looks like, as the cues the gallery compares: colour, CNN trunk, text,
+local features.
 
 ``AppearanceEncoder`` turns one photo (BGR, the product filling most of it) into an
 ``Appearance``; a teaching photo also gets the cues of two more views of it (``encode_taught``).
@@ -14,6 +15,8 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from checkout_app.products import local_features
+from checkout_app.products.local_features import LocalFeatures
 from checkout_app.products.text_cue import normalize_words
 
 # Hue is what tells a Granny Smith from a Golden Delicious; saturation and value only coarsely.
@@ -29,13 +32,15 @@ VIEW_CROP = 0.8
 
 @dataclass(frozen=True)
 class Appearance:
-    """One photo's cues: ``colour`` (unit vector), ``trunk`` (raw CNN descriptor), ``words``;
-    ``views``: the colour and trunk of a teaching photo's extra views, as Appearances."""
+    """One photo's cues: ``colour`` (unit vector), ``trunk`` (raw CNN descriptor), ``words``,
+    ``local`` (keypoints of its middle; None where not extracted); ``views``: the colour and
+    trunk of a teaching photo's extra views, as Appearances."""
 
     colour: np.ndarray
     trunk: np.ndarray
     words: tuple[str, ...] = ()
     views: tuple = ()
+    local: LocalFeatures | None = None
 
 
 class TrunkDescriptor(Protocol):
@@ -71,7 +76,8 @@ class AppearanceEncoder:
         self.reader = reader
         bins = "x".join(str(b) for b in COLOUR_BINS)
         text = reader.name if reader is not None else "no-text"
-        self.name = f"hsv{bins}c{COLOUR_CENTRE}+{trunk.name}+{text}+views{VIEW_CROP}"
+        local = f"sift{local_features.WORKING_SIDE}m{local_features.EDGE_MARGIN}"
+        self.name = f"hsv{bins}c{COLOUR_CENTRE}+{trunk.name}+{text}+views{VIEW_CROP}+{local}"
 
     def encode(self, images: Sequence[np.ndarray]) -> list:
         trunks = self.trunk.describe(images)
@@ -80,6 +86,7 @@ class AppearanceEncoder:
                 colour=colour_histogram(image),
                 trunk=trunk,
                 words=tuple(normalize_words(self.reader.read(image))) if self.reader else (),
+                local=local_features.extract(image),
             )
             for image, trunk in zip(images, trunks)
         ]

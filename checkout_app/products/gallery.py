@@ -9,6 +9,11 @@ the candidate at all. A photo is accepted as product P only when
    (colour and trunk, each of unit length, not standardised on the gallery, so the test means
    the same with one product taught as with a hundred) at least ``min_similarity``. With one
    product taught it is the only test there is.
+A photo the two tests leave unknown is still accepted as the classifier's candidate when its
+print is verified: its local features match one of the candidate's teaching photos with at least
+``min_inliers`` geometrically consistent keypoints, and ``min_inlier_ratio`` times as many as the
+best of the next candidates (``verified_candidates`` in all; so only with that many products
+taught: sibling cartons of one brand share a layout, and only the comparison tells them apart).
 Anything else is "unknown": a confident wrong product costs a store more than a question.
 
 The defaults were chosen on the shared grocery photos (10 taught photos per product). The margin
@@ -19,9 +24,14 @@ own test photos and 13.5 % of the other juices'. With many products taught it co
 (5 of 10 juices taught: right 73.6 % either way, untaught juices called unknown 51 -> 58 %).
 The teaching photos' views make the classifier surer, so the margin rose with them (0.4 -> 0.6;
 simulated on the colour and trunk cues, views with 0.6 beat no views with 0.4 on right, wrong
-and untaught-called-unknown alike).
+and untaught-called-unknown alike). Verification by local features (30 inliers, 1.5 times the
+next two candidates'; chosen in a simulation on the same photos, then measured with the whole
+pipeline): with 59 products taught, juices right 39 -> 57 %, wrong 0.5 -> 1.4 %, fruit and
+vegetables unchanged (they have few keypoints); with 5 of 10 juices taught, right 77 -> 80 % and
+the untaught juices called unknown 73 -> 72 % (one photo).
 
-Pure numpy and scikit-learn; the cues come from ``products.appearance``.
+Pure numpy and scikit-learn (and OpenCV for the keypoint matches); the cues come from
+``products.appearance``.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from checkout_app.products.appearance import Appearance
+from checkout_app.products.local_features import verified_matches
 from checkout_app.products.text_cue import build_profiles, text_score
 
 
@@ -41,15 +52,20 @@ class MatchPolicy:
     min_margin: float = 0.6
     text_weight: float = 1.0
     classifier_c: float = 100.0
+    min_inliers: int = 30
+    min_inlier_ratio: float = 1.5
+    verified_candidates: int = 3
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [-1, 1], got {self.min_similarity}")
-        for name in ("min_margin", "text_weight"):
+        for name in ("min_margin", "text_weight", "min_inliers", "min_inlier_ratio"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
         if self.classifier_c <= 0:
             raise ValueError(f"classifier_c must be > 0, got {self.classifier_c}")
+        if self.verified_candidates < 2:
+            raise ValueError(f"verified_candidates must be >= 2, got {self.verified_candidates}")
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,9 @@ class ProductMatch:
 
     ``score``: the candidate's combined score; ``margin``: over the runner-up (the score itself
     with one product taught); ``similarity``: cosine similarity of the raw cues to the
-    candidate's nearest teaching photo; ``reason``: "accepted", "nothing_taught", "ambiguous"
-    or "too_far".
+    candidate's nearest teaching photo; ``reason``: "accepted", "verified" (by local features),
+    "nothing_taught", "ambiguous" or "too_far"; ``inliers``: the candidate's verified keypoint
+    matches (0 where not checked).
     """
 
     sku: str | None
@@ -68,6 +85,7 @@ class ProductMatch:
     margin: float
     similarity: float
     reason: str
+    inliers: int = 0
 
 
 class ProductGallery:
@@ -95,6 +113,7 @@ class ProductGallery:
             trunks = np.stack([v.trunk for _, v in rows]).astype(np.float64)
             self._trunk_mean, self._trunk_scale = trunks.mean(0), trunks.std(0) + 1e-3
         self._raw_photos = _raw_vectors(appearances)
+        self._local = [[a.local for a in taught[sku] if a.local is not None] for sku in self.skus]
         if len(self.skus) >= 2:
             from sklearn.linear_model import LogisticRegression
 
@@ -139,11 +158,28 @@ class ProductGallery:
         raw = _raw_vectors([appearance])[0]
         similarity = float((self._raw_photos[self._owners == best] @ raw).max())
         candidate, score = self.skus[best], float(combined[best])
-        if margin < self.policy.min_margin:
-            return ProductMatch(None, candidate, score, margin, similarity, "ambiguous")
-        if similarity < self.policy.min_similarity:
-            return ProductMatch(None, candidate, score, margin, similarity, "too_far")
-        return ProductMatch(candidate, candidate, score, margin, similarity, "accepted")
+        if margin >= self.policy.min_margin and similarity >= self.policy.min_similarity:
+            return ProductMatch(candidate, candidate, score, margin, similarity, "accepted")
+        inliers = self._verify(appearance, order[: self.policy.verified_candidates])
+        if inliers:
+            return ProductMatch(
+                candidate, candidate, score, margin, similarity, "verified", inliers
+            )
+        reason = "ambiguous" if margin < self.policy.min_margin else "too_far"
+        return ProductMatch(None, candidate, score, margin, similarity, reason)
+
+    def _verify(self, appearance: Appearance, candidates: np.ndarray) -> int:
+        """The first candidate's inliers if its print is verified against the next ones', else 0."""
+        if appearance.local is None or len(candidates) < self.policy.verified_candidates:
+            return 0
+        local = appearance.local
+        inliers = [
+            max((verified_matches(local, t) for t in self._local[i]), default=0) for i in candidates
+        ]
+        best, others = inliers[0], max(inliers[1:])
+        if best >= self.policy.min_inliers and best >= self.policy.min_inlier_ratio * others:
+            return best
+        return 0
 
 
 def _raw_vectors(appearances: Sequence[Appearance]) -> np.ndarray:

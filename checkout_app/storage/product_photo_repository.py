@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from checkout_app.core.catalog import Product
 from checkout_app.products.appearance import COLOUR_DIM, Appearance
+from checkout_app.products.local_features import LocalFeatures
 from checkout_app.storage.catalog_repository import new_product_row
 from checkout_app.storage.tables import ProductPhotoRow, ProductRow
 
@@ -75,12 +76,8 @@ class ProductPhotoRepository:
                 row = session.get(ProductPhotoRow, photo.id)
                 if row is not None:  # deleted meanwhile: nothing to update
                     new = _to_row(photo.sku, photo.photo_jpeg, photo.encoder, photo.appearance)
-                    row.encoder, row.colour, row.trunk, row.words = (
-                        new.encoder,
-                        new.colour,
-                        new.trunk,
-                        new.words,
-                    )
+                    for column in ("encoder", "colour", "trunk", "words", "local_features"):
+                        setattr(row, column, getattr(new, column))
 
     def forget(self, sku: str) -> int:
         """Delete every taught photo of ``sku``; returns how many there were."""
@@ -99,6 +96,7 @@ def _to_row(sku: str, jpeg: bytes, encoder: str, appearance: Appearance) -> Prod
         colour=np.concatenate([np.asarray(a.colour, "<f4") for a in every]).tobytes(),
         trunk=np.concatenate([np.asarray(a.trunk, "<f4") for a in every]).tobytes(),
         words=json.dumps(list(appearance.words), ensure_ascii=False),
+        local_features=appearance.local.to_bytes() if appearance.local is not None else None,
     )
 
 
@@ -115,5 +113,8 @@ def _to_photo(row: ProductPhotoRow) -> TaughtPhoto:
         trunk=trunks[0].copy(),
         words=tuple(json.loads(row.words)),
         views=views,
+        local=(
+            LocalFeatures.from_bytes(row.local_features) if row.local_features is not None else None
+        ),
     )
     return TaughtPhoto(row.id, row.sku, row.photo_jpeg, row.encoder, appearance)

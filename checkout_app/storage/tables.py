@@ -191,8 +191,8 @@ class ProductPhotoRow(Base):
     """A photo staff taught a product from, with what the appearance encoder saw in it.
 
     The photo itself is kept (JPEG) so that appearances can be encoded again when the encoder
-    changes (``encoder`` names the one that made ``colour``, ``trunk`` and ``words``). A table of
-    its own, created beside an existing database's tables at the next start.
+    changes (``encoder`` names the one that made the cues). A table of its own, created beside
+    an existing database's tables at the next start.
     """
 
     __tablename__ = "product_photos"
@@ -205,3 +205,5 @@ class ProductPhotoRow(Base):
     colour: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
     trunk: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
     words: Mapped[str] = mapped_column(Text)  # JSON list of upper-case words
+    # The photo's keypoints (products.local_features bytes); NULL before revision 0006.
+    local_features: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045

@@ -11,6 +11,7 @@ import pytest
 
 from checkout_app.core.catalog import Catalog, taught_class_name
 from checkout_app.products.appearance import Appearance, colour_histogram, teaching_views
+from checkout_app.products.local_features import extract
 from checkout_app.services.product_teaching import (
     NewProduct,
     TeachError,
@@ -179,3 +180,24 @@ def test_a_sku_another_kiosk_added_meanwhile_is_refused_cleanly(repos, monkeypat
     with pytest.raises(TeachError, match="SKU RED-1 is already in the catalog"):
         _teach(repos, encoder, "RED-1", (0, 200, 0))
     assert repos[1].photo_counts() == {"RED-1": 3}
+
+
+class KeypointEncoder(ColourEncoder):
+    """Like ColourEncoder, with each photo's local features (OpenCV's real SIFT)."""
+
+    def encode(self, images):
+        return [replace(a, local=extract(im)) for a, im in zip(super().encode(images), images)]
+
+    encode_taught = encode
+
+
+def test_a_teaching_photo_is_stored_with_its_keypoints_and_older_photos_get_them(repos):
+    _teach(repos, ColourEncoder("colour-v1"), "RED-1", (0, 0, 220))
+    assert all(p.appearance.local is None for p in repos[1].active_photos())
+    encoder = KeypointEncoder("colour-keypoints")
+    load_gallery(repos[1], encoder)  # encodes the older photos again, keypoints included
+    first = repos[1].active_photos()[0]
+    made = extract(cv2.imdecode(np.frombuffer(first.photo_jpeg, np.uint8), cv2.IMREAD_COLOR))
+    assert len(made) > 0
+    assert np.array_equal(first.appearance.local.points, made.points)
+    assert np.array_equal(first.appearance.local.descriptors, made.descriptors)
