@@ -72,9 +72,8 @@ def extract(image: np.ndarray) -> LocalFeatures:
     keypoints, descriptors = cv2.SIFT_create(nfeatures=MAX_KEYPOINTS).detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
         return LocalFeatures(np.zeros((0, 2), np.float32), np.zeros((0, DESCRIPTOR_SIZE), np.uint8))
-    points = np.float32([k.pt for k in keypoints])
-    low = np.float32([size[0], size[1]]) * EDGE_MARGIN
-    keep = ((points >= low) & (points <= np.float32(size) - low)).all(axis=1)
+    points, frame = np.float32([k.pt for k in keypoints]), np.float32(size)
+    keep = ((points >= frame * EDGE_MARGIN) & (points <= frame * (1 - EDGE_MARGIN))).all(axis=1)
     # OpenCV's SIFT values are whole numbers up to 255 stored as floats: bytes lose nothing.
     return LocalFeatures(points[keep], np.clip(descriptors[keep], 0, 255).astype(np.uint8))
 
