@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from checkout_app.core.barcode import BarcodeError, normalize_barcode
-from checkout_app.vision.barcode_fit import read_fitted
+from checkout_app.vision.barcode_fit import Workspace, read_fitted
 from checkout_app.vision.barcode_image import SYMBOL_MODULES
 
 # zxing-cpp's reads of EAN-13 / UPC-A codes finer than this are checked by the fitting reader.
@@ -50,6 +50,7 @@ class BarcodeReader:
         self._zxing = zxingcpp
         fmt = zxingcpp.BarcodeFormat
         self._formats = [fmt.EAN13, fmt.EAN8, fmt.UPCA]
+        self._workspace = Workspace()  # one reader serves one thread's frames
 
     def read(self, frame: np.ndarray) -> list[ReadBarcode]:
         trusted: dict[str, ReadBarcode] = {}
@@ -76,7 +77,7 @@ class BarcodeReader:
             code.gtin: ReadBarcode(
                 code.gtin, "UPC-A" if code.gtin.startswith("0") else "EAN-13", code.box
             )
-            for code in read_fitted(grey, known=[b.box for b in trusted.values()])
+            for code in read_fitted(grey, [b.box for b in trusted.values()], self._workspace)
         }
         return list({**fitted, **trusted}.values())
 

@@ -31,6 +31,30 @@ def test_module_response_is_how_much_of_each_pixel_a_module_darkens():
     assert np.allclose(response.sum(axis=1)[positions < 8], 0.0, atol=1e-3)
 
 
+def test_candidates_rendered_at_once_are_the_module_response_of_each():
+    positions = np.sort(np.random.default_rng(1).uniform(0.0, 160.0, 320))
+    modules = modules_of("8801234567893")
+    starts, widths = np.array([12.0, 12.4, 13.1]), np.array([1.26, 1.3, 1.22])
+    for blur in (0.45, 1.0, 2.0):
+        rendered = barcode_fit._render(positions, starts, widths, blur, modules)
+        for start, width, row in zip(starts, widths, rendered):
+            expected = barcode_fit.module_response(positions, start, width, blur) @ modules
+            assert np.allclose(row, expected, atol=1e-4)
+
+
+def test_fits_at_once_are_each_fit_alone_clipped_samples_included():
+    rng = np.random.default_rng(2)
+    positions = np.arange(0.5, 200.0, 0.5)
+    models = rng.random((4, positions.size))
+    brightness = np.clip(300 - 280 * models[0] + rng.normal(0, 3, positions.size), 0, 255)
+    profile = barcode_fit._Profile(positions, brightness)
+    assert profile.clipped.any()
+    together = profile.fits(np.vstack([models, np.zeros((1, positions.size))]))
+    for i, model in enumerate(models):
+        assert np.allclose([t[i] for t in together], profile.fit(model))
+    assert together[0][-1] == np.inf  # a flat model explains nothing
+
+
 @pytest.mark.parametrize("module_px", [1.0, 1.3, 2.2])
 def test_an_ideal_profile_reads_either_way_round(module_px):
     code = "8801234567893"
