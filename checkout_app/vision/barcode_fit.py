@@ -54,7 +54,8 @@ _MIN_COHERENCE = 0.7
 _MIN_EDGE_ENERGY = 300.0
 _MIN_LENGTH_PX = 70  # across the bars (a symbol of 95 modules at the smallest module width)
 _MIN_HEIGHT_PX = 10  # along the bars
-_MAX_REGIONS = 2
+_MAX_REGIONS = 3  # profiles built, largest first (a label's outline around a code is one)
+_MAX_DECODES = 2  # of them decoded, at most (a decode is most of the time a frame takes)
 _MAX_TURN_DEG = 20  # a region pixel whose edges turn further from the bars' way is not a bar
 _BIN_PX = 0.5  # profile sampling across the bars
 _QUIET_FITTED = 5  # modules of quiet zone each side that take part in the fits
@@ -527,20 +528,30 @@ def _profile_across(image: np.ndarray, xs: np.ndarray, ys: np.ndarray, angle: fl
     return positions, brightness
 
 
-def read_fitted(grey: np.ndarray, known=(), workspace: Workspace | None = None) -> list[FittedCode]:
-    """Every EAN-13 / UPC-A code read by fitting, each once; regions inside the ``known`` boxes
-    (codes read already) are left alone. ``workspace``: as for ``find_profiles``."""
+def read_fitted(
+    grey: np.ndarray, known=(), checked=(), workspace: Workspace | None = None
+) -> list[FittedCode]:
+    """Every EAN-13 / UPC-A code read by fitting, each once. Regions inside the ``known`` boxes
+    (codes read already) are left alone; those inside the ``checked`` boxes (codes another
+    decoder read, to be checked) are decoded after the others. ``workspace``: as for
+    ``find_profiles``."""
+    profiles = find_profiles(grey, known, workspace)
+    profiles.sort(key=lambda p: any(centre_inside(p[2], box) for box in checked))  # stable
     found: dict[str, FittedCode] = {}
-    for positions, brightness, box in find_profiles(grey, known, workspace):
-        if any(_centre_inside(box, code.box) for code in found.values()):
+    decodes = 0
+    for positions, brightness, box in profiles:
+        if any(centre_inside(box, code.box) for code in found.values()):
             continue  # a label's outline around a code just read: no second code, and slow
+        if decodes == _MAX_DECODES:
+            break
+        decodes += 1
         read = decode_profile(positions, brightness)
         if read is not None:
             found.setdefault(read[0], FittedCode(read[0], box, read[1]))
     return list(found.values())
 
 
-def _centre_inside(inner: tuple, box: tuple) -> bool:
+def centre_inside(inner: tuple, box: tuple) -> bool:
     """Whether the centre of box ``inner`` lies in ``box`` (both x1, y1, x2, y2)."""
     x, y = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]

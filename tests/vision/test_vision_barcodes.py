@@ -9,7 +9,7 @@ import pytest
 
 from checkout_app.core.barcode import BarcodeError
 from checkout_app.vision.barcode_image import SYMBOL_MODULES, ean13_image, ean13_modules
-from checkout_app.vision.barcode_measure import Condition, measure, render_trial
+from checkout_app.vision.barcode_measure import Condition, measure, random_code, render_trial
 from checkout_app.vision.barcode_reader import BarcodeReader
 
 
@@ -77,3 +77,13 @@ def test_two_codes_in_view_a_wide_one_and_a_fine_one_are_both_read(reader):
     found = {b.gtin: b.box for b in reader.read(noisy.astype(np.uint8))}
     assert set(found) == {"8801234567893", "4006381333931"}
     assert found["4006381333931"][0] >= 370 and found["8801234567893"][2] <= 20 + wide.shape[1]
+
+
+def test_a_wide_code_zxing_cpp_misreads_in_bright_light_is_read_right(reader):
+    """zxing-cpp alone reads this 240 px code (2.5 px per module, white clipped) as another
+    valid code, 9801104400489, and does so again for every frame of the same placement; the
+    fitting reader's reading stands."""
+    rng = np.random.default_rng(1124)
+    code = random_code(rng)
+    frame = render_trial(code, Condition(240, 0.0, 1.0, "bright"), rng)
+    assert [b.gtin for b in reader.read(frame)] == [code] == ["8808104400489"]
