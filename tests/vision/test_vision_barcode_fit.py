@@ -119,6 +119,17 @@ def test_a_damaged_code_is_read_right_or_not_at_all():
     assert wrong == 0
 
 
+def test_a_code_blurred_wider_than_its_modules_must_read_clearly(monkeypatch):
+    """At blur sigma 3 px on a 160 px code (1.7 px per module) this frame fits a wrong code whose
+    every digit clears the ordinary margin: only the margin asked of blurred fits keeps it out."""
+    rng = np.random.default_rng(149)
+    code = random_code(rng)
+    frame = grey(render_trial(code, Condition(160, 0.0, 3.0, "normal"), rng))
+    assert all(c.gtin == code for c in barcode_fit.read_fitted(frame))
+    monkeypatch.setattr(barcode_fit, "_BLURRED_MARGIN", barcode_fit.MIN_DIGIT_MARGIN)
+    assert [c.gtin for c in barcode_fit.read_fitted(frame)] == ["8817072628757"] != [code]
+
+
 def test_no_code_is_read_where_there_is_none():
     rng = np.random.default_rng(3)
     assert barcode_fit.read_fitted(rng.integers(90, 200, (480, 640), dtype=np.uint8)) == []
