@@ -20,11 +20,12 @@ what is known about the picture instead of thresholding it:
 4. **Check**: the fit must explain the profile (residual at most ``MAX_FIT_NOISE`` of the
    contrast), the left half's parities must spell a first digit, the check digit must agree,
    and every digit must beat its runner-up by ``MIN_DIGIT_MARGIN`` (in units of the fit's own
-   noise). Otherwise nothing is returned: a wrong code must be rarer than no code.
+   noise; ``_BLURRED_MARGIN`` when the blur is wider than a module). Otherwise nothing is
+   returned: a wrong code must be rarer than no code.
 
 On hard frames it tries second guesses: where the symbol lies (``_quiet_zones``), and a wider
 search of position, width and blur (``_finish``). Pure numpy + OpenCV. ``BarcodeReader`` runs it
-on every frame, leaving out the regions of codes zxing-cpp read at 2 pixels per module or more.
+on every frame, and with it checks the EAN-13 / UPC-A codes zxing-cpp reads.
 """
 
 from __future__ import annotations
