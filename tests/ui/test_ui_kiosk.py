@@ -94,8 +94,17 @@ class FakeClock:
 
 
 def wait_for_cart(qtbot, kiosk) -> None:
+    """Until two items are in the cart and each line is on screen: a line added with the last
+    snapshot is shown at the next turn of the event loop, its buttons not pressable before."""
+
+    def lines_shown() -> bool:
+        buttons = [
+            kiosk.findChild(QPushButton, f"remove_{sku}") for sku in kiosk.snapshot.quantities
+        ]
+        return all(button is not None and button.isVisible() for button in buttons)
+
     kiosk.start()
-    qtbot.waitUntil(lambda: kiosk.snapshot.item_count >= 2, timeout=150_000)
+    qtbot.waitUntil(lambda: kiosk.snapshot.item_count >= 2 and lines_shown(), timeout=150_000)
     assert kiosk.stack.currentWidget() is kiosk.scanning
 
 
