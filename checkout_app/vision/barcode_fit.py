@@ -438,9 +438,10 @@ def _checked_code(read: _Digits, modules: np.ndarray):
 
 
 class Workspace:
-    """The full-frame arrays of ``find_profiles``, kept from one frame to the next. Allocated
-    anew each frame they cost more than the arithmetic on them: every page of a fresh array
-    faults (about 2,000 faults and 5 ms a 640×480 frame on a 2-core virtual machine)."""
+    """The frame-sized arrays of ``find_profiles`` (full and half size), kept from one frame to
+    the next. Allocated anew each frame they cost more than the arithmetic on them: every page
+    of a fresh array faults (about 2,000 faults and 5 ms a 640×480 frame on a 2-core virtual
+    machine). Not shared between threads: one per reader."""
 
     def __init__(self) -> None:
         self._arrays: dict[str, np.ndarray] = {}

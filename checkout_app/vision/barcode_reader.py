@@ -73,8 +73,8 @@ class BarcodeReader:
         # conditions where codes are finer than 2 pixels per module, and in 4 of 3,000 frames of
         # a 240 px code in bright light (every time again for the same placement, so two
         # agreeing frames do not catch it). Its codes finer than that count only when the fitting
-        # reader reads them too; EAN-8 codes are zxing-cpp's alone.
-        # Codes zxing-cpp read and may keep are checked after the rest of the frame is read.
+        # reader reads them too; EAN-8 codes are zxing-cpp's alone. The regions of its wide
+        # codes, which it keeps where the fitting reader reads nothing, are checked last.
         eight = [read.box for read, _ in decoded if read.symbology == "EAN-8"]
         wide = [read.box for read, fine in decoded if read.symbology != "EAN-8" and not fine]
         fitted = [
