@@ -56,7 +56,7 @@ class BarcodeReader:
     def read(self, frame: np.ndarray) -> list[ReadBarcode]:
         grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
         decoded = []
-        for result in self._zxing.read_barcodes(np.ascontiguousarray(frame), formats=self._formats):
+        for result in self._zxing.read_barcodes(np.ascontiguousarray(grey), formats=self._formats):
             try:
                 gtin = normalize_barcode(result.text)
             except BarcodeError:

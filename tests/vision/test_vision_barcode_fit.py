@@ -34,12 +34,12 @@ def test_module_response_is_how_much_of_each_pixel_a_module_darkens():
 def test_candidates_rendered_at_once_are_the_module_response_of_each():
     positions = np.sort(np.random.default_rng(1).uniform(0.0, 160.0, 320))
     modules = modules_of("8801234567893")
-    starts, widths = np.array([12.0, 12.4, 13.1]), np.array([1.26, 1.3, 1.22])
-    for blur in (0.45, 1.0, 2.0):
-        rendered = barcode_fit._render(positions, starts, widths, blur, modules)
-        for start, width, row in zip(starts, widths, rendered):
-            expected = barcode_fit.module_response(positions, start, width, blur) @ modules
-            assert np.allclose(row, expected, atol=1e-4)
+    starts, widths = np.array([12.0, 12.4, 13.1, 12.2]), np.array([1.26, 1.3, 1.22, 1.28])
+    blurs = np.array([0.45, 1.0, 2.0, 1.0])
+    rendered = barcode_fit._render(positions, starts, widths, blurs, modules)
+    for start, width, blur, row in zip(starts, widths, blurs, rendered):
+        expected = barcode_fit.module_response(positions, start, width, blur) @ modules
+        assert np.allclose(row, expected, atol=1e-4)
 
 
 def test_fits_at_once_are_each_fit_alone_clipped_samples_included():
@@ -101,6 +101,24 @@ def test_the_box_is_where_the_code_is():
     assert found.gtin == code and bars.min() < 40 and 150 <= x2 - x1 <= 260
 
 
+def test_a_label_edge_in_the_quiet_zone_of_a_code_read_is_not_decoded(monkeypatch):
+    """The edges of a tilted code's label are regions of parallel edges too: one lying in the
+    quiet zone of a code just read is no second code, and decoding it would cost a frame's time."""
+    rng = np.random.default_rng(4)
+    code = random_code(rng)
+    frame = grey(render_trial(code, Condition(160, 10.0), rng))
+    assert len(barcode_fit.find_profiles(frame)) == 3  # the bars, the label's top and bottom edge
+    decoded = []
+    decode = barcode_fit.decode_profile
+    monkeypatch.setattr(
+        barcode_fit, "decode_profile", lambda *profile: decoded.append(1) or decode(*profile)
+    )
+    assert [c.gtin for c in barcode_fit.read_fitted(frame)] == [code] and len(decoded) == 1
+    # Taken only as far as the bars' box, the bottom edge (just below it) is decoded in vain.
+    monkeypatch.setattr(barcode_fit, "_with_quiet_zone", lambda box: box)
+    assert [c.gtin for c in barcode_fit.read_fitted(frame)] == [code] and len(decoded) == 3
+
+
 def test_a_damaged_code_is_read_right_or_not_at_all():
     """A smudge over part of the code: the check digit and the margin gate turn it into no read,
     never into another product's code."""
@@ -119,15 +137,27 @@ def test_a_damaged_code_is_read_right_or_not_at_all():
     assert wrong == 0
 
 
-def test_a_code_blurred_wider_than_its_modules_must_read_clearly(monkeypatch):
-    """At blur sigma 3 px on a 160 px code (1.7 px per module) this frame fits a wrong code whose
-    every digit clears the ordinary margin: only the margin asked of blurred fits keeps it out."""
-    rng = np.random.default_rng(149)
+@pytest.mark.parametrize(
+    ("condition", "seed", "loosened", "wrong"),
+    [
+        # Blur sigma 3 px on a 160 px code (1.7 px per module): fitted blurred wider than a
+        # module, a wrong code whose every digit clears the ordinary margin.
+        (Condition(160, 0.0, 3.0, "normal"), 31, ("_BLURRED_MARGIN", 2.0), "6815989560438"),
+        # Blur sigma 2.5 px on a 120 px code: fitted blurred over 1.5 modules, a wrong code that
+        # clears the blurred margin.
+        (Condition(120, 0.0, 2.5, "normal"), 118, ("_VERY_BLURRED_MODULES", 99.0), "8803082428272"),
+    ],
+    ids=["blurred", "very-blurred"],
+)
+def test_a_code_blurred_wider_than_its_modules_must_read_clearly(
+    monkeypatch, condition, seed, loosened, wrong
+):
+    rng = np.random.default_rng(seed)
     code = random_code(rng)
-    frame = grey(render_trial(code, Condition(160, 0.0, 3.0, "normal"), rng))
+    frame = grey(render_trial(code, condition, rng))
     assert all(c.gtin == code for c in barcode_fit.read_fitted(frame))
-    monkeypatch.setattr(barcode_fit, "_BLURRED_MARGIN", barcode_fit.MIN_DIGIT_MARGIN)
-    assert [c.gtin for c in barcode_fit.read_fitted(frame)] == ["8817072628757"] != [code]
+    monkeypatch.setattr(barcode_fit, *loosened)
+    assert [c.gtin for c in barcode_fit.read_fitted(frame)] == [wrong] != [code]
 
 
 def test_no_code_is_read_where_there_is_none():
