@@ -1,4 +1,4 @@
-"""Read EAN-13 / UPC-A codes that are too small or too soft for zxing-cpp, by fitting the symbol.
+"""Read EAN-13 / UPC-A / EAN-8 codes too small or too soft for zxing-cpp, by fitting the symbol.
 
 A 120 px wide EAN-13 in a 640×480 counter frame has 1.26 pixels per module: a run-length decoder
 (zxing-cpp) sees thin bars merge and reads about one such code in a hundred. This reader uses
@@ -8,25 +8,26 @@ what is known about the picture instead of thresholding it:
 2. **Average** each region across the bars' length into a brightness profile, binned every half
    pixel across them without resampling: sensor noise averages out, the bars do not, and a
    tilted code's rows fall at different phases, which samples its edges more finely.
-3. **Fit** the symbol. The profile is modelled as the 95 modules (1 = bar) seen through a
-   Gaussian blur and averaged over each pixel, which is linear in the modules
-   (``module_response``). Start and module width are fitted to the symbol as far as it is
-   known before reading it (the guards, and each digit's modules as dark as they are on
-   average over the patterns that can stand there, ``_PRIOR``); each digit's 7
-   modules are then read as the best of its 20 (left half: L and G patterns) or 10 (right half)
-   patterns, the other digits held at their current reading, round after round; blur and
-   position are fitted again to the pattern as read, and the digits read again. Samples the
-   camera clipped white count only where the model would make them darker.
+3. **Fit** the symbol. The profile is modelled as the symbol's modules (1 = bar; 95 for EAN-13,
+   67 for EAN-8) seen through a Gaussian blur and averaged over each pixel, which is linear in
+   the modules (``module_response``). Start and module width are fitted to the symbol as far
+   as it is known before reading it (the guards, and each digit's modules as dark as they are
+   on average over the patterns that can stand there: ``_Layout.prior``; the layout that fits
+   better is read); each digit's 7 modules are then read as the best of its 20 (left half: L
+   and G patterns) or 10 (right half) patterns, the other digits held at their current
+   reading, round after round; blur and position are fitted again to the pattern as read, and
+   the digits read again. Samples the camera clipped white count only where the model would
+   make them darker.
 4. **Check**: the fit must explain the profile (residual at most ``MAX_FIT_NOISE`` of the
-   contrast), the left half's parities must spell a first digit, the check digit must agree,
+   contrast), the left half's parities must spell a first digit (EAN-8: be all L), the check
+   digit must agree,
    and every digit must beat its runner-up by ``MIN_DIGIT_MARGIN`` (in units of the fit's own
    noise; more when the blur is wider than a module, ``_BLURRED_MARGIN``). Otherwise nothing is
    returned: a wrong code must be rarer than no code.
 
 On hard frames it tries second guesses: where the symbol lies (``_quiet_zones``), and, once every
 such guess failed, a wider search of position, width and blur (``_wide_search``). Pure numpy +
-OpenCV. ``BarcodeReader`` runs it on every frame, and with it checks the EAN-13 / UPC-A codes
-zxing-cpp reads.
+OpenCV. ``BarcodeReader`` runs it on every frame, and with it checks the codes zxing-cpp reads.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import numpy as np
 
 from checkout_app.core.barcode import check_digit
 from checkout_app.vision.barcode_image import (
+    EAN8_MODULES,
     G_PATTERNS,
     L_PATTERNS,
     PARITY,
@@ -90,19 +92,55 @@ _DIGIT_PATTERNS = {
     "G": np.array([_bits(p) for p in G_PATTERNS]),
     "R": np.array([_bits(p) for p in _R_PATTERNS]),
 }
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where an EAN symbol's digits lie, and what is known of its modules before reading it.
+
+    ``prior``: the guards, and each digit's modules as dark as they are on average over the
+    patterns of its half. Every left-half pattern starts with a space and ends with a bar, every
+    right-half one the other way round, so the digits' edges help place the symbol too. (Digits
+    modelled half dark instead pulled the fit a module inwards in bright light: 37 of 2,160
+    frames of the eval's target conditions unread, not 13.) ``parities``: the left half's
+    pattern sets (L or G) each code may have, and the digit they stand for ("" for EAN-8, whose
+    left half is all L)."""
+
+    name: str
+    modules: int
+    starts: tuple  # each digit's first module
+    parities: dict
+    prior: np.ndarray
+    columns: np.ndarray  # every digit's modules, digit after digit
+
+    def sets(self, position: int) -> tuple:
+        """The pattern sets the digit at ``position`` may take."""
+        return ("L", "G") if position < len(self.starts) // 2 else ("R",)
+
+    def slice(self, position: int) -> slice:
+        return slice(self.starts[position], self.starts[position] + 7)
+
+
+def _layout(name: str, digits: int, parities: dict) -> _Layout:
+    half = digits // 2
+    centre = 3 + 7 * half
+    starts = tuple([3 + 7 * i for i in range(half)] + [centre + 5 + 7 * i for i in range(half)])
+    modules = centre + 5 + 7 * half + 3
+    prior = np.zeros(modules)
+    prior[[0, 1, 2, centre, centre + 1, centre + 2, centre + 3, centre + 4]] = _bits("10101010")
+    prior[modules - 3 :] = _bits("101")
+    columns = np.concatenate([np.arange(start, start + 7) for start in starts])
+    layout = _Layout(name, modules, starts, parities, prior, columns)
+    for position in range(digits):
+        patterns = np.concatenate([_DIGIT_PATTERNS[kind] for kind in layout.sets(position)])
+        prior[layout.slice(position)] = patterns.mean(axis=0)
+    return layout
+
+
+EAN13 = _layout("EAN-13", 12, {parity: str(digit) for digit, parity in enumerate(PARITY)})
+EAN8 = _layout("EAN-8", 8, {"LLLL": ""})
+assert (EAN13.modules, EAN8.modules) == (SYMBOL_MODULES, EAN8_MODULES)
 _L_SET = {tuple(pattern) for pattern in _DIGIT_PATTERNS["L"]}
-_DIGIT_START = [3 + 7 * i for i in range(6)] + [50 + 7 * i for i in range(6)]
-_DIGIT_COLUMNS = np.concatenate([np.arange(start, start + 7) for start in _DIGIT_START])
-# What is known of the 95 modules before any digit is read: the guards, and each digit's modules
-# as dark as they are on average over the patterns of its half. Every left-half pattern starts
-# with a space and ends with a bar, every right-half one the other way round, so the digits'
-# edges help place the symbol too. (Digits modelled half dark instead pulled the fit a module
-# inwards in bright light: 37 of 2,160 frames of the eval's target conditions unread, not 13.)
-_PRIOR = np.zeros(SYMBOL_MODULES)
-_PRIOR[[0, 1, 2, 45, 46, 47, 48, 49, 92, 93, 94]] = _bits("10101010101")
-for _start in _DIGIT_START:
-    _half = ("L", "G") if _start < 45 else ("R",)
-    _PRIOR[_start : _start + 7] = np.concatenate([_DIGIT_PATTERNS[n] for n in _half]).mean(axis=0)
 
 # A sample's darkness for a unit step (a bar's edge) at distance d before it: the edge blurred
 # by a Gaussian of the blur, averaged over the sample's pixel (1 px wide). Tabulated per blur
@@ -144,8 +182,9 @@ def _step(distances: np.ndarray, blurs: np.ndarray) -> np.ndarray:
     px; beyond the table, its end values): what np.interp gives, by index, as the tables are
     evenly spaced. Three times faster than np.interp on distances out of order (np.interp then
     searches the table for each)."""
-    kinds, kind = np.unique(blurs, return_inverse=True)
-    table, change = _step_tables(tuple(kinds.tolist()))
+    kinds = tuple(sorted(set(blurs.tolist())))  # a few; np.unique takes longer
+    kind = np.searchsorted(kinds, blurs)
+    table, change = _step_tables(kinds)
     at = (distances - _STEP_D[0]) * _STEP_PER_PX
     np.clip(at, 0.0, _STEP_D.size - 1.000001, out=at)
     index = at.astype(np.intp)
@@ -156,7 +195,7 @@ def _step(distances: np.ndarray, blurs: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FittedCode:
-    gtin: str  # 13 digits, check digit verified
+    gtin: str  # 13 digits (EAN-13, UPC-A as its GTIN) or 8 (EAN-8), check digit verified
     box: tuple  # x1, y1, x2, y2 of the region in frame pixels
     margin: float  # the weakest digit's lead over its runner-up, in noise units
 
@@ -167,10 +206,12 @@ def _step_response(positions: np.ndarray, edges: np.ndarray, blur: float) -> np.
     return np.interp(positions[:, None] - edges[None, :], _STEP_D, _step_table(blur)[0])
 
 
-def module_response(positions: np.ndarray, start: float, module: float, blur: float):
-    """[sample, module]: how dark each sample is for each of the 95 modules alone being a bar,
-    the symbol starting at ``start`` with modules ``module`` pixels wide."""
-    steps = _step_response(positions, start + module * np.arange(SYMBOL_MODULES + 1.0), blur)
+def module_response(
+    positions: np.ndarray, start: float, module: float, blur: float, count: int = SYMBOL_MODULES
+):
+    """[sample, module]: how dark each sample is for each of ``count`` modules alone being a
+    bar, the symbol starting at ``start`` with modules ``module`` pixels wide."""
+    steps = _step_response(positions, start + module * np.arange(count + 1.0), blur)
     return steps[:, :-1] - steps[:, 1:]
 
 
@@ -213,7 +254,9 @@ class _Profile:
         scale = max(self.contrast, 1e-6)
         self.dark = (self.white - brightness) / scale
         self.clipped = brightness >= SATURATED
+        self.any_clipped = bool(self.clipped.any())
         self.dark_clip = (self.white - SATURATED) / scale
+        self.bounded = np.where(self.clipped, self.dark_clip, self.dark)  # what the fits fit
 
     def subset(self, keep: np.ndarray) -> _Profile:
         return _Profile(self.positions[keep], self.brightness[keep], self)
@@ -232,28 +275,40 @@ class _Profile:
     def fits(self, models: np.ndarray):
         """``fit`` of each row of ``models`` ([candidate, sample]) at once: arrays of squared
         residuals (inf for a flat model), gains and offsets."""
-        clipped = self.clipped
-        y_all = np.where(clipped, self.dark_clip, self.dark)
-        counted = np.broadcast_to(~clipped, models.shape)
+        clipped, y = self.clipped, self.bounded
+        counted = np.broadcast_to(~clipped, models.shape) if self.any_clipped else None
         # Which clipped samples the line darkens depends on the line: a few refits settle it.
         for _ in range(3):
-            n = np.maximum(counted.sum(axis=1), 1)
-            xm = (models * counted).sum(axis=1) / n
-            ym = (y_all * counted).sum(axis=1) / n
-            dx = (models - xm[:, None]) * counted
-            var = (dx * dx).sum(axis=1)
-            flat = var < 1e-9
-            gain = (dx @ y_all - ym * dx.sum(axis=1)) / np.where(flat, 1.0, var)
-            offset = ym - gain * xm
+            gain, offset, flat = _lines(models, y, counted)
             line = gain[:, None] * models + offset[:, None]
+            if counted is None:
+                break
             now = ~clipped | (clipped & (line > self.dark_clip))
             if np.array_equal(counted, now):
                 break
             counted = now
-        residual = y_all - line
-        residual = np.where(clipped, np.maximum(-residual, 0), residual)
-        squared = np.where(flat, math.inf, (residual * residual).sum(axis=1))
-        return squared, np.where(flat, 0.0, gain), np.where(flat, ym, offset)
+        residual = y - line
+        if self.any_clipped:
+            residual = np.where(clipped, np.maximum(-residual, 0), residual)
+        squared = np.where(flat, math.inf, np.einsum("ij,ij->i", residual, residual))
+        return squared, gain, offset
+
+
+def _lines(models: np.ndarray, y: np.ndarray, counted: np.ndarray | None):
+    """(gains, offsets, flat) of ``y ≈ gain · model + offset`` by least squares for each row of
+    ``models``, over the ``counted`` samples of each (None: all); a flat model gets gain 0 and
+    the mean as offset."""
+    if counted is None:
+        xm, ym = models.mean(axis=1), np.full(len(models), y.mean())
+        dx = models - xm[:, None]
+    else:
+        n = np.maximum(counted.sum(axis=1), 1)
+        xm, ym = (models * counted).sum(axis=1) / n, (y * counted).sum(axis=1) / n
+        dx = (models - xm[:, None]) * counted
+    var = np.einsum("ij,ij->i", dx, dx)
+    flat = var < 1e-9
+    gain = np.where(flat, 0.0, dx @ y / np.where(flat, 1.0, var))  # dx sums to 0 in each row
+    return gain, ym - gain * xm, flat
 
 
 def _quiet_zones(profile: _Profile) -> list[tuple[float, float]]:
@@ -282,17 +337,19 @@ def _quiet_zones(profile: _Profile) -> list[tuple[float, float]]:
     return [(float(left + 0.5), float(right - 0.5)) for left, right in guesses]
 
 
-def decode_profile(positions: np.ndarray, brightness: np.ndarray) -> tuple[str, float] | None:
-    """(the 13-digit code, the weakest digit's margin) read from brightness samples across the
-    bars at increasing ``positions``, either way round; None when it cannot be read with
-    confidence."""
+def decode_profile(
+    positions: np.ndarray, brightness: np.ndarray, wide_search: bool = True
+) -> tuple[str, float] | None:
+    """(the code, 13 digits or EAN-8's 8, and the weakest digit's margin) read from brightness
+    samples across the bars at increasing ``positions``, either way round; None when it cannot
+    be read with confidence. ``wide_search``: whether hard profiles get the wide search, which
+    takes as long again."""
     positions = np.asarray(positions, np.float64)
     brightness = np.asarray(brightness, np.float64)
     whole = _Profile(positions, brightness)
     if whole.contrast < _MIN_CONTRAST:
         return None
-    # Every guess of where the symbol lies is read once before the wide search, which takes as
-    # long again, is tried on any of them.
+    # Every guess of where the symbol lies is read once before the wide search is tried on any.
     unread = []
     for left, right in _quiet_zones(whole):
         symbol = _first_reading(whole, left, right)
@@ -302,7 +359,7 @@ def decode_profile(positions: np.ndarray, brightness: np.ndarray) -> tuple[str, 
         if checked is not None:
             return checked
         unread.append(symbol)
-    for symbol in unread:
+    for symbol in unread if wide_search else ():
         checked = _wide_search(*symbol)
         if checked is not None:
             return checked
@@ -310,34 +367,35 @@ def decode_profile(positions: np.ndarray, brightness: np.ndarray) -> tuple[str, 
 
 
 def _first_reading(whole: _Profile, left: float, right: float):
-    """(profile, start, module width, modules): the symbol between quiet zones ending at
-    ``left`` and starting at ``right`` placed and read once, the way round it fits better (the
-    profile mirrored if read from the other end); None when its modules would be too narrow."""
-    module = (right - left) / SYMBOL_MODULES
-    if module < _MIN_MODULE_PX:
-        return None
+    """(layout, profile, start, module width, modules): the symbol between quiet zones ending
+    at ``left`` and starting at ``right`` placed and read once, as the layout (EAN-13 or EAN-8)
+    whose ``prior`` fits it better, the way round it fits better (the profile mirrored if read
+    from the other end); None when its modules would be too narrow."""
     # From here on only the symbol and a little of its quiet zones: what lies beyond (the
     # counter, the package) is not in the model.
-    quiet = _QUIET_FITTED * module
+    quiet = _QUIET_FITTED * (right - left) / EAN13.modules
     positions = whole.positions
     profile = whole.subset((positions > left - quiet) & (positions < right + quiet))
-    start, module = _fit_symbol(profile, left, module)
+    placed = _place_symbol(profile, left, right)
+    if placed is None:
+        return None
+    layout, start, module = placed
     # The guards look the same either way round; the digits do not. Read from this end, the left
     # half of a code read from its other end shows G patterns only (the R patterns reversed):
     # no code has that parity. Unless the parity read is a code's, read the other way too and go
     # on with the way that fits better.
-    digits = _Digits(profile, start, module, _FIRST_BLUR)
+    digits = _Digits(profile, layout, start, module, _FIRST_BLUR)
     modules = _read_digits(digits, rounds=1)
-    if _parities(modules) in PARITY:
-        return profile, start, module, modules
+    if _parities(layout, modules) in layout.parities:
+        return layout, profile, start, module, modules
     ways = [(profile.fit(digits.response @ modules)[0], profile, start, modules)]
-    end = profile.positions[0] + profile.positions[-1] - (start + SYMBOL_MODULES * module)
+    end = profile.positions[0] + profile.positions[-1] - (start + layout.modules * module)
     mirrored = profile.mirrored()
-    digits = _Digits(mirrored, end, module, _FIRST_BLUR)
+    digits = _Digits(mirrored, layout, end, module, _FIRST_BLUR)
     modules = _read_digits(digits, rounds=1)
     ways.append((mirrored.fit(digits.response @ modules)[0], mirrored, end, modules))
     _, view, at, modules = min(ways, key=lambda way: way[0])
-    return view, at, module, modules
+    return layout, view, at, module, modules
 
 
 def _geometry_fits(profile: _Profile, modules, start, module, shifts, scales, blurs):
@@ -367,12 +425,28 @@ _WIDE_TRIES = 2  # the wide search's best positions read in turn
 _WIDE_MARGIN = 2 * MIN_DIGIT_MARGIN  # what a code read after the wide search must clear
 
 
-def _fit_symbol(profile: _Profile, start: float, module: float) -> tuple[float, float]:
-    """Start and module width fitted to the symbol as known before reading it (``_PRIOR``),
-    coarse then fine, around the quiet zones' estimate."""
+def _place_symbol(profile: _Profile, left: float, right: float):
+    """(layout, start, module width): the symbol between quiet zones ending at ``left`` and
+    starting at ``right`` fitted as known before reading it (the layout's ``prior``), coarse
+    then fine, as the layout whose prior explains the profile better where the quiet zones put
+    it; None when its modules would be too narrow."""
+    choices = []
+    for layout in (EAN13, EAN8):
+        module = (right - left) / layout.modules
+        if module >= _MIN_MODULE_PX:
+            fit = _best_geometry(
+                profile, layout.prior, left, module, (0.0,), (0.0,), (_FIRST_BLUR,)
+            )
+            choices.append((fit[0], layout, module))
+    if not choices:
+        return None
+    _, layout, module = min(choices, key=lambda choice: choice[0])
+    start = left
     for grid in (_COARSE, _FINE):
-        _, start, module, _ = _best_geometry(profile, _PRIOR, start, module, *grid, (_FIRST_BLUR,))
-    return start, module
+        _, start, module, _ = _best_geometry(
+            profile, layout.prior, start, module, *grid, (_FIRST_BLUR,)
+        )
+    return layout, start, module
 
 
 def _narrow(profile: _Profile, start: float, module: float, modules: np.ndarray):
@@ -382,17 +456,17 @@ def _narrow(profile: _Profile, start: float, module: float, modules: np.ndarray)
     return _best_geometry(profile, modules, start, module, *_NARROW, (blur,))[1:]
 
 
-def _read_again(profile: _Profile, start: float, module: float, modules: np.ndarray):
-    """(the checked code or None, (profile, start, module width, modules) as now fitted and
-    read): blur and position fitted again on the pattern as first read, and the digits read
-    again."""
+def _read_again(layout: _Layout, profile: _Profile, start: float, module: float, modules):
+    """(the checked code or None, (layout, profile, start, module width, modules) as now
+    fitted and read): blur and position fitted again on the pattern as first read, and the
+    digits read again."""
     start, module, blur = _narrow(profile, start, module, modules)
-    digits = _Digits(profile, start, module, blur)
+    digits = _Digits(profile, layout, start, module, blur)
     modules = _read_digits(digits, modules)
-    return _checked_code(digits, modules), (profile, start, module, modules)
+    return _checked_code(digits, modules), (layout, profile, start, module, modules)
 
 
-def _wide_search(profile: _Profile, start: float, module: float, modules: np.ndarray):
+def _wide_search(layout: _Layout, profile: _Profile, start: float, module: float, modules):
     """The checked code read after a wider search of position, width and blur together (heavy
     blur on a clipping camera can put the first fit off by a pixel): its best positions are
     read in turn, each refined as in ``_read_again``, and a code from them must clear twice the
@@ -405,8 +479,8 @@ def _wide_search(profile: _Profile, start: float, module: float, modules: np.nda
     shifts = np.arange(len(best))
     tries = np.argsort(residuals[shifts, best])[:_WIDE_TRIES]
     for begin, width, blur in zip(*(a[shifts, best][tries] for a in (starts, widths, blurs))):
-        read = _read_digits(_Digits(profile, begin, width, blur), modules)
-        checked, _ = _read_again(profile, begin, width, read)
+        read = _read_digits(_Digits(profile, layout, begin, width, blur), modules)
+        checked, _ = _read_again(layout, profile, begin, width, read)
         # Each extra try is one more chance for a wrong code to pass: it must be clearer.
         if checked is not None and checked[1] >= _WIDE_MARGIN:
             return checked
@@ -414,13 +488,14 @@ def _wide_search(profile: _Profile, start: float, module: float, modules: np.nda
 
 
 class _Digits:
-    """A profile and its ``module_response`` at one position, width and blur, with what reading
-    a digit needs of them worked out once (reading asks 12 times a round): for each digit, the
-    samples it darkens, their response to every module and to each of its patterns."""
+    """A profile and its ``module_response`` for a layout at one position, width and blur, with
+    what reading a digit needs of them worked out once (reading asks for each digit every
+    round): for each digit, the samples it darkens, their response to every module and to each
+    of its patterns."""
 
-    def __init__(self, profile: _Profile, start: float, module: float, blur: float) -> None:
-        response = module_response(profile.positions, start, module, blur)
-        self.profile, self.response = profile, response
+    def __init__(self, profile: _Profile, layout: _Layout, start: float, module, blur) -> None:
+        response = module_response(profile.positions, start, module, blur, layout.modules)
+        self.profile, self.layout, self.response = profile, layout, response
         # Blurred wider than a module, bars and spaces are no longer seen one by one: a code
         # read then must be clearer (``_BLURRED_MARGIN``), and clearer still beyond 1.5 modules.
         self.least_margin = MIN_DIGIT_MARGIN
@@ -429,15 +504,22 @@ class _Digits:
         elif blur > module:
             self.least_margin = _BLURRED_MARGIN
         self._blocks = []
-        darkened = response[:, _DIGIT_COLUMNS].reshape(len(response), 12, 7).sum(axis=2) > 0.02
-        for position in range(12):
-            names = ("L", "G") if position < 6 else ("R",)
+        count = len(layout.starts)
+        darkened = response[:, layout.columns].reshape(len(response), count, 7).sum(axis=2) > 0.02
+        for position in range(count):
+            names = layout.sets(position)
             rows = np.flatnonzero(darkened[:, position])
             near = response[rows]
             patterns = np.concatenate([_DIGIT_PATTERNS[name] for name in names])
             clipped = np.flatnonzero(profile.clipped[rows])
             self._blocks.append(
-                (names, near, near[:, _slice(position)] @ patterns.T, profile.dark[rows], clipped)
+                (
+                    names,
+                    near,
+                    near[:, layout.slice(position)] @ patterns.T,
+                    profile.dark[rows],
+                    clipped,
+                )
             )
 
     def costs(self, modules: np.ndarray, position: int, gain: float, offset: float):
@@ -445,7 +527,7 @@ class _Digits:
         half: 10 L then 10 G patterns; right half: 10 R patterns), and the pattern set names.
         A clipped sample errs only where a pattern makes it darker than the clip level."""
         names, near, by_pattern, dark, clipped = self._blocks[position]
-        digit = _slice(position)
+        digit = self.layout.slice(position)
         rest = offset + gain * (near @ modules - near[:, digit] @ modules[digit])
         predicted = rest[:, None] + gain * by_pattern
         error = dark[:, None] - predicted
@@ -455,25 +537,24 @@ class _Digits:
 
 
 def _read_digits(digits: _Digits, modules=None, rounds: int = 2):
-    """The 95 modules with every digit read as its best-fitting pattern, each digit with the
-    others as last read (the first round starts from ``_PRIOR``), ``rounds`` times over."""
-    modules = _PRIOR.copy() if modules is None else modules.copy()
+    """The symbol's modules with every digit read as its best-fitting pattern, each digit with
+    the others as last read (the first round starts from the layout's ``prior``), ``rounds``
+    times over."""
+    layout = digits.layout
+    modules = layout.prior.copy() if modules is None else modules.copy()
     for _ in range(rounds):
         _, gain, offset = digits.profile.fit(digits.response @ modules)
-        for position in range(12):
+        for position in range(len(layout.starts)):
             costs, names = digits.costs(modules, position, gain, offset)
             best = int(np.argmin(costs))
-            modules[_slice(position)] = _DIGIT_PATTERNS[names[best // 10]][best % 10]
+            modules[layout.slice(position)] = _DIGIT_PATTERNS[names[best // 10]][best % 10]
     return modules
 
 
-def _parities(modules: np.ndarray) -> str:
+def _parities(layout: _Layout, modules: np.ndarray) -> str:
     """The left half's pattern sets (L or G), as ``_read_digits`` left them."""
-    return "".join("L" if tuple(modules[_slice(i)]) in _L_SET else "G" for i in range(6))
-
-
-def _slice(position: int) -> slice:
-    return slice(_DIGIT_START[position], _DIGIT_START[position] + 7)
+    half = range(len(layout.starts) // 2)
+    return "".join("L" if tuple(modules[layout.slice(i)]) in _L_SET else "G" for i in half)
 
 
 def _checked_code(read: _Digits, modules: np.ndarray):
@@ -483,18 +564,18 @@ def _checked_code(read: _Digits, modules: np.ndarray):
     if math.sqrt(noise) > MAX_FIT_NOISE * gain:
         return None  # no pattern of bars and spaces explains this profile well enough
     digits, parities, margins = [], "", []
-    for position in range(12):
+    for position in range(len(read.layout.starts)):
         costs, names = read.costs(modules, position, gain, offset)
         order = np.argsort(costs)
         digits.append(str(order[0] % 10))
-        if position < 6:
+        if len(names) > 1:  # a left-half digit
             parities += names[order[0] // 10]
         margins.append((costs[order[1]] - costs[order[0]]) / (2 * noise))
-    if parities not in PARITY:
+    if parities not in read.layout.parities:
         return None
-    code = str(PARITY.index(parities)) + "".join(digits)
+    code = read.layout.parities[parities] + "".join(digits)
     margin = float(min(margins))
-    if check_digit(code[:12]) != int(code[12]) or margin < read.least_margin:
+    if check_digit(code[:-1]) != int(code[-1]) or margin < read.least_margin:
         return None
     return code, margin
 
@@ -517,11 +598,10 @@ class Workspace:
 
 
 def find_profiles(
-    grey: np.ndarray, known=(), workspace: Workspace | None = None
+    grey: np.ndarray, workspace: Workspace | None = None
 ) -> list[tuple[np.ndarray, np.ndarray, tuple]]:
     """Up to ``_MAX_REGIONS`` barcode-like regions, largest first, each as a profile across its
-    bars: (positions, brightness, box in frame pixels). Regions centred inside a ``known`` box
-    (x1, y1, x2, y2: codes already read) are passed over. The profile is the mean of the middle
+    bars: (positions, brightness, box in frame pixels). The profile is the mean of the middle
     half of the bars' length, binned every ``_BIN_PX`` (a quarter module for wide codes) across
     them, so no pixel is resampled: a tilted code's rows fall at different phases, which
     samples its edges more finely. A ``workspace`` kept by the caller saves allocating the
@@ -557,18 +637,10 @@ def find_profiles(
     mask = (spread > np.multiply(bound, bound, out=bound)) & (energy > _MIN_EDGE_ENERGY)
     mask = mask.astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    _, labels, stats, centres = cv2.connectedComponentsWithStats(mask)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     order = np.argsort(stats[1:, cv2.CC_STAT_AREA])[::-1] + 1
-    unknown = [
-        label
-        for label in order
-        if not any(
-            x1 <= 2 * centres[label][0] <= x2 and y1 <= 2 * centres[label][1] <= y2
-            for x1, y1, x2, y2 in known
-        )
-    ]
     profiles = []
-    for label in unknown[:_MAX_REGIONS]:
+    for label in order[:_MAX_REGIONS]:
         x, y, w, h = stats[label, :4]
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == label)
         xs, ys = xs + x, ys + y
@@ -645,23 +717,32 @@ def _profile_across(image: np.ndarray, xs: np.ndarray, ys: np.ndarray, angle: fl
 
 
 def read_fitted(
-    grey: np.ndarray, known=(), checked=(), workspace: Workspace | None = None
+    grey: np.ndarray, checked=(), known=(), workspace: Workspace | None = None
 ) -> list[FittedCode]:
-    """Every EAN-13 / UPC-A code read by fitting, each once. Regions inside the ``known`` boxes
-    (codes read already) are left alone; those inside the ``checked`` boxes (codes another
-    decoder read, to be checked) are decoded after the others. ``workspace``: as for
+    """Every EAN-13 / UPC-A / EAN-8 code read by fitting, each once. Regions inside the
+    ``checked`` boxes (x1, y1, x2, y2: codes another decoder read, to be checked) are decoded
+    after the others, and without the wide search (a code another decoder reads is sharp
+    enough; when the fit fails there, the other decoder's code stands); those inside the
+    ``known`` boxes (codes read already) are left alone. ``workspace``: as for
     ``find_profiles``."""
-    profiles = find_profiles(grey, known, workspace)
-    profiles.sort(key=lambda p: any(centre_inside(p[2], other) for other in checked))  # stable
+    profiles = sorted(
+        (
+            (*p, any(centre_inside(p[2], other) for other in checked))
+            for p in find_profiles(grey, workspace)
+        ),
+        key=lambda profile: profile[3],
+    )  # stable: largest first among those to check and among the others
     found: dict[str, FittedCode] = {}
     decodes = 0
-    for positions, brightness, box in profiles:
+    for positions, brightness, box, check in profiles:
+        if any(centre_inside(box, other) for other in known):
+            continue
         if any(centre_inside(box, _with_quiet_zone(code.box)) for code in found.values()):
             continue  # a label's edge around a code just read: no second code, and slow
         if decodes == _MAX_DECODES:
             break
         decodes += 1
-        read = decode_profile(positions, brightness)
+        read = decode_profile(positions, brightness, wide_search=not check)
         if read is not None:
             found.setdefault(read[0], FittedCode(read[0], box, read[1]))
     return list(found.values())

@@ -1,4 +1,5 @@
-"""Draw EAN-13 barcodes as images, for the demo store's packaging and the decode measurement.
+"""Draw EAN-13 and EAN-8 barcodes as images, for the demo store's packaging and the decode
+measurement.
 
 Written from the GS1 symbol tables rather than with the decoder's own writer, so that a test
 which reads these pictures back checks the decoder against an independent encoder.
@@ -20,6 +21,7 @@ PARITY = ("LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
           "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL")  # fmt: skip
 QUIET_MODULES = 11  # white space each side; GS1 asks for 11 left and 7 right, 11 is safe
 SYMBOL_MODULES = 95
+EAN8_MODULES = 67
 
 
 def ean13_modules(code: str) -> str:
@@ -40,9 +42,29 @@ def ean13_modules(code: str) -> str:
     return modules
 
 
+def ean8_modules(code: str) -> str:
+    """The 67 modules (1 = bar) of an EAN-8 code, check digit verified: four L digits, four R."""
+    gtin = normalize_barcode(code)
+    if len(gtin) != 8:
+        raise ValueError(f"{code!r} is not an EAN-8 code")
+    left = [L_PATTERNS[int(digit)] for digit in gtin[:4]]
+    right = ["".join("1" if m == "0" else "0" for m in L_PATTERNS[int(d)]) for d in gtin[4:]]
+    modules = "".join(["101", *left, "01010", *right, "101"])
+    assert len(modules) == EAN8_MODULES
+    return modules
+
+
 def ean13_image(code: str, module_px: int = 2, height_px: int | None = None) -> np.ndarray:
     """A white-on-black-bars grey image (uint8) of the code with its quiet zones."""
-    modules = ean13_modules(code)
+    return _image(ean13_modules(code), module_px, height_px)
+
+
+def ean8_image(code: str, module_px: int = 2, height_px: int | None = None) -> np.ndarray:
+    """``ean13_image`` for an EAN-8 code."""
+    return _image(ean8_modules(code), module_px, height_px)
+
+
+def _image(modules: str, module_px: int, height_px: int | None) -> np.ndarray:
     row = np.array([0 if m == "1" else 255 for m in modules], dtype=np.uint8)
     quiet = np.full(QUIET_MODULES, 255, dtype=np.uint8)
     row = np.repeat(np.concatenate([quiet, row, quiet]), module_px)

@@ -20,7 +20,13 @@ import cv2
 import numpy as np
 
 from checkout_app.core.barcode import with_check_digit
-from checkout_app.vision.barcode_image import QUIET_MODULES, SYMBOL_MODULES, ean13_image
+from checkout_app.vision.barcode_image import (
+    EAN8_MODULES,
+    QUIET_MODULES,
+    SYMBOL_MODULES,
+    ean8_image,
+    ean13_image,
+)
 from checkout_app.vision.barcode_reader import BarcodeReader
 
 FRAME_W, FRAME_H = 640, 480
@@ -33,6 +39,7 @@ class Condition:
     rotation_deg: float = 0.0
     blur_sigma: float = 0.0
     lighting: str = "normal"
+    symbology: str = "EAN-13"  # or "EAN-8"
 
 
 BASE = Condition()
@@ -48,6 +55,11 @@ TARGET = [
         (120, 160, 240), (-8.0, 0.0, 8.0), (0.0, 1.0), tuple(LIGHTING)
     )
 ]
+TARGET_CONDITIONS = (
+    "width >= 120 px facing the camera (tilt <= 8 deg, blur sigma <= 1, "
+    "dim / normal / bright light)"
+)
+EAN8_WIDTHS = (60, 80, 100, 120, 160, 240)  # px, the EAN-8 sweep's (base conditions otherwise)
 
 
 def _counter(rng: np.random.Generator) -> np.ndarray:
@@ -61,10 +73,11 @@ def _counter(rng: np.random.Generator) -> np.ndarray:
 
 def render_trial(code: str, condition: Condition, rng: np.random.Generator) -> np.ndarray:
     """A BGR uint8 counter frame with ``code`` on a label, as ``condition`` says."""
-    module_px = max(1, round(condition.width_px / SYMBOL_MODULES))
-    bars = ean13_image(code, module_px).astype(np.float32)
+    symbol_modules, image = _SYMBOLS[condition.symbology]
+    module_px = max(1, round(condition.width_px / symbol_modules))
+    bars = image(code, module_px).astype(np.float32)
     # Scale to the exact width asked for (a camera does not keep whole pixels per module).
-    scale = condition.width_px / (SYMBOL_MODULES * module_px)
+    scale = condition.width_px / (symbol_modules * module_px)
     bars = cv2.resize(bars, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     h, w = bars.shape
     margin = round(QUIET_MODULES * scale * module_px * 0.3)
@@ -90,7 +103,12 @@ def render_trial(code: str, condition: Condition, rng: np.random.Generator) -> n
     return np.clip(frame, 0, 255).astype(np.uint8)
 
 
-def random_code(rng: np.random.Generator) -> str:
+_SYMBOLS = {"EAN-13": (SYMBOL_MODULES, ean13_image), "EAN-8": (EAN8_MODULES, ean8_image)}
+
+
+def random_code(rng: np.random.Generator, symbology: str = "EAN-13") -> str:
+    if symbology == "EAN-8":
+        return with_check_digit("880" + "".join(str(d) for d in rng.integers(0, 10, 4)))
     return with_check_digit("880" + "".join(str(d) for d in rng.integers(0, 10, 9)))
 
 
@@ -100,8 +118,9 @@ def measure(
     reader: BarcodeReader | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """The report: per sweep value and for the target, trials / read / misread / rate, and the
-    decode time per frame (median and p95 ms) over every trial."""
+    """The report: per sweep value and for the target (EAN-13 codes), the same for EAN-8 codes
+    by width and in the target conditions, trials / read / misread / rate; and the decode time
+    per frame (median and p95 ms) over every trial."""
     reader = reader or BarcodeReader()
     rng = np.random.default_rng(seed)
     times: list[float] = []
@@ -110,12 +129,18 @@ def measure(
         for axis, values in SWEEPS.items()
         for value in values
     ]
-    done, total = 0, len(plan) + len(TARGET)
+    ean8 = replace(BASE, symbology="EAN-8")
+    plan += [("ean8_width_px", w, replace(ean8, width_px=w)) for w in EAN8_WIDTHS]
+    targets = {
+        "target": TARGET,
+        "target_ean8": [replace(condition, symbology="EAN-8") for condition in TARGET],
+    }
+    done, total = 0, len(plan) + sum(len(conditions) for conditions in targets.values())
 
     def run(condition: Condition, n: int) -> dict:
         read = misread = 0
         for _ in range(n):
-            code = random_code(rng)
+            code = random_code(rng, condition.symbology)
             frame = render_trial(code, condition, rng)
             started = time.perf_counter()
             found = reader.read(frame)
@@ -125,31 +150,30 @@ def measure(
             misread += bool(codes - {code})
         return {"trials": n, "read": read, "misread": misread, "rate": round(read / n, 4)}
 
-    sweeps: dict = {axis: {} for axis in SWEEPS}
+    sweeps: dict = {}
     for axis, value, condition in plan:
-        sweeps[axis][str(value)] = run(condition, trials)
+        sweeps.setdefault(axis, {})[str(value)] = run(condition, trials)
         done += 1
         if progress:
             progress(done, total)
-    target = {"trials": 0, "read": 0, "misread": 0}
-    for condition in TARGET:
-        result = run(condition, max(1, trials // 4))
-        for key in target:
-            target[key] += result[key]
-        done += 1
-        if progress:
-            progress(done, total)
-    target["rate"] = round(target["read"] / target["trials"], 4)
+    results = {}
+    for name, conditions in targets.items():
+        total_of = results[name] = {"trials": 0, "read": 0, "misread": 0}
+        for condition in conditions:
+            result = run(condition, max(1, trials // 4))
+            for key in total_of:
+                total_of[key] += result[key]
+            done += 1
+            if progress:
+                progress(done, total)
+        total_of["rate"] = round(total_of["read"] / total_of["trials"], 4)
     ordered = sorted(times)
     return {
         "frame_size": [FRAME_W, FRAME_H],
         "base": vars(BASE),
         "sweeps": sweeps,
-        "target": {
-            "conditions": "width >= 120 px facing the camera (tilt <= 8 deg, blur sigma <= 1, "
-            "dim / normal / bright light)",
-            **target,
-        },
+        "target": {"conditions": TARGET_CONDITIONS, **results["target"]},
+        "target_ean8": {"conditions": TARGET_CONDITIONS + ", EAN-8", **results["target_ean8"]},
         "decode_ms": {
             "median": round(statistics.median(ordered), 2),
             "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
