@@ -106,7 +106,6 @@ class _Layout:
     pattern sets (L or G) each code may have, and the digit they stand for ("" for EAN-8, whose
     left half is all L)."""
 
-    name: str
     modules: int
     starts: tuple  # each digit's first module
     parities: dict
@@ -121,7 +120,7 @@ class _Layout:
         return slice(self.starts[position], self.starts[position] + 7)
 
 
-def _layout(name: str, digits: int, parities: dict) -> _Layout:
+def _layout(digits: int, parities: dict) -> _Layout:
     half = digits // 2
     centre = 3 + 7 * half
     starts = tuple([3 + 7 * i for i in range(half)] + [centre + 5 + 7 * i for i in range(half)])
@@ -130,15 +129,15 @@ def _layout(name: str, digits: int, parities: dict) -> _Layout:
     prior[[0, 1, 2, centre, centre + 1, centre + 2, centre + 3, centre + 4]] = _bits("10101010")
     prior[modules - 3 :] = _bits("101")
     columns = np.concatenate([np.arange(start, start + 7) for start in starts])
-    layout = _Layout(name, modules, starts, parities, prior, columns)
+    layout = _Layout(modules, starts, parities, prior, columns)
     for position in range(digits):
         patterns = np.concatenate([_DIGIT_PATTERNS[kind] for kind in layout.sets(position)])
         prior[layout.slice(position)] = patterns.mean(axis=0)
     return layout
 
 
-EAN13 = _layout("EAN-13", 12, {parity: str(digit) for digit, parity in enumerate(PARITY)})
-EAN8 = _layout("EAN-8", 8, {"LLLL": ""})
+EAN13 = _layout(12, {parity: str(digit) for digit, parity in enumerate(PARITY)})
+EAN8 = _layout(8, {"LLLL": ""})
 assert (EAN13.modules, EAN8.modules) == (SYMBOL_MODULES, EAN8_MODULES)
 _L_SET = {tuple(pattern) for pattern in _DIGIT_PATTERNS["L"]}
 
