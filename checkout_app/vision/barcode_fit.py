@@ -46,6 +46,7 @@ from checkout_app.vision.barcode_image import (
     L_PATTERNS,
     PARITY,
     QUIET_MODULES,
+    R_PATTERNS,
     SYMBOL_MODULES,
 )
 
@@ -86,11 +87,10 @@ def _bits(pattern: str) -> np.ndarray:
     return np.array([c == "1" for c in pattern], np.float64)
 
 
-_R_PATTERNS = tuple("".join("1" if m == "0" else "0" for m in p) for p in L_PATTERNS)
 _DIGIT_PATTERNS = {
     "L": np.array([_bits(p) for p in L_PATTERNS]),
     "G": np.array([_bits(p) for p in G_PATTERNS]),
-    "R": np.array([_bits(p) for p in _R_PATTERNS]),
+    "R": np.array([_bits(p) for p in R_PATTERNS]),
 }
 
 
@@ -724,16 +724,15 @@ def read_fitted(
     enough; when the fit fails there, the other decoder's code stands); those inside the
     ``known`` boxes (codes read already) are left alone. ``workspace``: as for
     ``find_profiles``."""
-    profiles = sorted(
-        (
-            (*p, any(centre_inside(p[2], other) for other in checked))
-            for p in find_profiles(grey, workspace)
-        ),
-        key=lambda profile: profile[3],
-    )  # stable: largest first among those to check and among the others
+
+    def to_check(box: tuple) -> bool:
+        return any(centre_inside(box, other) for other in checked)
+
+    # Stable: largest first among the others and among those to check.
+    profiles = sorted(find_profiles(grey, workspace), key=lambda profile: to_check(profile[2]))
     found: dict[str, FittedCode] = {}
     decodes = 0
-    for positions, brightness, box, check in profiles:
+    for positions, brightness, box in profiles:
         if any(centre_inside(box, other) for other in known):
             continue
         if any(centre_inside(box, _with_quiet_zone(code.box)) for code in found.values()):
@@ -741,7 +740,7 @@ def read_fitted(
         if decodes == _MAX_DECODES:
             break
         decodes += 1
-        read = decode_profile(positions, brightness, wide_search=not check)
+        read = decode_profile(positions, brightness, wide_search=not to_check(box))
         if read is not None:
             found.setdefault(read[0], FittedCode(read[0], box, read[1]))
     return list(found.values())

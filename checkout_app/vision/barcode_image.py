@@ -17,6 +17,7 @@ L_PATTERNS = ("0001101", "0011001", "0010011", "0111101", "0100011",
               "0110001", "0101111", "0111011", "0110111", "0001011")  # fmt: skip
 G_PATTERNS = ("0100111", "0110011", "0011011", "0100001", "0011101",
               "0111001", "0000101", "0010001", "0001001", "0010111")  # fmt: skip
+R_PATTERNS = tuple("".join("1" if m == "0" else "0" for m in p) for p in L_PATTERNS)
 PARITY = ("LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
           "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL")  # fmt: skip
 QUIET_MODULES = 11  # white space each side; GS1 asks for 11 left and 7 right, 11 is safe
@@ -35,7 +36,7 @@ def ean13_modules(code: str) -> str:
         bars.append((L_PATTERNS if parity == "L" else G_PATTERNS)[int(digit)])
     bars.append("01010")
     for digit in right:
-        bars.append("".join("1" if m == "0" else "0" for m in L_PATTERNS[int(digit)]))
+        bars.append(R_PATTERNS[int(digit)])
     bars.append("101")
     modules = "".join(bars)
     assert len(modules) == SYMBOL_MODULES
@@ -48,7 +49,7 @@ def ean8_modules(code: str) -> str:
     if len(gtin) != 8:
         raise ValueError(f"{code!r} is not an EAN-8 code")
     left = [L_PATTERNS[int(digit)] for digit in gtin[:4]]
-    right = ["".join("1" if m == "0" else "0" for m in L_PATTERNS[int(d)]) for d in gtin[4:]]
+    right = [R_PATTERNS[int(digit)] for digit in gtin[4:]]
     modules = "".join(["101", *left, "01010", *right, "101"])
     assert len(modules) == EAN8_MODULES
     return modules

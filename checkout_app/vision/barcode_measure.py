@@ -107,9 +107,8 @@ _SYMBOLS = {"EAN-13": (SYMBOL_MODULES, ean13_image), "EAN-8": (EAN8_MODULES, ean
 
 
 def random_code(rng: np.random.Generator, symbology: str = "EAN-13") -> str:
-    if symbology == "EAN-8":
-        return with_check_digit("880" + "".join(str(d) for d in rng.integers(0, 10, 4)))
-    return with_check_digit("880" + "".join(str(d) for d in rng.integers(0, 10, 9)))
+    digits = 7 if symbology == "EAN-8" else 12  # before the check digit
+    return with_check_digit("880" + "".join(str(d) for d in rng.integers(0, 10, digits - 3)))
 
 
 def measure(

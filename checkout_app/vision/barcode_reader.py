@@ -37,8 +37,8 @@ class BarcodeReader:
 
     zxing-cpp reads the codes of 2 pixels per module or more. The fitting reader
     (``barcode_fit``) reads codes down to about 1 pixel per module (a 100 px wide EAN-13 in a
-    640×480 frame) and checks zxing-cpp's: where both read a code, the fitting reader's stands,
-    and zxing-cpp's fine reads count only when the fitting reader reads the same code."""
+    640×480 frame) and checks zxing-cpp's: zxing-cpp's fine reads count only when the fitting
+    reader reads the same code, and two different codes read in one place count as none."""
 
     def __init__(self) -> None:
         try:
