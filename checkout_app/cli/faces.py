@@ -19,11 +19,12 @@ from checkout_app.backends.facenet_cv2dnn import Cv2DnnFaceEmbedder
 from checkout_app.backends.facenet_torch import load_torch_embedder
 from checkout_app.backends.mtcnn_detector import MtcnnFaceDetector
 from checkout_app.backends.registry import BackendError
-from checkout_app.cli.args import database_url, positive_float, positive_int
+from checkout_app.cli.args import database_url, non_negative_int, positive_float, positive_int
 from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
 from checkout_app.core.text import printable
 from checkout_app.faces.benchmark import frame_640x480, run_face_benchmark
 from checkout_app.faces.calibration import calibration_report, plot_far_frr
+from checkout_app.faces.calibration_set import calibration_faces
 from checkout_app.faces.embedding_cipher import EmbeddingKeyError
 from checkout_app.faces.evaluation import run_eval
 from checkout_app.faces.guided_enrollment import GuidedEnrollment
@@ -32,6 +33,7 @@ from checkout_app.faces.matcher import (
     DEFAULT_UNKNOWN_DISTANCE,
     RecognitionPolicy,
 )
+from checkout_app.faces.open_set import open_set_report
 from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.registry import FaceRegistry, RegistryError, SameFaceError
 from checkout_app.models_meta import read_verified_sidecar
@@ -239,16 +241,24 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise _error(f"{folder} is not a folder")
+    strangers = Path(args.strangers) if args.strangers else None
+    if strangers is not None and not strangers.is_dir():
+        raise _error(f"{strangers} is not a folder")
     pipeline = load_face_pipeline(args)
-    labels, crops = [], []
     try:
-        for person_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-            for path in image_files(person_dir):
-                crops.append(pipeline.enrollment_face(load_image_bgr(path), str(path)).crop)
-                labels.append(person_dir.name)
-        report = calibration_report(labels, pipeline.embedder.embed(crops))
+        faces = calibration_faces(
+            pipeline, folder, strangers, args.augment, args.seed, line_progress("finding faces")
+        )
+        embeddings = pipeline.embedder.embed(faces.crops)
+        report = calibration_report(faces.labels, embeddings, faces.sources)
     except (ImageError, ValueError) as exc:
         raise _error(str(exc)) from None
+    decision = open_set_report(
+        faces.labels, faces.sources, faces.originals, embeddings, _policy(args)
+    )
+    report["kiosk_decision"] = decision
+    report["augment"] = {"variants_per_face": args.augment, "seed": args.seed}
+    report["variants_left_out"] = faces.variants_left_out
     out = Path(args.out)
     plot_path = Path(args.plot) if args.plot else out.with_suffix(".png")
     report["plot"] = str(plot_path)
@@ -261,10 +271,27 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
                 f"{name}: threshold {point['threshold']:.2f} FAR {point['far']:.3f} "
                 f"(95 % up to {point['far_ci95'][1]:.3f} over {report['impostor_pairs']} "
                 f"impostor pairs) FRR {point['frr']:.3f} (95 % up to {point['frr_ci95'][1]:.3f}) "
-                f"accuracy {point['accuracy']:.3f}"
+                f"accuracy {point['accuracy']:.3f}; people pairs with a false accept "
+                f"{_share(point['far_people'])} of {point['people_pairs']}"
             )
+    print(
+        f"the kiosk's decision at threshold {decision['threshold']} and SVM margin "
+        f"{decision['min_svm_margin']}: strangers accepted {decision['strangers_accepted']} of "
+        f"{decision['stranger_attempts']} (95 % up to {_upper(decision['false_accept'])}; "
+        f"by person: {decision['strangers_who_paid'] or 'none'}), shoppers identified "
+        f"{decision['shoppers_identified']} of {decision['shopper_attempts']}, taken for "
+        f"someone else {decision['shoppers_taken_for_someone_else']}"
+    )
     print(f"wrote {out} and {plot_path}")
     return 0
+
+
+def _upper(rate: dict) -> str:
+    return "-" if rate["ci95"] is None else f"{rate['ci95'][1]:.4f}"
+
+
+def _share(rate) -> str:
+    return "-" if rate is None else f"{rate:.3f}"
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -366,6 +393,20 @@ def add_faces_commands(subparsers) -> None:
     calibrate.add_argument("folder", help="one sub-folder of photos per person")
     calibrate.add_argument("--out", required=True, help="JSON report")
     calibrate.add_argument("--plot", help="FAR/FRR plot (default: OUT with .png)")
+    calibrate.add_argument(
+        "--strangers",
+        help="photos of people who are in no sub-folder (group photos: every face a different "
+        "person): more impostor pairs",
+    )
+    calibrate.add_argument(
+        "--augment",
+        type=non_negative_int,
+        default=0,
+        help="also compare this many variants of every face (light, grey, blur, noise, JPEG, "
+        "a slight turn; default 0)",
+    )
+    calibrate.add_argument("--seed", type=non_negative_int, default=0, help="for --augment")
+    _add_policy_options(calibrate)
     _add_threads_option(calibrate)
     calibrate.set_defaults(func=_cmd_calibrate)
 

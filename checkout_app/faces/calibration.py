@@ -1,10 +1,15 @@
 """Threshold calibration: FAR / FRR / verification accuracy over cosine-distance thresholds.
 
 Feed embeddings of several photos per person: every same-person pair is a genuine attempt,
-every different-person pair an impostor attempt. FAR (false accepts / impostor pairs) and FRR
+every different-person pair an impostor attempt (faces with the same ``source``, variants of one
+photo, are never paired). FAR (false accepts / impostor pairs) and FRR
 (false rejects / genuine pairs) are computed on a threshold grid, and three thresholds are
 suggested: the strictest with no false accept seen (``far_zero``, what face pay should use), the
 equal-error-rate one, and the one with the best verification accuracy.
+
+Pairs are not independent: many photos of few people give many pairs but only as many
+different *people* pairs as the people allow. Each suggestion therefore also says how many of the
+impostor people pairs had any pair accepted (``far_people``), the honest, coarse figure.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from checkout_app.faces.matcher import unit_rows
 
 @dataclass(frozen=True)
 class PairDistances:
+    """``impostor_people``: for each impostor pair, which pair of people it is (0, 1, ...)."""
+
     genuine: np.ndarray
     impostor: np.ndarray
+    impostor_people: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -32,14 +40,40 @@ class ThresholdCurve:
     accuracy: np.ndarray
 
 
-def pair_distances(labels: Sequence[str], embeddings: np.ndarray) -> PairDistances:
-    """Cosine distances of all same-label and different-label pairs."""
+def pair_distances(
+    labels: Sequence[str], embeddings: np.ndarray, sources: Sequence[str] | None = None
+) -> PairDistances:
+    """Cosine distances of all same-label and different-label pairs, leaving out pairs of
+    faces with the same ``source`` (default: every face its own)."""
     vectors = unit_rows(embeddings)
     distances = 1.0 - vectors @ vectors.T
-    names = np.asarray(labels)
-    same = names[:, None] == names[None, :]
+    people, person = np.unique(np.asarray(labels), return_inverse=True)
+    same = person[:, None] == person[None, :]
     upper = np.triu(np.ones_like(same, dtype=bool), k=1)
-    return PairDistances(distances[same & upper], distances[~same & upper])
+    if sources is not None:
+        origin = np.unique(np.asarray(sources), return_inverse=True)[1]
+        upper &= origin[:, None] != origin[None, :]
+    low, high = np.minimum.outer(person, person), np.maximum.outer(person, person)
+    people_pair = (low * len(people) + high)[~same & upper]
+    return PairDistances(
+        distances[same & upper],
+        distances[~same & upper],
+        np.unique(people_pair, return_inverse=True)[1].ravel(),
+    )
+
+
+def people_pair_far(pairs: PairDistances, threshold: float) -> dict:
+    """How many impostor people pairs had at least one pair accepted at ``threshold``."""
+    assert pairs.impostor_people is not None
+    total = int(pairs.impostor_people.max()) + 1 if len(pairs.impostor_people) else 0
+    if not total:
+        return {"people_pairs": 0, "far_people": None, "far_people_ci95": None}
+    breached = len(np.unique(pairs.impostor_people[pairs.impostor < threshold]))
+    return {
+        "people_pairs": total,
+        "far_people": round(breached / total, 5),
+        "far_people_ci95": [round(v, 5) for v in rate_interval(breached, total)],
+    }
 
 
 def threshold_curve(pairs: PairDistances, thresholds: np.ndarray) -> ThresholdCurve:
@@ -103,17 +137,25 @@ def suggest_thresholds(curve: ThresholdCurve, genuine_pairs: int, impostor_pairs
     return out
 
 
-def calibration_report(labels: Sequence[str], embeddings: np.ndarray) -> dict:
-    pairs = pair_distances(labels, embeddings)
+def calibration_report(
+    labels: Sequence[str], embeddings: np.ndarray, sources: Sequence[str] | None = None
+) -> dict:
+    pairs = pair_distances(labels, embeddings, sources)
     curve = threshold_curve(pairs, default_grid())
+    suggested = suggest_thresholds(curve, len(pairs.genuine), len(pairs.impostor))
+    for point in suggested.values():
+        if point:
+            point.update(people_pair_far(pairs, point["threshold"]))
     return {
         "people": len(set(labels)),
         "images": len(labels),
+        # Variants of one face count once here.
+        "source_faces": len(set(sources)) if sources is not None else len(labels),
         "genuine_pairs": len(pairs.genuine),
         "impostor_pairs": len(pairs.impostor),
         "genuine_distance": _summary(pairs.genuine),
         "impostor_distance": _summary(pairs.impostor),
-        "suggested": suggest_thresholds(curve, len(pairs.genuine), len(pairs.impostor)),
+        "suggested": suggested,
         "curve": {
             "threshold": curve.thresholds.round(4).tolist(),
             "far": curve.far.round(5).tolist(),

@@ -10,6 +10,7 @@ from checkout_app.faces.calibration import (
     PairDistances,
     calibration_report,
     pair_distances,
+    people_pair_far,
     plot_far_frr,
     suggest_thresholds,
     threshold_curve,
@@ -22,6 +23,28 @@ def test_pair_distances_split_same_and_different():
     pairs = pair_distances(["a", "a", "b"], np.stack([a, a, b]))
     assert pairs.genuine == pytest.approx([0.0], abs=1e-6)
     assert len(pairs.impostor) == 2
+
+
+def test_faces_of_one_source_are_never_paired():
+    a, b = unit(1), unit(2)
+    # Two variants of one photo of "a" and one of "b": no genuine pair, two impostor pairs.
+    pairs = pair_distances(["a", "a", "b"], np.stack([a, a, b]), sources=["p1", "p1", "p2"])
+    assert len(pairs.genuine) == 0
+    assert len(pairs.impostor) == 2
+    assert pairs.impostor_people.tolist() == [0, 0]
+
+
+def test_people_pairs_with_a_false_accept():
+    a, b, c = unit(1), unit(2), unit(3)
+    vectors = np.stack([a, a, b, c, c])
+    vectors[3] = unit(30, near=a, spread=0.05)  # one photo of c looks like a
+    pairs = pair_distances(["a", "a", "b", "c", "c"], vectors)
+    assert len(pairs.impostor) == 8 and pairs.impostor_people.max() == 2
+    counted = people_pair_far(pairs, threshold=0.3)
+    # Only the people pair (a, c) had an accept, with two of its four pairs.
+    assert counted["people_pairs"] == 3
+    assert counted["far_people"] == pytest.approx(1 / 3, abs=1e-4)
+    assert counted["far_people_ci95"][1] > 0.9
 
 
 def test_threshold_curve_and_suggestions():
@@ -60,6 +83,8 @@ def test_calibration_report_and_plot(tmp_path):
     ]
     report = calibration_report(["a"] * 3 + ["b"] * 3 + ["c"] * 3, np.stack(vectors))
     assert (report["genuine_pairs"], report["impostor_pairs"]) == (9, 27)
+    assert report["suggested"]["far_zero"]["people_pairs"] == 3
+    assert report["suggested"]["far_zero"]["far_people"] == 0.0
     assert report["suggested"]["far_zero"]["frr"] == 0.0
     plot_far_frr(report, tmp_path / "far_frr.png")
     assert (tmp_path / "far_frr.png").stat().st_size > 1000

@@ -215,3 +215,31 @@ def test_calibrate_reports_thresholds_and_plots(faces_dir, cli_home, tmp_path, c
     assert report["suggested"]["far_zero"]["frr"] == 0.0
     assert out.with_suffix(".png").stat().st_size > 1000
     assert "far_zero" in capsys.readouterr().out
+
+
+def test_calibrate_adds_strangers_and_variants(faces_dir, cli_home, tmp_path):
+    folder = tmp_path / "people"
+    for person in ("biden", "rose_leslie"):
+        shutil.copytree(faces_dir / "train" / person, folder / person)
+    strangers = tmp_path / "strangers"
+    strangers.mkdir()
+    shutil.copy(faces_dir / "groups" / "multiface.jpg", strangers)
+    out = tmp_path / "calibration.json"
+    argv = ["faces", "calibrate", folder, "--strangers", strangers, "--augment", "2"]
+    assert run_cli(cli_home, *argv, "--out", out) == 0
+    report = json.loads(out.read_text())
+    # Two people (two photos each) and the six faces of the group photo, each a stranger.
+    assert (report["people"], report["source_faces"]) == (8, 10)
+    assert report["images"] + report["variants_left_out"] == 10 * 3
+    assert report["images"] >= 24
+    # Variants of one photo are never paired, so each person's genuine pairs are the pairs of
+    # their two photos' faces: at most 3 x 3 each.
+    assert 0 < report["genuine_pairs"] <= 2 * 9
+    assert report["suggested"]["far_zero"]["people_pairs"] == 8 * 7 // 2
+    # The kiosk's own decision: every face tried as a stranger (its person left out), and the
+    # faces of the two people's photos as shoppers (their other photo enrolled).
+    decision = report["kiosk_decision"]
+    assert decision["stranger_attempts"] == report["images"]
+    assert decision["strangers_accepted"] == sum(decision["strangers_who_paid"].values())
+    assert 0 < decision["shopper_attempts"] <= 4 * 3
+    assert decision["shoppers_taken_for_someone_else"] == 0
