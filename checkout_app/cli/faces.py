@@ -24,7 +24,7 @@ from checkout_app.cli.errors import EXIT_BAD_INPUT, EXIT_SOURCE_FAILED, CliError
 from checkout_app.core.text import printable
 from checkout_app.faces.benchmark import frame_640x480, run_face_benchmark
 from checkout_app.faces.calibration import calibration_report, plot_far_frr
-from checkout_app.faces.calibration_set import calibration_faces
+from checkout_app.faces.calibration_set import calibration_faces, stranger_photos
 from checkout_app.faces.embedding_cipher import EmbeddingKeyError
 from checkout_app.faces.evaluation import run_eval
 from checkout_app.faces.guided_enrollment import GuidedEnrollment
@@ -241,9 +241,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise _error(f"{folder} is not a folder")
-    strangers = Path(args.strangers) if args.strangers else None
-    if strangers is not None and not strangers.is_dir():
-        raise _error(f"{strangers} is not a folder")
+    try:
+        strangers = stranger_photos([Path(p) for p in args.strangers])
+    except ImageError as exc:
+        raise _error(str(exc)) from None
     pipeline = load_face_pipeline(args)
     try:
         faces = calibration_faces(
@@ -395,8 +396,11 @@ def add_faces_commands(subparsers) -> None:
     calibrate.add_argument("--plot", help="FAR/FRR plot (default: OUT with .png)")
     calibrate.add_argument(
         "--strangers",
-        help="photos of people who are in no sub-folder (group photos: every face a different "
-        "person): more impostor pairs",
+        nargs="+",
+        default=[],
+        metavar="PHOTO_OR_FOLDER",
+        help="photos of people who are in no sub-folder, every face a different person (group "
+        "photos, strangers' portraits): more impostor pairs",
     )
     calibrate.add_argument(
         "--augment",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from checkout_app.faces.augment import photo_variants
 from checkout_app.faces.pipeline import FacePipeline
 from checkout_app.faces.quality import face_issues
 from checkout_app.faces.types import Face
-from checkout_app.vision.image_files import image_files, load_image_bgr
+from checkout_app.vision.image_files import ImageError, image_files, load_image_bgr
 
 # A stranger's face is cut from the group photo with this much of its size around it on each
 # side, so that it can be found again (and turned) in its own image.
@@ -41,23 +41,23 @@ class CalibrationFaces:
 def calibration_faces(
     pipeline: FacePipeline,
     people: Path,
-    strangers: Path | None = None,
+    strangers: Sequence[Path] = (),
     augment: int = 0,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> CalibrationFaces:
-    """Every face to compare; ImageError for a person's photo without exactly one good face."""
+    """Every face to compare (``strangers``: photos, see ``stranger_photos``); ImageError for a
+    person's photo without exactly one good face."""
     photos = []  # (label, source, image)
     for person_dir in sorted(p for p in people.iterdir() if p.is_dir()):
         for path in image_files(person_dir):
             image = load_image_bgr(path)
             pipeline.enrollment_face(image, str(path))  # exactly one good face, or ImageError
             photos.append((person_dir.name, str(path), image))
-    if strangers is not None:
-        for path in image_files(strangers):
-            image = load_image_bgr(path)
-            for i, face in enumerate(good_faces(pipeline, image)):
-                photos.append((f"{path.name}#{i}", f"{path}#{i}", around(image, face.box)))
+    for path in strangers:
+        image = load_image_bgr(path)
+        for i, face in enumerate(good_faces(pipeline, image)):
+            photos.append((f"{path.name}#{i}", f"{path}#{i}", around(image, face.box)))
     found = CalibrationFaces()
     for n, (label, source, image) in enumerate(photos):
         variants = photo_variants(image, augment, seed * 100_003 + n)
@@ -73,6 +73,19 @@ def calibration_faces(
         if progress:
             progress(n + 1, len(photos))
     return found
+
+
+def stranger_photos(paths: Sequence[Path]) -> list:
+    """Photos given one by one or as folders (a folder's photos without faces add nothing)."""
+    photos = []
+    for path in paths:
+        if path.is_dir():
+            photos.extend(image_files(path))
+        elif path.is_file():
+            photos.append(path)
+        else:
+            raise ImageError(f"{path}: no such photo or folder")
+    return photos
 
 
 def around(image: np.ndarray, box: tuple) -> np.ndarray:

@@ -217,15 +217,21 @@ def test_calibrate_reports_thresholds_and_plots(faces_dir, cli_home, tmp_path, c
     assert "far_zero" in capsys.readouterr().out
 
 
+def test_calibrate_names_a_missing_stranger_photo(cli_home, tmp_path):
+    (tmp_path / "people" / "ann").mkdir(parents=True)
+    missing = tmp_path / "group.jpg"
+    argv = ["faces", "calibrate", tmp_path / "people", "--strangers", missing]
+    with pytest.raises(CliError, match="group.jpg: no such photo or folder"):
+        run_cli(cli_home, *argv, "--out", tmp_path / "c.json")
+
+
 def test_calibrate_adds_strangers_and_variants(faces_dir, cli_home, tmp_path):
     folder = tmp_path / "people"
     for person in ("biden", "rose_leslie"):
         shutil.copytree(faces_dir / "train" / person, folder / person)
-    strangers = tmp_path / "strangers"
-    strangers.mkdir()
-    shutil.copy(faces_dir / "groups" / "multiface.jpg", strangers)
+    strangers = faces_dir / "groups" / "multiface.jpg"
     out = tmp_path / "calibration.json"
-    argv = ["faces", "calibrate", folder, "--strangers", strangers, "--augment", "2"]
+    argv = ["faces", "calibrate", folder, "--augment", "2", "--strangers", strangers]
     assert run_cli(cli_home, *argv, "--out", out) == 0
     report = json.loads(out.read_text())
     # Two people (two photos each) and the six faces of the group photo, each a stranger.
