@@ -3,7 +3,8 @@
 ``load_settings(home)`` never fails for a bad file: a missing file gives the defaults, an
 unreadable or invalid one gives the defaults too, and is kept as ``settings.json.bad`` with a
 :class:`SettingsWarning` the UI can show, so a kiosk always starts. Unknown keys (a newer or
-older version's settings) are ignored with a warning; missing keys take their defaults.
+older version's settings) are ignored with a warning; missing keys take their defaults. Face
+pay thresholds saved while the uncalibrated defaults were current follow the calibrated ones.
 ``save_settings`` writes atomically, so a crash mid-write leaves the old file intact.
 """
 
@@ -42,6 +43,10 @@ NUMBER_RANGES = {
     "payment_timeout_s": (10.0, 300.0),
     "complete_reset_s": (2.0, 120.0),
 }
+# The face pay defaults before they were calibrated (README, "How often a stranger would pay"):
+# with them a look-alike stranger paid in 10 % of the attempts. Saving the settings page wrote
+# them to every settings file, chosen or not; a file holding exactly these takes the defaults.
+UNCALIBRATED_FACE_DEFAULTS = {"face_distance_threshold": 0.55, "face_min_margin": 0.2}
 _SOURCE_FIELDS = ("counter_source", "face_source")
 _BOOL_FIELDS = ("fullscreen", "show_stats")
 # A kiosk id names the kiosk on every sale and in store reports (transactions.kiosk_id).
@@ -178,8 +183,19 @@ def load_settings(home: Path) -> LoadedSettings:
         detail = ", ".join(unknown)
         logger.warning("%s: ignoring unknown settings %s", path, detail)
         warnings.append(SettingsWarning("unknown_keys", detail))
+    values = {key: value for key, value in data.items() if key in known}
+    if all(values.get(key) == old for key, old in UNCALIBRATED_FACE_DEFAULTS.items()):
+        logger.warning(
+            "%s: face pay thresholds 0.55 / 0.2 were the uncalibrated defaults; using the "
+            "calibrated %s / %s (save the settings to keep them)",
+            path,
+            DEFAULT_UNKNOWN_DISTANCE,
+            DEFAULT_MIN_SVM_MARGIN,
+        )
+        for key in UNCALIBRATED_FACE_DEFAULTS:
+            del values[key]
     try:
-        settings = KioskSettings(**{key: value for key, value in data.items() if key in known})
+        settings = KioskSettings(**values)
     except SettingsError as exc:
         return _fall_back(path, "invalid", str(exc))
     return LoadedSettings(settings, tuple(warnings))

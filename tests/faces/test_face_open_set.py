@@ -1,4 +1,4 @@
-"""The kiosk's decision on calibration faces: strangers left out in turn, photos left out in turn."""
+"""The kiosk's decision on calibration faces: strangers and photos left out in turn."""
 
 from __future__ import annotations
 

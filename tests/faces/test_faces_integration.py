@@ -229,7 +229,7 @@ def test_calibrate_names_a_missing_stranger_photo(cli_home, tmp_path):
     (tmp_path / "people" / "ann").mkdir(parents=True)
     missing = tmp_path / "group.jpg"
     argv = ["faces", "calibrate", tmp_path / "people", "--strangers", missing]
-    with pytest.raises(CliError, match="group.jpg: no such photo or folder"):
+    with pytest.raises(CliError, match=r"group\.jpg: no such photo or folder"):
         run_cli(cli_home, *argv, "--out", tmp_path / "c.json")
 
 

@@ -111,6 +111,21 @@ def test_a_partial_file_keeps_defaults_for_missing_keys(app_home):
     assert settings == dataclasses.replace(KioskSettings(), language="en") and warnings == ()
 
 
+def test_uncalibrated_face_defaults_saved_earlier_take_the_calibrated_ones(app_home, caplog):
+    data = {"language": "en", "face_distance_threshold": 0.55, "face_min_margin": 0.2}
+    (app_home / "settings.json").write_text(json.dumps(data), encoding="utf-8")
+    settings, warnings = load_settings(app_home)
+    assert settings.language == "en" and warnings == ()
+    assert settings.face_distance_threshold == DEFAULT_UNKNOWN_DISTANCE < 0.55
+    assert settings.face_min_margin == DEFAULT_MIN_SVM_MARGIN > 0.2
+    assert "uncalibrated" in caplog.text
+    # A threshold a store chose itself (only one of the two old values) is kept.
+    data["face_distance_threshold"] = 0.5
+    (app_home / "settings.json").write_text(json.dumps(data), encoding="utf-8")
+    settings, _ = load_settings(app_home)
+    assert (settings.face_distance_threshold, settings.face_min_margin) == (0.5, 0.2)
+
+
 def test_unknown_keys_are_ignored_with_a_warning(app_home, caplog):
     data = {"language": "en", "old_option": 1, "zeta": "x"}
     (app_home / "settings.json").write_text(json.dumps(data), encoding="utf-8")
