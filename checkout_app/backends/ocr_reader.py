@@ -13,7 +13,8 @@ from checkout_app.models_meta import ModelFileError
 
 
 class OcrReader:
-    """BGR image -> ``[(text, confidence)]`` for every line of text found."""
+    """BGR image -> ``[(text, confidence, (x, y))]`` for every line of text found, ``(x, y)`` its
+    centre as a share of the image's width and height."""
 
     name = "rapidocr-onnxruntime"
 
@@ -27,6 +28,11 @@ class OcrReader:
             ) from None
         self._ocr = RapidOCR()
 
-    def read(self, image: np.ndarray) -> list[tuple[str, float]]:
+    def read(self, image: np.ndarray) -> list[tuple[str, float, tuple[float, float]]]:
         result, _elapsed = self._ocr(image)
-        return [(str(text), float(score)) for _box, text, score in (result or [])]
+        h, w = image.shape[:2]
+        lines = []
+        for box, text, score in result or []:
+            x, y = np.asarray(box, np.float64).mean(axis=0)
+            lines.append((str(text), float(score), (float(x) / w, float(y) / h)))
+        return lines

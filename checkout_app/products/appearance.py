@@ -17,7 +17,7 @@ import numpy as np
 
 from checkout_app.products import local_features
 from checkout_app.products.local_features import LocalFeatures
-from checkout_app.products.text_cue import normalize_words
+from checkout_app.products.text_cue import middle_words, normalize_words
 
 # Hue is what tells a Granny Smith from a Golden Delicious; saturation and value only coarsely.
 COLOUR_BINS = (18, 4, 4)
@@ -34,13 +34,16 @@ VIEW_CROP = 0.8
 class Appearance:
     """One photo's cues: ``colour`` (unit vector), ``trunk`` (raw CNN descriptor), ``words``,
     ``local`` (keypoints of its middle; None where not extracted); ``views``: the colour and
-    trunk of a teaching photo's extra views, as Appearances."""
+    trunk of a teaching photo's extra views, as Appearances; ``middle_words``: the words that
+    could tell an untaught product (``text_cue.middle_words``; not stored with teaching photos,
+    whose ``words`` are what is known)."""
 
     colour: np.ndarray
     trunk: np.ndarray
     words: tuple[str, ...] = ()
     views: tuple = ()
     local: LocalFeatures | None = None
+    middle_words: tuple[str, ...] = ()
 
 
 class TrunkDescriptor(Protocol):
@@ -81,15 +84,19 @@ class AppearanceEncoder:
 
     def encode(self, images: Sequence[np.ndarray]) -> list:
         trunks = self.trunk.describe(images)
-        return [
-            Appearance(
-                colour=colour_histogram(image),
-                trunk=trunk,
-                words=tuple(normalize_words(self.reader.read(image))) if self.reader else (),
-                local=local_features.extract(image),
+        appearances = []
+        for image, trunk in zip(images, trunks):
+            lines = self.reader.read(image) if self.reader else []
+            appearances.append(
+                Appearance(
+                    colour=colour_histogram(image),
+                    trunk=trunk,
+                    words=tuple(normalize_words(lines)),
+                    local=local_features.extract(image),
+                    middle_words=tuple(middle_words(lines)),
+                )
             )
-            for image, trunk in zip(images, trunks)
-        ]
+        return appearances
 
     def encode_taught(self, images: Sequence[np.ndarray]) -> list:
         """Teaching photos: each ``Appearance`` with its views (more rows for the classifier)."""

@@ -6,6 +6,11 @@ and by how rare it is among the taught products (a brand printed on five product
 apart less than the flavour printed on one). A photo's text score for a product is the weighted
 share of that profile it shows: shelf labels and other packages in the background add words to
 the photo but cannot lower the score of the product it shows.
+
+Print can also say that a photo shows no taught product at all: a word read clearly in the
+middle of the photo (on the product in front, not on its neighbours) that no teaching photo of
+any taught product ever showed (``unknown_words``) belongs to a product nobody taught — the
+apple juice of a brand whose orange juice is taught.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import difflib
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 # OCR often reads part of a word on a curved carton ("RAVO" for "BRAVO"): this similarity
 # (difflib's ratio) still counts as the word; shorter words must be read whole.
@@ -22,16 +27,23 @@ FUZZY_WORD_RATIO = 0.8
 MIN_WORD_LENGTH = 3
 # A word read with less confidence than this is more often noise than print.
 MIN_OCR_CONFIDENCE = 0.6
+# Words that can show an untaught product: read with at least this confidence (garbled reads of
+# small print come at 0.55-0.75) in the middle ``MIDDLE_SHARE`` of each side of the photo, and
+# at least ``MIN_TELLING_LENGTH`` letters long. Chosen on the juices' spare teaching photos,
+# then measured on their test photos (README).
+MIN_TELLING_CONFIDENCE = 0.85
+MIDDLE_SHARE = 0.4
+MIN_TELLING_LENGTH = 5
 
 
 def normalize_words(read: Iterable[tuple]) -> list[str]:
-    """``(text, confidence)`` pairs from OCR -> distinct upper-case words worth matching.
+    """``(text, confidence, ...)`` lines from OCR -> distinct upper-case words worth matching.
 
     Words are split on anything that is not a letter or digit; numbers (prices, volumes, dates
     on shelf labels) and words shorter than ``MIN_WORD_LENGTH`` are dropped.
     """
     words: list[str] = []
-    for text, confidence in read:
+    for text, confidence, *_ in read:
         if confidence < MIN_OCR_CONFIDENCE:
             continue
         cleaned = "".join(
@@ -42,6 +54,32 @@ def normalize_words(read: Iterable[tuple]) -> list[str]:
             if len(word) >= MIN_WORD_LENGTH and not word.isdigit() and word not in words:
                 words.append(word)
     return words
+
+
+def middle_words(read: Iterable[tuple]) -> list[str]:
+    """Words that could tell an untaught product: ``(text, confidence, (x, y))`` lines, the
+    centre of each as a share of the photo's width and height, read surely in its middle."""
+    half = MIDDLE_SHARE / 2
+    sure = [
+        (text, confidence)
+        for text, confidence, (x, y) in read
+        if confidence >= MIN_TELLING_CONFIDENCE and abs(x - 0.5) <= half and abs(y - 0.5) <= half
+    ]
+    return [w for w in normalize_words(sure) if len(w) >= MIN_TELLING_LENGTH and w.isalpha()]
+
+
+def unknown_words(words: Iterable[str], vocabulary: Collection[str]) -> list[str]:
+    """``words`` that match no word of ``vocabulary``, nor are part of one (a word read in part:
+    "EFRUIT" of "GRAPEFRUIT") or hold one of four letters or more."""
+
+    def known(word: str) -> bool:
+        return any(
+            words_match(word, seen)
+            or (min(len(word), len(seen)) >= 4 and (word in seen or seen in word))
+            for seen in vocabulary
+        )
+
+    return [w for w in words if not known(w)]
 
 
 def words_match(a: str, b: str) -> bool:

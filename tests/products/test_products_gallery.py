@@ -97,6 +97,29 @@ def test_printed_words_decide_between_lookalikes(rng):
     assert (brand_only.sku, brand_only.reason) == (None, "ambiguous")
 
 
+def test_print_no_taught_product_shows_makes_a_lookalike_unknown(rng):
+    """The orange juice of a brand is taught, its apple juice is not: the apple carton looks the
+    same, but the word in its middle was never seen on any taught product."""
+
+    def carton(*words, middle=()):
+        photo = _appearance(0, 0, rng, noise=0.02, words=words)
+        return replace(photo, middle_words=tuple(middle))
+
+    gallery = ProductGallery(
+        {
+            "orange": [carton("BRAVO", "APELSIN", "JUICE")] * 3,
+            "tomato": [_appearance(3, 3, rng, words=("TOMAT",)) for _ in range(3)],
+        }
+    )
+    assert gallery.match(carton("BRAVO", "JUICE", middle=("JUICE",))).sku == "orange"
+    apple = gallery.match(carton("BRAVO", "APPLE", "JUICE", middle=("APPLE", "JUICE")))
+    assert (apple.sku, apple.candidate, apple.reason) == (None, "orange", "unknown_print")
+    # A word any taught product showed, or part of one, says nothing against the candidate.
+    assert gallery.match(carton("BRAVO", middle=("TOMAT", "APELS"))).sku == "orange"
+    # Words away from the middle (a neighbour on the shelf) are not held against it either.
+    assert gallery.match(carton("BRAVO", "APELSIN", "APPLE", middle=("APELSIN",))).sku == "orange"
+
+
 def test_nothing_taught_is_unknown(rng):
     match = ProductGallery({}).match(_appearance(0, 0, rng))
     assert (match.sku, match.candidate, match.reason) == (None, None, "nothing_taught")

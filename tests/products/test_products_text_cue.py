@@ -2,7 +2,14 @@
 
 import pytest
 
-from checkout_app.products.text_cue import build_profiles, normalize_words, text_score, words_match
+from checkout_app.products.text_cue import (
+    build_profiles,
+    middle_words,
+    normalize_words,
+    text_score,
+    unknown_words,
+    words_match,
+)
 
 
 def test_words_are_upper_case_letters_without_numbers_short_words_or_unsure_reads():
@@ -50,3 +57,23 @@ def test_a_word_on_few_teaching_photos_is_left_out_and_no_words_score_zero():
     assert set(profiles["a"].weights) == {"GOD"}
     assert text_score(profiles["a"], []) == 0.0
     assert text_score(build_profiles({"b": [[], []]})["b"], ["GOD"]) == 0.0
+
+
+def test_words_that_can_tell_an_untaught_product_are_sure_long_and_in_the_middle():
+    read = [
+        ("apple", 0.97, (0.5, 0.55)),  # on the product in front
+        ("JUICE 1L", 0.99, (0.62, 0.4)),
+        ("Ciginelet", 0.68, (0.5, 0.5)),  # small print, garbled
+        ("ORANGE", 0.99, (0.9, 0.5)),  # the neighbour on the shelf
+        ("GOD MOR", 0.99, (0.5, 0.5)),  # too short to tell anything
+        ("100ES", 0.95, (0.5, 0.5)),
+    ]
+    assert middle_words(read) == ["APPLE", "JUICE"]
+
+
+def test_unknown_words_are_those_no_taught_photo_showed_whole_or_in_part():
+    vocabulary = {"BRAVO", "APELSIN", "GRAPEFRUIT", "RED", "JUICE"}
+    words = ["APPLE", "BRAV0", "EFRUIT", "JUICES", "REDUCED", "MANDARIN"]
+    # "BRAV0" is a misread BRAVO, "EFRUIT" part of GRAPEFRUIT, "JUICES" holds JUICE; a
+    # three-letter word ("RED") is not looked for inside longer ones.
+    assert unknown_words(words, vocabulary) == ["APPLE", "REDUCED", "MANDARIN"]
