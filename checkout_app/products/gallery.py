@@ -15,11 +15,11 @@ print is verified: its local features match one of the candidate's teaching phot
 best of the next candidates (``verified_candidates`` in all; so only with that many products
 taught: sibling cartons of one brand share a layout, and only the comparison tells them apart).
 Anything else is "unknown": a confident wrong product costs a store more than a question. So is
-a photo either test accepts whose middle shows a word, read surely, that no teaching photo of any
-taught product showed (``text_cue.unknown_words``): the apple juice of a brand whose orange juice
-is taught looks like it, but says "APPLE". On the juices (5 of 10 taught) this called 85 % of
-the untaught juices' photos unknown instead of 72 %, and lost none of the taught ones' right
-answers.
+a photo either test accepts whose middle shows a word, read surely, that the candidate's teaching
+photos never showed and that no taught photo showed or another taught product carries
+(``text_cue.contradicting_words``): the apple juice of a brand whose orange juice is taught looks
+like it, but says "APPLE". On the juices (5 of 10 taught) this called 91 % of the untaught
+juices' photos unknown instead of 72 %, and lost none of the taught ones' right answers.
 
 The defaults were chosen on the shared grocery photos (10 taught photos per product). The margin
 is what tells an untaught product from a taught one among many. Alone it cannot: with one juice
@@ -48,7 +48,7 @@ import numpy as np
 
 from checkout_app.products.appearance import Appearance
 from checkout_app.products.local_features import verified_matches
-from checkout_app.products.text_cue import build_profiles, text_score, unknown_words
+from checkout_app.products.text_cue import build_profiles, contradicting_words, text_score
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ class ProductMatch:
     ``score``: the candidate's combined score; ``margin``: over the runner-up (the score itself
     with one product taught); ``similarity``: cosine similarity of the raw cues to the
     candidate's nearest teaching photo; ``reason``: "accepted", "verified" (by local features),
-    "nothing_taught", "ambiguous", "too_far" or "unknown_print" (the product in front shows
-    words no teaching photo showed); ``inliers``: the candidate's verified keypoint matches (0
+    "nothing_taught", "ambiguous", "too_far" or "other_print" (the product in front shows words
+    that say it is not the candidate); ``inliers``: the candidate's verified keypoint matches (0
     where not checked).
     """
 
@@ -110,7 +110,8 @@ class ProductGallery:
         # with the photos as taught.
         rows = [(i, v) for i, a in zip(self._owners, appearances) for v in (a, *a.views)]
         self._profiles = build_profiles({sku: [a.words for a in taught[sku]] for sku in self.skus})
-        self._vocabulary = {w for a in appearances for w in a.words}
+        self._words = [{w for a in taught[sku] for w in a.words} for sku in self.skus]
+        self._vocabulary = set().union(*self._words)
         # Trunk channels differ in scale by orders of magnitude: standardised on the taught
         # photos so that no channel drowns the rest (with one product there is nothing to
         # standardise against). Colour histograms are not: their empty bins would be loudest.
@@ -173,10 +174,21 @@ class ProductGallery:
                 reason = "ambiguous" if margin < self.policy.min_margin else "too_far"
                 return ProductMatch(None, candidate, score, margin, similarity, reason)
             reason = "verified"
-        if unknown_words(appearance.middle_words, self._vocabulary):
-            reason = "unknown_print"  # whatever it looks like, its print was never taught
+        if self._contradicted(appearance, best):
+            reason = "other_print"  # whatever it looks like, its print says it is not that
             return ProductMatch(None, candidate, score, margin, similarity, reason, inliers)
         return ProductMatch(candidate, candidate, score, margin, similarity, reason, inliers)
+
+    def _contradicted(self, appearance: Appearance, candidate: int) -> bool:
+        if not appearance.middle_words:
+            return False
+        others = [self._profiles[sku].weights for i, sku in enumerate(self.skus) if i != candidate]
+        printed_on_others = {w for weights in others for w in weights}
+        return bool(
+            contradicting_words(
+                appearance.middle_words, self._words[candidate], self._vocabulary, printed_on_others
+            )
+        )
 
     def _verify(self, appearance: Appearance, candidates: np.ndarray) -> int:
         """The first candidate's inliers if its print is verified against the next ones', else 0."""

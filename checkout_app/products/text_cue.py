@@ -7,10 +7,11 @@ apart less than the flavour printed on one). A photo's text score for a product 
 share of that profile it shows: shelf labels and other packages in the background add words to
 the photo but cannot lower the score of the product it shows.
 
-Print can also say that a photo shows no taught product at all: a word read clearly in the
-middle of the photo (on the product in front, not on its neighbours) that no teaching photo of
-any taught product ever showed (``unknown_words``) belongs to a product nobody taught — the
-apple juice of a brand whose orange juice is taught.
+Print can also say that a photo is not the product it looks most like (``contradicting_words``):
+a word read clearly in the middle of the photo (on the product in front, not on its neighbours)
+that the candidate's teaching photos never showed, and that either no taught photo showed (the
+apple juice of a brand whose orange juice is taught) or another taught product carries (the
+orange & red grapefruit juice beside the taught orange and red grapefruit ones).
 """
 
 from __future__ import annotations
@@ -68,18 +69,31 @@ def middle_words(read: Iterable[tuple]) -> list[str]:
     return [w for w in normalize_words(sure) if len(w) >= MIN_TELLING_LENGTH and w.isalpha()]
 
 
-def unknown_words(words: Iterable[str], vocabulary: Collection[str]) -> list[str]:
-    """``words`` that match no word of ``vocabulary``, nor are part of one (a word read in part:
-    "EFRUIT" of "GRAPEFRUIT") or hold one of four letters or more."""
+def knows(vocabulary: Collection[str], word: str) -> bool:
+    """Whether ``word`` matches a word of ``vocabulary``, is part of one (a word read in part:
+    "EFRUIT" of "GRAPEFRUIT") or holds one, of four letters or more."""
+    return any(
+        words_match(word, seen)
+        or (min(len(word), len(seen)) >= 4 and (word in seen or seen in word))
+        for seen in vocabulary
+    )
 
-    def known(word: str) -> bool:
-        return any(
-            words_match(word, seen)
-            or (min(len(word), len(seen)) >= 4 and (word in seen or seen in word))
-            for seen in vocabulary
-        )
 
-    return [w for w in words if not known(w)]
+def contradicting_words(
+    words: Iterable[str],
+    candidate_words: Collection[str],
+    vocabulary: Collection[str],
+    printed_on_others: Collection[str],
+) -> list[str]:
+    """``words`` (a photo's middle words) that say it is not the candidate: never on the
+    candidate's teaching photos, and either on no teaching photo at all (a product nobody
+    taught) or printed on another taught product (in its profile: a sibling's flavour)."""
+    return [
+        w
+        for w in words
+        if not knows(candidate_words, w)
+        and (not knows(vocabulary, w) or knows(printed_on_others, w))
+    ]
 
 
 def words_match(a: str, b: str) -> bool:

@@ -97,9 +97,10 @@ def test_printed_words_decide_between_lookalikes(rng):
     assert (brand_only.sku, brand_only.reason) == (None, "ambiguous")
 
 
-def test_print_no_taught_product_shows_makes_a_lookalike_unknown(rng):
+def test_print_that_is_not_the_candidates_makes_a_lookalike_unknown(rng):
     """The orange juice of a brand is taught, its apple juice is not: the apple carton looks the
-    same, but the word in its middle was never seen on any taught product."""
+    same, but the word in its middle was never seen on any taught product; a word printed on
+    another taught product (and never on the candidate) says no as well."""
 
     def carton(*words, middle=()):
         photo = _appearance(0, 0, rng, noise=0.02, words=words)
@@ -113,9 +114,11 @@ def test_print_no_taught_product_shows_makes_a_lookalike_unknown(rng):
     )
     assert gallery.match(carton("BRAVO", "JUICE", middle=("JUICE",))).sku == "orange"
     apple = gallery.match(carton("BRAVO", "APPLE", "JUICE", middle=("APPLE", "JUICE")))
-    assert (apple.sku, apple.candidate, apple.reason) == (None, "orange", "unknown_print")
-    # A word any taught product showed, or part of one, says nothing against the candidate.
-    assert gallery.match(carton("BRAVO", middle=("TOMAT", "APELS"))).sku == "orange"
+    assert (apple.sku, apple.candidate, apple.reason) == (None, "orange", "other_print")
+    # Part of its own word says nothing against the candidate; another product's does.
+    assert gallery.match(carton("BRAVO", middle=("APELS",))).sku == "orange"
+    tomato = gallery.match(carton("BRAVO", middle=("TOMAT", "APELS")))
+    assert (tomato.sku, tomato.reason) == (None, "other_print")
     # Words away from the middle (a neighbour on the shelf) are not held against it either.
     assert gallery.match(carton("BRAVO", "APELSIN", "APPLE", middle=("APELSIN",))).sku == "orange"
 

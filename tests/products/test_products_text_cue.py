@@ -4,10 +4,11 @@ import pytest
 
 from checkout_app.products.text_cue import (
     build_profiles,
+    contradicting_words,
+    knows,
     middle_words,
     normalize_words,
     text_score,
-    unknown_words,
     words_match,
 )
 
@@ -71,9 +72,22 @@ def test_words_that_can_tell_an_untaught_product_are_sure_long_and_in_the_middle
     assert middle_words(read) == ["APPLE", "JUICE"]
 
 
-def test_unknown_words_are_those_no_taught_photo_showed_whole_or_in_part():
-    vocabulary = {"BRAVO", "APELSIN", "GRAPEFRUIT", "RED", "JUICE"}
-    words = ["APPLE", "BRAV0", "EFRUIT", "JUICES", "REDUCED", "MANDARIN"]
-    # "BRAV0" is a misread BRAVO, "EFRUIT" part of GRAPEFRUIT, "JUICES" holds JUICE; a
-    # three-letter word ("RED") is not looked for inside longer ones.
-    assert unknown_words(words, vocabulary) == ["APPLE", "REDUCED", "MANDARIN"]
+def test_a_word_is_known_whole_misread_or_in_part():
+    vocabulary = {"BRAVO", "GRAPEFRUIT", "RED", "JUICE"}
+    # A misread BRAVO, part of GRAPEFRUIT, a word holding JUICE.
+    assert all(knows(vocabulary, w) for w in ("BRAV0", "EFRUIT", "JUICES"))
+    # A three-letter word ("RED") is not looked for inside longer ones.
+    assert not any(knows(vocabulary, w) for w in ("APPLE", "REDUCED", "MANDARIN"))
+
+
+def test_words_that_say_a_photo_is_not_the_candidate():
+    candidate = {"GOD", "MORGON", "GRAPEFRUIT", "RED"}
+    vocabulary = candidate | {"APELSIN", "ORANGE", "SHELF"}
+    printed_on_others = {"ORANGE", "APELSIN"}  # SHELF: seen once behind another product
+    middle = ["GRAPEFRUIT", "ORANGE", "APPLE", "SHELF", "MORGON"]
+    # ORANGE is another product's flavour, APPLE nobody's; SHELF says nothing either way.
+    assert contradicting_words(middle, candidate, vocabulary, printed_on_others) == [
+        "ORANGE",
+        "APPLE",
+    ]
+    assert contradicting_words(["GRAPEFRUIT"], candidate, vocabulary, printed_on_others) == []
