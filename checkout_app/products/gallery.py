@@ -180,6 +180,7 @@ class ProductGallery:
         return ProductMatch(candidate, candidate, score, margin, similarity, reason, inliers)
 
     def _contradicted(self, appearance: Appearance, candidate: int) -> bool:
+        """Whether the photo's middle words say it is not product ``candidate`` (an index)."""
         if not appearance.middle_words:
             return False
         others = [self._profiles[sku].weights for i, sku in enumerate(self.skus) if i != candidate]
