@@ -37,6 +37,12 @@ class CalibrationFaces:
     originals: list = field(default_factory=list)
     variants_left_out: int = 0
 
+    def add(self, label: str, source: str, crop: np.ndarray, original: bool) -> None:
+        self.labels.append(label)
+        self.sources.append(source)
+        self.crops.append(crop)
+        self.originals.append(original)
+
 
 def calibration_faces(
     pipeline: FacePipeline,
@@ -48,28 +54,25 @@ def calibration_faces(
 ) -> CalibrationFaces:
     """Every face to compare (``strangers``: photos, see ``stranger_photos``); ImageError for a
     person's photo without exactly one good face."""
-    photos = []  # (label, source, image)
+    photos = []  # (label, source, image, its face as found there)
     for person_dir in sorted(p for p in people.iterdir() if p.is_dir()):
         for path in image_files(person_dir):
             image = load_image_bgr(path)
-            pipeline.enrollment_face(image, str(path))  # exactly one good face, or ImageError
-            photos.append((person_dir.name, str(path), image))
+            face = pipeline.enrollment_face(image, str(path))  # one good face, or ImageError
+            photos.append((person_dir.name, str(path), image, face))
     for path in strangers:
         image = load_image_bgr(path)
         for i, face in enumerate(good_faces(pipeline, image)):
-            photos.append((f"{path.name}#{i}", f"{path}#{i}", around(image, face.box)))
+            photos.append((f"{path.name}#{i}", f"{path}#{i}", around(image, face.box), face))
     found = CalibrationFaces()
-    for n, (label, source, image) in enumerate(photos):
-        variants = photo_variants(image, augment, seed * 100_003 + n)
-        for k, variant in enumerate([image, *variants]):
-            face = central_good_face(pipeline, variant)
-            if face is None:
+    for n, (label, source, image, face) in enumerate(photos):
+        found.add(label, source, face.crop, original=True)
+        for variant in photo_variants(image, augment, seed * 100_003 + n):
+            varied = central_good_face(pipeline, variant)
+            if varied is None:
                 found.variants_left_out += 1
-                continue
-            found.labels.append(label)
-            found.sources.append(source)
-            found.crops.append(face.crop)
-            found.originals.append(k == 0)
+            else:
+                found.add(label, source, varied.crop, original=False)
         if progress:
             progress(n + 1, len(photos))
     return found

@@ -32,9 +32,8 @@ def open_set_report(
     embeddings: np.ndarray,
     policy: RecognitionPolicy,
 ) -> dict:
-    names = sorted(set(labels))
-    person = [names.index(label) for label in labels]
-    person = np.array(person, np.int64)
+    names, person = np.unique(np.asarray(labels), return_inverse=True)
+    person = person.ravel()
     source = np.asarray(sources)
     enrollable = np.asarray(originals, bool)
     vectors = np.asarray(embeddings)
@@ -58,7 +57,7 @@ def open_set_report(
         accepted = sum(int(a is not None) for a in answers)
         stranger_accepts += accepted
         if accepted:
-            strangers[names[p]] = accepted
+            strangers[str(names[p])] = accepted
 
     shopper_attempts = identified = wrong_person = 0
     for s in sorted(set(source[enrollable])):
