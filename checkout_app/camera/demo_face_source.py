@@ -4,11 +4,12 @@ The demo shopper is Eileen Collins in NASA's public-domain portrait (``assets/de
 see ``NOTICE.md`` next to it), cut out of her studio backdrop and placed in front of a plain
 kiosk wall at a webcam's 640×480, with sensor noise and a slight sway, so the real face detector
 sees something that behaves like a camera. ``act("left")`` / ``act("right")`` makes her turn her
-head that way and back. The turn is an image warp of the head, modelled as a cylinder turning
-about its vertical axis with the nose, mouth and chin standing out of it; the eyes and the nose
-then move apart as in a real head turn, so the landmarks MTCNN reports give the yaw ratio the
-liveness check expects (measured: about 0.02 facing the camera, 0.3-0.4 turned either way).
-The untouched photo never turns and keeps failing that check.
+head that way and back; ``face_camera()`` brings it back at once; ``follow(status)`` does what a
+face-pay status asks, once per prompt. The turn is an image warp of the head, modelled as a
+cylinder turning about its vertical axis with the nose, mouth and chin standing out of it; the
+eyes and the nose then move apart as in a real head turn, so the landmarks MTCNN reports give
+the yaw ratio the liveness check expects (measured: about 0.02 facing the camera, 0.3-0.4 turned
+either way). The untouched photo never turns and keeps failing that check.
 
 The head geometry below belongs to the shipped photo; another photo would need its own.
 """
@@ -21,6 +22,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -28,6 +30,9 @@ import numpy as np
 from checkout_app.camera.source import Frame, FrameSourceBase, SourceError
 from checkout_app.faces.liveness import CHALLENGES
 from checkout_app.paths import DEMO_FACE_PHOTO
+
+if TYPE_CHECKING:
+    from checkout_app.services.payment_flow import PayStatus
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +70,8 @@ class HeadTurnTiming:
     face the camera; then ``turn_s`` to turn, ``hold_s`` turned and ``turn_s`` back. The hold
     is long enough for a face worker at 2 fps (a loaded 2-core machine running the counter
     detector too) to see the two turned frames in a row that the check needs: at 0.6 s the
-    kiosk payment test failed now and then in CI with "head turn too small".
+    kiosk payment test failed now and then in CI with "head turn too small". It ends early when
+    the kiosk, having seen the turn, asks her to face the camera (``DemoFaceSource.face_camera``).
     ``max_angle_deg``: how far, as the angle of the head cylinder.
     """
 
@@ -270,7 +276,9 @@ class DemoFaceSource(FrameSourceBase):
         self._layer = person_layer()
         self._background = kiosk_background()
         self._noise = np.random.default_rng(noise_seed)
-        self._action: tuple[float, int] | None = None  # (turn sign, frame index it starts at)
+        # (turn sign, frame index it starts at; a fraction where the hold was cut short)
+        self._action: tuple[float, float] | None = None
+        self._prompt: tuple | None = None  # the (turn, challenge) of the status followed last
         self._index = 0
         self._closed = False
         self._started = time.monotonic()
@@ -283,6 +291,29 @@ class DemoFaceSource(FrameSourceBase):
         # The person's left is the image's right in an unmirrored camera (faces/pose.py).
         self._action = (1.0 if challenge == "left" else -1.0, self._index)
         log.debug("demo shopper acts out a turn to the %s", challenge)
+
+    def follow(self, status: PayStatus) -> None:
+        """Act out a face-pay status: a turn prompt when it appears, "look at the camera" at
+        once. Statuses without a prompt in between (a new payment, the wait to face the camera
+        between turns) make the same prompt a new one."""
+        prompt = None if status.challenge is None else (status.turn, status.challenge)
+        if prompt is not None and prompt != self._prompt:
+            self.act(status.challenge)
+        self._prompt = prompt
+        if status.hint == "face_camera":  # payment_flow.HINT_FACE_CAMERA, like the pay screen's
+            self.face_camera()
+
+    def face_camera(self) -> None:
+        """Turn back to the camera now when the head is held turned (the kiosk saw the turn and
+        asks to face it): the rest of the hold is skipped. Safe to call on every frame."""
+        action = self._action
+        if action is None:
+            return
+        sign, start = action
+        index, timing = self._index, self.timing
+        held_until_s = timing.reaction_s + timing.turn_s + timing.hold_s
+        if timing.reaction_s + timing.turn_s <= (index - start) / self.fps < held_until_s:
+            self._action = (sign, index - held_until_s * self.fps)
 
     def yaw_angle(self, index: int) -> float:
         """The head's turn at frame ``index`` in degrees (> 0: to the person's left)."""

@@ -77,7 +77,9 @@ def verify_head_turn(
         best_run = max(best_run, run)
     if best_run < policy.min_turned_frames:
         return LivenessVerdict(False, f"no clear turn to the {challenge}")
-    if max(directed) - directed[0] < policy.min_yaw_swing:
+    # From the most frontal frame before the peak: the first may still be on its way back.
+    peak = max(range(len(directed)), key=directed.__getitem__)
+    if directed[peak] - min(directed[: peak + 1]) < policy.min_yaw_swing:
         return LivenessVerdict(False, "head turn too small")
     return LivenessVerdict(True, f"turned {challenge}")
 

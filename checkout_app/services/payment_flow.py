@@ -1,7 +1,8 @@
 """Pay with face: a state machine fed one face-camera frame at a time.
 
 LOOKING (the same registered person in ``identify_frames`` good frames in a row) → LIVENESS (head
-turns asked for at random, ``turns`` of them, then the same person facing the camera again) →
+turns asked for at random, ``turns`` of them, each once the head faces the camera, then the same
+person facing the camera again) →
 CONFIRM (the shopper presses "pay") → RECORDING (the sale is written; while the store's database
 does not answer, tried again under the same checkout id) → COMPLETE, or FAILED with a
 ``PayFailure`` at any step before COMPLETE.
@@ -59,7 +60,7 @@ DEFAULT_STORE_NAME = "Self-checkout"
 # and the failure codes (PayFailure values).
 HINT_HOLD_STILL = "hold_still"  # a good face is being identified
 HINT_TURN = {"left": "turn_left", "right": "turn_right"}
-HINT_FACE_CAMERA = "face_camera"  # head turn seen: look at the camera again to be re-identified
+HINT_FACE_CAMERA = "face_camera"  # look at the camera again: before the next turn, or at the end
 HINT_CONFIRM = "confirm"
 HINT_RECORDING = "recording"  # the sale is being written
 HINT_STORE_RETRYING = "store_retrying"  # the database did not answer; nothing charged yet
@@ -209,6 +210,7 @@ class PaymentFlow:
         self._challenges: list[str] = []
         self._turn = 0  # index into _challenges of the turn asked now
         self._yaws: list[float | None] = []
+        self._facing = False  # the head faced the camera since the last turn: ask the next one
         self._turned = False
         self._reid_frames = 0
         self._reid_run = 0
@@ -367,9 +369,10 @@ class PaymentFlow:
         reference = np.mean(self._candidate_embeddings, axis=0)
         self._track = FaceTrack(reference, results[0].face.box, self._continuity)
         self._challenges = [choose_challenge(self._rng) for _ in range(self._turns)]
-        self._turn, self._yaws, self._turned = 0, [], False
+        self._turn, self._yaws, self._facing, self._turned = 0, [], False, False
         log.info("face pay: person %s identified, asking turns %s", person.id, self._challenges)
-        self._enter(PayStep.LIVENESS, HINT_TURN[self._challenges[0]])
+        self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
+        self._face_camera(frame_yaw([results[0].face]))  # usually the first turn at once
 
     def _follow(self, results: Sequence[FaceResult]) -> bool:
         """Hold the frame to the identified face; fail the flow when it is another one."""
@@ -386,7 +389,25 @@ class PaymentFlow:
         self._fail(PayFailure.LIVENESS_FAILED)
         return False
 
+    def _face_camera(self, yaw: float | None) -> None:
+        """Before each turn: ask it once a frame faces the camera, and let that frame start the
+        turn. A slow face worker (one frame in 0.4 s on a loaded kiosk) would otherwise often
+        miss the moment the head passes the camera between two turns, and a shopper asked to
+        turn the same way twice would not know to come back first. The wait has its own
+        ``liveness_frames``: a photo held turned fails in it."""
+        if yaw is not None and abs(yaw) <= self._liveness_policy.front_max_yaw_ratio:
+            self._facing, self._yaws = True, [yaw]
+            self._enter(PayStep.LIVENESS, HINT_TURN[self._challenges[self._turn]])
+            return
+        self._yaws.append(yaw)  # frames waited for
+        if len(self._yaws) >= self._liveness_frames:
+            log.info("face pay: the head did not face the camera before turn %d", self._turn + 1)
+            self._fail(PayFailure.LIVENESS_FAILED)
+
     def _watch_turn(self, faces: Sequence[Face]) -> None:
+        if not self._facing:
+            self._face_camera(frame_yaw(faces))
+            return
         challenge = self._challenges[self._turn]
         self._yaws.append(frame_yaw(faces))
         verdict = verify_head_turn(challenge, self._yaws, self._liveness_policy)
@@ -394,7 +415,8 @@ class PaymentFlow:
             self._turn += 1
             self._yaws = []
             if self._turn < len(self._challenges):
-                self._enter(PayStep.LIVENESS, HINT_TURN[self._challenges[self._turn]])
+                self._facing = False
+                self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
             else:
                 self._turned, self._reid_frames, self._reid_run = True, 0, 0
                 self._enter(PayStep.LIVENESS, HINT_FACE_CAMERA)
@@ -403,7 +425,7 @@ class PaymentFlow:
                 "face pay: liveness failed at turn %d (%s; yaws %s)",
                 self._turn + 1,
                 verdict.reason,
-                [None if y is None else round(y) for y in self._yaws],
+                [None if y is None else round(y, 2) for y in self._yaws],
             )
             self._fail(PayFailure.LIVENESS_FAILED)
 
@@ -463,7 +485,7 @@ class PaymentFlow:
         self._phase += 1
 
     def _status(self) -> PayStatus:
-        turning = self._step is PayStep.LIVENESS and not self._turned
+        turning = self._step is PayStep.LIVENESS and self._facing and not self._turned
         return PayStatus(
             step=self._step,
             hint=self._hint,

@@ -95,7 +95,6 @@ class KioskWindow(QMainWindow):
         self._new_catalog: Catalog | None = None  # changed under an open cart: for the next shopper
         self._payment: PaymentSession | None = None
         self._face_source: FrameSource | None = None
-        self._acted_prompt: tuple | None = None  # (turn, challenge) the demo shopper acted
         self._counter_image = None  # the last counter frame, kept as evidence for overrides
         self._open_face_source = open_face_source
         self._opener_for = opener_for
@@ -398,7 +397,6 @@ class KioskWindow(QMainWindow):
             lang=self._lang,
         )
         self._payment = PaymentSession(flow)
-        self._acted_prompt = None
         self.pay.start(format_won(snapshot.total, self._lang), cart_rows(snapshot, self._lang))
         self.pay.show_status(flow.status)
         self.stack.setCurrentWidget(self.pay)
@@ -412,12 +410,9 @@ class KioskWindow(QMainWindow):
         once, here rather than a signal later on a GUI thread that a busy machine may hold up
         for longer than a turn is watched."""
         status = payment.offer(frame)
-        if status is not None and status.challenge is not None:
-            prompt = (status.turn, status.challenge)
-            act = getattr(self._face_source, "act", None)
-            if act is not None and prompt != self._acted_prompt:
-                self._acted_prompt = prompt
-                act(status.challenge)
+        follow = getattr(self._face_source, "follow", None)
+        if status is not None and follow is not None:
+            follow(status)
         return status
 
     def _payment_call(self, action: str) -> None:

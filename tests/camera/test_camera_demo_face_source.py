@@ -99,6 +99,39 @@ def test_act_turns_the_head_the_persons_way_then_back(challenge, sign):
     assert source.yaw_angle(1 + round(TIMING.total_s * FPS) + 1) == 0.0
 
 
+def test_face_camera_cuts_only_the_hold_short():
+    source = DemoFaceSource(realtime=False)
+    source.act("left")
+    source.face_camera()  # still reading the prompt: she turns as asked
+    while source.yaw_angle(source._index) < TIMING.max_angle_deg:
+        source.read()
+    source.face_camera()
+    back = [source.yaw_angle(source._index + k) for k in range(round(TIMING.turn_s * FPS) + 2)]
+    assert back[0] == TIMING.max_angle_deg and back == sorted(back, reverse=True)
+    assert back[-1] == 0.0  # back at the camera after one turn's time, not after the hold
+
+
+def test_follow_acts_out_each_prompt_once_and_faces_the_camera_when_asked():
+    from types import SimpleNamespace
+
+    def status(turn=None, challenge=None, hint="hold_still"):
+        return SimpleNamespace(turn=turn, challenge=challenge, hint=hint)
+
+    source = DemoFaceSource(realtime=False)
+    source.follow(status())
+    assert source.yaw_angle(HOLD_INDEX) == 0.0  # nothing asked yet
+    source.follow(status(1, "right", "turn_right"))
+    source.read()
+    source.follow(status(1, "right", "turn_right"))  # the same prompt: the turn goes on
+    assert source.yaw_angle(HOLD_INDEX) == -TIMING.max_angle_deg
+    while source._index < HOLD_INDEX:
+        source.read()
+    source.follow(status(hint="face_camera"))  # seen: she turns back now
+    assert source.yaw_angle(source._index + round(TIMING.turn_s * FPS) + 1) == 0.0
+    source.follow(status(1, "right", "turn_right"))  # the same prompt again, a new payment
+    assert source.yaw_angle(source._index + round(TIMING.total_s / 2 * FPS)) < 0.0
+
+
 def test_the_turn_warps_the_head_and_leaves_the_rest_alone():
     still, acting = DemoFaceSource(realtime=False), DemoFaceSource(realtime=False)
     acting.read(), still.read()

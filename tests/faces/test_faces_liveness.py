@@ -29,6 +29,8 @@ from checkout_app.faces.liveness import choose_challenge, verify_head_turn
         ("left", [0.0, None, None, None, 0.4, 0.4], False, "face lost"),
         ("left", [0.0, 0.4], False, "too few"),
         ("left", [0.1, 0.26, 0.27, 0.28], False, "too small"),  # the turn swings only 0.18
+        # Still coming back from an earlier turn on the first frame: the swing counts from 0.02.
+        ("left", [0.11, 0.02, 0.16, 0.33, 0.36], True, "turned left"),
     ],
 )
 def test_verify_head_turn(challenge, yaws, passed, reason):

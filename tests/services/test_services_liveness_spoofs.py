@@ -70,16 +70,20 @@ def new_flow(pipeline, registry, transactions, rng, **kwargs) -> PaymentFlow:
     )
 
 
-def pay_like_a_person(flow: PaymentFlow, source: DemoFaceSource, frames: list | None = None):
-    """Feed the demo shopper's frames, acting out every prompt once, until the flow decides.
-    Returns the last status and the prompts acted out, in order."""
+def pay_like_a_person(
+    flow: PaymentFlow, source: DemoFaceSource, frames: list | None = None, every: int = 1
+):
+    """Feed the demo shopper's frames, acting out every prompt once, until the flow decides;
+    ``every``: a slow face worker, given only every so many camera frames. Returns the last
+    status and the prompts acted out, in order."""
     prompts: list = []
     for _ in range(MAX_FRAMES):
         status = flow.status
         if status.challenge is not None and (status.turn, status.challenge) not in prompts:
             prompts.append((status.turn, status.challenge))
-            source.act(status.challenge)
-        image = source.read().image
+        source.follow(status)
+        for _skipped in range(every):
+            image = source.read().image
         if frames is not None:
             frames.append(image)
         status = flow.offer(image)
@@ -88,13 +92,17 @@ def pay_like_a_person(flow: PaymentFlow, source: DemoFaceSource, frames: list | 
     return flow.status, [challenge for _turn, challenge in prompts]
 
 
-def test_genuine_shoppers_are_accepted(real_pipeline, registry, transactions):
+# A face worker that keeps up with the camera (15 fps), and one that gets every sixth frame
+# (2.5 fps, as a loaded 2-core kiosk measured): it rarely sees the head pass the camera.
+@pytest.mark.parametrize("every", [1, 6], ids=["every_frame", "slow_worker"])
+def test_genuine_shoppers_are_accepted(real_pipeline, registry, transactions, every):
     accepted = 0
     orders = set()
     for run in range(GENUINE_RUNS):
         rng = random.Random(run)
         flow = new_flow(real_pipeline, registry, transactions, rng)
-        status, prompts = pay_like_a_person(flow, DemoFaceSource(realtime=False, noise_seed=run))
+        source = DemoFaceSource(realtime=False, noise_seed=run)
+        status, prompts = pay_like_a_person(flow, source, every=every)
         orders.add(tuple(prompts))
         accepted += status.step is PayStep.CONFIRM and status.person_name == DEMO_SHOPPER_NAME
     print(f"genuine payments accepted: {accepted}/{GENUINE_RUNS}, turn orders {sorted(orders)}")

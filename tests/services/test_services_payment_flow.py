@@ -239,12 +239,14 @@ def test_full_payment_records_exactly_one_transaction(make_flow, transactions, c
     )
 
     first = offer_all(flow, turn_frames(challenge))
-    assert (first[-1].hint, first[-1].challenge, first[-1].turn) == (
+    # The next turn is asked once the head faces the camera again (the next frame here).
+    assert (first[-1].hint, first[-1].challenge, first[-1].turn) == ("face_camera", None, None)
+    statuses = offer_all(flow, turn_frames(challenge))
+    assert (statuses[0].hint, statuses[0].challenge, statuses[0].turn) == (
         f"turn_{challenge}",
         challenge,
         2,
     )
-    statuses = offer_all(flow, turn_frames(challenge))
     assert [s.step for s in first + statuses] == [PayStep.LIVENESS] * 6
     assert statuses[-1].hint == "face_camera"  # turned twice: now be identified once more
     assert statuses[-1].challenge is None and statuses[-1].turn is None
@@ -568,19 +570,38 @@ def test_quality_problems_keep_looking_with_their_code(make_flow, frame, code):
 @pytest.mark.parametrize(
     "yaws",
     [
-        [0.0, -0.35, -0.35, -0.35],  # asked left, turned right
-        [0.0, 0.0, 0.0, 0.0],  # a photo held still
-        [0.0, 0.1, 0.12, 0.1],  # a turn too small
-        [0.3, 0.35, 0.35, 0.35],  # did not start facing the camera
+        [-0.35, -0.35, -0.35],  # asked left, turned right
+        [0.0, 0.0, 0.0],  # a photo held still
+        [0.1, 0.12, 0.1],  # a turn too small
     ],
 )
 def test_a_missing_or_wrong_head_turn_fails_when_the_window_is_full(make_flow, transactions, yaws):
     flow = make_flow("left", liveness_frames=4)
-    to_liveness(flow)
+    to_liveness(flow)  # its last frame, facing the camera, is the first of the turn's four
     statuses = offer_all(flow, [(face(yaw=y),) for y in yaws])
-    assert [s.step for s in statuses[:-1]] == [PayStep.LIVENESS] * 3
+    assert [s.step for s in statuses[:-1]] == [PayStep.LIVENESS] * 2
     assert (statuses[-1].step, statuses[-1].failure) == (PayStep.FAILED, PayFailure.LIVENESS_FAILED)
     assert flow.confirm().step is PayStep.FAILED and transactions.count() == 0
+
+
+def test_the_next_turn_waits_for_the_head_to_face_the_camera(make_flow, transactions):
+    """A slow face worker may see the head only turned, first one way, then the other: each
+    turn starts from a frame facing the camera, seen before the turn is asked."""
+    flow = make_flow("left", liveness_frames=4)
+    to_liveness(flow)
+    offer_all(flow, [(face(yaw=0.35),), (face(yaw=0.35),)])  # the first turn
+    waiting = offer_all(flow, [(face(yaw=0.35),)] * 3)  # still turned: nothing asked
+    assert [(s.hint, s.challenge) for s in waiting] == [("face_camera", None)] * 3
+    failed = flow.offer((face(yaw=0.35),))
+    assert (failed.step, failed.failure) == (PayStep.FAILED, PayFailure.LIVENESS_FAILED)
+    assert transactions.count() == 0
+
+    flow = make_flow("left", liveness_frames=4)
+    to_liveness(flow)
+    offer_all(flow, [(face(yaw=0.35),), (face(yaw=0.35),), (face(yaw=0.3),)])
+    assert flow.offer((face(yaw=0.05),)).challenge == "left"  # faces the camera: asked again
+    assert flow.offer((face(yaw=0.35),)).turn == 2
+    assert flow.offer((face(yaw=0.35),)).hint == "face_camera"  # both turns done
 
 
 def test_losing_the_face_during_the_turn_fails(make_flow):
@@ -634,7 +655,7 @@ def test_a_turned_face_may_drift_further_from_the_front_view_than_a_facing_one(m
     to_liveness(flow)
     turned = [(face(50, yaw=0.35),), (face(50, yaw=0.35),)]
     offer_all(flow, [(face(),), *turned])
-    assert flow.status.turn == 2  # the drifted, turned frames were accepted
+    assert flow.status.hint == "face_camera"  # the drifted, turned frames made the first turn
     assert flow.offer((face(50, yaw=0.0),)).failure is PayFailure.LIVENESS_FAILED
 
 
