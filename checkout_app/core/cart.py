@@ -8,7 +8,8 @@ lowered below the camera's count has a *shortfall* ("take 1 off the counter") th
 payment until the product leaves the counter or staff approve the lower count. A removed line
 stays listed (with its undo) so a tap on ✕ is never lost. Unknown items (on the counter, but no
 product the kiosk knows) have no price and hold the payment too, until they leave the counter or
-a barcode scan says what one of them is (``resolve_unknown_item``).
+a barcode scan or staff say what one of them is (``name_unknown_item``): from then on it counts as
+its product, as if the camera saw that product, until it leaves the counter.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Cart:
     _approved: dict[str, int] = field(default_factory=dict)  # SKU -> extra items staff allowed
     corrections: list[Correction] = field(default_factory=list)
     _unknown_seen: int = 0  # objects on the counter that are no product the kiosk knows
-    _unknown_scanned: int = 0  # of those, how many a barcode scan added as a product
+    _named: list = field(default_factory=list)  # SKUs a scan or staff said unknown ones are
     _scanned: set = field(default_factory=set)  # SKUs whose last correction was a barcode scan
 
     def set_detected(self, counts: Mapping[str, int], unknown_items: int = 0) -> bool:
@@ -74,23 +75,26 @@ class Cart:
             if n > 0 and sku in self.catalog and self.catalog.get(sku).active
         }
         self._unknown_seen = int(unknown_items)
-        # One that left the counter no longer needs its scan (the scanned product stays added).
-        self._unknown_scanned = min(self._unknown_scanned, self._unknown_seen)
+        # One that left the counter takes its name (the latest: which one left, nobody knows).
+        del self._named[self._unknown_seen :]
         self._remember_order(self._detected)
         return (self.quantities(), self.unknown_items) != before
 
     @property
     def unknown_items(self) -> int:
-        """Unknown items on the counter that no scan has said what they are: payment waits."""
-        return self._unknown_seen - self._unknown_scanned
+        """Unknown items on the counter that nobody has said what they are: payment waits."""
+        return self._unknown_seen - len(self._named)
 
-    def resolve_unknown_item(self) -> bool:
-        """A scanned barcode says what one unknown item is (its product is added by the scan);
-        False when there is none left to resolve."""
+    def name_unknown_item(self, sku: str) -> None:
+        """A barcode scan or staff say what one unknown item is: it counts as one ``sku`` seen
+        by the camera (lowering the line below it is a shortfall for staff to approve)."""
+        product = self.catalog.get(sku)
+        if not product.active:
+            raise ValueError(f"{product.name_en} is not for sale")
         if self.unknown_items <= 0:
-            return False
-        self._unknown_scanned += 1
-        return True
+            raise ValueError("there is no unknown item on the counter")
+        self._named.append(sku)
+        self._remember_order({sku: 1})
 
     def set_quantity(self, sku: str, qty: int) -> None:
         """Pin a SKU's quantity (0 removes the line) whatever the camera sees."""
@@ -137,11 +141,13 @@ class Cart:
         self._approved.clear()
         self.corrections.clear()
         self._scanned.clear()
-        self._unknown_seen = self._unknown_scanned = 0
+        self._named.clear()
+        self._unknown_seen = 0
 
     def camera_quantity(self, sku: str) -> int:
-        """How many the camera sees now, whatever a correction says."""
-        return self._detected.get(sku, 0)
+        """How many the camera sees now (an unknown item named counts as its product), whatever
+        a correction says."""
+        return self._detected.get(sku, 0) + self._named.count(sku)
 
     def shortfalls(self) -> dict[str, int]:
         """SKU -> how many more the camera sees than the cart charges, for lines a correction
@@ -173,7 +179,7 @@ class Cart:
     def quantity(self, sku: str) -> int:
         if sku in self._pinned:
             return self._pinned[sku]
-        return self._detected.get(sku, 0)
+        return self.camera_quantity(sku)
 
     def quantities(self) -> dict[str, int]:
         """SKU -> quantity for every line with a quantity above zero, in cart order."""

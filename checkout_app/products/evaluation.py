@@ -68,12 +68,15 @@ def summarize(results: Sequence[Identified]) -> dict:
         unknown = sum(r.match.sku is None for r in rows)
         # What the classifier alone would say, before the unknown gate.
         candidate = sum(r.match.candidate == r.product for r in rows)
+        # Called unknown, but the product is among those staff are offered first.
+        suggested = sum(r.match.sku is None and r.product in r.match.suggestions for r in rows)
         return {
             "photos": n,
             "top1": round(correct / n, 4) if n else None,
             "candidate_top1": round(candidate / n, 4) if n else None,
             "unknown_rate": round(unknown / n, 4) if n else None,
             "wrong_rate": round((n - correct - unknown) / n, 4) if n else None,
+            "unknown_but_suggested": round(suggested / n, 4) if n else None,
         }
 
     taught = [r for r in results if r.taught]

@@ -50,6 +50,10 @@ from checkout_app.products.appearance import Appearance
 from checkout_app.products.local_features import verified_matches
 from checkout_app.products.text_cue import build_profiles, contradicting_words, text_score
 
+# How many taught products a match suggests for staff to choose from (an unknown item's
+# likeliest products first).
+SUGGESTIONS = 4
+
 
 @dataclass(frozen=True)
 class MatchPolicy:
@@ -82,7 +86,8 @@ class ProductMatch:
     candidate's nearest teaching photo; ``reason``: "accepted", "verified" (by local features),
     "nothing_taught", "ambiguous", "too_far" or "other_print" (the product in front shows words
     that say it is not the candidate); ``inliers``: the candidate's verified keypoint matches (0
-    where not checked).
+    where not checked); ``suggestions``: the taught products with the best combined scores,
+    best first (``SUGGESTIONS`` at most), what staff are offered first when it is unknown.
     """
 
     sku: str | None
@@ -92,6 +97,7 @@ class ProductMatch:
     similarity: float
     reason: str
     inliers: int = 0
+    suggestions: tuple[str, ...] = ()
 
 
 class ProductGallery:
@@ -160,24 +166,26 @@ class ProductGallery:
         if not self.skus:
             return ProductMatch(None, None, 0.0, 0.0, -1.0, "nothing_taught")
         combined = self._combined(appearance)
-        order = np.argsort(-combined)
+        order = np.argsort(-combined, kind="stable")
         best = int(order[0])
         margin = float(combined[best] - (combined[order[1]] if len(order) > 1 else 0.0))
         raw = _raw_vectors([appearance])[0]
         similarity = float((self._raw_photos[self._owners == best] @ raw).max())
         candidate, score = self.skus[best], float(combined[best])
+        suggestions = tuple(self.skus[i] for i in order[:SUGGESTIONS])
+        inliers = 0
         if margin >= self.policy.min_margin and similarity >= self.policy.min_similarity:
-            reason, inliers = "accepted", 0
+            reason = "accepted"
         else:
             inliers = self._verify(appearance, order[: self.policy.verified_candidates])
-            if not inliers:
+            if inliers:
+                reason = "verified"
+            else:
                 reason = "ambiguous" if margin < self.policy.min_margin else "too_far"
-                return ProductMatch(None, candidate, score, margin, similarity, reason)
-            reason = "verified"
-        if self._contradicted(appearance, best):
+        if reason in ("accepted", "verified") and self._contradicted(appearance, best):
             reason = "other_print"  # whatever it looks like, its print says it is not that
-            return ProductMatch(None, candidate, score, margin, similarity, reason, inliers)
-        return ProductMatch(candidate, candidate, score, margin, similarity, reason, inliers)
+        sku = candidate if reason in ("accepted", "verified") else None
+        return ProductMatch(sku, candidate, score, margin, similarity, reason, inliers, suggestions)
 
     def _contradicted(self, appearance: Appearance, candidate: int) -> bool:
         """Whether the photo's middle words say it is not product ``candidate`` (an index)."""

@@ -6,7 +6,8 @@ shows up as a difference from a shot of the empty counter (``products.cutout``).
 region is identified once by the taught-product gallery (colour, FaceNet's trunk, printed words)
 and then followed by its box, so the slow identification runs once per item, not every frame.
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
-payment waits until it is taken away or staff teach it. Regions the product detector already
+payment waits until it is taken away, or staff say what it is (offered the products it looked
+most like first: ``unknown_suggestions``) or teach it. Regions the product detector already
 counts (a product it knows and the store sells) are left to it.
 
 ``CounterItemDetector`` and ``WithCounterItems`` follow the ``ProductDetector`` contract, so the
@@ -43,6 +44,7 @@ class _Known:
     box: tuple
     class_id: int
     seen: float
+    suggestions: tuple = ()  # the taught SKUs it looked most like, best first
 
 
 class CounterItemDetector:
@@ -70,6 +72,10 @@ class CounterItemDetector:
         self.meta = {"taught_products": len(gallery.skus), "encoder": encoder.name}
         self.backend = "gallery"
         self.last_timings_ms: dict[str, float] = {}
+        # The unknown items of the last frame: the taught SKUs they looked most like (each
+        # item's best first, then each one's second, ...). Replaced whole: safe to read from
+        # another thread.
+        self.unknown_suggestions: tuple[str, ...] = ()
 
     @property
     def unknown_class_id(self) -> int:
@@ -87,18 +93,21 @@ class CounterItemDetector:
         self._stale_logged = False
         now = self._clock()
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
-        boxes, classes, identified = [], [], 0
+        boxes, classes, identified, unknown = [], [], 0, []
         for box, _area in regions:
             if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
                 continue
             known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
             if known is None or _iou(known.box, box) < SAME_ITEM_IOU:
-                known = _Known(box, self._identify(image, box), now)
+                known = self._identify(image, box, now)
                 self._known.append(known)
                 identified += 1
             known.box, known.seen = box, now
             boxes.append(box)
             classes.append(known.class_id)
+            if known.class_id == self.unknown_class_id:
+                unknown.append(known.suggestions)
+        self.unknown_suggestions = merge_suggestions(unknown)
         self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
         if identified:
             log.debug("identified %d new counter items", identified)
@@ -108,7 +117,7 @@ class CounterItemDetector:
             np.array(classes, np.int64),
         )
 
-    def _identify(self, image: np.ndarray, box: tuple) -> int:
+    def _identify(self, image: np.ndarray, box: tuple, now: float) -> _Known:
         x1, y1, x2, y2 = with_margin(box, image.shape)
         appearance = self._encoder.encode([image[y1:y2, x1:x2]])[0]
         match = self._gallery.match(appearance)
@@ -120,10 +129,11 @@ class CounterItemDetector:
             match.margin,
         )
         if match.sku is None:
-            return self.unknown_class_id
-        return self._gallery.skus.index(match.sku)
+            return _Known(box, self.unknown_class_id, now, match.suggestions)
+        return _Known(box, self._gallery.skus.index(match.sku), now)
 
     def _none(self, started: float, why: str) -> Detections:
+        self.unknown_suggestions = ()
         if not self._stale_logged:
             log.warning("counter items are off until it matches again: %s", why)
             self._stale_logged = True
@@ -172,6 +182,17 @@ class WithCounterItems:
             np.concatenate([found.confidence, items.confidence]).astype(np.float32),
             np.concatenate([found.class_id, items.class_id + offset]).astype(np.int64),
         )
+
+
+def merge_suggestions(suggestions: Sequence[tuple]) -> tuple:
+    """Several items' suggestions as one list: every item's first, then every second, ...;
+    each SKU once."""
+    merged: list = []
+    for rank in range(max((len(s) for s in suggestions), default=0)):
+        for item in suggestions:
+            if rank < len(item) and item[rank] not in merged:
+                merged.append(item[rank])
+    return tuple(merged)
 
 
 def _iou(a: tuple, b: tuple) -> float:

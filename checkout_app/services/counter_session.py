@@ -63,6 +63,8 @@ class CounterSnapshot:
     camera: dict = field(default_factory=dict)  # SKU -> count the camera sees, for ``shown``
     shortfalls: dict = field(default_factory=dict)  # SKU -> seen but not charged (Cart)
     unknown_items: int = 0  # on the counter, no product the kiosk knows: no price, no payment
+    # For staff naming an unknown item: the products on sale it looked most like, best first.
+    unknown_suggestions: tuple = ()
     scans: tuple = ()  # ScanEvent of the frame just processed
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
@@ -108,6 +110,7 @@ class CounterSession:
         self._lock = threading.Lock()
         self._detector = detector
         self._counter_items = counter_items
+        self._items: CounterItemDetector | None = None  # this visit's, when taught products
         self._tracker_config = tracker_config or TrackerConfig.for_fps(15.0)
         self._on_correction = on_correction
         self._barcode_reader = barcode_reader
@@ -121,6 +124,7 @@ class CounterSession:
     def _new_pipeline(self, catalog: Catalog) -> CheckoutPipeline:
         detector: ProductDetector = self._detector
         items = self._counter_items() if self._counter_items else None
+        self._items = items
         if items is not None:
             sold = {
                 i
@@ -181,10 +185,11 @@ class CounterSession:
         if not product.active:
             log.info("barcode %s: %s is not for sale", code, product.sku)
             return ScanEvent(code, product.sku, "inactive")
-        cart.scan(product.sku)
-        if cart.resolve_unknown_item():
-            log.info("barcode %s added %s for an unknown item", code, product.sku)
+        if cart.unknown_items:  # most likely the unknown item's own barcode
+            cart.name_unknown_item(product.sku)
+            log.info("barcode %s says an unknown item is %s", code, product.sku)
             return ScanEvent(code, product.sku, "resolved")
+        cart.scan(product.sku)
         log.info("barcode %s added %s", code, product.sku)
         return ScanEvent(code, product.sku, "added")
 
@@ -199,6 +204,14 @@ class CounterSession:
 
     def undo_correction(self, sku: str) -> CounterSnapshot:
         return self._correct(lambda cart: cart.undo_correction(sku))
+
+    def name_unknown_item(self, sku: str) -> CounterSnapshot:
+        """Staff say what an unknown item on the counter is (``Cart.name_unknown_item``)."""
+        with self._lock:
+            self._pipeline.cart.name_unknown_item(sku)
+            snapshot = self._snapshot(True)
+        log.info("staff said an unknown item is %s", sku)
+        return snapshot
 
     def approve_shortfalls(self) -> tuple[CounterSnapshot, dict]:
         """Staff accept the lowered counts; returns the snapshot and what was approved."""
@@ -257,6 +270,16 @@ class CounterSession:
             sku = product.sku if product is not None and product.active else None
             yield ItemBox(track.xyxy, class_name, sku, track.confirmed)
 
+    def _unknown_suggestions(self, cart: Cart) -> tuple:
+        if self._items is None:
+            return ()
+        catalog = cart.catalog
+        return tuple(
+            sku
+            for sku in self._items.unknown_suggestions
+            if sku in catalog and catalog.get(sku).active
+        )
+
     def _snapshot(self, changed: bool, scans: tuple = ()) -> CounterSnapshot:
         cart = self._pipeline.cart
         quantities = cart.quantities()
@@ -271,6 +294,7 @@ class CounterSession:
             camera={sku: cart.camera_quantity(sku) for sku in shown},
             shortfalls=cart.shortfalls(),
             unknown_items=cart.unknown_items,
+            unknown_suggestions=self._unknown_suggestions(cart) if cart.unknown_items else (),
             scans=scans,
             boxes=self._boxes,
             frame_index=self._frame_index,

@@ -45,6 +45,7 @@ from checkout_app.ui.shopper.pay import PayScreen
 from checkout_app.ui.shopper.scanning import ScanningScreen
 from checkout_app.ui.shopper.screens import AttractScreen, CompleteScreen, FailureScreen
 from checkout_app.ui.staff.kiosk_stats import KioskStats, ModelFileInfo
+from checkout_app.ui.staff.name_item_dialog import NameItemDialog
 from checkout_app.ui.staff.pin_dialog import PinDialog
 from checkout_app.ui.staff.staff_area import StaffArea
 from checkout_app.ui.view_models import box_views, cart_rows, total_text
@@ -169,6 +170,7 @@ class KioskWindow(QMainWindow):
         cart.set_face_pay_available(services.face_pipeline is not None)
         cart.help_requested.connect(self._call_staff)
         cart.approval_requested.connect(self._approve_shortfalls)
+        cart.name_unknown_requested.connect(self._name_unknown_item)
         self.pay.confirmed.connect(self._confirm_payment)
         self.pay.rejected.connect(lambda: self._payment_call("reject"))
         self.pay.cancelled.connect(lambda: self._payment_call("cancel"))
@@ -336,6 +338,39 @@ class KioskWindow(QMainWindow):
             log.exception("could not record the approved counts %s", approved)
         self.staff.review.refresh()
         self._apply(snapshot)
+
+    def _name_unknown_item(self) -> None:
+        """Staff (PIN) say what an unknown item on the counter is, offered the products it
+        looked most like first; it is added at its price and no longer holds the payment."""
+        if not self._snapshot.unknown_items:
+            return
+        dialog = PinDialog(self.services.staff_pin, self)
+        dialog.setWindowTitle(self.tr("Staff: add the unknown item"))
+        if not dialog.exec():
+            return
+        snapshot = self.services.counter.snapshot()  # the counter may have changed meanwhile
+        chooser = NameItemDialog(
+            snapshot.catalog, snapshot.unknown_suggestions, self._lang, parent=self
+        )
+        if not chooser.exec() or chooser.chosen_sku is None:
+            return
+        try:
+            snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku)
+        except ValueError as exc:  # it left the counter meanwhile, or the product left the sale
+            log.info("unknown item not named: %s", exc)
+            self.scanning.cart.show_scan(
+                self.tr(
+                    "Nothing added: the unknown item has left the counter, or the product is no "
+                    "longer for sale."
+                ),
+                False,
+            )
+            return
+        self._apply(snapshot)
+        name = snapshot.catalog.get(chooser.chosen_sku).name(self._lang)
+        self.scanning.cart.show_scan(
+            self.tr("The unknown item is {name}: added by staff.").format(name=name), True
+        )
 
     def _counter_failed(self, message: str) -> None:
         log.warning("counter camera: %s", message)

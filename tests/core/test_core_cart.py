@@ -172,15 +172,27 @@ def test_unknown_items_are_counted_apart_and_change_the_cart(catalog):
     assert cart.unknown_items == 0
 
 
-def test_a_scan_resolves_one_unknown_item_while_it_stays_on_the_counter(catalog):
+def test_a_named_unknown_item_counts_as_its_product_while_it_stays_on_the_counter(catalog):
     cart = Cart(catalog)
-    cart.set_detected({}, unknown_items=2)
-    assert cart.resolve_unknown_item() and cart.unknown_items == 1
-    cart.set_detected({}, unknown_items=2)  # still both on the counter: one still unknown
+    cart.set_detected({"C": 1}, unknown_items=2)
+    cart.name_unknown_item("C")  # a scan or staff say what one of them is
+    assert cart.unknown_items == 1 and cart.quantity("C") == 2 and not cart.is_pinned("C")
+    assert cart.camera_quantity("C") == 2 and not cart.corrections
+    cart.set_detected({"C": 1}, unknown_items=2)  # still both on the counter
+    assert cart.unknown_items == 1 and cart.quantity("C") == 2
+    cart.set_quantity("C", 1)  # lowered by hand: the named one is still seen, staff must approve
+    assert cart.shortfalls() == {"C": 1}
+    cart.undo_correction("C")
+    cart.name_unknown_item("W")
+    assert cart.unknown_items == 0 and cart.quantities() == {"C": 2, "W": 1}
+    with pytest.raises(ValueError, match="no unknown item"):
+        cart.name_unknown_item("C")
+    cart.set_detected({"C": 1}, unknown_items=1)  # one left the counter: the latest name goes
+    assert cart.quantities() == {"C": 2} and cart.unknown_items == 0
+    cart.set_detected({"C": 1}, unknown_items=2)  # a new one came
     assert cart.unknown_items == 1
-    assert cart.resolve_unknown_item() and cart.unknown_items == 0
-    assert not cart.resolve_unknown_item()  # nothing left to resolve
-    cart.set_detected({}, unknown_items=1)  # one left; the one still there was scanned
-    assert cart.unknown_items == 0
-    cart.set_detected({}, unknown_items=2)  # a new one came
-    assert cart.unknown_items == 1
+    with pytest.raises(ValueError, match="not for sale"):
+        cart.name_unknown_item("X")  # inactive: nothing changes
+    assert cart.unknown_items == 1 and cart.quantities() == {"C": 2}
+    cart.clear()
+    assert cart.unknown_items == 0 and cart.quantities() == {}

@@ -12,16 +12,19 @@ from checkout_app.products.evaluation import (
 from checkout_app.products.gallery import ProductMatch
 
 
-def _said(product, sku, candidate=None, taught=True):
+def _said(product, sku, candidate=None, taught=True, suggestions=()):
     reason = "accepted" if sku else "ambiguous"
-    return Identified(product, taught, ProductMatch(sku, candidate or sku, 1.0, 0.5, 0.6, reason))
+    match = ProductMatch(sku, candidate or sku, 1.0, 0.5, 0.6, reason, suggestions=suggestions)
+    return Identified(product, taught, match)
 
 
 def test_rates_per_group_held_out_share_and_per_class_confusions():
     results = [
         _said("Fruit/Apple", "Fruit/Apple"),
         _said("Fruit/Apple", "Fruit/Pear"),
-        _said("Fruit/Apple", None, candidate="Fruit/Apple"),
+        _said(
+            "Fruit/Apple", None, candidate="Fruit/Pear", suggestions=("Fruit/Pear", "Fruit/Apple")
+        ),
         _said("Fruit/Pear", "Fruit/Pear"),
         _said("Juice/Bravo", None, candidate="Fruit/Apple", taught=False),
         _said("Juice/Bravo", "Fruit/Pear", taught=False),
@@ -30,9 +33,10 @@ def test_rates_per_group_held_out_share_and_per_class_confusions():
     assert report["taught"] == {
         "photos": 4,
         "top1": 0.5,
-        "candidate_top1": 0.75,
+        "candidate_top1": 0.5,
         "unknown_rate": 0.25,
         "wrong_rate": 0.25,
+        "unknown_but_suggested": 0.25,
     }
     assert set(report["groups"]) == {"Fruit"}
     assert report["held_out"] == {"photos": 2, "unknown_share": 0.5}

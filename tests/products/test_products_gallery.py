@@ -57,6 +57,9 @@ def test_a_photo_between_two_products_is_ambiguous(taught, rng):
     match = ProductGallery(taught, MatchPolicy(min_similarity=-1.0)).match(between)
     assert (match.sku, match.reason) == (None, "ambiguous")
     assert match.candidate in ("red", "green")
+    # Staff are offered the likeliest products first: the two it lies between, then the third.
+    assert set(match.suggestions[:2]) == {"red", "green"} and match.suggestions[2] == "blue"
+    assert match.suggestions[0] == match.candidate
 
 
 def test_views_of_the_teaching_photos_train_the_classifier_not_the_gate(rng):

@@ -14,7 +14,11 @@ import pytest
 from checkout_app.camera.source import Frame
 from checkout_app.core.catalog import Catalog, Product, taught_class_name
 from checkout_app.products.gallery import ProductMatch
-from checkout_app.services.counter_items import CounterItemDetector, WithCounterItems
+from checkout_app.services.counter_items import (
+    CounterItemDetector,
+    WithCounterItems,
+    merge_suggestions,
+)
 from checkout_app.services.counter_items_benchmark import empty_counter
 from checkout_app.services.counter_session import CounterSession
 from checkout_app.ui.view_models import BOX_COLOURS, UNKNOWN_ITEM_COLOUR, box_views
@@ -40,7 +44,7 @@ class ColourGallery:
     def match(self, appearance) -> ProductMatch:
         if appearance == "green":
             return ProductMatch("JUICE-1", "JUICE-1", 1.0, 1.0, 0.9, "accepted")
-        return ProductMatch(None, "JUICE-1", 0.2, 0.2, 0.1, "too_far")
+        return ProductMatch(None, "JUICE-1", 0.2, 0.2, 0.1, "too_far", suggestions=("JUICE-1",))
 
 
 class ColourEncoder:
@@ -224,3 +228,30 @@ def test_a_barcode_scan_says_what_an_unknown_item_is():
         scans += snapshot.scans
     assert [s.outcome for s in scans] == ["resolved"]
     assert snapshot.quantities == {"A1": 1} and snapshot.unknown_items == 0 and snapshot.can_pay
+
+
+def test_staff_name_an_unknown_item_offered_what_it_looked_like_first():
+    catalog = Catalog(
+        [
+            Product("A1", "콜라", "Cola", 1500, "cola_can"),
+            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
+        ]
+    )
+    session = colour_session(catalog)
+    for i in range(3):
+        snapshot = session.process(Frame(with_items((400, 140, RED)), i / 15, i))
+    assert snapshot.unknown_items == 1 and snapshot.unknown_suggestions == ("JUICE-1",)
+    named = session.name_unknown_item("A1")  # staff know better than the suggestion
+    assert named.quantities == {"A1": 1} and named.unknown_items == 0 and named.can_pay
+    assert named.unknown_suggestions == ()  # nothing left to name
+    with pytest.raises(ValueError, match="no unknown item"):
+        session.name_unknown_item("A1")
+    for i in range(3, 6):  # still on the counter: still paid for as cola
+        snapshot = session.process(Frame(with_items((400, 140, RED)), i / 15, i))
+    assert snapshot.quantities == {"A1": 1} and snapshot.can_pay
+
+
+def test_suggestions_for_several_unknown_items_go_by_rank():
+    merged = merge_suggestions([("A", "B", "C"), ("D", "A"), ()])
+    assert merged == ("A", "D", "B", "C")
+    assert merge_suggestions([]) == ()

@@ -102,12 +102,16 @@ def test_an_unknown_item_holds_the_payment_until_it_leaves(panel, screenshot):
     panel.set_rows([row("A", 1)], "₩1,000", unknown_items=1)
     notice = panel.findChild(QLabel, "unknown_item_notice")
     assert notice.isVisible()
-    assert notice.text() == (
-        "Unknown item × 1: no price. Take it off the counter, or call staff to add it."
-    )
+    assert notice.text() == "Unknown item × 1: no price. Take it off the counter, or ask staff."
     assert not panel.findChild(QPushButton, "pay_button").isEnabled()
+    name_it = button(panel, "name_unknown_button")
+    assert name_it.isVisible() and name_it.text() == "Staff: add it"
+    asked = []
+    panel.name_unknown_requested.connect(lambda: asked.append(1))
+    name_it.click()
+    assert asked == [1]
     QApplication.processEvents()
     screenshot(panel, "cart_unknown_item")
     panel.set_rows([row("A", 1)], "₩1,000")
-    assert not notice.isVisible()
+    assert not notice.isVisible() and not name_it.isVisible()
     assert panel.findChild(QPushButton, "pay_button").isEnabled()

@@ -517,15 +517,19 @@ class StillCounter:
 
 @pytest.mark.integration
 def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
-    qtbot, make_window, services, grocery_dir, screenshot
+    qtbot, make_window, services, grocery_dir, screenshot, monkeypatch
 ) -> None:
     """A store selling only a product staff taught (the demo products off): its real photo on
-    the counter is charged; a banana beside it is an unknown item until it is taken away."""
+    the counter is charged; a banana beside it is an unknown item until it is taken away, or
+    until staff say what it is."""
 
     import cv2
 
+    from checkout_app.core.catalog import Product, taught_class_name
     from checkout_app.services.counter_items_benchmark import empty_counter
     from checkout_app.services.product_teaching import NewProduct
+    from checkout_app.ui.staff.name_item_dialog import NameItemDialog
+    from checkout_app.ui.staff.pin_dialog import PinDialog
 
     empty = empty_counter()
 
@@ -544,6 +548,8 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
     for product in demo:
         repository.upsert(replace(product, active=False))
     services.teacher.teach(NewProduct("TROP-1", "Tropicana Mandarin", 2300), teaching)
+    # On sale, never taught (it would be its class once taught).
+    repository.upsert(Product("BANANA", "바나나", "Banana", 900, taught_class_name("BANANA")))
     services.teacher.set_empty_counter(empty)
     try:
         scene = StillCounter(on_counter(((80, 140), test_juice), ((380, 150), banana)))
@@ -562,11 +568,34 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
         qtbot.waitUntil(lambda: not kiosk.snapshot.unknown_items, timeout=30_000)
         assert kiosk.snapshot.quantities == {"TROP-1": 1}
         assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+
+        # Put back, staff say what it is: bananas are sold, but nobody taught them.
+        scene.image = on_counter(((80, 140), test_juice), ((380, 150), banana))
+        qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 1, timeout=30_000)
+        offered = []
+
+        def staff_choose_banana(dialog) -> int:
+            offered.append([dialog.products.item(i).text() for i in range(2)])
+            dialog.search.setText("banana")
+            dialog.add_button.click()
+            return 1
+
+        monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
+        monkeypatch.setattr(NameItemDialog, "exec", staff_choose_banana)
+        press(kiosk, "name_unknown_button")
+        assert offered[0][0] == "★ Tropicana Mandarin · ₩2,300  (TROP-1)"  # the only one taught
+        assert kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
+        assert not kiosk.snapshot.unknown_items
+        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+        assert "added by staff" in kiosk.findChild(QLabel, "scan_notice").text()
+        qtbot.wait(200)  # the new cart line laid out
+        screenshot(kiosk, "13b_unknown_item_named_by_staff")
     finally:
         services.teacher.set_empty_counter(None)
         for product in demo:
             repository.upsert(product)
-        repository.upsert(replace(repository.load().get("TROP-1"), active=False))
+        for sku in ("TROP-1", "BANANA"):
+            repository.upsert(replace(repository.load().get(sku), active=False))
         services.counter.reset(repository.load())
 
 

@@ -170,6 +170,7 @@ class CartPanel(QFrame):
     pay_requested = Signal()
     help_requested = Signal()
     approval_requested = Signal()  # staff are asked to accept counts below the camera's
+    name_unknown_requested = Signal()  # staff are asked to say what an unknown item is
 
     def __init__(
         self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
@@ -224,6 +225,8 @@ class CartPanel(QFrame):
         self._scan_timer.timeout.connect(lambda: self._scan_notice.setVisible(False))
         self._approve = _button("", "", "approve_button")
         self._approve.clicked.connect(self.approval_requested)
+        self._name_unknown = _button("", "", "name_unknown_button")
+        self._name_unknown.clicked.connect(self.name_unknown_requested)
         self._pay = _button("", "pay", "pay_button")
         self._pay.setMinimumHeight(64)
         self._pay.clicked.connect(self.pay_requested)
@@ -251,7 +254,10 @@ class CartPanel(QFrame):
         layout.addWidget(self._empty)
         layout.addWidget(scroll, 1)
         layout.addWidget(self._scan_notice)
-        layout.addWidget(self._unknown)
+        unknown_row = QHBoxLayout()
+        unknown_row.addWidget(self._unknown, 1)
+        unknown_row.addWidget(self._name_unknown)
+        layout.addLayout(unknown_row)
         layout.addLayout(take_off_row)
         layout.addLayout(total_row)
         layout.addWidget(self._face_pay_off)
@@ -298,9 +304,10 @@ class CartPanel(QFrame):
             )
         )
         self._unknown.setVisible(bool(self._unknown_items))
+        self._name_unknown.setVisible(bool(self._unknown_items))
         self._unknown.setText(
             self.tr(
-                "Unknown item × %n: no price. Take it off the counter, or call staff to add it.",
+                "Unknown item × %n: no price. Take it off the counter, or ask staff.",
                 "",
                 self._unknown_items,
             )
@@ -343,6 +350,7 @@ class CartPanel(QFrame):
         self._pay.setText(self.tr("Pay with face"))
         self._help.setText(self.tr("Call staff"))
         self._approve.setText(self.tr("Staff approval"))
+        self._name_unknown.setText(self.tr("Staff: add it"))
         self._face_pay_off.setText(
             self.tr("Face pay is not available at this kiosk right now. Call staff to pay.")
         )

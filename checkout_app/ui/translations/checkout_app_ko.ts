@@ -166,51 +166,56 @@
 <context>
     <name>CartPanel</name>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="294"/>
+        <location filename="../shopper/cart_panel.py" line="300"/>
         <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
         <translation>
             <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="303"/>
-        <source>Unknown item × %n: no price. Take it off the counter, or call staff to add it.</source>
+        <location filename="../shopper/cart_panel.py" line="310"/>
+        <source>Unknown item × %n: no price. Take it off the counter, or ask staff.</source>
         <translation>
-            <numerusform>알 수 없는 상품 %n개: 가격이 없어요. 계산대에서 치우거나 직원을 불러 추가해 주세요.</numerusform>
+            <numerusform>알 수 없는 상품 %n개: 가격이 없어요. 계산대에서 치우거나 직원에게 요청하세요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="340"/>
+        <location filename="../shopper/cart_panel.py" line="347"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="341"/>
+        <location filename="../shopper/cart_panel.py" line="348"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="342"/>
+        <location filename="../shopper/cart_panel.py" line="349"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="343"/>
+        <location filename="../shopper/cart_panel.py" line="350"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="344"/>
+        <location filename="../shopper/cart_panel.py" line="351"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="345"/>
+        <location filename="../shopper/cart_panel.py" line="352"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="347"/>
+        <location filename="../shopper/cart_panel.py" line="353"/>
+        <source>Staff: add it</source>
+        <translation>직원: 추가</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="355"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -495,152 +500,167 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="267"/>
+        <location filename="../kiosk_window.py" line="268"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="268"/>
+        <location filename="../kiosk_window.py" line="269"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="284"/>
+        <location filename="../kiosk_window.py" line="285"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="287"/>
+        <location filename="../kiosk_window.py" line="288"/>
         <source>The unknown item is {name}: added by its barcode.</source>
         <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="291"/>
+        <location filename="../kiosk_window.py" line="292"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="294"/>
+        <location filename="../kiosk_window.py" line="295"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="328"/>
+        <location filename="../kiosk_window.py" line="329"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="344"/>
+        <location filename="../kiosk_window.py" line="348"/>
+        <source>Staff: add the unknown item</source>
+        <translation>직원: 알 수 없는 상품 추가</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="363"/>
+        <source>Nothing added: the unknown item has left the counter, or the product is no longer for sale.</source>
+        <translation>추가하지 않았어요: 알 수 없는 상품이 계산대에서 치워졌거나 더 이상 판매하지 않는 상품이에요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="372"/>
+        <source>The unknown item is {name}: added by staff.</source>
+        <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="378"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="348"/>
+        <location filename="../kiosk_window.py" line="382"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="481"/>
+        <location filename="../kiosk_window.py" line="511"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="483"/>
+        <location filename="../kiosk_window.py" line="513"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="488"/>
+        <location filename="../kiosk_window.py" line="518"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="489"/>
+        <location filename="../kiosk_window.py" line="519"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="492"/>
+        <location filename="../kiosk_window.py" line="522"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="493"/>
+        <location filename="../kiosk_window.py" line="523"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="496"/>
+        <location filename="../kiosk_window.py" line="526"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="497"/>
+        <location filename="../kiosk_window.py" line="527"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="500"/>
+        <location filename="../kiosk_window.py" line="530"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="501"/>
+        <location filename="../kiosk_window.py" line="531"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="504"/>
+        <location filename="../kiosk_window.py" line="534"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="506"/>
+        <location filename="../kiosk_window.py" line="536"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="511"/>
+        <location filename="../kiosk_window.py" line="541"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="512"/>
+        <location filename="../kiosk_window.py" line="542"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="556"/>
+        <location filename="../kiosk_window.py" line="586"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="642"/>
+        <location filename="../kiosk_window.py" line="672"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="654"/>
-        <location filename="../kiosk_window.py" line="655"/>
+        <location filename="../kiosk_window.py" line="684"/>
+        <location filename="../kiosk_window.py" line="685"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="658"/>
+        <location filename="../kiosk_window.py" line="688"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="661"/>
+        <location filename="../kiosk_window.py" line="691"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="663"/>
+        <location filename="../kiosk_window.py" line="693"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -701,6 +721,44 @@
         <location filename="../launch.py" line="181"/>
         <source>Quit</source>
         <translation>종료</translation>
+    </message>
+</context>
+<context>
+    <name>NameItemDialog</name>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="46"/>
+        <source>Unknown item</source>
+        <translation>알 수 없는 상품</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="55"/>
+        <source>What is the unknown item?</source>
+        <translation>알 수 없는 상품은 무엇인가요?</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="58"/>
+        <source>★ the products it looks most like. It is added to the cart at its price.</source>
+        <translation>★ 가장 비슷해 보이는 상품. 그 가격으로 장바구니에 추가돼요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="60"/>
+        <source>It is added to the cart at its price.</source>
+        <translation>그 가격으로 장바구니에 추가돼요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="66"/>
+        <source>Search by name or SKU</source>
+        <translation>이름 또는 SKU로 검색</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="78"/>
+        <source>Add to the cart</source>
+        <translation>장바구니에 추가</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="82"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
     </message>
 </context>
 <context>

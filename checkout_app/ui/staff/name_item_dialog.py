@@ -1,0 +1,130 @@
+"""Staff say what an unknown item on the counter is: one product of the catalog, chosen from a
+list with the products the item looked most like first (loose fruit has no barcode to scan).
+
+The kiosk opens it after the staff PIN; the chosen product is added to the cart like a tap on +
+and the item no longer holds the payment (``CounterSession.name_unknown_item``).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checkout_app.core.catalog import Catalog
+from checkout_app.core.money import format_won
+from checkout_app.ui.theme import ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
+
+_SKU_ROLE = Qt.ItemDataRole.UserRole
+
+
+class NameItemDialog(QDialog):
+    """The active products, ``suggestions`` (SKUs, best first) at the top and marked; a filter
+    by name or SKU; ``chosen_sku`` once accepted."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        suggestions: Sequence[str],
+        lang: str = "en",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setModal(True)
+        self.setObjectName("name_item_dialog")
+        self.setWindowTitle(self.tr("Unknown item"))
+        self.chosen_sku: str | None = None
+        products = catalog.active()
+        suggested = [sku for sku in suggestions if any(p.sku == sku for p in products)]
+        by_sku = {p.sku: p for p in products}
+        others = sorted(
+            (p for p in products if p.sku not in suggested), key=lambda p: p.name(lang).lower()
+        )
+
+        title = QLabel(self.tr("What is the unknown item?"))
+        set_role(title, ROLE_TITLE)
+        hint = QLabel(
+            self.tr("★ the products it looks most like. It is added to the cart at its price.")
+            if suggested
+            else self.tr("It is added to the cart at its price.")
+        )
+        set_role(hint, ROLE_HINT)
+        hint.setWordWrap(True)
+        self.search = QLineEdit()
+        self.search.setObjectName("name_item_search")
+        self.search.setPlaceholderText(self.tr("Search by name or SKU"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
+        self.products = QListWidget()
+        self.products.setObjectName("name_item_products")
+        self.products.setStyleSheet("QListWidget::item { min-height: 44px; }")  # a fingertip
+        for sku in suggested:
+            self._add_row(by_sku[sku], lang, suggested=True)
+        for product in others:
+            self._add_row(product, lang, suggested=False)
+        self.products.currentItemChanged.connect(self._update_add)
+        self.products.itemDoubleClicked.connect(lambda _item: self._add())
+        self.add_button = QPushButton(self.tr("Add to the cart"))
+        self.add_button.setObjectName("name_item_add")
+        set_role(self.add_button, ROLE_PRIMARY)
+        self.add_button.clicked.connect(self._add)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.setObjectName("name_item_cancel")
+        cancel.clicked.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel, 1)
+        buttons.addWidget(self.add_button, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(self.search)
+        layout.addWidget(self.products, 1)
+        layout.addLayout(buttons)
+        if self.products.count():
+            self.products.setCurrentRow(0)  # the likeliest product, one tap from the cart
+        self._update_add()
+
+    def _add_row(self, product, lang: str, suggested: bool) -> None:
+        mark = "★ " if suggested else ""
+        text = f"{mark}{product.name(lang)} · {format_won(product.price, lang)}  ({product.sku})"
+        item = QListWidgetItem(text)
+        item.setData(_SKU_ROLE, product.sku)
+        self.products.addItem(item)
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        first_shown = None
+        for row in range(self.products.count()):
+            item = self.products.item(row)
+            hidden = bool(needle) and needle not in item.text().lower()
+            item.setHidden(hidden)
+            if not hidden and first_shown is None:
+                first_shown = item
+        current = self.products.currentItem()
+        if current is None or current.isHidden():
+            self.products.setCurrentItem(first_shown)
+        self._update_add()
+
+    def _update_add(self, *_args) -> None:
+        current = self.products.currentItem()
+        self.add_button.setEnabled(current is not None and not current.isHidden())
+
+    def _add(self) -> None:
+        current = self.products.currentItem()
+        if current is None or current.isHidden():
+            return
+        self.chosen_sku = current.data(_SKU_ROLE)
+        self.accept()

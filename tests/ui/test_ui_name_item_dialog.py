@@ -1,0 +1,74 @@
+"""Staff say what an unknown item is: the products it looked most like first, a filter, one tap."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from checkout_app.core.catalog import Catalog, Product
+from checkout_app.ui.staff.name_item_dialog import NameItemDialog
+
+CATALOG = Catalog(
+    [
+        Product("APL", "사과", "Apple", 1200, "taught:APL"),
+        Product("BAN", "바나나", "Banana", 900, "taught:BAN"),
+        Product("CAR", "당근", "Carrot", 700, "taught:CAR"),
+        Product("OLD", "단종", "Retired", 500, "old", active=False),
+    ]
+)
+
+
+@pytest.fixture
+def dialog(qtbot, themed):
+    # Suggested: Carrot, then a product no longer for sale (left out), then Banana.
+    found = NameItemDialog(CATALOG, ("CAR", "OLD", "BAN"), "en")
+    qtbot.addWidget(found)
+    return found
+
+
+def rows(dialog: NameItemDialog) -> list[str]:
+    items = [dialog.products.item(i) for i in range(dialog.products.count())]
+    return [item.text() for item in items if not item.isHidden()]
+
+
+def test_suggested_products_come_first_and_the_likeliest_is_one_tap_away(dialog, screenshot):
+    assert rows(dialog) == [
+        "★ Carrot · ₩700  (CAR)",
+        "★ Banana · ₩900  (BAN)",
+        "Apple · ₩1,200  (APL)",
+    ]
+    dialog.resize(640, 480)
+    dialog.show()
+    QApplication.processEvents()
+    screenshot(dialog, "name_unknown_item")
+    dialog.add_button.click()
+    assert dialog.chosen_sku == "CAR" and dialog.result() == 1
+
+
+def test_the_filter_finds_by_name_or_sku_and_nothing_found_adds_nothing(qtbot, dialog):
+    dialog.search.setText("app")
+    assert rows(dialog) == ["Apple · ₩1,200  (APL)"]
+    assert dialog.products.currentItem().text().startswith("Apple")
+    dialog.search.setText("ban")
+    assert rows(dialog) == ["★ Banana · ₩900  (BAN)"]
+    dialog.search.setText("kiwi")
+    assert rows(dialog) == [] and not dialog.add_button.isEnabled()
+    dialog.search.clear()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    item = dialog.products.item(2)
+    dialog.products.setCurrentItem(item)
+    centre = dialog.products.visualItemRect(item).center()
+    for press in (qtbot.mouseClick, qtbot.mouseDClick):  # a press first, as a finger does
+        press(dialog.products.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert dialog.chosen_sku == "APL"
+
+
+def test_korean_names_and_prices_without_suggestions(qtbot, themed):
+    dialog = NameItemDialog(CATALOG, (), "ko")
+    qtbot.addWidget(dialog)
+    assert rows(dialog)[0].startswith("당근 · ")  # sorted by name in the shopper's language
+    assert not any(row.startswith("★") for row in rows(dialog))
+    dialog.reject()
+    assert dialog.chosen_sku is None
