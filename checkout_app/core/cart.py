@@ -85,6 +85,10 @@ class Cart:
         """Unknown items on the counter that nobody has said what they are: payment waits."""
         return self._unknown_seen - len(self._named)
 
+    def named(self) -> tuple:
+        """SKUs the unknown items on the counter were named as (by a scan or staff)."""
+        return tuple(self._named)
+
     def name_unknown_item(self, sku: str) -> None:
         """A barcode scan or staff say what one unknown item is: it counts as one ``sku`` seen
         by the camera (lowering the line below it is a shortfall for staff to approve)."""

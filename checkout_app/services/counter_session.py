@@ -65,6 +65,7 @@ class CounterSnapshot:
     unknown_items: int = 0  # on the counter, no product the kiosk knows: no price, no payment
     # For staff naming an unknown item: the products on sale it looked most like, best first.
     unknown_suggestions: tuple = ()
+    named: tuple = ()  # SKUs unknown items on the counter were named as (Cart.named)
     scans: tuple = ()  # ScanEvent of the frame just processed
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
@@ -295,6 +296,7 @@ class CounterSession:
             shortfalls=cart.shortfalls(),
             unknown_items=cart.unknown_items,
             unknown_suggestions=self._unknown_suggestions(cart) if cart.unknown_items else (),
+            named=cart.named(),
             scans=scans,
             boxes=self._boxes,
             frame_index=self._frame_index,

@@ -90,17 +90,24 @@ def box_views(
     unknown_item: str,
 ) -> list[BoxView]:
     """Boxes with the product name (``not_for_sale`` text for classes the store does not sell,
-    ``unknown_item`` for an object that is no product the kiosk knows)."""
+    ``unknown_item`` for an object that is no product the kiosk knows). Unknown items that a
+    scan or staff named all as one product show that product (which box is which of several
+    different ones, nobody knows: those stay unknown items on the screen)."""
     index = {name: i for i, name in enumerate(class_names)}
+    named = set(snapshot.named)
+    named_as = named.pop() if len(named) == 1 and not snapshot.unknown_items else None
     views = []
     for box in snapshot.boxes:
-        if box.class_name == UNKNOWN_ITEM_CLASS:
+        unknown = box.class_name == UNKNOWN_ITEM_CLASS
+        sku = named_as if unknown else box.sku
+        if sku is not None:
+            product = snapshot.catalog.get(sku)
+            text = product.name(lang)
+            colour = BOX_COLOURS[_colour_index(product.class_name, index) % len(BOX_COLOURS)]
+        elif unknown:
             text, colour = unknown_item, UNKNOWN_ITEM_COLOUR
-        elif box.sku is None:
-            text, colour = not_for_sale, NOT_FOR_SALE_COLOUR
         else:
-            text = snapshot.catalog.get(box.sku).name(lang)
-            colour = BOX_COLOURS[_colour_index(box.class_name, index) % len(BOX_COLOURS)]
+            text, colour = not_for_sale, NOT_FOR_SALE_COLOUR
         views.append(BoxView(box.xyxy, text, colour, box.confirmed))
     return views
 

@@ -246,9 +246,20 @@ def test_staff_name_an_unknown_item_offered_what_it_looked_like_first():
     assert named.unknown_suggestions == ()  # nothing left to name
     with pytest.raises(ValueError, match="no unknown item"):
         session.name_unknown_item("A1")
-    for i in range(3, 6):  # still on the counter: still paid for as cola
+    for i in range(3, 6):  # still on the counter: still paid for as cola, drawn as cola
         snapshot = session.process(Frame(with_items((400, 140, RED)), i / 15, i))
     assert snapshot.quantities == {"A1": 1} and snapshot.can_pay
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    assert [(v.text, v.colour) for v in views] == [("Cola", BOX_COLOURS[0])]
+    # A second one, named as something else: which box is which, nobody knows.
+    two = with_items((400, 140, RED), (100, 120, (200, 40, 40)))
+    for i in range(6, 9):
+        snapshot = session.process(Frame(two, i / 15, i))
+    session.name_unknown_item("JUICE-1")
+    snapshot = session.snapshot()
+    assert snapshot.named == ("A1", "JUICE-1") and snapshot.can_pay
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    assert [v.text for v in views] == ["Unknown item"] * 2
 
 
 def test_suggestions_for_several_unknown_items_go_by_rank():
