@@ -78,6 +78,16 @@ class NoProducts:
         return Detections(np.array(self.boxes, np.float32), np.full(len(self.boxes), 0.9), [0])
 
 
+def cola_and_juice(cola_barcodes: tuple = ()) -> Catalog:
+    """A demo product the detector knows and a product staff taught."""
+    return Catalog(
+        [
+            Product("A1", "콜라", "Cola", 1500, "cola_can", barcodes=cola_barcodes),
+            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
+        ]
+    )
+
+
 def colour_session(catalog: Catalog, barcode_reader=None) -> CounterSession:
     """A counter session that finds items with the colour gallery, confirming in two frames."""
     config = TrackerConfig(confirm_after_frames=2, confirm_window_frames=3, lost_after_frames=2)
@@ -127,13 +137,7 @@ def test_a_changed_light_is_not_an_item(caplog):
 
 
 def test_the_cart_lists_the_taught_product_and_holds_payment_for_an_unknown_item():
-    catalog = Catalog(
-        [
-            Product("A1", "콜라", "Cola", 1500, "cola_can"),
-            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
-        ]
-    )
-    session = colour_session(catalog)
+    session = colour_session(cola_and_juice())
     for i in range(3):
         snapshot = session.process(Frame(with_items((100, 120, GREEN)), i / 15, i))
     assert snapshot.quantities == {"JUICE-1": 1} and snapshot.total == 2500
@@ -208,12 +212,7 @@ def test_a_barcode_scan_says_what_an_unknown_item_is():
     from checkout_app.vision.barcode_image import ean13_image
     from checkout_app.vision.barcode_reader import BarcodeReader
 
-    catalog = Catalog(
-        [
-            Product("A1", "콜라", "Cola", 1500, "cola_can", barcodes=("4006381333931",)),
-            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
-        ]
-    )
+    catalog = cola_and_juice(cola_barcodes=("4006381333931",))
     session = colour_session(catalog, barcode_reader=BarcodeReader())
     carton = with_items((300, 100, RED))
     for i in range(3):
@@ -231,13 +230,7 @@ def test_a_barcode_scan_says_what_an_unknown_item_is():
 
 
 def test_staff_name_an_unknown_item_offered_what_it_looked_like_first():
-    catalog = Catalog(
-        [
-            Product("A1", "콜라", "Cola", 1500, "cola_can"),
-            Product("JUICE-1", "브라보 사과", "Bravo Apple", 2500, taught_class_name("JUICE-1")),
-        ]
-    )
-    session = colour_session(catalog)
+    session = colour_session(cola_and_juice())
     for i in range(3):
         snapshot = session.process(Frame(with_items((400, 140, RED)), i / 15, i))
     assert snapshot.unknown_items == 1 and snapshot.unknown_suggestions == ("JUICE-1",)
