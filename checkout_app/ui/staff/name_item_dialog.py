@@ -44,6 +44,7 @@ class NameItemDialog(QDialog):
         self.setModal(True)
         self.setObjectName("name_item_dialog")
         self.setWindowTitle(self.tr("Unknown item"))
+        self.setMinimumSize(640, 440)  # fits the smallest kiosk screen, 1024×600
         self.chosen_sku: str | None = None
         products = catalog.active()
         suggested = [sku for sku in suggestions if any(p.sku == sku for p in products)]
@@ -69,6 +70,8 @@ class NameItemDialog(QDialog):
         self.products = QListWidget()
         self.products.setObjectName("name_item_products")
         self.products.setStyleSheet("QListWidget::item { min-height: 44px; }")  # a fingertip
+        # A long SKU is cut short (…), never a sideways scroll.
+        self.products.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for sku in suggested:
             self._add_row(by_sku[sku], lang, suggested=True)
         for product in others:
