@@ -12,16 +12,19 @@ from checkout_app.products.evaluation import Identified, confusion_matrix
 def per_class_table(report: dict) -> str:
     """The per-class results as a Markdown table (shares of each class's test photos)."""
     lines = [
-        "| product | taught | photos | right | unknown | wrong | most often taken for |",
-        "|---|---|---|---|---|---|---|",
+        "| product | taught | photos | right | unknown | unknown, product suggested | wrong "
+        "| most often taken for |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in report["per_class"]:
-        # A held-out product's only right answer is "unknown": any product named is wrong.
+        # A held-out product's only right answer is "unknown": any product named is wrong, and
+        # it is never among the suggestions (taught products only).
         taught = row["taught"]
         right = f"{row['top1']:.2f}" if taught else "–"
+        suggested = f"{row['unknown_but_suggested']:.2f}" if taught else "–"
         lines.append(
             f"| {row['product']} | {'yes' if taught else 'held out'} | {row['photos']} | "
-            f"{right} | {row['unknown_rate']:.2f} | {row['wrong_rate']:.2f} | "
+            f"{right} | {row['unknown_rate']:.2f} | {suggested} | {row['wrong_rate']:.2f} | "
             f"{row['most_often_taken_for'] or ''} |"
         )
     return "\n".join(lines) + "\n"
