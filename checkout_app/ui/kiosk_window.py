@@ -325,9 +325,7 @@ class KioskWindow(QMainWindow):
         is kept with each approved product for the Review page."""
         if not self._snapshot.shortfalls:
             return
-        dialog = PinDialog(self.services.staff_pin, self)
-        dialog.setWindowTitle(self.tr("Staff approval"))
-        if not dialog.exec():
+        if not self._staff_pin_entered(self.tr("Staff approval")):
             return
         snapshot, approved = self.services.counter.approve_shortfalls()
         try:
@@ -344,9 +342,7 @@ class KioskWindow(QMainWindow):
         looked most like first; it is added at its price and no longer holds the payment."""
         if not self._snapshot.unknown_items:
             return
-        dialog = PinDialog(self.services.staff_pin, self)
-        dialog.setWindowTitle(self.tr("Staff: add the unknown item"))
-        if not dialog.exec():
+        if not self._staff_pin_entered(self.tr("Staff: add the unknown item")):
             return
         snapshot = self.services.counter.snapshot()  # the counter may have changed meanwhile
         chooser = NameItemDialog(
@@ -596,10 +592,16 @@ class KioskWindow(QMainWindow):
     def open_staff_area(self) -> None:
         if self._payment is not None:
             return
-        dialog = PinDialog(self.services.staff_pin, self)
-        if dialog.exec():
+        if self._staff_pin_entered():
             log.info("staff area opened")
             self.show_staff_area()
+
+    def _staff_pin_entered(self, title: str | None = None) -> bool:
+        """Ask for the staff PIN (``title``: what it is for); True once it was entered."""
+        dialog = PinDialog(self.services.staff_pin, self)
+        if title is not None:
+            dialog.setWindowTitle(title)
+        return bool(dialog.exec())
 
     def show_staff_area(self) -> None:
         """The staff pages, once the PIN was given."""

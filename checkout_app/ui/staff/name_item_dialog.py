@@ -1,8 +1,8 @@
 """Staff say what an unknown item on the counter is: one product of the catalog, chosen from a
 list with the products the item looked most like first (loose fruit has no barcode to scan).
 
-The kiosk opens it after the staff PIN; the chosen product is added to the cart like a tap on +
-and the item no longer holds the payment (``CounterSession.name_unknown_item``).
+The kiosk opens it after the staff PIN; the item then counts as the chosen product while it stays
+on the counter and no longer holds the payment (``CounterSession.name_unknown_item``).
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ class NameItemDialog(QDialog):
         self.setWindowTitle(self.tr("Unknown item"))
         self.setMinimumSize(640, 440)  # fits the smallest kiosk screen, 1024×600
         self.chosen_sku: str | None = None
-        products = catalog.active()
-        suggested = [sku for sku in suggestions if any(p.sku == sku for p in products)]
-        by_sku = {p.sku: p for p in products}
+        by_sku = {p.sku: p for p in catalog.active()}
+        suggested = [sku for sku in suggestions if sku in by_sku]
         others = sorted(
-            (p for p in products if p.sku not in suggested), key=lambda p: p.name(lang).lower()
+            (p for sku, p in by_sku.items() if sku not in suggested),
+            key=lambda p: p.name(lang).lower(),
         )
 
         title = QLabel(self.tr("What is the unknown item?"))
