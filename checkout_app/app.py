@@ -21,7 +21,7 @@ from checkout_app.services.staff_auth import StaffPin
 from checkout_app.services.store_refresh import StoreRefresher
 from checkout_app.storage.catalog_repository import CatalogRepository
 from checkout_app.storage.db import close_database
-from checkout_app.storage.override_repository import OverrideRepository
+from checkout_app.storage.override_repository import NamedItemRepository, OverrideRepository
 from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 from checkout_app.storage.transaction_repository import TransactionRepository
 from checkout_app.vision.detections import ProductDetector
@@ -191,6 +191,11 @@ class KioskServices:
     def overrides(self) -> OverrideRepository:
         """Counts staff approved below the camera's (a thin wrapper: no state of its own)."""
         return OverrideRepository(self.sessions)
+
+    @property
+    def named_items(self) -> NamedItemRepository:
+        """Unknown items staff named at the counter (a thin wrapper, like ``overrides``)."""
+        return NamedItemRepository(self.sessions)
 
     def close(self) -> None:
         if self.refresher is not None:

@@ -1,18 +1,26 @@
-"""Staff approve a cart that charges fewer than the counter camera sees: keep the evidence.
+"""What staff decide at the counter is kept with the evidence, for the staff Review page.
 
-Each approved product becomes one ``count_overrides`` row with the counter frame of that moment
-(JPEG, downscaled), listed on the staff Review page. No Qt here.
+Each product staff approve below what the counter camera sees becomes one ``count_overrides``
+row, each unknown item staff name one ``named_items`` row, with the counter frame of that moment
+(JPEG, downscaled). No Qt here.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 import cv2
 import numpy as np
 
 from checkout_app.services.counter_session import CounterSnapshot
-from checkout_app.storage.override_repository import CountOverride, OverrideRepository
+from checkout_app.storage.override_repository import (
+    CountOverride,
+    NamedItem,
+    NamedItemRepository,
+    OverrideRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +59,51 @@ def record_approved(
         recorded.append(overrides.record(sku, name, charged, camera, jpeg))
         log.info("override recorded: %s charged %d, camera saw %d", sku, charged, camera)
     return recorded
+
+
+def record_named(
+    named_items: NamedItemRepository,
+    offered: tuple,
+    sku: str,
+    name: str,
+    frame: np.ndarray | None,
+) -> NamedItem:
+    """Staff named an unknown item ``sku`` after being ``offered`` these suggestions (SKUs,
+    best first): where it stood among them is kept (None: staff searched for it)."""
+    rank = offered.index(sku) + 1 if sku in offered else None
+    named = named_items.record(sku, name, rank, review_jpeg(frame))
+    log.info("unknown item named by staff: %s (suggestion %s)", sku, rank or "none")
+    return named
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One row of the staff Review page: an approved count or a named unknown item.
+
+    ``camera_qty`` is None for a named item (the camera saw an item it did not know);
+    ``suggestion_rank`` is where a named item's product stood among those offered (None: staff
+    searched for it, or an approved count).
+    """
+
+    created_at: datetime
+    name: str
+    charged_qty: int
+    camera_qty: int | None
+    suggestion_rank: int | None
+    frame_jpeg: bytes | None
+
+
+def recent_reviews(
+    overrides: OverrideRepository, named_items: NamedItemRepository, limit: int
+) -> list[ReviewEntry]:
+    """The latest ``limit`` approved counts and named items together, newest first."""
+    entries = [
+        ReviewEntry(o.created_at, o.name, o.charged_qty, o.camera_qty, None, o.frame_jpeg)
+        for o in overrides.recent(limit)
+    ]
+    entries += [
+        ReviewEntry(n.created_at, n.name, 1, None, n.suggestion_rank, n.frame_jpeg)
+        for n in named_items.recent(limit)
+    ]
+    entries.sort(key=lambda entry: entry.created_at, reverse=True)
+    return entries[:limit]

@@ -1,4 +1,6 @@
-"""Counts that staff approved below what the counter camera saw, with the frame, for review."""
+"""What staff decided at the counter, with the counter frame, for review: counts approved below
+what the camera saw (``OverrideRepository``) and unknown items staff named
+(``NamedItemRepository``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from checkout_app.storage.tables import CountOverrideRow
+from checkout_app.storage.tables import CountOverrideRow, NamedItemRow
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,18 @@ class CountOverride:
     name: str
     charged_qty: int
     camera_qty: int
+    frame_jpeg: bytes | None
+
+
+@dataclass(frozen=True)
+class NamedItem:
+    """``suggestion_rank``: 1 for the product offered first, None when staff searched for it."""
+
+    id: int
+    created_at: datetime
+    sku: str
+    name: str
+    suggestion_rank: int | None
     frame_jpeg: bytes | None
 
 
@@ -33,27 +47,53 @@ class OverrideRepository:
             raise ValueError(
                 f"an override charges fewer than the camera saw, got {charged_qty} of {camera_qty}"
             )
-        with self._session_factory.begin() as session:
-            row = CountOverrideRow(
-                sku=sku,
-                name=name,
-                charged_qty=charged_qty,
-                camera_qty=camera_qty,
-                frame_jpeg=frame_jpeg,
-            )
-            session.add(row)
-            session.flush()
-            return _to_override(row)
+        row = CountOverrideRow(
+            sku=sku,
+            name=name,
+            charged_qty=charged_qty,
+            camera_qty=camera_qty,
+            frame_jpeg=frame_jpeg,
+        )
+        return _to_override(_add(self._session_factory, row))
 
     def recent(self, limit: int = 50) -> list[CountOverride]:
         """The latest ``limit`` overrides, newest first."""
-        with self._session_factory() as session:
-            rows = session.scalars(
-                select(CountOverrideRow)
-                .order_by(CountOverrideRow.created_at.desc(), CountOverrideRow.id.desc())
-                .limit(limit)
+        return [_to_override(r) for r in _recent(self._session_factory, CountOverrideRow, limit)]
+
+
+class NamedItemRepository:
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self._session_factory = session_factory
+
+    def record(
+        self, sku: str, name: str, suggestion_rank: int | None, frame_jpeg: bytes | None
+    ) -> NamedItem:
+        if suggestion_rank is not None and suggestion_rank < 1:
+            raise ValueError(f"a suggestion rank counts from 1, got {suggestion_rank}")
+        row = NamedItemRow(
+            sku=sku, name=name, suggestion_rank=suggestion_rank, frame_jpeg=frame_jpeg
+        )
+        return _to_named_item(_add(self._session_factory, row))
+
+    def recent(self, limit: int = 50) -> list[NamedItem]:
+        """The latest ``limit`` named items, newest first."""
+        return [_to_named_item(r) for r in _recent(self._session_factory, NamedItemRow, limit)]
+
+
+def _add(session_factory: sessionmaker, row):
+    with session_factory.begin() as session:
+        session.add(row)
+        session.flush()
+        return row
+
+
+def _recent(session_factory: sessionmaker, table, limit: int) -> list:
+    with session_factory() as session:
+        return list(
+            session.scalars(
+                select(table).order_by(table.created_at.desc(), table.id.desc()).limit(limit)
             ).all()
-            return [_to_override(row) for row in rows]
+        )
 
 
 def _to_override(row: CountOverrideRow) -> CountOverride:
@@ -64,5 +104,16 @@ def _to_override(row: CountOverrideRow) -> CountOverride:
         name=row.name,
         charged_qty=row.charged_qty,
         camera_qty=row.camera_qty,
+        frame_jpeg=row.frame_jpeg,
+    )
+
+
+def _to_named_item(row: NamedItemRow) -> NamedItem:
+    return NamedItem(
+        id=row.id,
+        created_at=row.created_at,
+        sku=row.sku,
+        name=row.name,
+        suggestion_rank=row.suggestion_rank,
         frame_jpeg=row.frame_jpeg,
     )

@@ -187,6 +187,30 @@ class CountOverrideRow(Base):
     frame_jpeg: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045
 
 
+class NamedItemRow(Base):
+    """Staff said what an item the kiosk did not know was (``Cart.name_unknown_item``).
+
+    Kept with the counter frame of that moment for the Review page: the product to teach next,
+    and what staff let go at which price. ``suggestion_rank``: where the product stood among the
+    products the item looked most like (1 = the first offered); NULL when staff searched for it.
+    """
+
+    __tablename__ = "named_items"
+    __table_args__ = (
+        CheckConstraint(
+            "suggestion_rank IS NULL OR suggestion_rank >= 1",
+            name="ck_named_items_rank_from_one",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    sku: Mapped[str] = mapped_column(String)  # copied, like a sale line: no foreign key
+    name: Mapped[str] = mapped_column(String)
+    suggestion_rank: Mapped[Optional[int]] = mapped_column(Integer)  # noqa: UP045
+    frame_jpeg: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045
+
+
 class ProductPhotoRow(Base):
     """A photo staff taught a product from, with what the appearance encoder saw in it.
 

@@ -31,7 +31,7 @@ from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
-from checkout_app.services.count_review import record_approved
+from checkout_app.services.count_review import record_approved, record_named
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStatus, PayStep
@@ -345,9 +345,8 @@ class KioskWindow(QMainWindow):
         if not self._staff_pin_entered(self.tr("Staff: add the unknown item")):
             return
         snapshot = self.services.counter.snapshot()  # the counter may have changed meanwhile
-        chooser = NameItemDialog(
-            snapshot.catalog, snapshot.unknown_suggestions, self._lang, parent=self
-        )
+        offered = snapshot.unknown_suggestions
+        chooser = NameItemDialog(snapshot.catalog, offered, self._lang, parent=self)
         if not chooser.exec() or chooser.chosen_sku is None:
             return
         try:
@@ -364,6 +363,13 @@ class KioskWindow(QMainWindow):
             return
         self._apply(snapshot)
         name = snapshot.catalog.get(chooser.chosen_sku).name(self._lang)
+        try:
+            record_named(
+                self.services.named_items, offered, chooser.chosen_sku, name, self._counter_image
+            )
+        except Exception:  # the database is down: the sale goes on, the log keeps the facts
+            log.exception("could not record the unknown item named %s", chooser.chosen_sku)
+        self.staff.review.refresh()
         self.scanning.cart.show_scan(
             self.tr("The unknown item is {name}: added by staff.").format(name=name), True
         )

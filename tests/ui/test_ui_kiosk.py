@@ -590,6 +590,16 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
         assert "added by staff" in kiosk.findChild(QLabel, "scan_notice").text()
         qtbot.wait(200)  # the new cart line laid out
         screenshot(kiosk, "13b_unknown_item_named_by_staff")
+        named = services.named_items.recent(1)[0]
+        assert (named.sku, named.suggestion_rank) == ("BANANA", None), "searched, not offered"
+        assert named.frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept for review"
+        kiosk.show_staff_area()
+        kiosk.staff.tabs.setCurrentWidget(kiosk.staff.review.parentWidget().parentWidget())
+        review = kiosk.staff.review.table
+        assert review.item(0, 1).text() == "Banana"
+        assert review.item(0, 3).text() == "unknown, searched"
+        assert not kiosk.staff.review.frame.pixmap().isNull()
+        screenshot(kiosk, "13c_staff_review_named_item")
     finally:
         services.teacher.set_empty_counter(None)
         for product in demo:

@@ -1,8 +1,9 @@
-"""The staff Review page: every count staff approved below what the counter camera saw.
+"""The staff Review page: what staff decided at the counter, newest first.
 
-A row per approved product (when, what, charged, seen) and, for the selected row, the counter
-frame of that moment, so a store can tell a camera that counts one can twice from a product
-that left unpaid.
+A row per product staff approved below what the counter camera saw (when, what, charged, seen)
+and per unknown item staff named (seen as "unknown item", and whether the kiosk had offered that
+product), with the counter frame of the selected row: a store can tell a camera that counts one
+can twice from a product that left unpaid, and see which products to teach next.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ RECENT = 200  # rows loaded; older ones stay in the database
 
 class ReviewPage(QWidget):
     def __init__(self, load: Callable[[int], list], parent: QWidget | None = None) -> None:
-        """``load(limit)`` returns the latest overrides, newest first (``OverrideRepository``)."""
+        """``load(limit)`` returns the latest ``ReviewEntry`` rows, newest first
+        (``count_review.recent_reviews``)."""
         super().__init__(parent)
         self._load = load
-        self._overrides: list = []
+        self._entries: list = []
         self._title = QLabel()
         set_role(self._title, ROLE_TITLE)
         self._hint = QLabel()
@@ -45,9 +47,13 @@ class ReviewPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        # Long product names wrap onto a second line instead of being cut on a small screen.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_selected_frame)
         self.frame = QLabel()
         self.frame.setObjectName("review_frame")
@@ -66,30 +72,42 @@ class ReviewPage(QWidget):
         self.retranslate()
 
     def refresh(self) -> None:
-        self._overrides = list(self._load(RECENT))
-        self.table.setRowCount(len(self._overrides))
-        for row, override in enumerate(self._overrides):
-            when = override.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            cells = (when, override.name, str(override.charged_qty), str(override.camera_qty))
+        self._entries = list(self._load(RECENT))
+        self.table.setRowCount(len(self._entries))
+        self._fill_rows()
+        if self._entries:
+            self.table.selectRow(0)
+        self._show_selected_frame()
+
+    def _fill_rows(self) -> None:
+        for row, entry in enumerate(self._entries):
+            when = entry.created_at.astimezone().strftime("%Y-%m-%d\n%H:%M")
+            cells = (when, entry.name, *self._charged_and_seen(entry))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
-        if self._overrides:
-            self.table.selectRow(0)
-        self._show_selected_frame()
+
+    def _charged_and_seen(self, entry) -> tuple:
+        if entry.camera_qty is None:  # an unknown item staff named
+            if entry.suggestion_rank is None:
+                seen = self.tr("unknown, searched")
+            else:
+                seen = self.tr("unknown, ★ no. {rank}").format(rank=entry.suggestion_rank)
+            return str(entry.charged_qty), seen
+        return str(entry.charged_qty), str(entry.camera_qty)
 
     def _show_selected_frame(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        override = self._overrides[rows[0].row()] if rows else None
+        entry = self._entries[rows[0].row()] if rows else None
         image = QImage()
-        if override is not None and override.frame_jpeg:
-            image.loadFromData(override.frame_jpeg, "JPG")
+        if entry is not None and entry.frame_jpeg:
+            image.loadFromData(entry.frame_jpeg, "JPG")
         if image.isNull():
             self.frame.setPixmap(QPixmap())
             self.frame.setText(
-                self.tr("No frame was kept.") if override is not None else self._empty_text()
+                self.tr("No frame was kept.") if entry is not None else self._empty_text()
             )
             return
         pixmap = QPixmap.fromImage(image).scaledToWidth(
@@ -104,13 +122,15 @@ class ReviewPage(QWidget):
         self._title.setText(self.tr("Review"))
         self._hint.setText(
             self.tr(
-                "Counts staff approved below what the counter camera saw, newest first, with "
-                "the camera's picture of that moment."
+                "Counts staff approved below what the counter camera saw, and unknown items "
+                "staff named (★ no. N: the product offered N-th; searched: looked up by name), "
+                "newest first, with the camera's picture of that moment."
             )
         )
         self.table.setHorizontalHeaderLabels(
             [self.tr("When"), self.tr("Product"), self.tr("Charged"), self.tr("Camera saw")]
         )
+        self._fill_rows()
         self._show_selected_frame()
 
     def changeEvent(self, event: QEvent) -> None:

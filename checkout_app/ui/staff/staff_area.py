@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from checkout_app.app import KioskServices
+from checkout_app.services.count_review import recent_reviews
 from checkout_app.services.enrollment_flow import EnrollmentFlow
 from checkout_app.services.system_stats import SystemSampler
 from checkout_app.ui.staff.catalog_page import CatalogPage
@@ -67,7 +68,9 @@ class StaffArea(QWidget):
             teacher=services.teacher,
             counter_frame=counter_frame,
         )
-        self.review = ReviewPage(lambda limit: services.overrides.recent(limit))
+        self.review = ReviewPage(
+            lambda limit: recent_reviews(services.overrides, services.named_items, limit)
+        )
         self.system = SystemPage(stats_provider, sampler)
         self.system.interrupted_seen.connect(self._on_interrupted_seen)
         self._services = services

@@ -530,137 +530,137 @@
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="329"/>
+        <location filename="../kiosk_window.py" line="328"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="348"/>
+        <location filename="../kiosk_window.py" line="345"/>
         <source>Staff: add the unknown item</source>
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="363"/>
+        <location filename="../kiosk_window.py" line="358"/>
         <source>Nothing added: the unknown item has left the counter, or the product is no longer for sale.</source>
         <translation>추가하지 않았어요: 알 수 없는 상품이 계산대에서 치워졌거나 더 이상 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="372"/>
+        <location filename="../kiosk_window.py" line="374"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="378"/>
+        <location filename="../kiosk_window.py" line="380"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="382"/>
+        <location filename="../kiosk_window.py" line="384"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="511"/>
+        <location filename="../kiosk_window.py" line="513"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="513"/>
+        <location filename="../kiosk_window.py" line="515"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="518"/>
+        <location filename="../kiosk_window.py" line="520"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="519"/>
+        <location filename="../kiosk_window.py" line="521"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="522"/>
+        <location filename="../kiosk_window.py" line="524"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="523"/>
+        <location filename="../kiosk_window.py" line="525"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="526"/>
+        <location filename="../kiosk_window.py" line="528"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="527"/>
+        <location filename="../kiosk_window.py" line="529"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="530"/>
+        <location filename="../kiosk_window.py" line="532"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="531"/>
+        <location filename="../kiosk_window.py" line="533"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="534"/>
+        <location filename="../kiosk_window.py" line="536"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="536"/>
+        <location filename="../kiosk_window.py" line="538"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="541"/>
+        <location filename="../kiosk_window.py" line="543"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="542"/>
+        <location filename="../kiosk_window.py" line="544"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="586"/>
+        <location filename="../kiosk_window.py" line="588"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="672"/>
+        <location filename="../kiosk_window.py" line="680"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="684"/>
-        <location filename="../kiosk_window.py" line="685"/>
+        <location filename="../kiosk_window.py" line="692"/>
+        <location filename="../kiosk_window.py" line="693"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="688"/>
+        <location filename="../kiosk_window.py" line="696"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="691"/>
+        <location filename="../kiosk_window.py" line="699"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="693"/>
+        <location filename="../kiosk_window.py" line="701"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -731,32 +731,32 @@
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="55"/>
+        <location filename="../staff/name_item_dialog.py" line="56"/>
         <source>What is the unknown item?</source>
         <translation>알 수 없는 상품은 무엇인가요?</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="58"/>
+        <location filename="../staff/name_item_dialog.py" line="59"/>
         <source>★ the products it looks most like. It is added to the cart at its price.</source>
         <translation>★ 가장 비슷해 보이는 상품. 그 가격으로 장바구니에 추가돼요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="60"/>
+        <location filename="../staff/name_item_dialog.py" line="61"/>
         <source>It is added to the cart at its price.</source>
         <translation>그 가격으로 장바구니에 추가돼요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="66"/>
+        <location filename="../staff/name_item_dialog.py" line="67"/>
         <source>Search by name or SKU</source>
         <translation>이름 또는 SKU로 검색</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="78"/>
+        <location filename="../staff/name_item_dialog.py" line="81"/>
         <source>Add to the cart</source>
         <translation>장바구니에 추가</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="82"/>
+        <location filename="../staff/name_item_dialog.py" line="85"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
@@ -1314,42 +1314,52 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../staff/review_page.py" line="92"/>
+        <location filename="../staff/review_page.py" line="105"/>
         <source>No frame was kept.</source>
         <translation>저장된 화면이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="101"/>
+        <location filename="../staff/review_page.py" line="114"/>
         <source>Nothing to review.</source>
         <translation>확인할 항목이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="104"/>
+        <location filename="../staff/review_page.py" line="117"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="107"/>
-        <source>Counts staff approved below what the counter camera saw, newest first, with the camera&apos;s picture of that moment.</source>
-        <translation>카메라가 본 것보다 적게 직원이 승인한 수량이에요. 최신순이며, 그 순간의 카메라 화면이 함께 있어요.</translation>
+        <location filename="../staff/review_page.py" line="88"/>
+        <source>unknown, searched</source>
+        <translation>알 수 없음, 검색</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="112"/>
+        <location filename="../staff/review_page.py" line="90"/>
+        <source>unknown, ★ no. {rank}</source>
+        <translation>알 수 없음, ★ {rank}번</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="120"/>
+        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name), newest first, with the camera&apos;s picture of that moment.</source>
+        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="126"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="112"/>
+        <location filename="../staff/review_page.py" line="126"/>
         <source>Product</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="112"/>
+        <location filename="../staff/review_page.py" line="126"/>
         <source>Charged</source>
         <translation>결제 수량</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="112"/>
+        <location filename="../staff/review_page.py" line="126"/>
         <source>Camera saw</source>
         <translation>카메라 수량</translation>
     </message>
@@ -1475,57 +1485,57 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="190"/>
+        <location filename="../staff/staff_area.py" line="193"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="191"/>
+        <location filename="../staff/staff_area.py" line="194"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="193"/>
+        <location filename="../staff/staff_area.py" line="196"/>
         <source>A shopper called for help at {time}.</source>
         <translation>{time}에 고객이 직원을 불렀어요.</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="195"/>
+        <location filename="../staff/staff_area.py" line="198"/>
         <source>Done</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="197"/>
+        <location filename="../staff/staff_area.py" line="200"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="198"/>
+        <location filename="../staff/staff_area.py" line="201"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="199"/>
+        <location filename="../staff/staff_area.py" line="202"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="200"/>
+        <location filename="../staff/staff_area.py" line="203"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="201"/>
+        <location filename="../staff/staff_area.py" line="204"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="202"/>
+        <location filename="../staff/staff_area.py" line="205"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="208"/>
+        <location filename="../staff/staff_area.py" line="211"/>
         <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
 
 {reason}

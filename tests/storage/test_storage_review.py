@@ -1,0 +1,48 @@
+"""What staff decide at the counter is kept for the Review page: approved counts and named
+unknown items, each with the counter frame, read back newest first across both."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from checkout_app.services.count_review import recent_reviews, record_named
+from checkout_app.storage.override_repository import NamedItemRepository, OverrideRepository
+from checkout_app.storage.tables import NamedItemRow
+
+
+def test_a_named_item_keeps_where_its_product_stood_among_those_offered(session_factory):
+    named = NamedItemRepository(session_factory)
+    frame = np.full((480, 1280, 3), 90, np.uint8)
+    offered = ("APPLE", "PEAR", "LEMON")
+    record_named(named, offered, "PEAR", "Pear", frame)
+    record_named(named, offered, "BANANA", "Banana", None)  # found by search, no frame
+    banana, pear = named.recent()
+    assert (pear.sku, pear.name, pear.suggestion_rank) == ("PEAR", "Pear", 2)
+    assert pear.frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept as a JPEG"
+    assert (banana.sku, banana.suggestion_rank, banana.frame_jpeg) == ("BANANA", None, None)
+
+
+def test_a_suggestion_rank_counts_from_one(session_factory):
+    with pytest.raises(ValueError, match="counts from 1"):
+        NamedItemRepository(session_factory).record("PEAR", "Pear", 0, None)
+    with pytest.raises(IntegrityError), session_factory.begin() as session:
+        session.add(NamedItemRow(sku="PEAR", name="Pear", suggestion_rank=0))
+    assert NamedItemRepository(session_factory).recent() == []
+
+
+def test_the_review_lists_approved_counts_and_named_items_together_newest_first(
+    session_factory,
+):
+    overrides, named = OverrideRepository(session_factory), NamedItemRepository(session_factory)
+    overrides.record("COLA", "Cola", 1, 2, None)
+    named.record("PEAR", "Pear", 1, None)
+    overrides.record("CHIPS", "Chips", 0, 1, None)
+
+    entries = recent_reviews(overrides, named, 10)
+    assert [e.name for e in entries] == ["Chips", "Pear", "Cola"]
+    chips, pear, _ = entries
+    assert (chips.charged_qty, chips.camera_qty, chips.suggestion_rank) == (0, 1, None)
+    assert (pear.charged_qty, pear.camera_qty, pear.suggestion_rank) == (1, None, 1)
+    assert [e.name for e in recent_reviews(overrides, named, 2)] == ["Chips", "Pear"]

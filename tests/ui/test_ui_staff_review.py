@@ -1,0 +1,67 @@
+"""The staff Review page lists approved counts and named unknown items, newest first, and shows
+the counter frame of the selected row."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import cv2
+import numpy as np
+import pytest
+
+from checkout_app.services.count_review import ReviewEntry
+from checkout_app.ui.i18n import LanguageSwitcher
+from checkout_app.ui.staff.review_page import ReviewPage
+
+NOW = datetime(2026, 12, 7, 9, 30, tzinfo=timezone.utc)
+
+
+def counter_jpeg() -> bytes:
+    frame = np.full((360, 640, 3), 60, np.uint8)
+    cv2.rectangle(frame, (200, 100), (420, 280), (40, 200, 240), -1)
+    return cv2.imencode(".jpg", frame)[1].tobytes()
+
+
+ENTRIES = [
+    ReviewEntry(NOW, "Granny Smith apple", 1, None, 2, counter_jpeg()),
+    ReviewEntry(NOW - timedelta(minutes=5), "Banana", 1, None, None, None),
+    ReviewEntry(NOW - timedelta(hours=1), "Tropicana Mandarin Morning", 1, 2, None, None),
+]
+
+
+@pytest.fixture
+def english(qapp):
+    switcher = LanguageSwitcher(qapp)
+    yield switcher
+    switcher.set_language("en")
+
+
+def cells(page: ReviewPage, row: int) -> list[str]:
+    return [page.table.item(row, column).text() for column in range(1, 4)]
+
+
+def test_named_items_say_whether_staff_chose_an_offered_product(qtbot, themed, english, screenshot):
+    page = ReviewPage(lambda limit: ENTRIES[:limit])
+    qtbot.addWidget(page)
+    page.resize(1024, 480)  # the staff area's page on a 1024×600 screen
+    page.show()
+    page.refresh()
+    assert cells(page, 0) == ["Granny Smith apple", "1", "unknown, ★ no. 2"]
+    assert cells(page, 1) == ["Banana", "1", "unknown, searched"]
+    assert cells(page, 2) == ["Tropicana Mandarin Morning", "1", "2"]
+    assert not page.frame.pixmap().isNull(), "the newest row is selected, its frame shown"
+    screenshot(page, "staff_review_1024")
+    page.table.selectRow(1)
+    assert page.frame.pixmap().isNull() and page.frame.text() == "No frame was kept."
+
+    english.set_language("ko")
+    qtbot.waitUntil(lambda: cells(page, 0)[2] == "알 수 없음, ★ 2번")  # LanguageChange is posted
+    assert cells(page, 1)[2] == "알 수 없음, 검색"
+    screenshot(page, "staff_review_1024_ko")
+
+
+def test_nothing_to_review(qtbot, themed):
+    page = ReviewPage(lambda limit: [])
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.table.rowCount() == 0 and page.frame.text() == "Nothing to review."
