@@ -100,6 +100,12 @@ def add_eval_real_products_command(evaluate: argparse._SubParsersAction) -> None
     )
     real.add_argument("--seed", type=int, default=0, help="which photos and products are drawn")
     real.add_argument(
+        "--learn-from",
+        type=Path,
+        help="before testing, identify these photos of the taught products and learn each one "
+        "called unknown, as when staff name unknown items at the kiosk",
+    )
+    real.add_argument(
         "--out", type=Path, required=True, help="report JSON (a confusion plot goes beside it)"
     )
     real.set_defaults(func=_cmd_eval_real_products)
@@ -111,7 +117,10 @@ def _error(message: str) -> CliError:
 
 def _require_teach_and_test_folders(args: argparse.Namespace) -> None:
     """A typo in --teach or --test answers before any model loads."""
-    for flag, folder in (("--teach", args.teach), ("--test", args.test)):
+    folders = [("--teach", args.teach), ("--test", args.test)]
+    if getattr(args, "learn_from", None) is not None:
+        folders.append(("--learn-from", args.learn_from))
+    for flag, folder in folders:
         if not folder.is_dir():
             raise _error(f"{flag} {folder} is not a folder")
 
@@ -247,13 +256,24 @@ def _cmd_eval_real_products(args: argparse.Namespace) -> int:
     bar = ProgressBar("teaching and identifying")
     try:
         report, results = evaluate_real_products(
-            encoder, args.teach, args.test, args.shots, args.holdout, args.seed, progress=bar.update
+            encoder,
+            args.teach,
+            args.test,
+            args.shots,
+            args.holdout,
+            args.seed,
+            progress=bar.update,
+            learn_root=args.learn_from,
         )
     except (ValueError, ImageError) as exc:
         raise _error(str(exc)) from None
     finally:
         bar.close()
     plot = write_report(report, results, args.out)
-    print(json.dumps({k: report[k] for k in ("taught", "groups", "held_out")}))
+    print(
+        json.dumps(
+            {k: report[k] for k in ("taught", "groups", "held_out", "learned") if k in report}
+        )
+    )
     print(f"wrote {args.out} and {plot}")
     return 0

@@ -4,6 +4,15 @@ Every leaf folder of photos is one product. Each product not held out is taught 
 photos of the teach folder (a seeded random choice); ``holdout`` products are left untaught, so
 their test photos measure how often an unknown product is called unknown. Every test photo is
 identified as one item (the photos show one product in front; there is no item detector yet).
+
+With ``learn_root``, the kiosk is put to use before it is measured, as in a store where staff
+name each unknown item (``Cart.name_unknown_item``) and the kiosk learns its look: the photos of
+the taught products there (other than those taught) pass in a seeded random order, each is
+identified, and each one called unknown is added to its product's gallery (at most
+``MAX_PHOTOS_PER_PRODUCT`` photos a product). The gallery is rebuilt after every
+``LEARN_BATCH`` photos learned (the kiosk rebuilds it after each one; the batch only keeps the
+evaluation fast, and learns later than the kiosk would). The test photos are then identified as
+before, without learning: nothing learned comes from them.
 """
 
 from __future__ import annotations
@@ -18,10 +27,18 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from checkout_app.products.gallery import MatchPolicy, ProductGallery, ProductMatch
+from checkout_app.products.gallery import (
+    MAX_PHOTOS_PER_PRODUCT,
+    MatchPolicy,
+    ProductGallery,
+    ProductMatch,
+)
 from checkout_app.vision.image_files import IMAGE_SUFFIXES, load_image_bgr
 
 ProgressCallback = Callable[[int, int], None]
+
+# Photos learned between two rebuilds of the gallery when ``learn_root`` is given.
+LEARN_BATCH = 25
 
 
 def photo_folders(root: Path) -> dict[str, list[Path]]:
@@ -116,8 +133,10 @@ def evaluate_real_products(
     seed: int = 0,
     policy: MatchPolicy | None = None,
     progress: ProgressCallback | None = None,
+    learn_root: Path | None = None,
 ) -> tuple:
-    """Teach, identify every test photo; returns (the report, JSON-ready; the results)."""
+    """Teach, (learn,) identify every test photo; returns (the report, JSON-ready; the
+    results)."""
     teach_photos, test_photos = photo_folders(teach_root), photo_folders(test_root)
     products = sorted(set(teach_photos) & set(test_photos))
     if not products:
@@ -125,8 +144,9 @@ def evaluate_real_products(
     taught, held_out = split_products(products, holdout, seed)
     chosen = choose_shots(teach_photos, taught, shots, seed)
     tests = [(p, path) for p in products for path in test_photos[p]]
+    stream = learning_stream(learn_root, chosen, seed) if learn_root is not None else []
     teach_count = sum(len(paths) for paths in chosen.values())
-    total = teach_count + len(tests)
+    total = teach_count + len(stream) + len(tests)
     done = 0
 
     def step() -> None:
@@ -144,6 +164,11 @@ def evaluate_real_products(
             step()
     gallery = ProductGallery(appearances, policy or MatchPolicy())
     teach_s = time.perf_counter() - started
+
+    learned = None
+    if learn_root is not None:
+        gallery, learned = _learn(encoder, gallery, appearances, stream, step)
+        learned["from"] = str(learn_root)
 
     started = time.perf_counter()
     results = []
@@ -169,7 +194,51 @@ def evaluate_real_products(
             "ms_per_test_photo": round(1000 * identify_s / max(1, len(tests)), 1),
         }
     )
+    if learned is not None:
+        report["learned"] = learned
     return report, results
+
+
+def learning_stream(root: Path, chosen: dict, seed: int) -> list:
+    """(product, photo) of every taught product's photo under ``root`` that was not taught, in
+    a seeded random order."""
+    photos = photo_folders(root)
+    stream = [
+        (product, path)
+        for product, taught_paths in chosen.items()
+        for path in photos.get(product, [])
+        if path not in taught_paths
+    ]
+    random.Random(seed).shuffle(stream)
+    return stream
+
+
+def _learn(encoder, gallery: ProductGallery, appearances: dict, stream: list, step) -> tuple:
+    """Identify each photo of ``stream``; learn those called unknown (staff name them)."""
+    outcomes: Counter = Counter()
+    learned = pending = 0
+    for product, path in stream:
+        image = load_image_bgr(path)
+        sku = gallery.match(encoder.encode([image])[0]).sku
+        outcomes["unknown" if sku is None else "right" if sku == product else "wrong"] += 1
+        if sku is None and len(appearances[product]) < MAX_PHOTOS_PER_PRODUCT:
+            appearances[product].extend(encoder.encode_taught([image]))
+            learned += 1
+            pending += 1
+            if pending == LEARN_BATCH:
+                gallery, pending = ProductGallery(appearances, gallery.policy), 0
+        step()
+    if pending:
+        gallery = ProductGallery(appearances, gallery.policy)
+    report = {
+        "photos": len(stream),
+        "right": outcomes["right"],
+        "unknown_named_by_staff": outcomes["unknown"],
+        "wrong": outcomes["wrong"],
+        "learned": learned,
+        "rebuilt_every": LEARN_BATCH,
+    }
+    return gallery, report
 
 
 def confusion_matrix(results: Sequence[Identified]) -> tuple:

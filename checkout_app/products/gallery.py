@@ -53,6 +53,9 @@ from checkout_app.products.text_cue import build_profiles, contradicting_words, 
 # How many taught products a match suggests for staff to choose from (an unknown item's
 # likeliest products first).
 SUGGESTIONS = 4
+# A product's teaching photos and those learned when staff named it at the counter, at most: the
+# classifier stays balanced between products, and the gallery small.
+MAX_PHOTOS_PER_PRODUCT = 30
 
 
 @dataclass(frozen=True)

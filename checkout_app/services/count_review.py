@@ -66,13 +66,17 @@ def record_named(
     offered: tuple,
     sku: str,
     name: str,
+    learned: bool,
     frame: np.ndarray | None,
 ) -> NamedItem:
     """Staff named an unknown item ``sku`` after being ``offered`` these suggestions (SKUs,
-    best first): where it stood among them is kept (None: staff searched for it)."""
+    best first): where it stood among them is kept (None: staff searched for it), and whether
+    the kiosk ``learned`` its look."""
     rank = offered.index(sku) + 1 if sku in offered else None
-    named = named_items.record(sku, name, rank, review_jpeg(frame))
-    log.info("unknown item named by staff: %s (suggestion %s)", sku, rank or "none")
+    named = named_items.record(sku, name, rank, learned, review_jpeg(frame))
+    log.info(
+        "unknown item named by staff: %s (suggestion %s, learned %s)", sku, rank or "none", learned
+    )
     return named
 
 
@@ -82,7 +86,7 @@ class ReviewEntry:
 
     ``camera_qty`` is None for a named item (the camera saw an item it did not know);
     ``suggestion_rank`` is where a named item's product stood among those offered (None: staff
-    searched for it, or an approved count).
+    searched for it, or an approved count); ``learned``: the kiosk learned the named item's look.
     """
 
     created_at: datetime
@@ -90,7 +94,28 @@ class ReviewEntry:
     charged_qty: int
     camera_qty: int | None
     suggestion_rank: int | None
+    learned: bool
     frame_jpeg: bytes | None
+
+
+def learn_and_record_named(
+    teacher,
+    named_items: NamedItemRepository,
+    offered: tuple,
+    sku: str,
+    name: str,
+    picture: np.ndarray | None,
+    frame: np.ndarray | None,
+) -> bool:
+    """Staff named an unknown item ``sku``: the kiosk learns its look from ``picture`` (the
+    item cut from the counter; None when several unknown items lay there, and which one was
+    named is not known) through ``teacher`` (``ProductTeacher.learn``), then the naming is
+    recorded (``record_named``). Seconds: run off the GUI thread. Returns whether it learned."""
+    problem = "several unknown items" if picture is None else teacher.learn(sku, picture)
+    if problem is not None:
+        log.info("not learned from the unknown item named %s: %s", sku, problem)
+    record_named(named_items, offered, sku, name, problem is None, frame)
+    return problem is None
 
 
 def recent_reviews(
@@ -98,11 +123,11 @@ def recent_reviews(
 ) -> list[ReviewEntry]:
     """The latest ``limit`` approved counts and named items together, newest first."""
     entries = [
-        ReviewEntry(o.created_at, o.name, o.charged_qty, o.camera_qty, None, o.frame_jpeg)
+        ReviewEntry(o.created_at, o.name, o.charged_qty, o.camera_qty, None, False, o.frame_jpeg)
         for o in overrides.recent(limit)
     ]
     entries += [
-        ReviewEntry(n.created_at, n.name, 1, None, n.suggestion_rank, n.frame_jpeg)
+        ReviewEntry(n.created_at, n.name, 1, None, n.suggestion_rank, n.learned, n.frame_jpeg)
         for n in named_items.recent(limit)
     ]
     entries.sort(key=lambda entry: entry.created_at, reverse=True)

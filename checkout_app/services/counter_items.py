@@ -184,6 +184,17 @@ class WithCounterItems:
         )
 
 
+def unknown_item_picture(image: np.ndarray, boxes: Sequence) -> np.ndarray | None:
+    """The picture of the one unknown item among ``boxes`` (``ItemBox``), cut from the counter
+    ``image`` as it was identified; None unless exactly one is there (which one staff named is
+    not known otherwise)."""
+    unknown = [box.xyxy for box in boxes if box.class_name == UNKNOWN_ITEM_CLASS]
+    if len(unknown) != 1:
+        return None
+    x1, y1, x2, y2 = with_margin(tuple(int(v) for v in unknown[0]), image.shape)
+    return np.ascontiguousarray(image[y1:y2, x1:x2])
+
+
 def merge_suggestions(suggestions: Sequence[tuple]) -> tuple:
     """Several items' suggestions as one list: every item's first, then every second, ...;
     each SKU once."""

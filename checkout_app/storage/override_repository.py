@@ -26,13 +26,15 @@ class CountOverride:
 
 @dataclass(frozen=True)
 class NamedItem:
-    """``suggestion_rank``: 1 for the product offered first, None when staff searched for it."""
+    """``suggestion_rank``: 1 for the product offered first, None when staff searched for it;
+    ``learned``: the product's gallery got the item's picture."""
 
     id: int
     created_at: datetime
     sku: str
     name: str
     suggestion_rank: int | None
+    learned: bool
     frame_jpeg: bytes | None
 
 
@@ -66,12 +68,21 @@ class NamedItemRepository:
         self._session_factory = session_factory
 
     def record(
-        self, sku: str, name: str, suggestion_rank: int | None, frame_jpeg: bytes | None
+        self,
+        sku: str,
+        name: str,
+        suggestion_rank: int | None,
+        learned: bool,
+        frame_jpeg: bytes | None,
     ) -> NamedItem:
         if suggestion_rank is not None and suggestion_rank < 1:
             raise ValueError(f"a suggestion rank counts from 1, got {suggestion_rank}")
         row = NamedItemRow(
-            sku=sku, name=name, suggestion_rank=suggestion_rank, frame_jpeg=frame_jpeg
+            sku=sku,
+            name=name,
+            suggestion_rank=suggestion_rank,
+            learned=learned,
+            frame_jpeg=frame_jpeg,
         )
         return _to_named_item(_add(self._session_factory, row))
 
@@ -115,5 +126,6 @@ def _to_named_item(row: NamedItemRow) -> NamedItem:
         sku=row.sku,
         name=row.name,
         suggestion_rank=row.suggestion_rank,
+        learned=row.learned,
         frame_jpeg=row.frame_jpeg,
     )

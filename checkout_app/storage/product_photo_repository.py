@@ -50,6 +50,22 @@ class ProductPhotoRepository:
         except IntegrityError:
             raise ValueError(f"SKU {product.sku} is already in the catalog") from None
 
+    def add_photo(
+        self, sku: str, jpeg: bytes, encoder: str, appearance: Appearance, limit: int
+    ) -> bool:
+        """One more photo of the catalog product ``sku``; False (nothing stored) when it has
+        ``limit`` photos already. ValueError when ``sku`` is not in the catalog."""
+        with self._session_factory.begin() as session:
+            if session.get(ProductRow, sku) is None:
+                raise ValueError(f"SKU {sku} is not in the catalog")
+            count = session.scalar(
+                select(func.count()).select_from(ProductPhotoRow).where(ProductPhotoRow.sku == sku)
+            )
+            if count >= limit:
+                return False
+            session.add(_to_row(sku, jpeg, encoder, appearance))
+            return True
+
     def photo_counts(self) -> dict[str, int]:
         """SKU -> number of taught photos, for products that have any."""
         with self._session_factory() as session:

@@ -190,9 +190,9 @@ class CountOverrideRow(Base):
 class NamedItemRow(Base):
     """Staff said what an item the kiosk did not know was (``Cart.name_unknown_item``).
 
-    Kept with the counter frame of that moment for the Review page: the product to teach next,
-    and what staff let go at which price. ``suggestion_rank``: where the product stood among the
-    products the item looked most like (1 = the first offered); NULL when staff searched for it.
+    Kept with the counter frame of that moment for the Review page: what staff let go at which
+    price, and what the kiosk learned from it. ``suggestion_rank``: where the product stood among
+    the products the item looked most like (1 = the first offered); NULL when staff searched.
     """
 
     __tablename__ = "named_items"
@@ -208,6 +208,8 @@ class NamedItemRow(Base):
     sku: Mapped[str] = mapped_column(String)  # copied, like a sale line: no foreign key
     name: Mapped[str] = mapped_column(String)
     suggestion_rank: Mapped[Optional[int]] = mapped_column(Integer)  # noqa: UP045
+    # Whether the kiosk learned the item's look from it (the product's gallery got its picture).
+    learned: Mapped[bool] = mapped_column(Boolean, default=False)
     frame_jpeg: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045
 
 

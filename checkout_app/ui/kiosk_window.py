@@ -31,7 +31,8 @@ from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
-from checkout_app.services.count_review import record_approved, record_named
+from checkout_app.services.count_review import learn_and_record_named, record_approved
+from checkout_app.services.counter_items import unknown_item_picture
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStatus, PayStep
@@ -191,6 +192,8 @@ class KioskWindow(QMainWindow):
         # Payments are written here, not on the GUI thread: a store's server that stops
         # answering must not freeze the screen (the pay timer shows "recording…" meanwhile).
         self._recorder = JobQueue("record-payment", self)
+        # The kiosk learns an unknown item staff named (encoding, gallery rebuild: seconds).
+        self._learner = JobQueue("learn-named-item", self)
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(1000)
         self._stats_timer.timeout.connect(self._refresh_stats_overlay)
@@ -220,6 +223,7 @@ class KioskWindow(QMainWindow):
         # A payment being written gets a moment to finish; one still waiting for the store's
         # server stays in the payment journal, and the next start tells staff about it.
         self._recorder.shutdown()
+        self._learner.shutdown()
         self._sampler.close()
         super().closeEvent(event)
 
@@ -349,6 +353,8 @@ class KioskWindow(QMainWindow):
         chooser = NameItemDialog(snapshot.catalog, offered, self._lang, parent=self)
         if not chooser.exec() or chooser.chosen_sku is None:
             return
+        frame = self._counter_image
+        picture = unknown_item_picture(frame, snapshot.boxes) if frame is not None else None
         try:
             snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku)
         except ValueError as exc:  # it left the counter meanwhile, or the product left the sale
@@ -362,14 +368,22 @@ class KioskWindow(QMainWindow):
             )
             return
         self._apply(snapshot)
-        name = snapshot.catalog.get(chooser.chosen_sku).name(self._lang)
-        try:
-            record_named(
-                self.services.named_items, offered, chooser.chosen_sku, name, self._counter_image
-            )
-        except Exception:  # the database is down: the sale goes on, the log keeps the facts
-            log.exception("could not record the unknown item named %s", chooser.chosen_sku)
-        self.staff.review.refresh()
+        sku = chooser.chosen_sku
+        name = snapshot.catalog.get(sku).name(self._lang)
+        # A failure (the database is down) is logged by the queue: the sale goes on.
+        self._learner.submit(
+            partial(
+                learn_and_record_named,
+                self.services.teacher,
+                self.services.named_items,
+                offered,
+                sku,
+                name,
+                picture,
+                frame,
+            ),
+            lambda _learned: self.staff.review.refresh(),
+        )
         self.scanning.cart.show_scan(
             self.tr("The unknown item is {name}: added by staff.").format(name=name), True
         )

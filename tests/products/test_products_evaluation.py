@@ -1,10 +1,16 @@
-"""The real-products evaluation's bookkeeping: folders, held-out draw, rates (no models)."""
+"""The real-products evaluation's bookkeeping: folders, held-out draw, rates, learning before
+the test (no models)."""
 
+import cv2
+import numpy as np
 import pytest
 
+from checkout_app.products.appearance import Appearance, colour_histogram
 from checkout_app.products.evaluation import (
     Identified,
     confusion_matrix,
+    evaluate_real_products,
+    learning_stream,
     photo_folders,
     split_products,
     summarize,
@@ -67,3 +73,52 @@ def test_every_leaf_folder_of_photos_is_a_product(tmp_path):
     found = photo_folders(tmp_path)
     assert sorted(found) == ["Fruit/Apple", "Juice/Bravo"]
     assert [p.name for p in found["Fruit/Apple"]] == ["a.jpg", "b.PNG"]
+
+
+class ColourEncoder:
+    """Appearance from colour only: enough to tell flat colours apart (no models)."""
+
+    name = "colour-test"
+
+    def encode(self, images):
+        return [Appearance(colour_histogram(im), im.reshape(-1, 3).mean(0)) for im in images]
+
+    encode_taught = encode
+
+
+def _write_photos(root, product, bgr, count, seed):
+    rng = np.random.default_rng(seed)
+    folder = root / product
+    folder.mkdir(parents=True)
+    for i in range(count):
+        image = np.clip(np.array(bgr) + rng.normal(0, 12, (64, 64, 3)), 0, 255).astype(np.uint8)
+        cv2.imwrite(str(folder / f"{i}.png"), image)
+
+
+def test_learning_before_the_test_adds_the_unknown_photos_of_taught_products(tmp_path):
+    """--learn-from: the photos there of each taught product are identified in turn; the ones
+    called unknown are learned (never a taught photo again, never a held-out product's)."""
+    train, more, test = tmp_path / "train", tmp_path / "more", tmp_path / "test"
+    for root, seed in ((train, 0), (more, 30), (test, 1)):
+        _write_photos(root, "Juice/Red", (30, 30, 220), 3, seed)
+        _write_photos(root, "Juice/Green", (30, 200, 30), 3, seed + 10)
+        _write_photos(root, "Juice/Blue", (220, 30, 30), 3, seed + 20)
+    for i in range(4):  # red cartons in a bluish light: unknown to the taught gallery
+        cv2.imwrite(str(more / f"Juice/Red/odd{i}.png"), np.full((64, 64, 3), (150, 40, 150)))
+
+    report, _ = evaluate_real_products(
+        ColourEncoder(), train, test, shots=3, holdout=1, seed=0, learn_root=more
+    )
+    assert report["holdout"] == ["Juice/Green"]  # seed 0's draw
+    learned = report["learned"]
+    assert learned["from"] == str(more)
+    assert learned["photos"] == 7 + 3, "the red and blue photos, not the held-out green ones"
+    assert learned["right"] + learned["unknown_named_by_staff"] + learned["wrong"] == 10
+    assert learned["learned"] == learned["unknown_named_by_staff"] >= 4
+
+    chosen = {p: sorted((train / p).glob("*.png")) for p in ("Juice/Blue", "Juice/Red")}
+    stream = learning_stream(train, chosen, seed=0)
+    assert stream == [], "the photos taught are not streamed again"
+    stream = learning_stream(more, chosen, seed=0)
+    assert {product for product, _ in stream} == {"Juice/Blue", "Juice/Red"}
+    assert stream == learning_stream(more, chosen, seed=0), "the same order for a seed"

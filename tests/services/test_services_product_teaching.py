@@ -1,5 +1,6 @@
 """Teaching products and building the gallery from the database, with a stand-in encoder (no
-models): the checks before anything is stored, all-or-nothing storage, re-encoding."""
+models): the checks before anything is stored, all-or-nothing storage, re-encoding, learning an
+unknown item staff named."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import cv2
 import numpy as np
 import pytest
 
-from checkout_app.core.catalog import Catalog, taught_class_name
+from checkout_app.core.catalog import Catalog, Product, taught_class_name
 from checkout_app.products.appearance import Appearance, colour_histogram, teaching_views
 from checkout_app.products.local_features import extract
+from checkout_app.products.photo_quality import NOTHING_THERE, TOO_SMALL
 from checkout_app.services.product_teaching import (
+    DETECTOR_PRODUCT,
+    GALLERY_FULL,
     NewProduct,
+    ProductTeacher,
     TeachError,
     encode_jpeg,
     load_gallery,
@@ -201,3 +206,43 @@ def test_a_teaching_photo_is_stored_with_its_keypoints_and_older_photos_get_them
     assert len(made) > 0
     assert np.array_equal(first.appearance.local.points, made.points)
     assert np.array_equal(first.appearance.local.descriptors, made.descriptors)
+
+
+def test_the_kiosk_learns_an_unknown_item_staff_named_for_the_next_shopper(repos, monkeypatch):
+    """ProductTeacher.learn: the picture joins the product's photos and the gallery is rebuilt;
+    a picture it cannot use, a product the detector finds and a full gallery store nothing."""
+    catalog, photos = repos
+    encoder = ColourEncoder()
+    teacher = ProductTeacher(catalog, photos, lambda: encoder)
+    teacher.teach(
+        NewProduct("RED-1", "Red", 1200), [(f"{i}", _photo((0, 0, 220), i)) for i in range(3)]
+    )
+    # On sale, never taught (staff found it by search when an item was unknown).
+    catalog.upsert(Product("GREEN-1", "초록", "Green", 900, taught_class_name("GREEN-1")))
+    catalog.upsert(Product("COLA", "콜라", "Cola", 1500, "cola_can"))  # the detector's class
+
+    green = _photo((0, 200, 0), 7)
+    assert teacher.learn("GREEN-1", green) is None
+    assert photos.photo_counts() == {"RED-1": 3, "GREEN-1": 1}
+    assert teacher._gallery.skus == ["GREEN-1", "RED-1"], "rebuilt: the next visit finds it"
+    assert teacher._gallery.match(encoder.encode([_photo((0, 200, 0), 8)])[0]).sku == "GREEN-1"
+
+    assert teacher.learn("GREEN-1", np.full((200, 200, 3), 90, np.uint8)) == NOTHING_THERE
+    assert teacher.learn("GREEN-1", green[:40, :40]) == TOO_SMALL
+    assert teacher.learn("COLA", _photo((30, 30, 30), 1)) == DETECTOR_PRODUCT
+    monkeypatch.setattr("checkout_app.services.product_teaching.MAX_PHOTOS_PER_PRODUCT", 3)
+    assert teacher.learn("RED-1", _photo((0, 0, 220), 9)) == GALLERY_FULL
+    assert photos.photo_counts() == {"RED-1": 3, "GREEN-1": 1}
+
+
+def test_a_photo_is_added_only_to_a_product_in_the_catalog_and_below_the_limit(repos):
+    photos = repos[1]
+    encoder = ColourEncoder()
+    _teach(repos, encoder, "RED-1", (0, 0, 220))
+    image = _photo((0, 0, 220), 5)
+    appearance = encoder.encode([image])[0]
+    assert photos.add_photo("RED-1", encode_jpeg(image), encoder.name, appearance, limit=4)
+    assert not photos.add_photo("RED-1", encode_jpeg(image), encoder.name, appearance, limit=4)
+    with pytest.raises(ValueError, match="SKU NOPE is not in the catalog"):
+        photos.add_photo("NOPE", encode_jpeg(image), encoder.name, appearance, limit=4)
+    assert photos.photo_counts() == {"RED-1": 4}

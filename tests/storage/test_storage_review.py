@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from checkout_app.services.count_review import recent_reviews, record_named
+from checkout_app.services.count_review import (
+    learn_and_record_named,
+    recent_reviews,
+    record_named,
+)
 from checkout_app.storage.override_repository import NamedItemRepository, OverrideRepository
 from checkout_app.storage.tables import NamedItemRow
 
@@ -16,19 +20,52 @@ def test_a_named_item_keeps_where_its_product_stood_among_those_offered(session_
     named = NamedItemRepository(session_factory)
     frame = np.full((480, 1280, 3), 90, np.uint8)
     offered = ("APPLE", "PEAR", "LEMON")
-    record_named(named, offered, "PEAR", "Pear", frame)
-    record_named(named, offered, "BANANA", "Banana", None)  # found by search, no frame
+    record_named(named, offered, "PEAR", "Pear", True, frame)
+    record_named(named, offered, "BANANA", "Banana", False, None)  # found by search, no frame
     banana, pear = named.recent()
-    assert (pear.sku, pear.name, pear.suggestion_rank) == ("PEAR", "Pear", 2)
+    assert (pear.sku, pear.name, pear.suggestion_rank, pear.learned) == ("PEAR", "Pear", 2, True)
     assert pear.frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept as a JPEG"
-    assert (banana.sku, banana.suggestion_rank, banana.frame_jpeg) == ("BANANA", None, None)
+    assert (banana.sku, banana.suggestion_rank, banana.learned, banana.frame_jpeg) == (
+        "BANANA",
+        None,
+        False,
+        None,
+    )
+
+
+class Teacher:
+    """ProductTeacher.learn's answers, without models."""
+
+    def __init__(self, problem=None) -> None:
+        self.problem = problem
+        self.learned: list = []
+
+    def learn(self, sku, picture):
+        self.learned.append((sku, picture.shape))
+        return self.problem
+
+
+def test_the_kiosk_learns_the_one_unknown_item_named_and_records_whether_it_did(
+    session_factory,
+):
+    named = NamedItemRepository(session_factory)
+    picture = np.zeros((150, 120, 3), np.uint8)
+    teacher = Teacher()
+    assert learn_and_record_named(teacher, named, ("PEAR",), "PEAR", "Pear", picture, None)
+    assert teacher.learned == [("PEAR", (150, 120, 3))]
+    # Several unknown items on the counter: which one was named is not known.
+    assert not learn_and_record_named(teacher, named, ("PEAR",), "PEAR", "Pear", None, None)
+    assert len(teacher.learned) == 1
+    blurred = Teacher("blurred")
+    assert not learn_and_record_named(blurred, named, (), "PEAR", "Pear", picture, None)
+    assert [n.learned for n in named.recent()] == [False, False, True]
 
 
 def test_a_suggestion_rank_counts_from_one(session_factory):
     with pytest.raises(ValueError, match="counts from 1"):
-        NamedItemRepository(session_factory).record("PEAR", "Pear", 0, None)
+        NamedItemRepository(session_factory).record("PEAR", "Pear", 0, False, None)
     with pytest.raises(IntegrityError), session_factory.begin() as session:
-        session.add(NamedItemRow(sku="PEAR", name="Pear", suggestion_rank=0))
+        session.add(NamedItemRow(sku="PEAR", name="Pear", suggestion_rank=0, learned=False))
     assert NamedItemRepository(session_factory).recent() == []
 
 
@@ -37,12 +74,17 @@ def test_the_review_lists_approved_counts_and_named_items_together_newest_first(
 ):
     overrides, named = OverrideRepository(session_factory), NamedItemRepository(session_factory)
     overrides.record("COLA", "Cola", 1, 2, None)
-    named.record("PEAR", "Pear", 1, None)
+    named.record("PEAR", "Pear", 1, True, None)
     overrides.record("CHIPS", "Chips", 0, 1, None)
 
     entries = recent_reviews(overrides, named, 10)
     assert [e.name for e in entries] == ["Chips", "Pear", "Cola"]
     chips, pear, _ = entries
     assert (chips.charged_qty, chips.camera_qty, chips.suggestion_rank) == (0, 1, None)
-    assert (pear.charged_qty, pear.camera_qty, pear.suggestion_rank) == (1, None, 1)
+    assert (pear.charged_qty, pear.camera_qty, pear.suggestion_rank, pear.learned) == (
+        1,
+        None,
+        1,
+        True,
+    )
     assert [e.name for e in recent_reviews(overrides, named, 2)] == ["Chips", "Pear"]

@@ -582,6 +582,7 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
 
         monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
         monkeypatch.setattr(NameItemDialog, "exec", staff_choose_banana)
+        before = services.named_items.recent(1)
         press(kiosk, "name_unknown_button")
         assert offered[0][0] == "★ Tropicana Mandarin · ₩2,300  (TROP-1)"  # the only one taught
         assert kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
@@ -590,16 +591,32 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
         assert "added by staff" in kiosk.findChild(QLabel, "scan_notice").text()
         qtbot.wait(200)  # the new cart line laid out
         screenshot(kiosk, "13b_unknown_item_named_by_staff")
+        # The kiosk learns the banana's look from the counter (in the background) ...
+        qtbot.waitUntil(lambda: services.named_items.recent(1) != before, timeout=60_000)
         named = services.named_items.recent(1)[0]
         assert (named.sku, named.suggestion_rank) == ("BANANA", None), "searched, not offered"
+        assert named.learned and services.teacher.catalog.load().get("BANANA").active
         assert named.frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept for review"
         kiosk.show_staff_area()
         kiosk.staff.tabs.setCurrentWidget(kiosk.staff.review.parentWidget().parentWidget())
         review = kiosk.staff.review.table
-        assert review.item(0, 1).text() == "Banana"
-        assert review.item(0, 3).text() == "unknown, searched"
+        qtbot.waitUntil(lambda: review.item(0, 1).text() == "Banana")
+        assert review.item(0, 3).text() == "unknown, searched, learned"
         assert not kiosk.staff.review.frame.pixmap().isNull()
         screenshot(kiosk, "13c_staff_review_named_item")
+        kiosk.staff.closed.emit()  # Back to checkout
+
+        # ... so the next shopper's banana is charged without anyone naming it.
+        services.counter.reset(repository.load())
+        qtbot.waitUntil(
+            lambda: (
+                kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
+                and not kiosk.snapshot.unknown_items
+                and not kiosk.snapshot.named
+            ),
+            timeout=60_000,
+        )
+        screenshot(kiosk, "13d_learned_item_charged")
     finally:
         services.teacher.set_empty_counter(None)
         for product in demo:

@@ -23,9 +23,9 @@ def counter_jpeg() -> bytes:
 
 
 ENTRIES = [
-    ReviewEntry(NOW, "Granny Smith apple", 1, None, 2, counter_jpeg()),
-    ReviewEntry(NOW - timedelta(minutes=5), "Banana", 1, None, None, None),
-    ReviewEntry(NOW - timedelta(hours=1), "Tropicana Mandarin Morning", 1, 2, None, None),
+    ReviewEntry(NOW, "Granny Smith apple", 1, None, 2, True, counter_jpeg()),
+    ReviewEntry(NOW - timedelta(minutes=5), "Banana", 1, None, None, False, None),
+    ReviewEntry(NOW - timedelta(hours=1), "Tropicana Mandarin Morning", 1, 2, None, False, None),
 ]
 
 
@@ -46,7 +46,7 @@ def test_named_items_say_whether_staff_chose_an_offered_product(qtbot, themed, e
     page.resize(1024, 480)  # the staff area's page on a 1024×600 screen
     page.show()
     page.refresh()
-    assert cells(page, 0) == ["Granny Smith apple", "1", "unknown, ★ no. 2"]
+    assert cells(page, 0) == ["Granny Smith apple", "1", "unknown, ★ no. 2, learned"]
     assert cells(page, 1) == ["Banana", "1", "unknown, searched"]
     assert cells(page, 2) == ["Tropicana Mandarin Morning", "1", "2"]
     assert not page.frame.pixmap().isNull(), "the newest row is selected, its frame shown"
@@ -55,7 +55,7 @@ def test_named_items_say_whether_staff_chose_an_offered_product(qtbot, themed, e
     assert page.frame.pixmap().isNull() and page.frame.text() == "No frame was kept."
 
     english.set_language("ko")
-    qtbot.waitUntil(lambda: cells(page, 0)[2] == "알 수 없음, ★ 2번")  # LanguageChange is posted
+    qtbot.waitUntil(lambda: cells(page, 0)[2] == "알 수 없음, ★ 2번, 학습함")  # posted event
     assert cells(page, 1)[2] == "알 수 없음, 검색"
     screenshot(page, "staff_review_1024_ko")
 

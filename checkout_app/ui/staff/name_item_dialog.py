@@ -2,7 +2,8 @@
 list with the products the item looked most like first (loose fruit has no barcode to scan).
 
 The kiosk opens it after the staff PIN; the item then counts as the chosen product while it stays
-on the counter and no longer holds the payment (``CounterSession.name_unknown_item``).
+on the counter and no longer holds the payment (``CounterSession.name_unknown_item``), and the
+kiosk learns its look from the counter camera (``count_review.learn_and_record_named``).
 """
 
 from __future__ import annotations
@@ -55,10 +56,12 @@ class NameItemDialog(QDialog):
 
         title = QLabel(self.tr("What is the unknown item?"))
         set_role(title, ROLE_TITLE)
+        added = self.tr(
+            "It is added to the cart at its price, and the kiosk learns its look for the next "
+            "shopper (when it is the only unknown item on the counter)."
+        )
         hint = QLabel(
-            self.tr("★ the products it looks most like. It is added to the cart at its price.")
-            if suggested
-            else self.tr("It is added to the cart at its price.")
+            self.tr("★ the products it looks most like.") + " " + added if suggested else added
         )
         set_role(hint, ROLE_HINT)
         hint.setWordWrap(True)

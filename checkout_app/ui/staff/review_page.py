@@ -95,6 +95,8 @@ class ReviewPage(QWidget):
                 seen = self.tr("unknown, searched")
             else:
                 seen = self.tr("unknown, ★ no. {rank}").format(rank=entry.suggestion_rank)
+            if entry.learned:
+                seen += self.tr(", learned")
             return str(entry.charged_qty), seen
         return str(entry.charged_qty), str(entry.camera_qty)
 
@@ -123,8 +125,9 @@ class ReviewPage(QWidget):
         self._hint.setText(
             self.tr(
                 "Counts staff approved below what the counter camera saw, and unknown items "
-                "staff named (★ no. N: the product offered N-th; searched: looked up by name), "
-                "newest first, with the camera's picture of that moment."
+                "staff named (★ no. N: the product offered N-th; searched: looked up by name; "
+                "learned: the kiosk learned its look from that picture), newest first, with the "
+                "camera's picture of that moment."
             )
         )
         self.table.setHorizontalHeaderLabels(

@@ -500,167 +500,167 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="268"/>
+        <location filename="../kiosk_window.py" line="272"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="269"/>
+        <location filename="../kiosk_window.py" line="273"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="285"/>
+        <location filename="../kiosk_window.py" line="289"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="288"/>
+        <location filename="../kiosk_window.py" line="292"/>
         <source>The unknown item is {name}: added by its barcode.</source>
         <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="292"/>
+        <location filename="../kiosk_window.py" line="296"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="295"/>
+        <location filename="../kiosk_window.py" line="299"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="328"/>
+        <location filename="../kiosk_window.py" line="332"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="345"/>
+        <location filename="../kiosk_window.py" line="349"/>
         <source>Staff: add the unknown item</source>
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="358"/>
+        <location filename="../kiosk_window.py" line="364"/>
         <source>Nothing added: the unknown item has left the counter, or the product is no longer for sale.</source>
         <translation>추가하지 않았어요: 알 수 없는 상품이 계산대에서 치워졌거나 더 이상 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="374"/>
+        <location filename="../kiosk_window.py" line="388"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="380"/>
+        <location filename="../kiosk_window.py" line="394"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="384"/>
+        <location filename="../kiosk_window.py" line="398"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="513"/>
+        <location filename="../kiosk_window.py" line="527"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="515"/>
+        <location filename="../kiosk_window.py" line="529"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="520"/>
+        <location filename="../kiosk_window.py" line="534"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="521"/>
+        <location filename="../kiosk_window.py" line="535"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="524"/>
+        <location filename="../kiosk_window.py" line="538"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="525"/>
+        <location filename="../kiosk_window.py" line="539"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="528"/>
+        <location filename="../kiosk_window.py" line="542"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="529"/>
+        <location filename="../kiosk_window.py" line="543"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="532"/>
+        <location filename="../kiosk_window.py" line="546"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="533"/>
+        <location filename="../kiosk_window.py" line="547"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="536"/>
+        <location filename="../kiosk_window.py" line="550"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="538"/>
+        <location filename="../kiosk_window.py" line="552"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="543"/>
+        <location filename="../kiosk_window.py" line="557"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="544"/>
+        <location filename="../kiosk_window.py" line="558"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="588"/>
+        <location filename="../kiosk_window.py" line="602"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="680"/>
+        <location filename="../kiosk_window.py" line="694"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="692"/>
-        <location filename="../kiosk_window.py" line="693"/>
+        <location filename="../kiosk_window.py" line="706"/>
+        <location filename="../kiosk_window.py" line="707"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="696"/>
+        <location filename="../kiosk_window.py" line="710"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="699"/>
+        <location filename="../kiosk_window.py" line="713"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="701"/>
+        <location filename="../kiosk_window.py" line="715"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -726,37 +726,37 @@
 <context>
     <name>NameItemDialog</name>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="46"/>
+        <location filename="../staff/name_item_dialog.py" line="47"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="56"/>
+        <location filename="../staff/name_item_dialog.py" line="57"/>
         <source>What is the unknown item?</source>
         <translation>알 수 없는 상품은 무엇인가요?</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="59"/>
-        <source>★ the products it looks most like. It is added to the cart at its price.</source>
-        <translation>★ 가장 비슷해 보이는 상품. 그 가격으로 장바구니에 추가돼요.</translation>
+        <location filename="../staff/name_item_dialog.py" line="60"/>
+        <source>It is added to the cart at its price, and the kiosk learns its look for the next shopper (when it is the only unknown item on the counter).</source>
+        <translation>그 가격으로 장바구니에 추가되고, 키오스크가 다음 손님을 위해 그 모습을 배워요(카운터에 알 수 없는 상품이 하나뿐일 때).</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="61"/>
-        <source>It is added to the cart at its price.</source>
-        <translation>그 가격으로 장바구니에 추가돼요.</translation>
+        <location filename="../staff/name_item_dialog.py" line="64"/>
+        <source>★ the products it looks most like.</source>
+        <translation>★ 가장 비슷해 보이는 상품.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="67"/>
+        <location filename="../staff/name_item_dialog.py" line="70"/>
         <source>Search by name or SKU</source>
         <translation>이름 또는 SKU로 검색</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="81"/>
+        <location filename="../staff/name_item_dialog.py" line="84"/>
         <source>Add to the cart</source>
         <translation>장바구니에 추가</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="85"/>
+        <location filename="../staff/name_item_dialog.py" line="88"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
@@ -1314,52 +1314,57 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../staff/review_page.py" line="105"/>
+        <location filename="../staff/review_page.py" line="112"/>
         <source>No frame was kept.</source>
         <translation>저장된 화면이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="114"/>
+        <location filename="../staff/review_page.py" line="121"/>
         <source>Nothing to review.</source>
         <translation>확인할 항목이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="117"/>
+        <location filename="../staff/review_page.py" line="124"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="88"/>
+        <location filename="../staff/review_page.py" line="95"/>
         <source>unknown, searched</source>
         <translation>알 수 없음, 검색</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="90"/>
+        <location filename="../staff/review_page.py" line="97"/>
         <source>unknown, ★ no. {rank}</source>
         <translation>알 수 없음, ★ {rank}번</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="120"/>
-        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name), newest first, with the camera&apos;s picture of that moment.</source>
-        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
+        <location filename="../staff/review_page.py" line="99"/>
+        <source>, learned</source>
+        <translation>, 학습함</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="126"/>
+        <location filename="../staff/review_page.py" line="127"/>
+        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name; learned: the kiosk learned its look from that picture), newest first, with the camera&apos;s picture of that moment.</source>
+        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음, 학습함: 키오스크가 그 사진으로 상품의 모습을 배움)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="134"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="126"/>
+        <location filename="../staff/review_page.py" line="134"/>
         <source>Product</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="126"/>
+        <location filename="../staff/review_page.py" line="134"/>
         <source>Charged</source>
         <translation>결제 수량</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="126"/>
+        <location filename="../staff/review_page.py" line="134"/>
         <source>Camera saw</source>
         <translation>카메라 수량</translation>
     </message>

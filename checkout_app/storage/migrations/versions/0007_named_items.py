@@ -1,5 +1,5 @@
 """Unknown items staff named at the counter are kept for review (``named_items``), with the
-counter frame and where the product stood among the suggestions.
+counter frame, where the product stood among the suggestions and whether the kiosk learned it.
 
 A new, empty table: nothing to copy.
 
@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("sku", sa.String(), nullable=False),
         sa.Column("name", sa.String(), nullable=False),
         sa.Column("suggestion_rank", sa.Integer(), nullable=True),
+        sa.Column("learned", sa.Boolean(), nullable=False),
         sa.Column("frame_jpeg", sa.LargeBinary(), nullable=True),
         sa.CheckConstraint(
             "suggestion_rank IS NULL OR suggestion_rank >= 1", name="ck_named_items_rank_from_one"
