@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from checkout_app.services.counter_session import CounterSnapshot
+from checkout_app.services.product_teaching import NotLearned
 from checkout_app.storage.override_repository import (
     CountOverride,
     NamedItem,
@@ -66,16 +67,19 @@ def record_named(
     offered: tuple,
     sku: str,
     name: str,
-    learned: bool,
+    photo_id: int | None,
     frame: np.ndarray | None,
 ) -> NamedItem:
     """Staff named an unknown item ``sku`` after being ``offered`` these suggestions (SKUs,
-    best first): where it stood among them is kept (None: staff searched for it), and whether
-    the kiosk ``learned`` its look."""
+    best first): where it stood among them is kept (None: staff searched for it), and the
+    product photo the kiosk learned from it (``photo_id``; None: not learned)."""
     rank = offered.index(sku) + 1 if sku in offered else None
-    named = named_items.record(sku, name, rank, learned, review_jpeg(frame))
+    named = named_items.record(sku, name, rank, photo_id, review_jpeg(frame))
     log.info(
-        "unknown item named by staff: %s (suggestion %s, learned %s)", sku, rank or "none", learned
+        "unknown item named by staff: %s (suggestion %s, learned photo %s)",
+        sku,
+        rank or "none",
+        photo_id,
     )
     return named
 
@@ -86,7 +90,8 @@ class ReviewEntry:
 
     ``camera_qty`` is None for a named item (the camera saw an item it did not know);
     ``suggestion_rank`` is where a named item's product stood among those offered (None: staff
-    searched for it, or an approved count); ``learned``: the kiosk learned the named item's look.
+    searched for it, or an approved count); ``learned``: the kiosk learned the named item's look;
+    ``learned_photo_id``: the photo it learned, while it keeps it (``ProductTeacher.unlearn``).
     """
 
     created_at: datetime
@@ -96,6 +101,7 @@ class ReviewEntry:
     suggestion_rank: int | None
     learned: bool
     frame_jpeg: bytes | None
+    learned_photo_id: int | None = None
 
 
 def learn_and_record_named(
@@ -111,11 +117,16 @@ def learn_and_record_named(
     item cut from the counter; None when several unknown items lay there, and which one was
     named is not known) through ``teacher`` (``ProductTeacher.learn``), then the naming is
     recorded (``record_named``). Seconds: run off the GUI thread. Returns whether it learned."""
-    problem = "several unknown items" if picture is None else teacher.learn(sku, picture)
-    if problem is not None:
-        log.info("not learned from the unknown item named %s: %s", sku, problem)
-    record_named(named_items, offered, sku, name, problem is None, frame)
-    return problem is None
+    photo_id = None
+    if picture is None:
+        log.info("not learned from the unknown item named %s: several unknown items", sku)
+    else:
+        try:
+            photo_id = teacher.learn(sku, picture)
+        except NotLearned as exc:
+            log.info("not learned from the unknown item named %s: %s", sku, exc.code)
+    record_named(named_items, offered, sku, name, photo_id, frame)
+    return photo_id is not None
 
 
 def recent_reviews(
@@ -127,7 +138,9 @@ def recent_reviews(
         for o in overrides.recent(limit)
     ]
     entries += [
-        ReviewEntry(n.created_at, n.name, 1, None, n.suggestion_rank, n.learned, n.frame_jpeg)
+        ReviewEntry(
+            n.created_at, n.name, 1, None, n.suggestion_rank, n.learned, n.frame_jpeg, n.photo_id
+        )
         for n in named_items.recent(limit)
     ]
     entries.sort(key=lambda entry: entry.created_at, reverse=True)

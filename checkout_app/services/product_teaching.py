@@ -46,6 +46,15 @@ class TeachError(ValueError):
     """Teaching refused; nothing was stored."""
 
 
+class NotLearned(Exception):
+    """The picture of an item staff named was not learned; ``code`` says why (a
+    ``photo_quality`` code, ``DETECTOR_PRODUCT`` or ``GALLERY_FULL``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class NewProduct:
     sku: str
@@ -187,31 +196,46 @@ class ProductTeacher:
             self._rebuild_gallery()
             return result
 
-    def learn(self, sku: str, image: np.ndarray) -> str | None:
+    def learn(self, sku: str, image: np.ndarray) -> int:
         """Staff named an unknown item ``sku``: its picture (cut from the counter) joins the
-        product's photos and the gallery is rebuilt, for the next shopper. None when learned,
-        else why not (a ``photo_quality`` code, ``DETECTOR_PRODUCT`` or ``GALLERY_FULL``).
+        product's photos and the gallery is rebuilt, for the next shopper. Returns the new
+        photo's id (``unlearn`` takes it back); raises ``NotLearned`` with the reason.
         Seconds: call it off the GUI thread.
 
-        Measured on the shared grocery photos (``eval real-products --learn-from``): each
-        unknown item named and learned is what lifts fruit and vegetables towards the targets.
+        Measured on the shared grocery photos (``eval real-products --learn-from``, all 59
+        products taught from 10 photos, then the other 1,394 training photos put on the counter
+        and each unknown one named): right answers on the test photos rose from 20 to 30 % for
+        fruit, 57 to 62 % for juices, 39 to 45 % for vegetables; wrong ones 4.9 to 5.9, 1.4 to
+        0, 2.2 to 1.8 %.
         """
         problem = photo_problem_code(image)
         if problem is not None:
-            return problem
+            raise NotLearned(problem)
         if self.catalog.load().get(sku).class_name != taught_class_name(sku):
-            return DETECTOR_PRODUCT
+            raise NotLearned(DETECTOR_PRODUCT)
         with self._lock:
             encoder = self._encoder_now()
             appearance = encoder.encode_taught([image])[0]
             jpeg = encode_jpeg(image)
-            if not self._photos.add_photo(
+            photo_id = self._photos.add_photo(
                 sku, jpeg, encoder.name, appearance, MAX_PHOTOS_PER_PRODUCT
-            ):
-                return GALLERY_FULL
+            )
+            if photo_id is None:
+                raise NotLearned(GALLERY_FULL)
             self._rebuild_gallery()
-        log.info("learned the look of %s from an unknown item staff named", sku)
-        return None
+        log.info("learned the look of %s from an unknown item staff named: photo %d", sku, photo_id)
+        return photo_id
+
+    def unlearn(self, photo_id: int) -> bool:
+        """Staff undo a learning (the item was named wrongly): the photo ``learn`` stored is
+        deleted and the gallery rebuilt. False when it was gone already. Seconds: off the GUI
+        thread."""
+        with self._lock:
+            if not self._photos.delete_photo(photo_id):
+                return False
+            self._rebuild_gallery()
+        log.info("forgot the learned photo %d", photo_id)
+        return True
 
     @property
     def empty_counter(self) -> np.ndarray | None:

@@ -27,7 +27,8 @@ class CountOverride:
 @dataclass(frozen=True)
 class NamedItem:
     """``suggestion_rank``: 1 for the product offered first, None when staff searched for it;
-    ``learned``: the product's gallery got the item's picture."""
+    ``learned``: the product's gallery got the item's picture; ``photo_id``: that picture, while
+    the gallery keeps it (None once the learning was undone)."""
 
     id: int
     created_at: datetime
@@ -35,6 +36,7 @@ class NamedItem:
     name: str
     suggestion_rank: int | None
     learned: bool
+    photo_id: int | None
     frame_jpeg: bytes | None
 
 
@@ -72,16 +74,18 @@ class NamedItemRepository:
         sku: str,
         name: str,
         suggestion_rank: int | None,
-        learned: bool,
+        photo_id: int | None,
         frame_jpeg: bytes | None,
     ) -> NamedItem:
+        """``photo_id``: the product photo the kiosk learned from the item (None: not learned)."""
         if suggestion_rank is not None and suggestion_rank < 1:
             raise ValueError(f"a suggestion rank counts from 1, got {suggestion_rank}")
         row = NamedItemRow(
             sku=sku,
             name=name,
             suggestion_rank=suggestion_rank,
-            learned=learned,
+            learned=photo_id is not None,
+            photo_id=photo_id,
             frame_jpeg=frame_jpeg,
         )
         return _to_named_item(_add(self._session_factory, row))
@@ -127,5 +131,6 @@ def _to_named_item(row: NamedItemRow) -> NamedItem:
         name=row.name,
         suggestion_rank=row.suggestion_rank,
         learned=row.learned,
+        photo_id=row.photo_id,
         frame_jpeg=row.frame_jpeg,
     )

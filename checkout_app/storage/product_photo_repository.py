@@ -52,9 +52,9 @@ class ProductPhotoRepository:
 
     def add_photo(
         self, sku: str, jpeg: bytes, encoder: str, appearance: Appearance, limit: int
-    ) -> bool:
-        """One more photo of the catalog product ``sku``; False (nothing stored) when it has
-        ``limit`` photos already. ValueError when ``sku`` is not in the catalog."""
+    ) -> int | None:
+        """One more photo of the catalog product ``sku``: its id, or None (nothing stored) when
+        it has ``limit`` photos already. ValueError when ``sku`` is not in the catalog."""
         with self._session_factory.begin() as session:
             if session.get(ProductRow, sku) is None:
                 raise ValueError(f"SKU {sku} is not in the catalog")
@@ -62,9 +62,11 @@ class ProductPhotoRepository:
                 select(func.count()).select_from(ProductPhotoRow).where(ProductPhotoRow.sku == sku)
             )
             if count >= limit:
-                return False
-            session.add(_to_row(sku, jpeg, encoder, appearance))
-            return True
+                return None
+            row = _to_row(sku, jpeg, encoder, appearance)
+            session.add(row)
+            session.flush()
+            return row.id
 
     def photo_counts(self) -> dict[str, int]:
         """SKU -> number of taught photos, for products that have any."""
@@ -94,6 +96,12 @@ class ProductPhotoRepository:
                     new = _to_row(photo.sku, photo.photo_jpeg, photo.encoder, photo.appearance)
                     for column in ("encoder", "colour", "trunk", "words", "local_features"):
                         setattr(row, column, getattr(new, column))
+
+    def delete_photo(self, photo_id: int) -> bool:
+        """Delete one photo; False when there is no such photo (deleted already)."""
+        with self._session_factory.begin() as session:
+            result = session.execute(delete(ProductPhotoRow).where(ProductPhotoRow.id == photo_id))
+            return bool(result.rowcount)
 
     def forget(self, sku: str) -> int:
         """Delete every taught photo of ``sku``; returns how many there were."""

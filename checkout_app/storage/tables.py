@@ -210,6 +210,11 @@ class NamedItemRow(Base):
     suggestion_rank: Mapped[Optional[int]] = mapped_column(Integer)  # noqa: UP045
     # Whether the kiosk learned the item's look from it (the product's gallery got its picture).
     learned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The photo learned, while the gallery keeps it: NULL once staff undid the learning (or the
+    # product's photos were forgotten), and for namings before revision 0008.
+    photo_id: Mapped[Optional[int]] = mapped_column(  # noqa: UP045
+        ForeignKey("product_photos.id", ondelete="SET NULL", name="fk_named_items_photo_id")
+    )
     frame_jpeg: Mapped[Optional[bytes]] = mapped_column(LargeBinary)  # noqa: UP045
 
 

@@ -18,6 +18,7 @@ from checkout_app.services.product_teaching import (
     DETECTOR_PRODUCT,
     GALLERY_FULL,
     NewProduct,
+    NotLearned,
     ProductTeacher,
     TeachError,
     encode_jpeg,
@@ -222,17 +223,32 @@ def test_the_kiosk_learns_an_unknown_item_staff_named_for_the_next_shopper(repos
     catalog.upsert(Product("COLA", "콜라", "Cola", 1500, "cola_can"))  # the detector's class
 
     green = _photo((0, 200, 0), 7)
-    assert teacher.learn("GREEN-1", green) is None
+    photo_id = teacher.learn("GREEN-1", green)
     assert photos.photo_counts() == {"RED-1": 3, "GREEN-1": 1}
     assert teacher._gallery.skus == ["GREEN-1", "RED-1"], "rebuilt: the next visit finds it"
     assert teacher._gallery.match(encoder.encode([_photo((0, 200, 0), 8)])[0]).sku == "GREEN-1"
 
-    assert teacher.learn("GREEN-1", np.full((200, 200, 3), 90, np.uint8)) == NOTHING_THERE
-    assert teacher.learn("GREEN-1", green[:40, :40]) == TOO_SMALL
-    assert teacher.learn("COLA", _photo((30, 30, 30), 1)) == DETECTOR_PRODUCT
+    for picture, why in (
+        (np.full((200, 200, 3), 90, np.uint8), NOTHING_THERE),
+        (green[:40, :40], TOO_SMALL),
+    ):
+        with pytest.raises(NotLearned) as refused:
+            teacher.learn("GREEN-1", picture)
+        assert refused.value.code == why
+    with pytest.raises(NotLearned) as refused:
+        teacher.learn("COLA", _photo((30, 30, 30), 1))
+    assert refused.value.code == DETECTOR_PRODUCT
     monkeypatch.setattr("checkout_app.services.product_teaching.MAX_PHOTOS_PER_PRODUCT", 3)
-    assert teacher.learn("RED-1", _photo((0, 0, 220), 9)) == GALLERY_FULL
+    with pytest.raises(NotLearned) as refused:
+        teacher.learn("RED-1", _photo((0, 0, 220), 9))
+    assert refused.value.code == GALLERY_FULL
     assert photos.photo_counts() == {"RED-1": 3, "GREEN-1": 1}
+
+    # Staff named it wrongly: undoing deletes that photo only, and the next visit forgets it.
+    assert teacher.unlearn(photo_id)
+    assert photos.photo_counts() == {"RED-1": 3}
+    assert teacher._gallery.skus == ["RED-1"]
+    assert not teacher.unlearn(photo_id), "gone already"
 
 
 def test_a_photo_is_added_only_to_a_product_in_the_catalog_and_below_the_limit(repos):
@@ -241,8 +257,9 @@ def test_a_photo_is_added_only_to_a_product_in_the_catalog_and_below_the_limit(r
     _teach(repos, encoder, "RED-1", (0, 0, 220))
     image = _photo((0, 0, 220), 5)
     appearance = encoder.encode([image])[0]
-    assert photos.add_photo("RED-1", encode_jpeg(image), encoder.name, appearance, limit=4)
-    assert not photos.add_photo("RED-1", encode_jpeg(image), encoder.name, appearance, limit=4)
+    photo_id = photos.add_photo("RED-1", encode_jpeg(image), encoder.name, appearance, limit=4)
+    assert photo_id == max(p.id for p in photos.active_photos())
+    assert photos.add_photo("RED-1", encode_jpeg(image), encoder.name, appearance, limit=4) is None
     with pytest.raises(ValueError, match="SKU NOPE is not in the catalog"):
         photos.add_photo("NOPE", encode_jpeg(image), encoder.name, appearance, limit=4)
     assert photos.photo_counts() == {"RED-1": 4}

@@ -528,6 +528,7 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
     from checkout_app.core.catalog import Product, taught_class_name
     from checkout_app.services.counter_items_benchmark import empty_counter
     from checkout_app.services.product_teaching import NewProduct
+    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
     from checkout_app.ui.staff.name_item_dialog import NameItemDialog
     from checkout_app.ui.staff.pin_dialog import PinDialog
 
@@ -617,6 +618,21 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
             timeout=60_000,
         )
         screenshot(kiosk, "13d_learned_item_charged")
+
+        # Had staff named it wrongly, the Review page undoes the learning: unknown again.
+        kiosk.show_staff_area()
+        page = kiosk.staff.review
+        qtbot.waitUntil(lambda: page.undo_button.isEnabled())
+        page.undo_button.click()
+        qtbot.waitUntil(lambda: page.status.text().startswith("Learning undone"), timeout=60_000)
+        assert page.table.item(0, 3).text() == "unknown, searched, learned, undone"
+        assert "BANANA" not in ProductPhotoRepository(services.sessions).photo_counts()
+        kiosk.staff.closed.emit()
+        services.counter.reset(repository.load())
+        qtbot.waitUntil(
+            lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
+            timeout=60_000,
+        )
     finally:
         services.teacher.set_empty_counter(None)
         for product in demo:

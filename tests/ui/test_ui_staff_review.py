@@ -3,11 +3,13 @@ the counter frame of the selected row."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from checkout_app.services.count_review import ReviewEntry
 from checkout_app.ui.i18n import LanguageSwitcher
@@ -23,7 +25,7 @@ def counter_jpeg() -> bytes:
 
 
 ENTRIES = [
-    ReviewEntry(NOW, "Granny Smith apple", 1, None, 2, True, counter_jpeg()),
+    ReviewEntry(NOW, "Granny Smith apple", 1, None, 2, True, counter_jpeg(), 41),
     ReviewEntry(NOW - timedelta(minutes=5), "Banana", 1, None, None, False, None),
     ReviewEntry(NOW - timedelta(hours=1), "Tropicana Mandarin Morning", 1, 2, None, False, None),
 ]
@@ -65,3 +67,58 @@ def test_nothing_to_review(qtbot, themed):
     qtbot.addWidget(page)
     page.refresh()
     assert page.table.rowCount() == 0 and page.frame.text() == "Nothing to review."
+
+
+def test_staff_undo_a_learning_from_the_review_page(qtbot, themed, english, screenshot):
+    """Undo learning runs ``unlearn`` with the selected row's learned photo off the GUI thread,
+    then the row says the learning was undone and offers no second undo."""
+    entries = [
+        ReviewEntry(NOW, "Granny Smith apple", 1, None, 2, True, counter_jpeg(), 41),
+        ReviewEntry(NOW - timedelta(minutes=5), "Banana", 1, None, None, False, None),
+    ]
+    unlearned: list = []
+
+    def unlearn(photo_id: int) -> bool:
+        unlearned.append(photo_id)
+        entries[0] = replace(entries[0], learned_photo_id=None)
+        return True
+
+    page = ReviewPage(lambda limit: entries[:limit], unlearn=unlearn)
+    qtbot.addWidget(page)
+    page.resize(1024, 480)
+    page.show()
+    page.refresh()
+    page.table.selectRow(1)
+    assert not page.undo_button.isEnabled(), "nothing was learned from the banana"
+    page.table.selectRow(0)
+    assert page.undo_button.isEnabled() and page.undo_button.text() == "Undo learning"
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Learning undone"))
+    assert unlearned == [41]
+    assert cells(page, 0)[2] == "unknown, ★ no. 2, learned, undone"
+    assert page.table.selectionModel().selectedRows()[0].row() == 0, "the row stays selected"
+    assert not page.undo_button.isEnabled()
+    screenshot(page, "staff_review_undone_1024")
+
+
+def test_a_failed_undo_says_why_and_can_be_tried_again(qtbot, themed, english):
+    entry = ReviewEntry(NOW, "Pear", 1, None, 1, True, None, 7)
+
+    def unlearn(photo_id: int) -> bool:
+        raise OSError("database is locked")
+
+    page = ReviewPage(lambda limit: [entry], unlearn=unlearn)
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "database is locked" in page.status.text())
+    assert page.status.text() == "Could not undo the learning: database is locked"
+    assert page.undo_button.isEnabled()
+
+
+def test_without_learning_to_undo_there_is_no_undo_button(qtbot, themed):
+    page = ReviewPage(lambda limit: list(ENTRIES))
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert not page.undo_button.isVisible()

@@ -3,11 +3,14 @@
 A row per product staff approved below what the counter camera saw (when, what, charged, seen)
 and per unknown item staff named (seen as "unknown item", and whether the kiosk had offered that
 product), with the counter frame of the selected row: a store can tell a camera that counts one
-can twice from a product that left unpaid, and see which products to teach next.
+can twice from a product that left unpaid, and see which products to teach next. A named item
+the kiosk learned from can be taken back (**Undo learning**) when staff named it wrongly: the
+learned picture is deleted and the recogniser rebuilt, in the background.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,17 +28,28 @@ from PySide6.QtWidgets import (
 )
 
 from checkout_app.ui.theme import ROLE_HINT, ROLE_TITLE, VIDEO_BACKGROUND, set_role
+from checkout_app.ui.workers import JobQueue
 
 FRAME_WIDTH_PX = 360
 RECENT = 200  # rows loaded; older ones stay in the database
 
 
 class ReviewPage(QWidget):
-    def __init__(self, load: Callable[[int], list], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        load: Callable[[int], list],
+        unlearn: Callable[[int], bool] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         """``load(limit)`` returns the latest ``ReviewEntry`` rows, newest first
-        (``count_review.recent_reviews``)."""
+        (``count_review.recent_reviews``); ``unlearn(photo_id)`` deletes a learned photo
+        (``ProductTeacher.unlearn``; seconds: it runs in the page's job thread)."""
         super().__init__(parent)
         self._load = load
+        self._unlearn = unlearn
+        self._undoing = False
+        self._jobs = JobQueue("review", self)
+        self._jobs.failed.connect(self._undo_failed)
         self._entries: list = []
         self._title = QLabel()
         set_role(self._title, ROLE_TITLE)
@@ -62,22 +77,40 @@ class ReviewPage(QWidget):
         self.frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.frame.setWordWrap(True)
         self.frame.setStyleSheet(f"background-color: {VIDEO_BACKGROUND}; color: white;")
+        self.status = QLabel()
+        self.status.setObjectName("review_status")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.status.setWordWrap(True)
+        set_role(self.status, ROLE_HINT)
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("review_undo_learning")
+        self.undo_button.clicked.connect(self._undo_learning)
+        self.undo_button.setVisible(unlearn is not None)
+        # Beside the title: a short screen has no room for another row.
+        top = QHBoxLayout()
+        top.addWidget(self._title)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.undo_button)
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
         body.addWidget(self.frame, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._title)
+        layout.addLayout(top)
         layout.addWidget(self._hint)
         layout.addLayout(body, 1)
         self.retranslate()
 
     def refresh(self) -> None:
+        selected = self._selected_row()
         self._entries = list(self._load(RECENT))
         self.table.setRowCount(len(self._entries))
         self._fill_rows()
         if self._entries:
-            self.table.selectRow(0)
+            self.table.selectRow(min(selected or 0, len(self._entries) - 1))
         self._show_selected_frame()
+
+    def shutdown(self) -> None:
+        self._jobs.shutdown()
 
     def _fill_rows(self) -> None:
         for row, entry in enumerate(self._entries):
@@ -95,14 +128,26 @@ class ReviewPage(QWidget):
                 seen = self.tr("unknown, searched")
             else:
                 seen = self.tr("unknown, ★ no. {rank}").format(rank=entry.suggestion_rank)
-            if entry.learned:
+            if entry.learned_photo_id is not None:
                 seen += self.tr(", learned")
+            elif entry.learned:
+                seen += self.tr(", learned, undone")
             return str(entry.charged_qty), seen
         return str(entry.charged_qty), str(entry.camera_qty)
 
-    def _show_selected_frame(self) -> None:
+    def _selected_row(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
-        entry = self._entries[rows[0].row()] if rows else None
+        return rows[0].row() if rows else None
+
+    def _selected_entry(self):
+        row = self._selected_row()
+        return self._entries[row] if row is not None and row < len(self._entries) else None
+
+    def _show_selected_frame(self) -> None:
+        entry = self._selected_entry()
+        self.undo_button.setEnabled(
+            not self._undoing and entry is not None and entry.learned_photo_id is not None
+        )
         image = QImage()
         if entry is not None and entry.frame_jpeg:
             image.loadFromData(entry.frame_jpeg, "JPG")
@@ -120,16 +165,45 @@ class ReviewPage(QWidget):
     def _empty_text(self) -> str:
         return self.tr("Nothing to review.")
 
+    def _undo_learning(self) -> None:
+        entry = self._selected_entry()
+        if self._unlearn is None or entry is None or entry.learned_photo_id is None:
+            return
+        self._undoing = True
+        self.undo_button.setEnabled(False)
+        self.status.setText(
+            self.tr("Forgetting what the kiosk learned from this {name}…").format(name=entry.name)
+        )
+        self._jobs.submit(
+            partial(self._unlearn, entry.learned_photo_id), partial(self._undone, entry.name)
+        )
+
+    def _undone(self, name: str, _deleted: bool) -> None:
+        # Not deleted: the product's photos were forgotten meanwhile; the result is the same.
+        self._undoing = False
+        self.status.setText(
+            self.tr(
+                "Learning undone: the kiosk no longer recognises {name} by that picture."
+            ).format(name=name)
+        )
+        self.refresh()
+
+    def _undo_failed(self, reason: str) -> None:
+        self._undoing = False
+        self.status.setText(self.tr("Could not undo the learning: {reason}").format(reason=reason))
+        self._show_selected_frame()
+
     def retranslate(self) -> None:
         self._title.setText(self.tr("Review"))
         self._hint.setText(
             self.tr(
                 "Counts staff approved below what the counter camera saw, and unknown items "
                 "staff named (★ no. N: the product offered N-th; searched: looked up by name; "
-                "learned: the kiosk learned its look from that picture), newest first, with the "
-                "camera's picture of that moment."
+                "learned: the kiosk learned its look from that picture; undo it if misnamed), "
+                "newest first, with the camera's picture of that moment."
             )
         )
+        self.undo_button.setText(self.tr("Undo learning"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("When"), self.tr("Product"), self.tr("Charged"), self.tr("Camera saw")]
         )

@@ -69,7 +69,8 @@ class StaffArea(QWidget):
             counter_frame=counter_frame,
         )
         self.review = ReviewPage(
-            lambda limit: recent_reviews(services.overrides, services.named_items, limit)
+            lambda limit: recent_reviews(services.overrides, services.named_items, limit),
+            unlearn=services.teacher.unlearn,
         )
         self.system = SystemPage(stats_provider, sampler)
         self.system.interrupted_seen.connect(self._on_interrupted_seen)
@@ -155,6 +156,7 @@ class StaffArea(QWidget):
             self.registration.shutdown()
         if self.people is not None:
             self.people.shutdown()
+        self.review.shutdown()
 
     def _on_registration_tab(self) -> bool:
         return self.registration is not None and (

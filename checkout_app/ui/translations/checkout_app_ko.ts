@@ -1314,57 +1314,82 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../staff/review_page.py" line="112"/>
+        <location filename="../staff/review_page.py" line="157"/>
         <source>No frame was kept.</source>
         <translation>저장된 화면이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="121"/>
+        <location filename="../staff/review_page.py" line="166"/>
         <source>Nothing to review.</source>
         <translation>확인할 항목이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="124"/>
+        <location filename="../staff/review_page.py" line="197"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="95"/>
+        <location filename="../staff/review_page.py" line="128"/>
         <source>unknown, searched</source>
         <translation>알 수 없음, 검색</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="97"/>
+        <location filename="../staff/review_page.py" line="130"/>
         <source>unknown, ★ no. {rank}</source>
         <translation>알 수 없음, ★ {rank}번</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="99"/>
+        <location filename="../staff/review_page.py" line="132"/>
         <source>, learned</source>
         <translation>, 학습함</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="127"/>
-        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name; learned: the kiosk learned its look from that picture), newest first, with the camera&apos;s picture of that moment.</source>
-        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음, 학습함: 키오스크가 그 사진으로 상품의 모습을 배움)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
+        <location filename="../staff/review_page.py" line="134"/>
+        <source>, learned, undone</source>
+        <translation>, 학습함, 취소됨</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="134"/>
+        <location filename="../staff/review_page.py" line="175"/>
+        <source>Forgetting what the kiosk learned from this {name}…</source>
+        <translation>이 {name}에서 키오스크가 배운 것을 지우는 중…</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="186"/>
+        <source>Learning undone: the kiosk no longer recognises {name} by that picture.</source>
+        <translation>학습 취소됨: 키오스크가 더 이상 그 사진으로 {name}을(를) 알아보지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="193"/>
+        <source>Could not undo the learning: {reason}</source>
+        <translation>학습을 취소하지 못했어요: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="200"/>
+        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name; learned: the kiosk learned its look from that picture; undo it if misnamed), newest first, with the camera&apos;s picture of that moment.</source>
+        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음, 학습함: 키오스크가 그 사진으로 상품의 모습을 배움, 이름을 잘못 정했다면 학습 취소)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="206"/>
+        <source>Undo learning</source>
+        <translation>학습 취소</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="208"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="134"/>
+        <location filename="../staff/review_page.py" line="208"/>
         <source>Product</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="134"/>
+        <location filename="../staff/review_page.py" line="208"/>
         <source>Charged</source>
         <translation>결제 수량</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="134"/>
+        <location filename="../staff/review_page.py" line="208"/>
         <source>Camera saw</source>
         <translation>카메라 수량</translation>
     </message>
@@ -1490,57 +1515,57 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>StaffArea</name>
     <message>
-        <location filename="../staff/staff_area.py" line="193"/>
+        <location filename="../staff/staff_area.py" line="195"/>
         <source>Staff</source>
         <translation>직원 메뉴</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="194"/>
+        <location filename="../staff/staff_area.py" line="196"/>
         <source>Back to checkout</source>
         <translation>계산 화면으로</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="196"/>
+        <location filename="../staff/staff_area.py" line="198"/>
         <source>A shopper called for help at {time}.</source>
         <translation>{time}에 고객이 직원을 불렀어요.</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="198"/>
+        <location filename="../staff/staff_area.py" line="200"/>
         <source>Done</source>
         <translation>확인</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="200"/>
+        <location filename="../staff/staff_area.py" line="202"/>
         <source>Register a face</source>
         <translation>얼굴 등록</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="201"/>
+        <location filename="../staff/staff_area.py" line="203"/>
         <source>People</source>
         <translation>등록 고객</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="202"/>
+        <location filename="../staff/staff_area.py" line="204"/>
         <source>Products</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="203"/>
+        <location filename="../staff/staff_area.py" line="205"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="204"/>
+        <location filename="../staff/staff_area.py" line="206"/>
         <source>System</source>
         <translation>시스템</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="205"/>
+        <location filename="../staff/staff_area.py" line="207"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../staff/staff_area.py" line="211"/>
+        <location filename="../staff/staff_area.py" line="213"/>
         <source>Face pay is off on this kiosk, so faces cannot be registered or managed here.
 
 {reason}
