@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +32,8 @@ from checkout_app.ui.theme import ROLE_HINT, ROLE_TITLE, VIDEO_BACKGROUND, set_r
 from checkout_app.ui.workers import JobQueue
 
 FRAME_WIDTH_PX = 360
+# The picture shrinks to the page's height below 4:3 of its width: a 1024×600 screen has less.
+FRAME_MIN_HEIGHT_PX = 160
 RECENT = 200  # rows loaded; older ones stay in the database
 
 
@@ -73,7 +76,10 @@ class ReviewPage(QWidget):
         self.frame = QLabel()
         self.frame.setObjectName("review_frame")
         self.frame.setFixedWidth(FRAME_WIDTH_PX)
-        self.frame.setMinimumHeight(FRAME_WIDTH_PX * 3 // 4)
+        self.frame.setMinimumHeight(FRAME_MIN_HEIGHT_PX)
+        self.frame.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
+        self._frame_image = QImage()
+        self.frame.installEventFilter(self)  # the picture follows the box's height
         self.frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.frame.setWordWrap(True)
         self.frame.setStyleSheet(f"background-color: {VIDEO_BACKGROUND}; color: white;")
@@ -93,7 +99,7 @@ class ReviewPage(QWidget):
         top.addWidget(self.undo_button)
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
-        body.addWidget(self.frame, 0, Qt.AlignmentFlag.AlignTop)
+        body.addWidget(self.frame)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self._hint)
@@ -148,19 +154,33 @@ class ReviewPage(QWidget):
         self.undo_button.setEnabled(
             not self._undoing and entry is not None and entry.learned_photo_id is not None
         )
-        image = QImage()
+        self._frame_image = QImage()
         if entry is not None and entry.frame_jpeg:
-            image.loadFromData(entry.frame_jpeg, "JPG")
-        if image.isNull():
+            self._frame_image.loadFromData(entry.frame_jpeg, "JPG")
+        if self._frame_image.isNull():
             self.frame.setPixmap(QPixmap())
             self.frame.setText(
                 self.tr("No frame was kept.") if entry is not None else self._empty_text()
             )
             return
-        pixmap = QPixmap.fromImage(image).scaledToWidth(
-            FRAME_WIDTH_PX, Qt.TransformationMode.SmoothTransformation
+        self._scale_frame()
+
+    def _scale_frame(self) -> None:
+        """The selected frame as large as the frame box allows, its shape kept."""
+        if self._frame_image.isNull():
+            return
+        pixmap = QPixmap.fromImage(self._frame_image).scaled(
+            self.frame.width(),
+            self.frame.height(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
         )
         self.frame.setPixmap(pixmap)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.frame and event.type() == QEvent.Type.Resize:
+            self._scale_frame()
+        return super().eventFilter(watched, event)
 
     def _empty_text(self) -> str:
         return self.tr("Nothing to review.")
