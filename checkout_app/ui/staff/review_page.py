@@ -32,7 +32,8 @@ from checkout_app.ui.theme import ROLE_HINT, ROLE_TITLE, VIDEO_BACKGROUND, set_r
 from checkout_app.ui.workers import JobQueue
 
 FRAME_WIDTH_PX = 360
-# The picture shrinks to the page's height below 4:3 of its width: a 1024×600 screen has less.
+# The frame box is as tall as the table beside it, at least this: the picture is scaled to fit
+# it (a 1024×600 screen has no room for a 4:3 picture 360 px wide).
 FRAME_MIN_HEIGHT_PX = 160
 RECENT = 200  # rows loaded; older ones stay in the database
 
@@ -72,7 +73,7 @@ class ReviewPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._show_selected_frame)
+        self.table.itemSelectionChanged.connect(self._show_selected)
         self.frame = QLabel()
         self.frame.setObjectName("review_frame")
         self.frame.setFixedWidth(FRAME_WIDTH_PX)
@@ -113,7 +114,7 @@ class ReviewPage(QWidget):
         self._fill_rows()
         if self._entries:
             self.table.selectRow(min(selected or 0, len(self._entries) - 1))
-        self._show_selected_frame()
+        self._show_selected()
 
     def shutdown(self) -> None:
         self._jobs.shutdown()
@@ -147,9 +148,10 @@ class ReviewPage(QWidget):
 
     def _selected_entry(self):
         row = self._selected_row()
-        return self._entries[row] if row is not None and row < len(self._entries) else None
+        return self._entries[row] if row is not None else None
 
-    def _show_selected_frame(self) -> None:
+    def _show_selected(self) -> None:
+        """The selected row's counter frame, and Undo learning when it has a learned photo."""
         entry = self._selected_entry()
         self.undo_button.setEnabled(
             not self._undoing and entry is not None and entry.learned_photo_id is not None
@@ -211,7 +213,7 @@ class ReviewPage(QWidget):
     def _undo_failed(self, reason: str) -> None:
         self._undoing = False
         self.status.setText(self.tr("Could not undo the learning: {reason}").format(reason=reason))
-        self._show_selected_frame()
+        self._show_selected()
 
     def retranslate(self) -> None:
         self._title.setText(self.tr("Review"))
@@ -228,7 +230,7 @@ class ReviewPage(QWidget):
             [self.tr("When"), self.tr("Product"), self.tr("Charged"), self.tr("Camera saw")]
         )
         self._fill_rows()
-        self._show_selected_frame()
+        self._show_selected()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
