@@ -91,9 +91,11 @@ class ReviewEntry:
     ``camera_qty`` is None for a named item (the camera saw an item it did not know);
     ``suggestion_rank`` is where a named item's product stood among those offered (None: staff
     searched for it, or an approved count); ``learned``: the kiosk learned the named item's look;
-    ``learned_photo_id``: the photo it learned, while it keeps it (``ProductTeacher.unlearn``).
+    ``learned_photo_id``: the photo it learned, while it keeps it (``ProductTeacher.unlearn``);
+    ``key``: which row it is, the same from one load to the next (("override" or "named", id)).
     """
 
+    key: tuple
     created_at: datetime
     name: str
     charged_qty: int
@@ -134,12 +136,29 @@ def recent_reviews(
 ) -> list[ReviewEntry]:
     """The latest ``limit`` approved counts and named items together, newest first."""
     entries = [
-        ReviewEntry(o.created_at, o.name, o.charged_qty, o.camera_qty, None, False, o.frame_jpeg)
+        ReviewEntry(
+            ("override", o.id),
+            o.created_at,
+            o.name,
+            o.charged_qty,
+            o.camera_qty,
+            None,
+            False,
+            o.frame_jpeg,
+        )
         for o in overrides.recent(limit)
     ]
     entries += [
         ReviewEntry(
-            n.created_at, n.name, 1, None, n.suggestion_rank, n.learned, n.frame_jpeg, n.photo_id
+            ("named", n.id),
+            n.created_at,
+            n.name,
+            1,
+            None,
+            n.suggestion_rank,
+            n.learned,
+            n.frame_jpeg,
+            n.photo_id,
         )
         for n in named_items.recent(limit)
     ]

@@ -125,3 +125,7 @@ def test_the_review_lists_approved_counts_and_named_items_together_newest_first(
         False,
     )
     assert [e.name for e in recent_reviews(overrides, named, 2)] == ["Chips", "Pear"]
+    # Counts and namings are numbered apart: the key says which table a row comes from.
+    assert len({e.key for e in entries}) == 3
+    assert [e.key[0] for e in entries] == ["override", "named", "override"]
+    assert [e.key for e in recent_reviews(overrides, named, 10)] == [e.key for e in entries]

@@ -108,12 +108,16 @@ class ReviewPage(QWidget):
         self.retranslate()
 
     def refresh(self) -> None:
-        selected = self._selected_row()
+        """Load the latest rows again, keeping the selected one selected (the newest when it is
+        gone or none was): a naming that arrived meanwhile moves it down a row."""
+        selected = self._selected_entry()
         self._entries = list(self._load(RECENT))
         self.table.setRowCount(len(self._entries))
         self._fill_rows()
+        keys = [entry.key for entry in self._entries]
         if self._entries:
-            self.table.selectRow(min(selected or 0, len(self._entries) - 1))
+            kept = selected is not None and selected.key in keys
+            self.table.selectRow(keys.index(selected.key) if kept else 0)
         self._show_selected()
 
     def shutdown(self) -> None:
