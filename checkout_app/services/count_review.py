@@ -116,12 +116,12 @@ def learn_and_record_named(
     frame: np.ndarray | None,
 ) -> bool:
     """Staff named an unknown item ``sku``: the kiosk learns its look from ``picture`` (the
-    item cut from the counter; None when several unknown items lay there, and which one was
-    named is not known) through ``teacher`` (``ProductTeacher.learn``), then the naming is
+    item cut from the counter; None when several unknown items lay there and staff did not say
+    which one they named) through ``teacher`` (``ProductTeacher.learn``), then the naming is
     recorded (``record_named``). Seconds: run off the GUI thread. Returns whether it learned."""
     photo_id = None
     if picture is None:
-        log.info("not learned from the unknown item named %s: several unknown items", sku)
+        log.info("not learned from the unknown item named %s: no picture of it", sku)
     else:
         try:
             photo_id = teacher.learn(sku, picture)

@@ -184,15 +184,18 @@ class WithCounterItems:
         )
 
 
-def unknown_item_picture(image: np.ndarray, boxes: Sequence) -> np.ndarray | None:
-    """The picture of the one unknown item among ``boxes`` (``ItemBox``), cut from the counter
-    ``image`` as it was identified; None unless exactly one is there (which one staff named is
-    not known otherwise)."""
-    unknown = [box.xyxy for box in boxes if box.class_name == UNKNOWN_ITEM_CLASS]
-    if len(unknown) != 1:
-        return None
-    x1, y1, x2, y2 = with_margin(tuple(int(v) for v in unknown[0]), image.shape)
-    return np.ascontiguousarray(image[y1:y2, x1:x2])
+def unknown_item_pictures(image: np.ndarray, boxes: Sequence) -> list[np.ndarray]:
+    """The pictures of the unknown items among ``boxes`` (``ItemBox``), cut from the counter
+    ``image`` as they were identified (with a margin of counter), left to right."""
+    unknown = sorted(
+        (tuple(int(v) for v in box.xyxy) for box in boxes if box.class_name == UNKNOWN_ITEM_CLASS),
+        key=lambda xyxy: xyxy[0],
+    )
+    pictures = []
+    for xyxy in unknown:
+        x1, y1, x2, y2 = with_margin(xyxy, image.shape)
+        pictures.append(np.ascontiguousarray(image[y1:y2, x1:x2]))
+    return pictures
 
 
 def merge_suggestions(suggestions: Sequence[tuple]) -> tuple:

@@ -14,7 +14,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from checkout_app.ui import theme
@@ -68,6 +68,18 @@ def bgr_qimage(image_bgr: np.ndarray) -> tuple[QImage, np.ndarray]:
     height, width = array.shape[:2]
     qimage = QImage(array.data, width, height, array.strides[0], QImage.Format.Format_BGR888)
     return qimage, array
+
+
+def bgr_thumbnail(image_bgr: np.ndarray, side: int) -> QPixmap:
+    """``image_bgr`` scaled to fit a ``side``×``side`` square, its shape kept."""
+    qimage, _array = bgr_qimage(image_bgr)
+    pixmap = QPixmap.fromImage(qimage)  # copies, so the array may go
+    return pixmap.scaled(
+        side,
+        side,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
 
 
 class FrameView(QWidget):

@@ -32,7 +32,7 @@ from checkout_app.camera.source import FrameSource
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
 from checkout_app.services.count_review import learn_and_record_named, record_approved
-from checkout_app.services.counter_items import unknown_item_picture
+from checkout_app.services.counter_items import unknown_item_pictures
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayFailure, PaymentFlow, PayStatus, PayStep
@@ -350,11 +350,11 @@ class KioskWindow(QMainWindow):
             return
         snapshot = self.services.counter.snapshot()  # the counter may have changed meanwhile
         offered = snapshot.unknown_suggestions
-        chooser = NameItemDialog(snapshot.catalog, offered, self._lang, parent=self)
+        frame = self._counter_image
+        pictures = unknown_item_pictures(frame, snapshot.boxes) if frame is not None else []
+        chooser = NameItemDialog(snapshot.catalog, offered, self._lang, self, pictures)
         if not chooser.exec() or chooser.chosen_sku is None:
             return
-        frame = self._counter_image
-        picture = unknown_item_picture(frame, snapshot.boxes) if frame is not None else None
         try:
             snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku)
         except ValueError as exc:  # it left the counter meanwhile, or the product left the sale
@@ -379,7 +379,7 @@ class KioskWindow(QMainWindow):
                 offered,
                 sku,
                 name,
-                picture,
+                chooser.chosen_picture,
                 frame,
             ),
             lambda _learned: self.staff.review.refresh(),

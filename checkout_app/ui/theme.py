@@ -83,6 +83,7 @@ REMOVE = "\u00d7"
 ROLE_ROUND = "round"  # square touch buttons: MINUS and PLUS in the cart
 ROLE_ROUND_DANGER = "round-danger"  # REMOVE a cart line
 ROLE_LINK = "link"  # a small text-only action inside a list row
+ROLE_PICTURE = "picture"  # a picture to tap, one of several (QToolButton, checkable)
 # A scroll area that shows the card it sits on instead of its own background.
 TRANSPARENT_SCROLL = "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
 
@@ -210,6 +211,13 @@ QPushButton[role="{ROLE_LINK}"] {{
 }}
 QPushButton[role]:disabled {{
     background-color: {DISABLED}; color: {DISABLED_TEXT}; border-color: {DISABLED};
+}}
+
+QToolButton[role="{ROLE_PICTURE}"] {{
+    background-color: {CARD}; border: 2px solid {BORDER}; border-radius: 10px; padding: 4px;
+}}
+QToolButton[role="{ROLE_PICTURE}"]:checked {{
+    background-color: {SKY_LIGHT}; border: 4px solid {SKY_DARK};
 }}
 
 QLabel[role="{ROLE_TITLE}"] {{ font-size: {TITLE_FONT_PT}pt; font-weight: bold; }}

@@ -18,7 +18,7 @@ from checkout_app.services.counter_items import (
     CounterItemDetector,
     WithCounterItems,
     merge_suggestions,
-    unknown_item_picture,
+    unknown_item_pictures,
 )
 from checkout_app.services.counter_items_benchmark import empty_counter
 from checkout_app.services.counter_session import CounterSession
@@ -262,23 +262,27 @@ def test_suggestions_for_several_unknown_items_go_by_rank():
     assert merge_suggestions([]) == ()
 
 
-def test_the_picture_of_the_one_unknown_item_is_cut_as_it_was_identified():
-    """What the kiosk learns from when staff name an unknown item: only with one on the counter
-    (with two, which one was named is not known); a taught product beside it does not count."""
+def test_the_unknown_items_pictures_are_cut_as_they_were_identified():
+    """What the kiosk learns from when staff name an unknown item (with several, staff tap the
+    one they name): each unknown item with a margin of counter, left to right; a taught product
+    beside them is not one of them."""
     session = colour_session(cola_and_juice())
     counter = with_items((400, 140, RED), (100, 120, GREEN))
     for i in range(3):
         snapshot = session.process(Frame(counter, i / 15, i))
     assert snapshot.quantities == {"JUICE-1": 1} and snapshot.unknown_items == 1
-    picture = unknown_item_picture(counter, snapshot.boxes)
-    assert picture is not None and picture.shape[0] >= 180 and picture.shape[1] >= 120
+    (picture,) = unknown_item_pictures(counter, snapshot.boxes)
+    assert picture.shape[0] >= 180 and picture.shape[1] >= 120
     red = (picture == np.array(RED, np.uint8)).all(axis=2).mean()
     assert red > 0.5, "the red carton, with a margin of counter around it"
 
     session = colour_session(cola_and_juice())
-    two = with_items((400, 140, RED), (100, 120, (200, 40, 40)))
+    blue = (200, 40, 40)
+    two = with_items((400, 140, RED), (100, 120, blue))
     for i in range(3):
         snapshot = session.process(Frame(two, i / 15, i))
     assert snapshot.unknown_items == 2
-    assert unknown_item_picture(two, snapshot.boxes) is None
-    assert unknown_item_picture(empty_counter(), ()) is None
+    left, right = unknown_item_pictures(two, snapshot.boxes)
+    assert (left == np.array(blue, np.uint8)).all(axis=2).mean() > 0.5
+    assert (right == np.array(RED, np.uint8)).all(axis=2).mean() > 0.5
+    assert unknown_item_pictures(empty_counter(), ()) == []

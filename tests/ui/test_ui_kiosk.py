@@ -515,131 +515,220 @@ class StillCounter:
         pass
 
 
-@pytest.mark.integration
-def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
-    qtbot, make_window, services, grocery_dir, screenshot, monkeypatch
-) -> None:
-    """A store selling only a product staff taught (the demo products off): its real photo on
-    the counter is charged; a banana beside it is an unknown item until it is taken away, or
-    until staff say what it is."""
+class TaughtJuiceStore:
+    """A store selling only what staff taught it (the demo products off): a Tropicana juice
+    taught from five real photos, and bananas on sale but never taught; the counter camera's
+    empty-counter shot taken. ``on_counter`` lays real photos (200 px) on that counter. A taught
+    SKU stays in the catalog after a test (off sale): each store teaches the juice as its own."""
 
-    import cv2
+    def __init__(self, services, grocery_dir, juice_sku: str = "TROP-1") -> None:
+        import cv2
 
-    from checkout_app.core.catalog import Product, taught_class_name
-    from checkout_app.services.counter_items_benchmark import empty_counter
-    from checkout_app.services.product_teaching import NewProduct
-    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
-    from checkout_app.ui.staff.name_item_dialog import NameItemDialog
-    from checkout_app.ui.staff.pin_dialog import PinDialog
+        from checkout_app.core.catalog import Product, taught_class_name
+        from checkout_app.services.counter_items_benchmark import empty_counter
+        from checkout_app.services.product_teaching import NewProduct
 
-    empty = empty_counter()
+        self.services = services
+        self.repository = services.catalog_repository
+        self.empty = empty_counter()
+        juice = grocery_dir / "train" / "Packages" / "Juice" / "Tropicana-Mandarin-Morning"
+        teaching = [(p.name, cv2.imread(str(p))) for p in sorted(juice.glob("*.jpg"))[:5]]
+        test = grocery_dir / "test"
+        self.test_juice = sorted((test / "Packages" / "Juice" / juice.name).glob("*.jpg"))[0]
+        self.banana = sorted((test / "Fruit" / "Banana").glob("*.jpg"))[0]
+        self.kiwi = sorted((test / "Fruit" / "Kiwi").glob("*.jpg"))[0]  # neither sold nor taught
+        self.demo = list(self.repository.load())
+        for product in self.demo:
+            self.repository.upsert(replace(product, active=False))
+        self.juice_sku = juice_sku
+        services.teacher.teach(NewProduct(juice_sku, "Tropicana Mandarin", 2300), teaching)
+        # On sale, never taught (it would be its class once taught).
+        self.repository.upsert(
+            Product("BANANA", "바나나", "Banana", 900, taught_class_name("BANANA"))
+        )
+        services.teacher.set_empty_counter(self.empty)
 
-    def on_counter(*photos):
-        shot = empty.copy()
+    def on_counter(self, *photos):
+        import cv2
+
+        shot = self.empty.copy()
         for (x, y), path in photos:
             shot[y : y + 200, x : x + 200] = cv2.resize(cv2.imread(str(path)), (200, 200))
         return shot
 
-    juice = grocery_dir / "train" / "Packages" / "Juice" / "Tropicana-Mandarin-Morning"
-    teaching = [(p.name, cv2.imread(str(p))) for p in sorted(juice.glob("*.jpg"))[:5]]
-    test_juice = sorted((grocery_dir / "test" / "Packages" / "Juice" / juice.name).glob("*.jpg"))[0]
-    banana = sorted((grocery_dir / "test" / "Fruit" / "Banana").glob("*.jpg"))[0]
-    repository = services.catalog_repository
-    demo = list(repository.load())
-    for product in demo:
-        repository.upsert(replace(product, active=False))
-    services.teacher.teach(NewProduct("TROP-1", "Tropicana Mandarin", 2300), teaching)
-    # On sale, never taught (it would be its class once taught).
-    repository.upsert(Product("BANANA", "바나나", "Banana", 900, taught_class_name("BANANA")))
-    services.teacher.set_empty_counter(empty)
+    def close(self) -> None:
+        from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+
+        self.services.teacher.set_empty_counter(None)
+        for product in self.demo:
+            self.repository.upsert(product)
+        photos = ProductPhotoRepository(self.services.sessions)
+        for sku in (self.juice_sku, "BANANA"):
+            self.repository.upsert(replace(self.repository.load().get(sku), active=False))
+            photos.forget(sku)
+        self.services.counter.reset(self.repository.load())
+
+
+@pytest.fixture
+def taught_juice_store(services, grocery_dir):
+    store = TaughtJuiceStore(services, grocery_dir)
+    yield store
+    store.close()
+
+
+def staff_name_unknown_item(
+    monkeypatch, search: str, picture: int | None = None, screenshot=None
+) -> list:
+    """The staff PIN accepted, then the product found by ``search`` added (after tapping the
+    unknown item's ``picture`` number, when given; ``screenshot``: of the dialog then); returns
+    the dialogs' first two rows."""
+    from checkout_app.ui.staff.name_item_dialog import NameItemDialog
+    from checkout_app.ui.staff.pin_dialog import PinDialog
+
+    offered: list = []
+
+    def staff_choose(dialog) -> int:
+        offered.append([dialog.products.item(i).text() for i in range(2)])
+        if picture is not None:
+            dialog.picture_buttons.button(picture).click()
+        if screenshot is not None:
+            dialog.show()
+            screenshot(dialog, "13e_name_one_of_two_unknown_items")
+        dialog.search.setText(search)
+        dialog.add_button.click()
+        return 1
+
+    monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(NameItemDialog, "exec", staff_choose)
+    return offered
+
+
+@pytest.mark.integration
+def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
+    qtbot, make_window, services, taught_juice_store, screenshot, monkeypatch
+) -> None:
+    """A store selling only a product staff taught: its real photo on the counter is charged; a
+    banana beside it is an unknown item until it is taken away, or until staff say what it is."""
+    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+
+    store = taught_juice_store
+    scene = StillCounter(
+        store.on_counter(((80, 140), store.test_juice), ((380, 150), store.banana))
+    )
+    kiosk = make_window(lambda: scene)
+    services.counter.reset(store.repository.load())
+    kiosk.start()
+    qtbot.waitUntil(
+        lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
+        timeout=60_000,
+    )
+    notice = kiosk.findChild(QLabel, "unknown_item_notice")
+    assert notice.isVisible() and "Unknown item × 1" in notice.text()
+    assert not kiosk.findChild(QPushButton, "pay_button").isEnabled()
+    screenshot(kiosk, "13_taught_and_unknown_item")
+    scene.image = store.on_counter(((80, 140), store.test_juice))  # the banana is taken away
+    qtbot.waitUntil(lambda: not kiosk.snapshot.unknown_items, timeout=30_000)
+    assert kiosk.snapshot.quantities == {"TROP-1": 1}
+    assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+
+    # Put back, staff say what it is: bananas are sold, but nobody taught them.
+    scene.image = store.on_counter(((80, 140), store.test_juice), ((380, 150), store.banana))
+    qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 1, timeout=30_000)
+    offered = staff_name_unknown_item(monkeypatch, "banana")
+    before = services.named_items.recent(1)
+    press(kiosk, "name_unknown_button")
+    assert offered[0][0] == "★ Tropicana Mandarin · ₩2,300  (TROP-1)"  # the only one taught
+    assert kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
+    assert not kiosk.snapshot.unknown_items
+    assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+    assert "added by staff" in kiosk.findChild(QLabel, "scan_notice").text()
+    qtbot.wait(200)  # the new cart line laid out
+    screenshot(kiosk, "13b_unknown_item_named_by_staff")
+    # The kiosk learns the banana's look from the counter (in the background) ...
+    qtbot.waitUntil(lambda: services.named_items.recent(1) != before, timeout=60_000)
+    named = services.named_items.recent(1)[0]
+    assert (named.sku, named.suggestion_rank) == ("BANANA", None), "searched, not offered"
+    assert named.learned and services.teacher.catalog.load().get("BANANA").active
+    assert named.frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept for review"
+    kiosk.show_staff_area()
+    kiosk.staff.tabs.setCurrentWidget(kiosk.staff.review.parentWidget().parentWidget())
+    review = kiosk.staff.review.table
+    qtbot.waitUntil(lambda: review.item(0, 1).text() == "Banana")
+    assert review.item(0, 3).text() == "unknown, searched, learned"
+    assert not kiosk.staff.review.frame.pixmap().isNull()
+    screenshot(kiosk, "13c_staff_review_named_item")
+    kiosk.staff.closed.emit()  # Back to checkout
+
+    # ... so the next shopper's banana is charged without anyone naming it.
+    services.counter.reset(store.repository.load())
+    qtbot.waitUntil(
+        lambda: (
+            kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
+            and not kiosk.snapshot.unknown_items
+            and not kiosk.snapshot.named
+        ),
+        timeout=60_000,
+    )
+    screenshot(kiosk, "13d_learned_item_charged")
+
+    # Had staff named it wrongly, the Review page undoes the learning: unknown again.
+    kiosk.show_staff_area()
+    page = kiosk.staff.review
+    qtbot.waitUntil(lambda: page.undo_button.isEnabled())
+    page.undo_button.click()
+    qtbot.waitUntil(lambda: page.status.text().startswith("Learning undone"), timeout=60_000)
+    assert page.table.item(0, 3).text() == "unknown, searched, learned, undone"
+    assert "BANANA" not in ProductPhotoRepository(services.sessions).photo_counts()
+    kiosk.staff.closed.emit()
+    services.counter.reset(store.repository.load())
+    qtbot.waitUntil(
+        lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
+        timeout=60_000,
+    )
+
+
+@pytest.mark.integration
+def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
+    qtbot, make_window, services, grocery_dir, monkeypatch, screenshot
+) -> None:
+    """A banana and a kiwi (sold by nobody) on the counter: staff tap the banana's picture and
+    name it; the kiosk learns the banana only, so the next shopper's banana is charged and
+    their kiwi is still unknown."""
+    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-2")
     try:
-        scene = StillCounter(on_counter(((80, 140), test_juice), ((380, 150), banana)))
+        both = store.on_counter(((80, 150), store.banana), ((380, 150), store.kiwi))
+        scene = StillCounter(both)
         kiosk = make_window(lambda: scene)
-        services.counter.reset(repository.load())
+        services.counter.reset(store.repository.load())
         kiosk.start()
-        qtbot.waitUntil(
-            lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
-            timeout=60_000,
-        )
-        notice = kiosk.findChild(QLabel, "unknown_item_notice")
-        assert notice.isVisible() and "Unknown item × 1" in notice.text()
-        assert not kiosk.findChild(QPushButton, "pay_button").isEnabled()
-        screenshot(kiosk, "13_taught_and_unknown_item")
-        scene.image = on_counter(((80, 140), test_juice))  # the banana is taken away
-        qtbot.waitUntil(lambda: not kiosk.snapshot.unknown_items, timeout=30_000)
-        assert kiosk.snapshot.quantities == {"TROP-1": 1}
-        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
-
-        # Put back, staff say what it is: bananas are sold, but nobody taught them.
-        scene.image = on_counter(((80, 140), test_juice), ((380, 150), banana))
-        qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 1, timeout=30_000)
-        offered = []
-
-        def staff_choose_banana(dialog) -> int:
-            offered.append([dialog.products.item(i).text() for i in range(2)])
-            dialog.search.setText("banana")
-            dialog.add_button.click()
-            return 1
-
-        monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
-        monkeypatch.setattr(NameItemDialog, "exec", staff_choose_banana)
+        qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 2, timeout=60_000)
+        staff_name_unknown_item(monkeypatch, "banana", 0, screenshot)  # left to right: the banana
         before = services.named_items.recent(1)
         press(kiosk, "name_unknown_button")
-        assert offered[0][0] == "★ Tropicana Mandarin · ₩2,300  (TROP-1)"  # the only one taught
-        assert kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
-        assert not kiosk.snapshot.unknown_items
-        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
-        assert "added by staff" in kiosk.findChild(QLabel, "scan_notice").text()
-        qtbot.wait(200)  # the new cart line laid out
-        screenshot(kiosk, "13b_unknown_item_named_by_staff")
-        # The kiosk learns the banana's look from the counter (in the background) ...
+        assert kiosk.snapshot.quantities == {"BANANA": 1} and kiosk.snapshot.unknown_items == 1
         qtbot.waitUntil(lambda: services.named_items.recent(1) != before, timeout=60_000)
-        named = services.named_items.recent(1)[0]
-        assert (named.sku, named.suggestion_rank) == ("BANANA", None), "searched, not offered"
-        assert named.learned and services.teacher.catalog.load().get("BANANA").active
-        assert named.frame_jpeg[:2] == b"\xff\xd8", "the counter frame is kept for review"
-        kiosk.show_staff_area()
-        kiosk.staff.tabs.setCurrentWidget(kiosk.staff.review.parentWidget().parentWidget())
-        review = kiosk.staff.review.table
-        qtbot.waitUntil(lambda: review.item(0, 1).text() == "Banana")
-        assert review.item(0, 3).text() == "unknown, searched, learned"
-        assert not kiosk.staff.review.frame.pixmap().isNull()
-        screenshot(kiosk, "13c_staff_review_named_item")
-        kiosk.staff.closed.emit()  # Back to checkout
+        assert services.named_items.recent(1)[0].learned
 
-        # ... so the next shopper's banana is charged without anyone naming it.
-        services.counter.reset(repository.load())
+        services.counter.reset(store.repository.load())  # the next shopper, the same two
         qtbot.waitUntil(
             lambda: (
-                kiosk.snapshot.quantities == {"TROP-1": 1, "BANANA": 1}
-                and not kiosk.snapshot.unknown_items
+                kiosk.snapshot.quantities == {"BANANA": 1}
+                and kiosk.snapshot.unknown_items
                 and not kiosk.snapshot.named
             ),
             timeout=60_000,
         )
-        screenshot(kiosk, "13d_learned_item_charged")
+        assert kiosk.snapshot.unknown_items == 1, "the kiwi"
 
-        # Had staff named it wrongly, the Review page undoes the learning: unknown again.
-        kiosk.show_staff_area()
-        page = kiosk.staff.review
-        qtbot.waitUntil(lambda: page.undo_button.isEnabled())
-        page.undo_button.click()
-        qtbot.waitUntil(lambda: page.status.text().startswith("Learning undone"), timeout=60_000)
-        assert page.table.item(0, 3).text() == "unknown, searched, learned, undone"
-        assert "BANANA" not in ProductPhotoRepository(services.sessions).photo_counts()
-        kiosk.staff.closed.emit()
-        services.counter.reset(repository.load())
+        scene.image = store.on_counter(((380, 150), store.kiwi))  # a shopper with a kiwi only
+        services.counter.reset(store.repository.load())
+        # Had the kiwi's picture been learned as a banana, it would be charged: a timeout here.
         qtbot.waitUntil(
-            lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
+            lambda: kiosk.snapshot.quantities == {} and kiosk.snapshot.unknown_items == 1,
             timeout=60_000,
         )
     finally:
-        services.teacher.set_empty_counter(None)
-        for product in demo:
-            repository.upsert(product)
-        for sku in ("TROP-1", "BANANA"):
-            repository.upsert(replace(repository.load().get(sku), active=False))
-        services.counter.reset(repository.load())
+        store.close()
 
 
 def test_a_price_changed_on_another_kiosk_is_charged_from_the_next_shopper(make_window, qtbot):

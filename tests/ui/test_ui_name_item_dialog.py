@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from checkout_app.core.catalog import Catalog, Product
 from checkout_app.ui.staff.name_item_dialog import NameItemDialog
@@ -72,3 +73,41 @@ def test_korean_names_and_prices_without_suggestions(qtbot, themed):
     assert not any(row.startswith("★") for row in rows(dialog))
     dialog.reject()
     assert dialog.chosen_sku is None
+
+
+def carton(colour: tuple) -> np.ndarray:
+    picture = np.full((220, 160, 3), 90, np.uint8)
+    picture[20:200, 20:140] = colour
+    return picture
+
+
+def test_with_several_unknown_items_staff_tap_the_one_they_name(qtbot, themed, screenshot):
+    """The kiosk learns only the picture staff tapped; none tapped: the item is still added,
+    and nothing is learned (which one it was is not known)."""
+    pictures = [carton((40, 200, 240)), carton((40, 40, 200))]
+    dialog = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures)
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 480)
+    dialog.show()
+    QApplication.processEvents()
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("Tap the one it is" in text for text in texts)
+    second = dialog.findChild(QToolButton, "name_item_picture_1")
+    qtbot.mouseClick(second, Qt.MouseButton.LeftButton)
+    screenshot(dialog, "name_unknown_item_two_pictures")
+    dialog.add_button.click()
+    assert dialog.chosen_sku == "BAN" and dialog.chosen_picture is pictures[1]
+
+    untapped = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures)
+    qtbot.addWidget(untapped)
+    untapped.add_button.click()
+    assert untapped.chosen_sku == "BAN" and untapped.chosen_picture is None
+
+
+def test_one_unknown_item_needs_no_tap(qtbot, themed):
+    picture = carton((40, 200, 240))
+    dialog = NameItemDialog(CATALOG, ("BAN",), "en", pictures=[picture])
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QToolButton, "name_item_picture_0") is None
+    dialog.add_button.click()
+    assert dialog.chosen_picture is picture

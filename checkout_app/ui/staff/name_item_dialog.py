@@ -3,15 +3,20 @@ list with the products the item looked most like first (loose fruit has no barco
 
 The kiosk opens it after the staff PIN; the item then counts as the chosen product while it stays
 on the counter and no longer holds the payment (``CounterSession.name_unknown_item``), and the
-kiosk learns its look from the counter camera (``count_review.learn_and_record_named``).
+kiosk learns its look from the counter camera (``count_review.learn_and_record_named``). With
+several unknown items on the counter, staff tap the picture of the one they name: the kiosk
+cannot tell otherwise which one it was, and learns nothing without it.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import Qt
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -19,20 +24,27 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
-from checkout_app.ui.theme import ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
+from checkout_app.ui.frame_view import bgr_thumbnail
+from checkout_app.ui.theme import ROLE_HINT, ROLE_PICTURE, ROLE_PRIMARY, ROLE_TITLE, set_role
 
 _SKU_ROLE = Qt.ItemDataRole.UserRole
+# The unknown items' pictures to tap, when there are several: large enough to tell them apart,
+# small enough that the product list keeps room on a 1024×600 screen.
+PICTURE_PX = 72
 
 
 class NameItemDialog(QDialog):
     """The active products, ``suggestions`` (SKUs, best first) at the top and marked; a filter
-    by name or SKU; ``chosen_sku`` once accepted."""
+    by name or SKU; ``chosen_sku`` once accepted. ``pictures``: the unknown items on the counter
+    (BGR, ``counter_items.unknown_item_pictures``); ``chosen_picture`` is the one named — the only
+    one, or the one staff tapped among several (None: none tapped, or no picture)."""
 
     def __init__(
         self,
@@ -40,6 +52,7 @@ class NameItemDialog(QDialog):
         suggestions: Sequence[str],
         lang: str = "en",
         parent: QWidget | None = None,
+        pictures: Sequence[np.ndarray] = (),
     ) -> None:
         super().__init__(parent)
         self.setModal(True)
@@ -47,6 +60,8 @@ class NameItemDialog(QDialog):
         self.setWindowTitle(self.tr("Unknown item"))
         self.setMinimumSize(640, 440)  # fits the smallest kiosk screen, 1024×600
         self.chosen_sku: str | None = None
+        self.chosen_picture: np.ndarray | None = None
+        self._pictures = list(pictures)
         by_sku = {p.sku: p for p in catalog.active()}
         suggested = [sku for sku in suggestions if sku in by_sku]
         others = sorted(
@@ -56,10 +71,16 @@ class NameItemDialog(QDialog):
 
         title = QLabel(self.tr("What is the unknown item?"))
         set_role(title, ROLE_TITLE)
-        added = self.tr(
-            "It is added to the cart at its price, and the kiosk learns its look for the next "
-            "shopper (when it is the only unknown item on the counter)."
-        )
+        if len(self._pictures) > 1:
+            added = self.tr(
+                "It is added to the cart at its price. Tap the one it is, and the kiosk learns "
+                "its look for the next shopper."
+            )
+        else:
+            added = self.tr(
+                "It is added to the cart at its price, and the kiosk learns its look for the next "
+                "shopper."
+            )
         hint = QLabel(
             self.tr("★ the products it looks most like.") + " " + added if suggested else added
         )
@@ -96,12 +117,31 @@ class NameItemDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)
         layout.addWidget(hint)
+        if len(self._pictures) > 1:
+            layout.addLayout(self._picture_row())
         layout.addWidget(self.search)
         layout.addWidget(self.products, 1)
         layout.addLayout(buttons)
         if self.products.count():
             self.products.setCurrentRow(0)  # the likeliest product, one tap from the cart
         self._update_add()
+
+    def _picture_row(self) -> QHBoxLayout:
+        """One button per unknown item's picture, none tapped yet; a tap picks that one."""
+        self.picture_buttons = QButtonGroup(self)  # exclusive: one item is named at a time
+        row = QHBoxLayout()
+        for number, picture in enumerate(self._pictures):
+            button = QToolButton()
+            button.setObjectName(f"name_item_picture_{number}")
+            button.setCheckable(True)
+            set_role(button, ROLE_PICTURE)
+            button.setIcon(QIcon(bgr_thumbnail(picture, PICTURE_PX)))
+            button.setIconSize(QSize(PICTURE_PX, PICTURE_PX))
+            button.setToolTip(self.tr("Unknown item {number}").format(number=number + 1))
+            self.picture_buttons.addButton(button, number)
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
 
     def _add_row(self, product, lang: str, suggested: bool) -> None:
         mark = "★ " if suggested else ""
@@ -133,4 +173,8 @@ class NameItemDialog(QDialog):
         if current is None or current.isHidden():
             return
         self.chosen_sku = current.data(_SKU_ROLE)
+        if len(self._pictures) == 1:
+            self.chosen_picture = self._pictures[0]
+        elif len(self._pictures) > 1 and self.picture_buttons.checkedId() >= 0:
+            self.chosen_picture = self._pictures[self.picture_buttons.checkedId()]
         self.accept()

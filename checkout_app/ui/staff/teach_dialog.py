@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QEvent, QSize, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -47,7 +47,7 @@ from checkout_app.services.product_teaching import (
     check_shot,
 )
 from checkout_app.ui import file_picker
-from checkout_app.ui.frame_view import bgr_qimage
+from checkout_app.ui.frame_view import bgr_thumbnail
 from checkout_app.ui.theme import ROLE_ERROR, ROLE_HINT, ROLE_PRIMARY, ROLE_TITLE, set_role
 from checkout_app.ui.workers import JobQueue
 from checkout_app.vision.image_files import IMAGE_SUFFIXES, ImageError, load_image_bgr
@@ -267,7 +267,9 @@ class TeachDialog(QDialog):
             self._say(text.replace("%2", self.problem_text(shot.problem)), error=True)
             return False
         self._photos.append((source, shot.image))
-        item = QListWidgetItem(QIcon(_thumbnail(shot.image)), str(len(self._photos)))
+        item = QListWidgetItem(
+            QIcon(bgr_thumbnail(shot.image, THUMBNAIL_PX)), str(len(self._photos))
+        )
         item.setToolTip(source)
         self.photo_list.addItem(item)
         self.photo_list.scrollToItem(item)
@@ -421,14 +423,3 @@ class TeachDialog(QDialog):
             return
         self._jobs.shutdown()
         super().done(result)
-
-
-def _thumbnail(image: np.ndarray) -> QPixmap:
-    qimage, _array = bgr_qimage(image)
-    pixmap = QPixmap.fromImage(qimage)  # copies, so the array may go
-    return pixmap.scaled(
-        THUMBNAIL_PX,
-        THUMBNAIL_PX,
-        Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
-    )

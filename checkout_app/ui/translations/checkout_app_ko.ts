@@ -726,39 +726,49 @@
 <context>
     <name>NameItemDialog</name>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="47"/>
+        <location filename="../staff/name_item_dialog.py" line="60"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="57"/>
+        <location filename="../staff/name_item_dialog.py" line="72"/>
         <source>What is the unknown item?</source>
         <translation>알 수 없는 상품은 무엇인가요?</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="60"/>
-        <source>It is added to the cart at its price, and the kiosk learns its look for the next shopper (when it is the only unknown item on the counter).</source>
-        <translation>그 가격으로 장바구니에 추가되고, 키오스크가 다음 손님을 위해 그 모습을 배워요(카운터에 알 수 없는 상품이 하나뿐일 때).</translation>
+        <location filename="../staff/name_item_dialog.py" line="76"/>
+        <source>It is added to the cart at its price. Tap the one it is, and the kiosk learns its look for the next shopper.</source>
+        <translation>그 가격으로 장바구니에 추가돼요. 해당 상품을 누르면 키오스크가 다음 손님을 위해 그 모습을 배워요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="64"/>
+        <location filename="../staff/name_item_dialog.py" line="81"/>
+        <source>It is added to the cart at its price, and the kiosk learns its look for the next shopper.</source>
+        <translation>그 가격으로 장바구니에 추가되고, 키오스크가 다음 손님을 위해 그 모습을 배워요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="85"/>
         <source>★ the products it looks most like.</source>
         <translation>★ 가장 비슷해 보이는 상품.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="70"/>
+        <location filename="../staff/name_item_dialog.py" line="91"/>
         <source>Search by name or SKU</source>
         <translation>이름 또는 SKU로 검색</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="84"/>
+        <location filename="../staff/name_item_dialog.py" line="105"/>
         <source>Add to the cart</source>
         <translation>장바구니에 추가</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="88"/>
+        <location filename="../staff/name_item_dialog.py" line="109"/>
         <source>Cancel</source>
         <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="140"/>
+        <source>Unknown item {number}</source>
+        <translation>알 수 없는 상품 {number}</translation>
     </message>
 </context>
 <context>
@@ -1314,82 +1324,82 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../staff/review_page.py" line="157"/>
+        <location filename="../staff/review_page.py" line="169"/>
         <source>No frame was kept.</source>
         <translation>저장된 화면이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="166"/>
+        <location filename="../staff/review_page.py" line="192"/>
         <source>Nothing to review.</source>
         <translation>확인할 항목이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="197"/>
+        <location filename="../staff/review_page.py" line="223"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="128"/>
+        <location filename="../staff/review_page.py" line="139"/>
         <source>unknown, searched</source>
         <translation>알 수 없음, 검색</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="130"/>
+        <location filename="../staff/review_page.py" line="141"/>
         <source>unknown, ★ no. {rank}</source>
         <translation>알 수 없음, ★ {rank}번</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="132"/>
+        <location filename="../staff/review_page.py" line="143"/>
         <source>, learned</source>
         <translation>, 학습함</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="134"/>
+        <location filename="../staff/review_page.py" line="145"/>
         <source>, learned, undone</source>
         <translation>, 학습함, 취소됨</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="175"/>
+        <location filename="../staff/review_page.py" line="201"/>
         <source>Forgetting what the kiosk learned from this {name}…</source>
         <translation>이 {name}에서 키오스크가 배운 것을 지우는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="186"/>
+        <location filename="../staff/review_page.py" line="212"/>
         <source>Learning undone: the kiosk no longer recognises {name} by that picture.</source>
         <translation>학습 취소됨: 키오스크가 더 이상 그 사진으로 {name}을(를) 알아보지 않아요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="193"/>
+        <location filename="../staff/review_page.py" line="219"/>
         <source>Could not undo the learning: {reason}</source>
         <translation>학습을 취소하지 못했어요: {reason}</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="200"/>
+        <location filename="../staff/review_page.py" line="226"/>
         <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name; learned: the kiosk learned its look from that picture; undo it if misnamed), newest first, with the camera&apos;s picture of that moment.</source>
         <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음, 학습함: 키오스크가 그 사진으로 상품의 모습을 배움, 이름을 잘못 정했다면 학습 취소)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="206"/>
+        <location filename="../staff/review_page.py" line="232"/>
         <source>Undo learning</source>
         <translation>학습 취소</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="208"/>
+        <location filename="../staff/review_page.py" line="234"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="208"/>
+        <location filename="../staff/review_page.py" line="234"/>
         <source>Product</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="208"/>
+        <location filename="../staff/review_page.py" line="234"/>
         <source>Charged</source>
         <translation>결제 수량</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="208"/>
+        <location filename="../staff/review_page.py" line="234"/>
         <source>Camera saw</source>
         <translation>카메라 수량</translation>
     </message>
@@ -1875,12 +1885,12 @@ The System tab shows the same reason.</source>
         <translation>빈 계산대 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="297"/>
+        <location filename="../staff/teach_dialog.py" line="299"/>
         <source>The empty-counter shot was not kept: %1</source>
         <translation>빈 계산대 사진을 저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="303"/>
+        <location filename="../staff/teach_dialog.py" line="305"/>
         <source>Empty counter taken: products are cut out of it, here and at checkout. Take it again when the light or the camera changes.</source>
         <translation>빈 계산대를 찍었습니다: 여기와 계산할 때 상품만 잘라 냅니다. 조명이나 카메라가 바뀌면 다시 찍으세요.</translation>
     </message>
@@ -1910,48 +1920,48 @@ The System tab shows the same reason.</source>
         <translation>추가하지 않음 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="274"/>
+        <location filename="../staff/teach_dialog.py" line="276"/>
         <source>%1 added.</source>
         <translation>추가했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="282"/>
-        <location filename="../staff/teach_dialog.py" line="291"/>
+        <location filename="../staff/teach_dialog.py" line="284"/>
+        <location filename="../staff/teach_dialog.py" line="293"/>
         <source>No picture from the counter camera yet.</source>
         <translation>계산대 카메라 화면이 아직 없습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="284"/>
+        <location filename="../staff/teach_dialog.py" line="286"/>
         <source>Photo %1</source>
         <translation>사진 %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="314"/>
+        <location filename="../staff/teach_dialog.py" line="316"/>
         <source>Choose photos of one product</source>
         <translation>한 상품의 사진 선택</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="315"/>
+        <location filename="../staff/teach_dialog.py" line="317"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="359"/>
+        <location filename="../staff/teach_dialog.py" line="361"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="384"/>
+        <location filename="../staff/teach_dialog.py" line="386"/>
         <source>Learning the product…</source>
         <translation>상품을 학습하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="386"/>
+        <location filename="../staff/teach_dialog.py" line="388"/>
         <source>Loading the recognition models, then learning the product…</source>
         <translation>인식 모델을 불러온 뒤 상품을 학습하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="417"/>
+        <location filename="../staff/teach_dialog.py" line="419"/>
         <source>Teaching failed, nothing was stored: %1</source>
         <translation>학습에 실패했습니다. 아무것도 저장하지 않았습니다: %1</translation>
     </message>
