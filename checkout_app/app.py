@@ -288,7 +288,7 @@ def build_kiosk_services(
             payment.paid_by_name,
             "charged" if payment.charged else "not charged",
         )
-    refresher = StoreRefresher(catalog_repository.load, counter.catalog, registry)
+    refresher = StoreRefresher(catalog_repository.load, counter.catalog, registry, teacher=teacher)
     refresher.start()
     return KioskServices(
         home=home,

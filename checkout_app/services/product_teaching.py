@@ -155,7 +155,9 @@ class ProductTeacher:
     Holds the catalog and photo repositories, the appearance encoder (FaceNet's trunk and the
     OCR models: seconds to load, so on first use, or in ``prepare`` at start-up), the gallery of
     taught products (rebuilt by the thread that teaches) and the shot of the empty counter
-    (kept at ``empty_counter_path``, so it outlives a restart). Thread-safe.
+    (kept at ``empty_counter_path``, so it outlives a restart). Thread-safe. Photos taught or
+    learned on another kiosk of the store (or from a shell) reach this one through
+    ``refresh_if_changed``.
     """
 
     def __init__(
@@ -171,6 +173,7 @@ class ProductTeacher:
         self._empty_counter_path = empty_counter_path
         self._encoder = None
         self._gallery: ProductGallery | None = None
+        self._revision: tuple | None = None  # of the photos the gallery was built from
         self._empty_counter = _read_image(empty_counter_path)
         self._lock = threading.Lock()
 
@@ -226,6 +229,24 @@ class ProductTeacher:
         log.info("learned the look of %s from an unknown item staff named: photo %d", sku, photo_id)
         return photo_id
 
+    def refresh_if_changed(self) -> bool:
+        """Rebuild the gallery when the stored photos changed since it was built (another kiosk
+        taught, learned or forgot a product); True when it rebuilt. Nothing taught anywhere:
+        nothing loads. One small query when nothing changed; seconds when something did, so off
+        the GUI thread (``StoreRefresher``). A failed rebuild raises, and is tried again only
+        when the photos change again (a model that will not load would load every round)."""
+        revision = self._photos.revision()
+        if revision == self._revision or (self._gallery is None and revision[0] == 0):
+            return False
+        with self._lock:
+            try:
+                self._rebuild_gallery()
+            except Exception:
+                self._revision = revision
+                raise
+        log.info("taught products changed in the database: the gallery was rebuilt")
+        return True
+
     def unlearn(self, photo_id: int) -> bool:
         """Staff undo a learning (the item was named wrongly): the photo ``learn`` stored is
         deleted and the gallery rebuilt. False when it was gone already. Seconds: off the GUI
@@ -271,7 +292,10 @@ class ProductTeacher:
         return self._encoder
 
     def _rebuild_gallery(self) -> None:
+        # Read before the photos: a photo stored meanwhile makes the next refresh rebuild again.
+        revision = self._photos.revision()
         self._gallery = load_gallery(self._photos, self._encoder_now())
+        self._revision = revision
 
 
 def load_gallery(

@@ -6,6 +6,9 @@ Every ``interval_s`` a background thread checks for
   pay and a deleted one is identified nowhere, with nothing of them left cached;
 - a changed catalog (prices, names, products, barcodes): it is handed to the kiosk
   (``take_catalog``), which puts it in place between shoppers, never under an open cart;
+- photos of taught products taught, learned from staff or forgotten elsewhere: the gallery of
+  taught products is rebuilt here (``ProductTeacher.refresh_if_changed``, seconds, in this
+  thread), and the kiosk uses it from the next shopper;
 - faces this kiosk's key cannot read (another kiosk enrolled first, with a key of its own): the
   reason is handed to the kiosk (``take_face_pay_problem``), which turns face pay off and says
   why, instead of failing to recognise everyone enrolled there.
@@ -43,8 +46,10 @@ class StoreRefresher:
         catalog: Catalog,
         registry: FaceRegistry | None,
         interval_s: float = DEFAULT_INTERVAL_S,
+        teacher=None,
     ) -> None:
         self._load_catalog = load_catalog
+        self._teacher = teacher  # a ProductTeacher, or None where products are not taught
         self._seen = _products(catalog)
         self._registry = registry
         self._interval_s = interval_s
@@ -69,12 +74,21 @@ class StoreRefresher:
         if self._failing:
             log.info("the store database answers again")
             self._failing = False
+        self._refresh_gallery()
         products = _products(catalog)
         if products != self._seen:
             log.info("the catalog changed in the database: applied from the next shopper")
             with self._lock:
                 self._seen = products
                 self._pending = catalog
+
+    def _refresh_gallery(self) -> None:
+        if self._teacher is None:
+            return
+        try:
+            self._teacher.refresh_if_changed()
+        except Exception as exc:  # a model that will not load: the kiosk goes on with the old one
+            log.warning("could not rebuild the taught products' gallery: %s", exc)
 
     def _refresh_faces(self) -> None:
         if self._registry is None or self._face_pay_refused:

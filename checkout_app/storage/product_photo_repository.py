@@ -68,6 +68,21 @@ class ProductPhotoRepository:
             session.flush()
             return row.id
 
+    def revision(self) -> tuple:
+        """(photos, highest id, newest time stored): any photo taught, learned, forgotten or
+        undone anywhere changes it (SQLite may give a deleted highest id again, but not with
+        the same time). One small query."""
+        with self._session_factory() as session:
+            return tuple(
+                session.execute(
+                    select(
+                        func.count(ProductPhotoRow.id),
+                        func.coalesce(func.max(ProductPhotoRow.id), 0),
+                        func.max(ProductPhotoRow.created_at),
+                    )
+                ).one()
+            )
+
     def photo_counts(self) -> dict[str, int]:
         """SKU -> number of taught photos, for products that have any."""
         with self._session_factory() as session:

@@ -263,3 +263,48 @@ def test_a_photo_is_added_only_to_a_product_in_the_catalog_and_below_the_limit(r
     with pytest.raises(ValueError, match="SKU NOPE is not in the catalog"):
         photos.add_photo("NOPE", encode_jpeg(image), encoder.name, appearance, limit=4)
     assert photos.photo_counts() == {"RED-1": 4}
+
+
+def test_photos_taught_or_learned_on_another_kiosk_reach_this_one(repos):
+    """Two kiosks on one database: what kiosk A teaches, learns and undoes, kiosk B's gallery
+    has after its next ``refresh_if_changed`` (the store refresher's round)."""
+    catalog, photos = repos
+    encoder_a, encoder_b = ColourEncoder(), ColourEncoder()
+    kiosk_a = ProductTeacher(catalog, photos, lambda: encoder_a)
+    kiosk_b = ProductTeacher(catalog, photos, lambda: encoder_b)
+    assert not kiosk_b.refresh_if_changed() and not kiosk_b.models_loaded, "nothing taught"
+
+    kiosk_a.teach(
+        NewProduct("RED-1", "Red", 1200), [(f"{i}", _photo((0, 0, 220), i)) for i in range(3)]
+    )
+    assert not kiosk_a.refresh_if_changed(), "kiosk A built its gallery when it taught"
+    assert kiosk_b.refresh_if_changed() and kiosk_b._gallery.skus == ["RED-1"]
+    assert not kiosk_b.refresh_if_changed(), "nothing new"
+
+    catalog.upsert(Product("GREEN-1", "초록", "Green", 900, taught_class_name("GREEN-1")))
+    photo_id = kiosk_a.learn("GREEN-1", _photo((0, 200, 0), 7))
+    assert kiosk_b.refresh_if_changed() and kiosk_b._gallery.skus == ["GREEN-1", "RED-1"]
+    kiosk_a.unlearn(photo_id)
+    assert kiosk_b.refresh_if_changed() and kiosk_b._gallery.skus == ["RED-1"]
+
+
+def test_a_gallery_that_cannot_be_rebuilt_is_tried_again_only_after_the_next_change(repos):
+    catalog, photos = repos
+    kiosk_a = ProductTeacher(catalog, photos, ColourEncoder)
+    loads = []
+
+    def broken_encoder():
+        loads.append(1)
+        raise OSError("model file is truncated")
+
+    kiosk_b = ProductTeacher(catalog, photos, broken_encoder)
+    kiosk_a.teach(
+        NewProduct("RED-1", "Red", 1200), [(f"{i}", _photo((0, 0, 220), i)) for i in range(3)]
+    )
+    with pytest.raises(OSError, match="truncated"):
+        kiosk_b.refresh_if_changed()
+    assert not kiosk_b.refresh_if_changed() and len(loads) == 1, "not every round"
+    kiosk_a.learn("RED-1", _photo((0, 0, 220), 8))
+    with pytest.raises(OSError):
+        kiosk_b.refresh_if_changed()
+    assert len(loads) == 2

@@ -79,3 +79,32 @@ def test_the_thread_checks_until_stopped():
         time.sleep(0.01)
     refresher.stop()
     assert taken is not None and list(taken) == [CHIPS]
+
+
+class FakeTeacher:
+    def __init__(self, error: Exception | None = None) -> None:
+        self.refreshes = 0
+        self.error = error
+
+    def refresh_if_changed(self) -> bool:
+        self.refreshes += 1
+        if self.error is not None:
+            raise self.error
+        return False
+
+
+def test_the_taught_products_gallery_is_checked_each_round_and_a_failure_logged(caplog):
+    database = Database(Catalog([COLA]))
+    teacher = FakeTeacher()
+    refresher = StoreRefresher(database.load, database.catalog, None, teacher=teacher)
+    refresher.check_once()
+    refresher.check_once()
+    assert teacher.refreshes == 2
+
+    broken = FakeTeacher(OSError("model file is truncated"))
+    refresher = StoreRefresher(database.load, database.catalog, None, teacher=broken)
+    caplog.set_level(logging.WARNING, logger="checkout_app.services.store_refresh")
+    database.catalog = Catalog([COLA, CHIPS])
+    refresher.check_once()  # never raises, and the catalog still comes through
+    assert "could not rebuild the taught products' gallery: model file is truncated" in caplog.text
+    assert refresher.take_catalog() is not None

@@ -73,7 +73,7 @@ def test_the_kiosk_learns_the_one_unknown_item_named_and_records_whether_it_did(
     teacher = Teacher(session_factory)
     assert learn_and_record_named(teacher, named, ("PEAR",), "PEAR", "Pear", picture, None)
     assert teacher.learned == [("PEAR", (150, 120, 3))]
-    # Several unknown items on the counter: which one was named is not known.
+    # No picture: several unknown items lay there and staff did not tap the one they named.
     assert not learn_and_record_named(teacher, named, ("PEAR",), "PEAR", "Pear", None, None)
     assert len(teacher.learned) == 1
     blurred = Teacher(session_factory, "blurred")

@@ -521,7 +521,7 @@ class TaughtJuiceStore:
     empty-counter shot taken. ``on_counter`` lays real photos (200 px) on that counter. A taught
     SKU stays in the catalog after a test (off sale): each store teaches the juice as its own."""
 
-    def __init__(self, services, grocery_dir, juice_sku: str = "TROP-1") -> None:
+    def __init__(self, services, grocery_dir, juice_sku: str = "TROP-1", teacher=None) -> None:
         import cv2
 
         from checkout_app.core.catalog import Product, taught_class_name
@@ -541,7 +541,8 @@ class TaughtJuiceStore:
         for product in self.demo:
             self.repository.upsert(replace(product, active=False))
         self.juice_sku = juice_sku
-        services.teacher.teach(NewProduct(juice_sku, "Tropicana Mandarin", 2300), teaching)
+        teacher = teacher or services.teacher  # another kiosk's, or this one's
+        teacher.teach(NewProduct(juice_sku, "Tropicana Mandarin", 2300), teaching)
         # On sale, never taught (it would be its class once taught).
         self.repository.upsert(
             Product("BANANA", "바나나", "Banana", 900, taught_class_name("BANANA"))
@@ -729,6 +730,42 @@ def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
         )
     finally:
         store.close()
+
+
+@pytest.mark.integration
+def test_a_product_taught_on_another_kiosk_is_charged_here_from_the_next_shopper(
+    qtbot, make_window, services, grocery_dir
+) -> None:
+    """Kiosk B (its own connection and models) teaches a juice: this kiosk's store refresher
+    sees the new photos and rebuilds its gallery, and its next shopper's juice is charged."""
+    from checkout_app.app import load_appearance_encoder
+    from checkout_app.core.catalog import taught_class_name
+    from checkout_app.services.product_teaching import ProductTeacher
+    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+
+    other_kiosk = open_database(default_database_url(services.home))
+    kiosk_b = ProductTeacher(
+        CatalogRepository(other_kiosk),
+        ProductPhotoRepository(other_kiosk),
+        lambda: load_appearance_encoder(services.home),
+    )
+    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-3", teacher=kiosk_b)
+    try:
+        qtbot.waitUntil(
+            lambda: (
+                (items := services.teacher.counter_items()) is not None
+                and taught_class_name("TROP-3") in items.class_names
+            ),
+            timeout=60_000,
+        )
+        scene = StillCounter(store.on_counter(((80, 140), store.test_juice)))
+        kiosk = make_window(lambda: scene)
+        services.counter.reset(store.repository.load())
+        kiosk.start()
+        qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-3": 1}, timeout=60_000)
+    finally:
+        store.close()
+        close_database(other_kiosk)
 
 
 def test_a_price_changed_on_another_kiosk_is_charged_from_the_next_shopper(make_window, qtbot):
