@@ -7,8 +7,9 @@ Every ``interval_s`` a background thread checks for
 - a changed catalog (prices, names, products, barcodes): it is handed to the kiosk
   (``take_catalog``), which puts it in place between shoppers, never under an open cart;
 - photos of taught products taught, learned from staff or forgotten elsewhere: the gallery of
-  taught products is rebuilt here (``ProductTeacher.refresh_if_changed``, seconds, in this
-  thread), and the kiosk uses it from the next shopper;
+  taught products is rebuilt here (``ProductTeacher.refresh_if_changed``), and the kiosk uses
+  it from the next shopper. A rebuild takes seconds, so this check has a thread of its own: a
+  person deleted elsewhere must stop paying here within the interval, rebuild or not;
 - faces this kiosk's key cannot read (another kiosk enrolled first, with a key of its own): the
   reason is handed to the kiosk (``take_face_pay_problem``), which turns face pay off and says
   why, instead of failing to recognise everyone enrolled there.
@@ -38,7 +39,7 @@ def _products(catalog: Catalog) -> tuple:
 
 
 class StoreRefresher:
-    """Polls the database for changes made elsewhere; ``start``/``stop`` its thread."""
+    """Polls the database for changes made elsewhere; ``start``/``stop`` its threads."""
 
     def __init__(
         self,
@@ -58,11 +59,13 @@ class StoreRefresher:
         self._face_pay_refused = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._failing = False
+        self._gallery_failing = False
 
     def check_once(self) -> None:
-        """One round of checks (the thread's loop body); database errors are logged, not raised."""
+        """One round of the faces and catalog checks (the first thread's loop body); database
+        errors are logged, not raised."""
         try:
             self._refresh_faces()
             catalog = self._load_catalog()
@@ -74,7 +77,6 @@ class StoreRefresher:
         if self._failing:
             log.info("the store database answers again")
             self._failing = False
-        self._refresh_gallery()
         products = _products(catalog)
         if products != self._seen:
             log.info("the catalog changed in the database: applied from the next shopper")
@@ -82,13 +84,20 @@ class StoreRefresher:
                 self._seen = products
                 self._pending = catalog
 
-    def _refresh_gallery(self) -> None:
+    def check_taught_products_once(self) -> None:
+        """One round of the taught products' check (the second thread's loop body): errors are
+        logged once until a round succeeds again, not raised; the kiosk goes on with the
+        gallery it has."""
         if self._teacher is None:
             return
         try:
             self._teacher.refresh_if_changed()
-        except Exception as exc:  # a model that will not load: the kiosk goes on with the old one
-            log.warning("could not rebuild the taught products' gallery: %s", exc)
+        except Exception as exc:  # the database is away, or a model will not load
+            if not self._gallery_failing:
+                log.warning("could not bring in the taught products' changes: %s", exc)
+            self._gallery_failing = True
+            return
+        self._gallery_failing = False
 
     def _refresh_faces(self) -> None:
         if self._registry is None or self._face_pay_refused:
@@ -114,14 +123,23 @@ class StoreRefresher:
             return catalog
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="store-refresh", daemon=True)
-        self._thread.start()
+        rounds = [("store-refresh", self.check_once)]
+        if self._teacher is not None:
+            rounds.append(("store-refresh-products", self.check_taught_products_once))
+        self._threads = [
+            threading.Thread(target=self._run, args=(check,), name=name, daemon=True)
+            for name, check in rounds
+        ]
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self) -> None:
+    def _run(self, check: Callable[[], None]) -> None:
         while not self._stop.wait(self._interval_s):
-            self.check_once()
+            check()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)  # at most one check, bounded by the connect timeout
+        for thread in self._threads:
+            # At most one check, bounded by the connect timeout; a gallery rebuild under way is
+            # left to finish or fail on its own (a daemon thread: the kiosk does not wait).
+            thread.join(timeout=15 if thread.name == "store-refresh" else 1)

@@ -93,18 +93,53 @@ class FakeTeacher:
         return False
 
 
-def test_the_taught_products_gallery_is_checked_each_round_and_a_failure_logged(caplog):
+def test_the_taught_products_are_checked_in_their_own_round_and_a_failure_logged_once(caplog):
     database = Database(Catalog([COLA]))
     teacher = FakeTeacher()
     refresher = StoreRefresher(database.load, database.catalog, None, teacher=teacher)
     refresher.check_once()
-    refresher.check_once()
+    assert teacher.refreshes == 0, "a rebuild takes seconds: never in the faces' round"
+    refresher.check_taught_products_once()
+    refresher.check_taught_products_once()
     assert teacher.refreshes == 2
 
-    broken = FakeTeacher(OSError("model file is truncated"))
+    broken = FakeTeacher(ConnectionError("server closed the connection unexpectedly"))
     refresher = StoreRefresher(database.load, database.catalog, None, teacher=broken)
     caplog.set_level(logging.WARNING, logger="checkout_app.services.store_refresh")
-    database.catalog = Catalog([COLA, CHIPS])
-    refresher.check_once()  # never raises, and the catalog still comes through
-    assert "could not rebuild the taught products' gallery: model file is truncated" in caplog.text
-    assert refresher.take_catalog() is not None
+    for _ in range(3):
+        refresher.check_taught_products_once()  # never raises
+    assert broken.refreshes == 3
+    assert caplog.text.count("could not bring in the taught products' changes") == 1
+    broken.error = None
+    refresher.check_taught_products_once()
+    broken.error = OSError("model file is truncated")
+    refresher.check_taught_products_once()
+    assert caplog.text.count("could not bring in the taught products' changes") == 2
+
+
+def test_a_slow_gallery_rebuild_does_not_hold_up_the_faces():
+    """While another kiosk's new product is being built into the gallery (seconds), a person
+    deleted elsewhere is still dropped here within the interval."""
+    import threading
+
+    release = threading.Event()
+
+    class SlowTeacher:
+        def refresh_if_changed(self) -> bool:
+            release.wait(10)
+            return True
+
+    registry = FakeRegistry()
+    database = Database(Catalog([COLA]))
+    refresher = StoreRefresher(
+        database.load, database.catalog, registry, interval_s=0.05, teacher=SlowTeacher()
+    )
+    refresher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while registry.refreshes < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert registry.refreshes >= 5, "the faces kept being checked during the rebuild"
+    finally:
+        release.set()
+        refresher.stop()
