@@ -59,7 +59,7 @@ class StoreRefresher:
         self._face_pay_refused = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._threads: list[tuple[threading.Thread, float]] = []  # with its join timeout, s
         self._failing = False
         self._gallery_failing = False
 
@@ -123,14 +123,17 @@ class StoreRefresher:
             return catalog
 
     def start(self) -> None:
-        rounds = [("store-refresh", self.check_once)]
+        # The faces' round waits at most one check, bounded by the connect timeout; a gallery
+        # rebuild under way is left to finish or fail on its own (a daemon thread: the kiosk
+        # does not wait for it).
+        rounds = [("store-refresh", self.check_once, 15.0)]
         if self._teacher is not None:
-            rounds.append(("store-refresh-products", self.check_taught_products_once))
+            rounds.append(("store-refresh-products", self.check_taught_products_once, 1.0))
         self._threads = [
-            threading.Thread(target=self._run, args=(check,), name=name, daemon=True)
-            for name, check in rounds
+            (threading.Thread(target=self._run, args=(check,), name=name, daemon=True), timeout)
+            for name, check, timeout in rounds
         ]
-        for thread in self._threads:
+        for thread, _timeout in self._threads:
             thread.start()
 
     def _run(self, check: Callable[[], None]) -> None:
@@ -139,7 +142,5 @@ class StoreRefresher:
 
     def stop(self) -> None:
         self._stop.set()
-        for thread in self._threads:
-            # At most one check, bounded by the connect timeout; a gallery rebuild under way is
-            # left to finish or fail on its own (a daemon thread: the kiosk does not wait).
-            thread.join(timeout=15 if thread.name == "store-refresh" else 1)
+        for thread, timeout in self._threads:
+            thread.join(timeout)

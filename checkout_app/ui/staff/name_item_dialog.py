@@ -62,6 +62,8 @@ class NameItemDialog(QDialog):
         self.chosen_sku: str | None = None
         self.chosen_picture: np.ndarray | None = None
         self._pictures = list(pictures)
+        several = len(self._pictures) > 1  # then staff tap the one they name
+        self.picture_buttons = QButtonGroup(self)  # exclusive: one item is named at a time
         by_sku = {p.sku: p for p in catalog.active()}
         suggested = [sku for sku in suggestions if sku in by_sku]
         others = sorted(
@@ -71,7 +73,7 @@ class NameItemDialog(QDialog):
 
         title = QLabel(self.tr("What is the unknown item?"))
         set_role(title, ROLE_TITLE)
-        if len(self._pictures) > 1:
+        if several:
             added = self.tr(
                 "It is added to the cart at its price. Tap the one it is, and the kiosk learns "
                 "its look for the next shopper."
@@ -117,7 +119,7 @@ class NameItemDialog(QDialog):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(title)
         layout.addWidget(hint)
-        if len(self._pictures) > 1:
+        if several:
             layout.addLayout(self._picture_row())
         layout.addWidget(self.search)
         layout.addWidget(self.products, 1)
@@ -128,7 +130,6 @@ class NameItemDialog(QDialog):
 
     def _picture_row(self) -> QHBoxLayout:
         """One button per unknown item's picture, none tapped yet; a tap picks that one."""
-        self.picture_buttons = QButtonGroup(self)  # exclusive: one item is named at a time
         row = QHBoxLayout()
         for number, picture in enumerate(self._pictures):
             button = QToolButton()
@@ -173,8 +174,9 @@ class NameItemDialog(QDialog):
         if current is None or current.isHidden():
             return
         self.chosen_sku = current.data(_SKU_ROLE)
+        tapped = self.picture_buttons.checkedId()  # -1: none tapped, or only one picture
         if len(self._pictures) == 1:
             self.chosen_picture = self._pictures[0]
-        elif len(self._pictures) > 1 and self.picture_buttons.checkedId() >= 0:
-            self.chosen_picture = self._pictures[self.picture_buttons.checkedId()]
+        elif tapped >= 0:
+            self.chosen_picture = self._pictures[tapped]
         self.accept()
