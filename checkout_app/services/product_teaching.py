@@ -175,7 +175,12 @@ class ProductTeacher:
         self._gallery: ProductGallery | None = None
         self._revision: tuple | None = None  # of the photos the gallery was built from
         self._empty_counter = _read_image(empty_counter_path)
-        self._lock = threading.Lock()
+        # Storing a photo takes a moment, building the gallery seconds: apart, so that photos
+        # stored during a build (staff naming three items in a row) wait for one more build
+        # together instead of one build each (``_rebuild_if_stale``).
+        self._store_lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._encoder_lock = threading.Lock()  # both may need the models first
 
     @property
     def models_loaded(self) -> bool:
@@ -185,19 +190,18 @@ class ProductTeacher:
         """Load the encoder and the gallery now if any product is taught (at start-up, off the
         GUI thread), so the first shopper's taught products are found at once."""
         if self._photos.photo_counts():
-            with self._lock:
-                self._rebuild_gallery()
+            self._rebuild_if_stale()
 
     def teach(
         self, new: NewProduct, images: Sequence[tuple], progress: ProgressCallback | None = None
     ) -> TeachResult:
         """``teach_product`` with the kiosk's repositories, then a new gallery with it."""
-        with self._lock:
+        with self._store_lock:
             result = teach_product(
                 self.catalog, self._photos, self._encoder_now(), new, images, progress
             )
-            self._rebuild_gallery()
-            return result
+        self._rebuild_if_stale()
+        return result
 
     def learn(self, sku: str, image: np.ndarray) -> int:
         """Staff named an unknown item ``sku``: its picture (cut from the counter) joins the
@@ -216,16 +220,16 @@ class ProductTeacher:
             raise NotLearned(problem)
         if self.catalog.load().get(sku).class_name != taught_class_name(sku):
             raise NotLearned(DETECTOR_PRODUCT)
-        with self._lock:
+        with self._store_lock:
             encoder = self._encoder_now()
             appearance = encoder.encode_taught([image])[0]
             jpeg = encode_jpeg(image)
             photo_id = self._photos.add_photo(
                 sku, jpeg, encoder.name, appearance, MAX_PHOTOS_PER_PRODUCT
             )
-            if photo_id is None:
-                raise NotLearned(GALLERY_FULL)
-            self._rebuild_gallery()
+        if photo_id is None:
+            raise NotLearned(GALLERY_FULL)
+        self._rebuild_if_stale()
         log.info("learned the look of %s from an unknown item staff named: photo %d", sku, photo_id)
         return photo_id
 
@@ -238,12 +242,12 @@ class ProductTeacher:
         revision = self._photos.revision()
         if revision == self._revision or (self._gallery is None and revision[0] == 0):
             return False
-        with self._lock:
-            try:
-                self._rebuild_gallery()
-            except Exception:
-                self._revision = revision
-                raise
+        try:
+            if not self._rebuild_if_stale():
+                return False
+        except Exception:
+            self._revision = revision
+            raise
         log.info("taught products changed in the database: the gallery was rebuilt")
         return True
 
@@ -251,10 +255,10 @@ class ProductTeacher:
         """Staff undo a learning (the item was named wrongly): the photo ``learn`` stored is
         deleted and the gallery rebuilt. False when it was gone already. Seconds: off the GUI
         thread."""
-        with self._lock:
+        with self._store_lock:
             if not self._photos.delete_photo(photo_id):
                 return False
-            self._rebuild_gallery()
+        self._rebuild_if_stale()
         log.info("forgot the learned photo %d", photo_id)
         return True
 
@@ -287,15 +291,22 @@ class ProductTeacher:
         return CounterItemDetector(empty, gallery, self._encoder)
 
     def _encoder_now(self):
-        if self._encoder is None:
-            self._encoder = self._load_encoder()
-        return self._encoder
+        with self._encoder_lock:
+            if self._encoder is None:
+                self._encoder = self._load_encoder()
+            return self._encoder
 
-    def _rebuild_gallery(self) -> None:
-        # Read before the photos: a photo stored meanwhile makes the next refresh rebuild again.
-        revision = self._photos.revision()
-        self._gallery = load_gallery(self._photos, self._encoder_now())
-        self._revision = revision
+    def _rebuild_if_stale(self) -> bool:
+        """Build the gallery from the stored photos unless the last build already saw them
+        (a build that started after they were stored); True when it built."""
+        with self._build_lock:
+            # Read before the photos: a photo stored meanwhile makes the next call build again.
+            revision = self._photos.revision()
+            if revision == self._revision and self._gallery is not None:
+                return False
+            self._gallery = load_gallery(self._photos, self._encoder_now())
+            self._revision = revision
+            return True
 
 
 def load_gallery(

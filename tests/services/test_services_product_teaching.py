@@ -4,6 +4,7 @@ unknown item staff named."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import cv2
@@ -308,3 +309,44 @@ def test_a_gallery_that_cannot_be_rebuilt_is_tried_again_only_after_the_next_cha
     with pytest.raises(OSError):
         kiosk_b.refresh_if_changed()
     assert len(loads) == 2
+
+
+def test_items_named_during_a_gallery_build_wait_for_one_more_build_together(repos, monkeypatch):
+    """Staff name three items in a row: the second and third pictures are stored while the
+    first one's gallery is being built, and one more build takes both (not one build each)."""
+    import threading
+
+    import checkout_app.services.product_teaching as teaching
+
+    catalog, photos = repos
+    teacher = ProductTeacher(catalog, photos, ColourEncoder)
+    teacher.teach(
+        NewProduct("RED-1", "Red", 1200), [(f"{i}", _photo((0, 0, 220), i)) for i in range(3)]
+    )
+    catalog.upsert(Product("GREEN-1", "초록", "Green", 900, taught_class_name("GREEN-1")))
+    building, release, builds = threading.Event(), threading.Event(), []
+
+    def slow_load_gallery(*args):
+        builds.append(photos.photo_counts().get("GREEN-1", 0))
+        building.set()
+        assert release.wait(10)
+        return load_gallery(*args)
+
+    monkeypatch.setattr(teaching, "load_gallery", slow_load_gallery)
+    learners = [
+        threading.Thread(target=teacher.learn, args=("GREEN-1", _photo((0, 200, 0), seed)))
+        for seed in (7, 8, 9)
+    ]
+    learners[0].start()
+    assert building.wait(10)
+    for learner in learners[1:]:
+        learner.start()
+    deadline = time.monotonic() + 10
+    while photos.photo_counts().get("GREEN-1") != 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for learner in learners:
+        learner.join(10)
+    assert builds == [1, 3], "the first picture's build, then one for the other two"
+    assert teacher._gallery.skus == ["GREEN-1", "RED-1"]
+    assert not teacher.refresh_if_changed(), "the gallery has every stored photo"
