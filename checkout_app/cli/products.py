@@ -1,7 +1,8 @@
 """``checkout-app products teach|identify|forget|bench`` and ``checkout-app eval real-products``.
 
 Staff teach the kiosk a real product from a few photos; ``identify`` says which taught product
-each photo shows, or that it is unknown; ``bench`` times checkout with many taught products.
+each photo shows, or that it is unknown (with a shot of the empty counter, each item on a counter
+photo, as the kiosk finds them); ``bench`` times checkout with many taught products.
 Handlers get ``args.home`` (resolved) and ``args.database_url``; expected failures raise
 ``CliError``. The models load only in the commands that need them, after the cheap checks (a
 typo in a path answers at once).
@@ -24,6 +25,7 @@ from checkout_app.core.text import printable
 from checkout_app.products.evaluation import evaluate_real_products
 from checkout_app.products.report import write_report
 from checkout_app.progress import ProgressBar, line_progress
+from checkout_app.services.counter_items import identify_item, items_on_counter
 from checkout_app.services.counter_items_benchmark import benchmark_counter_items
 from checkout_app.services.product_teaching import (
     NewProduct,
@@ -63,6 +65,12 @@ def add_products_commands(subparsers: argparse._SubParsersAction) -> None:
         "--json",
         action="store_true",
         help='one line per photo: {"image", "items": [{"box", "sku", "name", "score"}]}',
+    )
+    identify.add_argument(
+        "--empty-counter",
+        type=Path,
+        help="a photo of the empty counter by the same camera: each photo's items are what "
+        "differs from it, several to a photo, each with its box (without it, a photo is one item)",
     )
     identify.set_defaults(func=_cmd_identify)
 
@@ -178,6 +186,12 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     for path in args.images:  # before the models: a typo answers at once
         if not path.is_file():
             raise _error(f"{path} is not a file")
+    empty = None
+    if args.empty_counter is not None:
+        try:
+            empty = load_image_bgr(args.empty_counter)
+        except ImageError as exc:
+            raise _error(f"the empty counter: {exc}") from None
     encoder = _encoder(args)
     with _repositories(args) as (catalog, photos):
         products = catalog.load()
@@ -192,24 +206,45 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             failed += 1
             continue
-        match = gallery.match(encoder.encode([image])[0])
-        name = products.get(match.sku).name_en if match.sku else None
-        h, w = image.shape[:2]
+        if empty is None:  # no item detector: the photo is one item, its box the whole photo
+            boxes = [(0, 0, image.shape[1], image.shape[0])]
+        else:
+            try:
+                boxes = items_on_counter(image, empty)
+            except ValueError as exc:
+                print(f"{path}: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+        items = [(box, identify_item(image, box, gallery, encoder)) for box in boxes]
         if args.json:
-            # No item detector yet: a photo is one item, its box the whole photo.
-            item = {
-                "box": [0, 0, w, h],
+            print(json.dumps(_identified_json(path, items, products), ensure_ascii=False))
+            continue
+        if not items:
+            print(f"{path}: nothing on the counter")
+        for box, match in items:
+            where = f"{path} {list(box)}" if empty is not None else str(path)
+            if match.sku:
+                name = printable(products.get(match.sku).name_en)
+                print(f"{where}: {name} ({match.sku}), score {match.score:.2f}")
+            else:
+                looks = f", looks most like {match.candidate}" if match.candidate else ""
+                print(f"{where}: unknown item ({match.reason.replace('_', ' ')}{looks})")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _identified_json(path: Path, items: list, products) -> dict:
+    return {
+        "image": str(path),
+        "items": [
+            {
+                "box": [int(v) for v in box],
                 "sku": match.sku,
-                "name": name,
+                "name": products.get(match.sku).name_en if match.sku else None,
                 "score": round(match.score, 4),
             }
-            print(json.dumps({"image": str(path), "items": [item]}, ensure_ascii=False))
-        elif match.sku:
-            print(f"{path}: {printable(name)} ({match.sku}), score {match.score:.2f}")
-        else:
-            looks = f", looks most like {match.candidate}" if match.candidate else ""
-            print(f"{path}: unknown item ({match.reason.replace('_', ' ')}{looks})")
-    return EXIT_BAD_INPUT if failed else 0
+            for box, match in items
+        ],
+    }
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ import numpy as np
 
 from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS, taught_class_name
 from checkout_app.products.cutout import changed_regions, with_margin
-from checkout_app.products.gallery import ProductGallery
+from checkout_app.products.gallery import ProductGallery, ProductMatch
 from checkout_app.vision.detections import Detections, ProductDetector, box_iou
 
 log = logging.getLogger(__name__)
@@ -84,17 +84,15 @@ class CounterItemDetector:
     def detect(self, image: np.ndarray, explained: Sequence[tuple] = ()) -> Detections:
         """The items on the counter; regions mostly inside an ``explained`` box are left out."""
         started = time.perf_counter()
-        if image.shape != self._empty.shape:
-            return self._none(started, "the counter camera's picture changed size")
-        regions = changed_regions(image, self._empty)
-        changed = sum(area for _box, area in regions)
-        if changed > STALE_REFERENCE_SHARE * image.shape[0] * image.shape[1]:
-            return self._none(started, "most of the counter differs from the empty-counter shot")
+        try:
+            regions = items_on_counter(image, self._empty)
+        except ValueError as exc:
+            return self._none(started, str(exc))
         self._stale_logged = False
         now = self._clock()
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
         boxes, classes, identified, unknown = [], [], 0, []
-        for box, _area in regions:
+        for box in regions:
             if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
                 continue
             known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
@@ -118,9 +116,7 @@ class CounterItemDetector:
         )
 
     def _identify(self, image: np.ndarray, box: tuple, now: float) -> _Known:
-        x1, y1, x2, y2 = with_margin(box, image.shape)
-        appearance = self._encoder.encode([image[y1:y2, x1:x2]])[0]
-        match = self._gallery.match(appearance)
+        match = identify_item(image, box, self._gallery, self._encoder)
         log.info(
             "counter item at %s: %s (%s, margin %.2f)",
             box,
@@ -139,6 +135,28 @@ class CounterItemDetector:
             self._stale_logged = True
         self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
         return Detections.empty()
+
+
+def items_on_counter(image: np.ndarray, empty_counter: np.ndarray) -> list[tuple]:
+    """The boxes of what lies on the counter in ``image`` (the regions that differ from
+    ``empty_counter``), largest first. Raises ValueError, with the reason, when the two pictures
+    differ in size or most of the counter differs: then the light or the camera moved, and the
+    empty-counter shot must be taken again."""
+    regions = changed_regions(image, empty_counter)
+    changed = sum(area for _box, area in regions)
+    if changed > STALE_REFERENCE_SHARE * image.shape[0] * image.shape[1]:
+        raise ValueError(
+            "most of the counter differs from the empty-counter shot: take it again if the "
+            "light or the camera moved"
+        )
+    return [box for box, _area in regions]
+
+
+def identify_item(image: np.ndarray, box: tuple, gallery: ProductGallery, encoder) -> ProductMatch:
+    """Which taught product the item in ``box`` of ``image`` is, if any: its crop (with a
+    margin) encoded and matched by the gallery. About 0.4 s on two CPU cores."""
+    x1, y1, x2, y2 = with_margin(box, image.shape)
+    return gallery.match(encoder.encode([image[y1:y2, x1:x2]])[0])
 
 
 class WithCounterItems:

@@ -104,3 +104,13 @@ def test_an_image_smaller_than_any_face_has_no_face(tmp_path, weights_home, caps
     cv2.imwrite(str(tiny), np.full((30, 30, 3), 200, np.uint8))
     assert main(["--home", str(home), "faces", "identify", str(tiny)]) == 0
     assert "no face found" in capsys.readouterr().out
+
+
+def test_an_unreadable_empty_counter_shot_is_one_line_before_any_model_loads(tmp_path, capsys):
+    photo, broken = tmp_path / "counter.png", tmp_path / "empty.jpg"
+    cv2.imwrite(str(photo), np.full((480, 640, 3), 120, np.uint8))
+    broken.write_bytes(b"not a jpeg")
+    argv = ["products", "identify", "--empty-counter", str(broken), str(photo)]
+    assert main(argv) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"the empty counter: {broken} is not a readable image" in err and "Traceback" not in err

@@ -84,6 +84,33 @@ def test_taught_juices_are_recognised_and_an_untaught_product_is_not(
     assert untaught_said[-1] is None, said
     assert untaught_said.count(None) >= 2, said
 
+    # With a shot of the empty counter, each photo's items are found as at the kiosk: a taught
+    # juice and a banana on one counter are two items, each with its own box.
+    from checkout_app.services.counter_items_benchmark import empty_counter
+
+    counter = empty_counter()
+    shot = counter.copy()
+    juice, banana = tests[0][1], untaught[-1]
+    shot[100:300, 40:240] = cv2.resize(cv2.imread(str(juice)), (200, 200))
+    shot[150:350, 380:580] = cv2.resize(cv2.imread(str(banana)), (200, 200))
+    cv2.imwrite(str(tmp_path / "empty.png"), counter)
+    cv2.imwrite(str(tmp_path / "two_items.png"), shot)
+    cv2.imwrite(str(tmp_path / "bare.png"), counter)
+    cv2.imwrite(str(tmp_path / "small.png"), counter[:240, :320])
+    argv = ["products", "identify", "--empty-counter", tmp_path / "empty.png"]
+    images = [tmp_path / name for name in ("two_items.png", "bare.png", "small.png")]
+    assert _cli(home, *argv, "--json", *images) == EXIT_BAD_INPUT
+    out, err = capsys.readouterr()
+    two_items, bare = [json.loads(line) for line in out.splitlines()]
+    boxes = {item["sku"]: item["box"] for item in two_items["items"]}
+    assert set(boxes) == {tests[0][0], None}, two_items
+    assert abs(boxes[tests[0][0]][0] - 40) <= 8 and abs(boxes[None][0] - 380) <= 8, boxes
+    assert bare["items"] == []
+    assert "small.png: the empty-counter shot is 640×480 and this one 320×240" in err
+    assert _cli(home, *argv, images[0]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and any("unknown item" in line for line in lines), lines
+
 
 def test_teaching_refuses_bad_photos_and_an_existing_sku_storing_nothing(
     home, tmp_path, grocery_dir, capsys
