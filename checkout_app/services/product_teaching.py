@@ -209,11 +209,11 @@ class ProductTeacher:
         photo's id (``unlearn`` takes it back); raises ``NotLearned`` with the reason.
         Seconds: call it off the GUI thread.
 
-        Measured on the shared grocery photos before the turned teaching views (``eval
-        real-products --learn-from``, all 59 products taught from 10 photos, then the other
-        1,394 training photos put on the counter and each unknown one named): right answers on
-        the test photos rose from 20 to 30 % for fruit, 57 to 62 % for juices, 39 to 45 % for
-        vegetables; wrong ones 4.9 to 5.9, 1.4 to 0, 2.2 to 1.8 %.
+        Measured on the shared grocery photos (``eval real-products --learn-from``, all 59
+        products taught from 10 photos, then the other 1,394 training photos put on the counter
+        and each unknown one named): right answers on the test photos rose from 25 to 34 % for
+        fruit, 62 to 63 % for juices, 47 to 52 % for vegetables; wrong ones 5.4 to 6.2, 1.4 to
+        0.5, 3.1 to 2.0 %.
         """
         problem = photo_problem_code(image)
         if problem is not None:
