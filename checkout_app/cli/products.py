@@ -69,6 +69,7 @@ def add_products_commands(subparsers: argparse._SubParsersAction) -> None:
     identify.add_argument(
         "--empty-counter",
         type=Path,
+        metavar="PHOTO",
         help="a photo of the empty counter by the same camera: each photo's items are what "
         "differs from it, several to a photo, each with its box (without it, a photo is one item)",
     )
