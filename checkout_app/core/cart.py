@@ -8,14 +8,15 @@ lowered below the camera's count has a *shortfall* ("take 1 off the counter") th
 payment until the product leaves the counter or staff approve the lower count. A removed line
 stays listed (with its undo) so a tap on ✕ is never lost. Unknown items (on the counter, but no
 product the kiosk knows) have no price and hold the payment too, until they leave the counter or
-a barcode scan or staff say what one of them is (``name_unknown_item``): from then on it counts as
-its product, as if the camera saw that product, until it leaves the counter.
+a barcode scan or staff say what one of them is (``name_unknown_item``): from then on that item
+counts as its product, as if the camera saw that product, until it leaves the counter. Each
+unknown item is known by the tracker's id for it, so a naming stays with the item it was for.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from checkout_app.core.catalog import Catalog
 
@@ -58,13 +59,16 @@ class Cart:
     _order: list[str] = field(default_factory=list)
     _approved: dict[str, int] = field(default_factory=dict)  # SKU -> extra items staff allowed
     corrections: list[Correction] = field(default_factory=list)
-    _unknown_seen: int = 0  # objects on the counter that are no product the kiosk knows
-    _named: list = field(default_factory=list)  # SKUs a scan or staff said unknown ones are
+    # Ids of the objects on the counter that are no product the kiosk knows, oldest first.
+    _unknown_seen: tuple = ()
+    _named: dict = field(default_factory=dict)  # unknown item id -> SKU a scan or staff said
+    _guessed: set = field(default_factory=set)  # of ``_named``: which item it was, nobody said
     _scanned: set = field(default_factory=set)  # SKUs whose last correction was a barcode scan
 
-    def set_detected(self, counts: Mapping[str, int], unknown_items: int = 0) -> bool:
-        """Replace what the camera sees (SKU -> count, and how many unknown items). Returns
-        True if the cart changed.
+    def set_detected(self, counts: Mapping[str, int], unknown_items: Sequence[int] = ()) -> bool:
+        """Replace what the camera sees: SKU -> count, and the ids of the unknown items on the
+        counter (the tracker's: an item keeps its id while it stays). Returns True if the cart
+        changed.
 
         SKUs not in the catalog or not active are ignored: the store does not sell them.
         """
@@ -74,31 +78,56 @@ class Cart:
             for sku, n in counts.items()
             if n > 0 and sku in self.catalog and self.catalog.get(sku).active
         }
-        self._unknown_seen = int(unknown_items)
-        # One that left the counter takes its name (the latest: which one left, nobody knows).
-        del self._named[self._unknown_seen :]
+        self._unknown_seen = tuple(unknown_items)
+        # An item that left the counter takes its name along.
+        self._named = {item: sku for item, sku in self._named.items() if item in self._unknown_seen}
+        self._guessed &= self._named.keys()  # one that left: still a guess which item it was
         self._remember_order(self._detected)
         return (self.quantities(), self.unknown_items) != before
 
     @property
     def unknown_items(self) -> int:
         """Unknown items on the counter that nobody has said what they are: payment waits."""
-        return self._unknown_seen - len(self._named)
+        return len(self._unknown_seen) - len(self._named)
 
-    def named(self) -> tuple:
-        """SKUs the unknown items on the counter were named as (by a scan or staff)."""
-        return tuple(self._named)
+    def unnamed_items(self) -> tuple:
+        """Ids of the unknown items on the counter that nobody has named, oldest first."""
+        return tuple(item for item in self._unknown_seen if item not in self._named)
 
-    def name_unknown_item(self, sku: str) -> None:
-        """A barcode scan or staff say what one unknown item is: it counts as one ``sku`` seen
-        by the camera (lowering the line below it is a shortfall for staff to approve)."""
+    def named(self) -> dict:
+        """Unknown item id -> the SKU a scan or staff said it is, for those on the counter."""
+        return dict(self._named)
+
+    def guessed(self) -> frozenset:
+        """Of ``named``, the items whose naming did not say which item it was (a scan, or staff
+        not tapping one, while several were unknown): the count is right, the item a guess."""
+        return frozenset(self._guessed)
+
+    def name_unknown_item(self, sku: str, item: int | None = None) -> None:
+        """A barcode scan or staff say what unknown item ``item`` (an id from ``unnamed_items``)
+        is; None: one of them, not saying which. It counts as one ``sku`` seen by the camera
+        (lowering the line below it is a shortfall for staff to approve)."""
         product = self.catalog.get(sku)
         if not product.active:
             raise ValueError(f"{product.name_en} is not for sale")
-        if self.unknown_items <= 0:
+        unnamed = self.unnamed_items()
+        if not unnamed:
             raise ValueError("there is no unknown item on the counter")
-        self._named.append(sku)
+        if item is None:
+            item = unnamed[0]
+            if len(unnamed) > 1:
+                self._guessed.add(item)
+        elif item not in unnamed:
+            raise ValueError("that unknown item has left the counter or is named already")
+        self._named[item] = sku
+        self._settle_guesses()
         self._remember_order({sku: 1})
+
+    def _settle_guesses(self) -> None:
+        """Guessed namings all of one product, the last unnamed item just named: each item
+        is it."""
+        if not self.unnamed_items() and len({self._named[i] for i in self._guessed}) == 1:
+            self._guessed.clear()
 
     def set_quantity(self, sku: str, qty: int) -> None:
         """Pin a SKU's quantity (0 removes the line) whatever the camera sees."""
@@ -146,12 +175,13 @@ class Cart:
         self.corrections.clear()
         self._scanned.clear()
         self._named.clear()
-        self._unknown_seen = 0
+        self._guessed.clear()
+        self._unknown_seen = ()
 
     def camera_quantity(self, sku: str) -> int:
         """How many the camera sees now (an unknown item named counts as its product), whatever
         a correction says."""
-        return self._detected.get(sku, 0) + self._named.count(sku)
+        return self._detected.get(sku, 0) + list(self._named.values()).count(sku)
 
     def shortfalls(self) -> dict[str, int]:
         """SKU -> how many more the camera sees than the cart charges, for lines a correction

@@ -68,7 +68,15 @@ class CheckoutPipeline:
         """
         started = time.perf_counter()
         class_counts = self.tracker.update(detections, timestamp)
-        unknown = class_counts.get(self._unknown_class, 0)
+        unknown = (
+            []
+            if self._unknown_class is None
+            else [
+                track.track_id
+                for track in self.tracker.tracks
+                if track.confirmed and track.class_id == self._unknown_class
+            ]
+        )
         changed = self.cart.set_detected(self.skus(class_counts), unknown)
         return changed, (time.perf_counter() - started) * 1000
 

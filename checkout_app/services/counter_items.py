@@ -20,7 +20,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
 import numpy as np
 
@@ -202,17 +202,24 @@ class WithCounterItems:
         )
 
 
-def unknown_item_pictures(image: np.ndarray, boxes: Sequence) -> list[np.ndarray]:
-    """The pictures of the unknown items among ``boxes`` (``ItemBox``), cut from the counter
-    ``image`` as they were identified (with a margin of counter), left to right."""
+def unknown_item_pictures(
+    image: np.ndarray, boxes: Sequence, unnamed: Collection[int]
+) -> list[tuple[int, np.ndarray]]:
+    """(item id, picture) of the unknown items among ``boxes`` (``ItemBox``) that nobody has
+    named yet (ids in ``unnamed``), each cut from the counter ``image`` as it was identified
+    (with a margin of counter), left to right."""
     unknown = sorted(
-        (tuple(int(v) for v in box.xyxy) for box in boxes if box.class_name == UNKNOWN_ITEM_CLASS),
-        key=lambda xyxy: xyxy[0],
+        (
+            (box.item, tuple(int(v) for v in box.xyxy))
+            for box in boxes
+            if box.class_name == UNKNOWN_ITEM_CLASS and box.item in unnamed
+        ),
+        key=lambda item_box: item_box[1][0],
     )
     pictures = []
-    for xyxy in unknown:
+    for item, xyxy in unknown:
         x1, y1, x2, y2 = with_margin(xyxy, image.shape)
-        pictures.append(np.ascontiguousarray(image[y1:y2, x1:x2]))
+        pictures.append((item, np.ascontiguousarray(image[y1:y2, x1:x2])))
     return pictures
 
 

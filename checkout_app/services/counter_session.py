@@ -34,12 +34,14 @@ BOX_HOLD_S = 0.5
 
 @dataclass(frozen=True)
 class ItemBox:
-    """One tracked item to draw: ``sku`` is None for a class the store does not sell."""
+    """One tracked item to draw: ``sku`` is None for a class the store does not sell;
+    ``item`` is the tracker's id for it (the one a naming of an unknown item refers to)."""
 
     xyxy: tuple
     class_name: str
     sku: str | None
     confirmed: bool
+    item: int
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,13 @@ class CounterSnapshot:
     shown: tuple = ()  # SKUs the cart lists, in order: ``quantities`` plus removed lines
     camera: dict = field(default_factory=dict)  # SKU -> count the camera sees, for ``shown``
     shortfalls: dict = field(default_factory=dict)  # SKU -> seen but not charged (Cart)
-    unknown_items: int = 0  # on the counter, no product the kiosk knows: no price, no payment
+    # Ids of the items on the counter that are no product the kiosk knows and that nobody has
+    # named (Cart.unnamed_items): no price, no payment.
+    unnamed: tuple = ()
     # For staff naming an unknown item: the products on sale it looked most like, best first.
     unknown_suggestions: tuple = ()
-    named: tuple = ()  # SKUs unknown items on the counter were named as (Cart.named)
+    named: dict = field(default_factory=dict)  # unknown item id -> SKU named (Cart.named)
+    guessed: frozenset = frozenset()  # of ``named``, which item it was is a guess (Cart.guessed)
     scans: tuple = ()  # ScanEvent of the frame just processed
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
@@ -82,6 +87,10 @@ class CounterSnapshot:
     @property
     def total(self) -> int:
         return sum(line.line_total for line in self.lines())
+
+    @property
+    def unknown_items(self) -> int:
+        return len(self.unnamed)
 
     @property
     def item_count(self) -> int:
@@ -206,12 +215,13 @@ class CounterSession:
     def undo_correction(self, sku: str) -> CounterSnapshot:
         return self._correct(lambda cart: cart.undo_correction(sku))
 
-    def name_unknown_item(self, sku: str) -> CounterSnapshot:
-        """Staff say what an unknown item on the counter is (``Cart.name_unknown_item``)."""
+    def name_unknown_item(self, sku: str, item: int | None = None) -> CounterSnapshot:
+        """Staff say what unknown item ``item`` (``ItemBox.item``; None: one of them) is
+        (``Cart.name_unknown_item``)."""
         with self._lock:
-            self._pipeline.cart.name_unknown_item(sku)
+            self._pipeline.cart.name_unknown_item(sku, item)
             snapshot = self._snapshot(True)
-        log.info("staff said an unknown item is %s", sku)
+        log.info("staff said unknown item %s is %s", "?" if item is None else item, sku)
         return snapshot
 
     def approve_shortfalls(self) -> tuple[CounterSnapshot, dict]:
@@ -269,7 +279,7 @@ class CounterSession:
             class_name = names[track.class_id]
             product = pipeline.cart.catalog.for_class(class_name)
             sku = product.sku if product is not None and product.active else None
-            yield ItemBox(track.xyxy, class_name, sku, track.confirmed)
+            yield ItemBox(track.xyxy, class_name, sku, track.confirmed, track.track_id)
 
     def _unknown_suggestions(self, cart: Cart) -> tuple:
         if self._items is None:
@@ -294,9 +304,10 @@ class CounterSession:
             shown=shown,
             camera={sku: cart.camera_quantity(sku) for sku in shown},
             shortfalls=cart.shortfalls(),
-            unknown_items=cart.unknown_items,
+            unnamed=cart.unnamed_items(),
             unknown_suggestions=self._unknown_suggestions(cart) if cart.unknown_items else (),
             named=cart.named(),
+            guessed=cart.guessed(),
             scans=scans,
             boxes=self._boxes,
             frame_index=self._frame_index,

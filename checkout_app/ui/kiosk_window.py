@@ -351,12 +351,17 @@ class KioskWindow(QMainWindow):
         snapshot = self.services.counter.snapshot()  # the counter may have changed meanwhile
         offered = snapshot.unknown_suggestions
         frame = self._counter_image
-        pictures = unknown_item_pictures(frame, snapshot.boxes) if frame is not None else []
+        items = (
+            [] if frame is None else unknown_item_pictures(frame, snapshot.boxes, snapshot.unnamed)
+        )
+        pictures = [picture for _item, picture in items]
         chooser = NameItemDialog(snapshot.catalog, offered, self._lang, self, pictures)
         if not chooser.exec() or chooser.chosen_sku is None:
             return
+        # The item whose picture staff named; None (several, none tapped): one of them.
+        item = None if chooser.chosen_index is None else items[chooser.chosen_index][0]
         try:
-            snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku)
+            snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku, item)
         except ValueError as exc:  # it left the counter meanwhile, or the product left the sale
             log.info("unknown item not named: %s", exc)
             self.scanning.cart.show_scan(

@@ -90,16 +90,15 @@ def box_views(
     unknown_item: str,
 ) -> list[BoxView]:
     """Boxes with the product name (``not_for_sale`` text for classes the store does not sell,
-    ``unknown_item`` for an object that is no product the kiosk knows). Unknown items that a
-    scan or staff named all as one product show that product (which box is which of several
-    different ones, nobody knows: those stay unknown items on the screen)."""
+    ``unknown_item`` for an object that is no product the kiosk knows). An unknown item that a
+    scan or staff named shows its product, unless which item the naming was for is a guess."""
     index = {name: i for i, name in enumerate(class_names)}
-    named = set(snapshot.named)
-    named_as = named.pop() if len(named) == 1 and not snapshot.unknown_items else None
     views = []
     for box in snapshot.boxes:
         unknown = box.class_name == UNKNOWN_ITEM_CLASS
-        sku = named_as if unknown else box.sku
+        sku = box.sku
+        if unknown and box.item not in snapshot.guessed:
+            sku = snapshot.named.get(box.item)
         if sku is not None:
             product = snapshot.catalog.get(sku)
             text = product.name(lang)

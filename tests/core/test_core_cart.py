@@ -163,36 +163,67 @@ def test_receipt_columns_put_every_amount_on_the_right(catalog):
 
 def test_unknown_items_are_counted_apart_and_change_the_cart(catalog):
     cart = Cart(catalog)
-    assert cart.set_detected({"C": 1}, unknown_items=2)
+    assert cart.set_detected({"C": 1}, unknown_items=(4, 7))  # the tracker's ids for them
     assert cart.unknown_items == 2 and cart.total == 1500  # no price, no line
     assert cart.set_detected({"C": 1}), "the unknown items left: a change"
     assert cart.unknown_items == 0
-    cart.set_detected({}, unknown_items=1)
+    cart.set_detected({}, unknown_items=(9,))
     cart.clear()
     assert cart.unknown_items == 0
 
 
 def test_a_named_unknown_item_counts_as_its_product_while_it_stays_on_the_counter(catalog):
     cart = Cart(catalog)
-    cart.set_detected({"C": 1}, unknown_items=2)
-    cart.name_unknown_item("C")  # a scan or staff say what one of them is
+    cart.set_detected({"C": 1}, unknown_items=(4, 7))
+    cart.name_unknown_item("C", 7)  # staff say what the one they tapped is
     assert cart.unknown_items == 1 and cart.quantity("C") == 2 and not cart.is_pinned("C")
     assert cart.camera_quantity("C") == 2 and not cart.corrections
-    cart.set_detected({"C": 1}, unknown_items=2)  # still both on the counter
+    assert cart.named() == {7: "C"} and cart.unnamed_items() == (4,) and not cart.guessed()
+    with pytest.raises(ValueError, match="named already"):
+        cart.name_unknown_item("W", 7)
+    cart.set_detected({"C": 1}, unknown_items=(4, 7))  # still both on the counter
     assert cart.unknown_items == 1 and cart.quantity("C") == 2
     cart.set_quantity("C", 1)  # lowered by hand: the named one is still seen, staff must approve
     assert cart.shortfalls() == {"C": 1}
     cart.undo_correction("C")
-    cart.name_unknown_item("W")
+    cart.name_unknown_item("W")  # a scan: the only one left, so it is item 4
     assert cart.unknown_items == 0 and cart.quantities() == {"C": 2, "W": 1}
+    assert cart.named() == {7: "C", 4: "W"} and not cart.guessed()
     with pytest.raises(ValueError, match="no unknown item"):
         cart.name_unknown_item("C")
-    cart.set_detected({"C": 1}, unknown_items=1)  # one left the counter: the latest name goes
-    assert cart.quantities() == {"C": 2} and cart.unknown_items == 0
-    cart.set_detected({"C": 1}, unknown_items=2)  # a new one came
-    assert cart.unknown_items == 1
+    cart.set_detected({"C": 1}, unknown_items=(4,))  # the one named cola left: its name goes
+    assert cart.quantities() == {"C": 1, "W": 1} and cart.unknown_items == 0
+    cart.set_detected({"C": 1}, unknown_items=(4, 12))  # a new one came
+    assert cart.unknown_items == 1 and cart.unnamed_items() == (12,)
+    with pytest.raises(ValueError, match="left the counter"):
+        cart.name_unknown_item("C", 7)
     with pytest.raises(ValueError, match="not for sale"):
         cart.name_unknown_item("X")  # inactive: nothing changes
-    assert cart.unknown_items == 1 and cart.quantities() == {"C": 2}
+    assert cart.unknown_items == 1 and cart.quantities() == {"C": 1, "W": 1}
     cart.clear()
-    assert cart.unknown_items == 0 and cart.quantities() == {}
+    assert cart.unknown_items == 0 and cart.quantities() == {} and cart.named() == {}
+
+
+def test_a_scan_among_several_unknown_items_names_one_but_which_is_a_guess(catalog):
+    """A barcode held up does not say which of the unknown items it belongs to: the count is
+    right either way; which item it was is known only once every item is named alike."""
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=(3, 5))
+    cart.name_unknown_item("C")
+    assert cart.named() == {3: "C"} and cart.guessed() == {3} and cart.unknown_items == 1
+    cart.name_unknown_item("C")  # the other one's barcode: both are colas, whichever was which
+    assert cart.named() == {3: "C", 5: "C"} and not cart.guessed()
+    assert cart.quantities() == {"C": 2}
+
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=(3, 5))
+    cart.name_unknown_item("C")  # a guess: item 3
+    cart.name_unknown_item("W", 5)  # staff tap item 5 and say water: then item 3 was the cola
+    assert cart.named() == {3: "C", 5: "W"} and not cart.guessed()
+
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=(3, 5))
+    cart.name_unknown_item("C")
+    cart.set_detected({}, unknown_items=(3,))  # the other one left
+    assert cart.named() == {3: "C"} and cart.guessed() == {3}, "the cola may have been the one"
+    assert cart.quantities() == {"C": 1} and cart.unknown_items == 0

@@ -245,15 +245,31 @@ def test_staff_name_an_unknown_item_offered_what_it_looked_like_first():
     assert snapshot.quantities == {"A1": 1} and snapshot.can_pay
     views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
     assert [(v.text, v.colour) for v in views] == [("Cola", BOX_COLOURS[0])]
-    # A second one, named as something else: which box is which, nobody knows.
+    # A second one, tapped and named as something else: each box shows what it was named.
     two = with_items((400, 140, RED), (100, 120, (200, 40, 40)))
     for i in range(6, 9):
         snapshot = session.process(Frame(two, i / 15, i))
-    session.name_unknown_item("JUICE-1")
+    ((blue, _picture),) = unknown_item_pictures(two, snapshot.boxes, snapshot.unnamed)
+    session.name_unknown_item("JUICE-1", blue)
     snapshot = session.snapshot()
-    assert snapshot.named == ("A1", "JUICE-1") and snapshot.can_pay
+    assert sorted(snapshot.named.values()) == ["A1", "JUICE-1"] and snapshot.can_pay
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    left_to_right = [v.text for v in sorted(views, key=lambda v: v.xyxy[0])]
+    assert left_to_right == ["Bravo Apple", "Cola"]
+
+
+def test_a_scan_among_several_unknown_items_is_not_drawn_on_a_guessed_box():
+    session = colour_session(cola_and_juice())
+    two = with_items((400, 140, RED), (100, 120, (200, 40, 40)))
+    for i in range(3):
+        snapshot = session.process(Frame(two, i / 15, i))
+    snapshot = session.name_unknown_item("A1")  # as a barcode scan does: which one, unsaid
+    assert snapshot.unknown_items == 1 and snapshot.quantities == {"A1": 1}
     views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
     assert [v.text for v in views] == ["Unknown item"] * 2
+    snapshot = session.name_unknown_item("A1")  # the other one's scan: both are colas
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    assert [v.text for v in views] == ["Cola"] * 2 and snapshot.can_pay
 
 
 def test_suggestions_for_several_unknown_items_go_by_rank():
@@ -271,7 +287,7 @@ def test_the_unknown_items_pictures_are_cut_as_they_were_identified():
     for i in range(3):
         snapshot = session.process(Frame(counter, i / 15, i))
     assert snapshot.quantities == {"JUICE-1": 1} and snapshot.unknown_items == 1
-    (picture,) = unknown_item_pictures(counter, snapshot.boxes)
+    ((_item, picture),) = unknown_item_pictures(counter, snapshot.boxes, snapshot.unnamed)
     assert picture.shape[0] >= 180 and picture.shape[1] >= 120
     red = (picture == np.array(RED, np.uint8)).all(axis=2).mean()
     assert red > 0.5, "the red carton, with a margin of counter around it"
@@ -282,7 +298,12 @@ def test_the_unknown_items_pictures_are_cut_as_they_were_identified():
     for i in range(3):
         snapshot = session.process(Frame(two, i / 15, i))
     assert snapshot.unknown_items == 2
-    left, right = unknown_item_pictures(two, snapshot.boxes)
+    (left_item, left), (right_item, right) = unknown_item_pictures(
+        two, snapshot.boxes, snapshot.unnamed
+    )
     assert (left == np.array(blue, np.uint8)).all(axis=2).mean() > 0.5
     assert (right == np.array(RED, np.uint8)).all(axis=2).mean() > 0.5
-    assert unknown_item_pictures(empty_counter(), ()) == []
+    snapshot = session.name_unknown_item("A1", right_item)  # named: no longer offered
+    ((offered, _picture),) = unknown_item_pictures(two, snapshot.boxes, snapshot.unnamed)
+    assert offered == left_item
+    assert unknown_item_pictures(empty_counter(), (), ()) == []

@@ -695,6 +695,8 @@ def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
     """A banana and a kiwi (sold by nobody) on the counter: staff tap the banana's picture and
     name it; the kiosk learns the banana only, so the next shopper's banana is charged and
     their kiwi is still unknown."""
+    from checkout_app.ui.staff.name_item_dialog import NameItemDialog
+
     store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-2")
     try:
         both = store.on_counter(((80, 150), store.banana), ((380, 150), store.kiwi))
@@ -707,6 +709,27 @@ def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
         before = services.named_items.recent(1)
         press(kiosk, "name_unknown_button")
         assert kiosk.snapshot.quantities == {"BANANA": 1} and kiosk.snapshot.unknown_items == 1
+        # The naming stays with the banana: drawn as one, and not offered again.
+        qtbot.waitUntil(
+            lambda: (
+                sorted(box.text for box in kiosk.scanning.counter_view.boxes())
+                == ["Banana", "Unknown item"]
+            )
+        )
+        (banana,) = [b for b in kiosk.scanning.counter_view.boxes() if b.text == "Banana"]
+        assert banana.xyxy[0] < 380, "the left one"
+        screenshot(kiosk, "13f_one_of_two_unknown_items_named")
+        offered = []
+
+        def look_and_cancel(dialog) -> int:
+            dialog.add_button.click()
+            offered.append((len(dialog.picture_buttons.buttons()), dialog.chosen_picture))
+            return 0
+
+        monkeypatch.setattr(NameItemDialog, "exec", look_and_cancel)
+        press(kiosk, "name_unknown_button")
+        ((buttons, kiwi),) = offered
+        assert buttons == 0 and kiwi is not None, "one picture, the kiwi's: nothing to tap"
         qtbot.waitUntil(lambda: services.named_items.recent(1) != before, timeout=60_000)
         assert services.named_items.recent(1)[0].learned
 

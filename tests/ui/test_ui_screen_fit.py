@@ -73,7 +73,7 @@ def _shopper_screens(kiosk):
         # And an unknown item on the counter: its notice is the longest line the cart shows;
         # the first line added by its barcode (the longest line state).
         snapshot = counter.snapshot()
-        kiosk._apply(replace(snapshot, unknown_items=1, scanned=frozenset(skus[:1])))
+        kiosk._apply(replace(snapshot, unnamed=(1,), scanned=frozenset(skus[:1])))
         kiosk.stack.setCurrentWidget(kiosk.scanning)
 
     def pay(status):

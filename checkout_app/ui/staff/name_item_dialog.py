@@ -43,8 +43,9 @@ PICTURE_PX = 72
 class NameItemDialog(QDialog):
     """The active products, ``suggestions`` (SKUs, best first) at the top and marked; a filter
     by name or SKU; ``chosen_sku`` once accepted. ``pictures``: the unknown items on the counter
-    (BGR, ``counter_items.unknown_item_pictures``); ``chosen_picture`` is the one named — the only
-    one, or the one staff tapped among several (None: none tapped, or no picture)."""
+    (BGR, ``counter_items.unknown_item_pictures``); ``chosen_index`` is the number of the one
+    named — the only one, or the one staff tapped among several (None: none tapped, or no
+    picture) — and ``chosen_picture`` that picture."""
 
     def __init__(
         self,
@@ -60,7 +61,7 @@ class NameItemDialog(QDialog):
         self.setWindowTitle(self.tr("Unknown item"))
         self.setMinimumSize(640, 440)  # fits the smallest kiosk screen, 1024×600
         self.chosen_sku: str | None = None
-        self.chosen_picture: np.ndarray | None = None
+        self.chosen_index: int | None = None
         self._pictures = list(pictures)
         several = len(self._pictures) > 1  # then staff tap the one they name
         self.picture_buttons = QButtonGroup(self)  # exclusive: one item is named at a time
@@ -176,7 +177,11 @@ class NameItemDialog(QDialog):
         self.chosen_sku = current.data(_SKU_ROLE)
         tapped = self.picture_buttons.checkedId()  # -1: none tapped, or only one picture
         if len(self._pictures) == 1:
-            self.chosen_picture = self._pictures[0]
+            self.chosen_index = 0
         elif tapped >= 0:
-            self.chosen_picture = self._pictures[tapped]
+            self.chosen_index = tapped
         self.accept()
+
+    @property
+    def chosen_picture(self) -> np.ndarray | None:
+        return None if self.chosen_index is None else self._pictures[self.chosen_index]
