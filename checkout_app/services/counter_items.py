@@ -2,9 +2,10 @@
 identified by the gallery of taught products.
 
 The product detector knows only the classes it was trained on. Anything else put on the counter
-shows up as a difference from a shot of the empty counter (``products.cutout``). Each such
-region is identified once by the taught-product gallery (colour, FaceNet's trunk, printed words)
-and then followed by its box, so the slow identification runs once per item, not every frame.
+shows up as a difference from a shot of the empty counter (``products.cutout``); one that
+touches the picture's edge is an arm reaching in, not an item. Each item is identified once by
+the taught-product gallery (colour, FaceNet's trunk, printed words) and then followed by its
+box, so the slow identification runs once per item, not every frame.
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
 payment waits until it is taken away, or staff say what it is (offered the products it looked
 most like first: ``unknown_suggestions``) or teach it. Regions the product detector already
@@ -37,6 +38,9 @@ SAME_ITEM_IOU = 0.5
 STALE_REFERENCE_SHARE = 0.6
 # A region mostly inside a box the product detector counts is that product, not another item.
 EXPLAINED_SHARE = 0.6
+# A region this close to the picture's edge (share of its longer side) comes in from outside
+# the view: an arm reaching in, with whatever its hand holds. An item lies wholly on the counter.
+EDGE_SHARE = 0.005
 
 
 @dataclass
@@ -139,17 +143,24 @@ class CounterItemDetector:
 
 def items_on_counter(image: np.ndarray, empty_counter: np.ndarray) -> list[tuple]:
     """The boxes of what lies on the counter in ``image`` (the regions that differ from
-    ``empty_counter``), largest first. Raises ValueError, with the reason, when the two pictures
-    differ in size or most of the counter differs: then the light or the camera moved, and the
-    empty-counter shot must be taken again."""
+    ``empty_counter``), largest first. A region that touches the picture's edge is left out: it
+    is an arm reaching in (a hand, and what it holds or covers), not an item put down. Raises
+    ValueError, with the reason, when the two pictures differ in size or most of the counter
+    differs: then the light or the camera moved, and the empty-counter shot must be taken again."""
     regions = changed_regions(image, empty_counter)
     changed = sum(area for _box, area in regions)
-    if changed > STALE_REFERENCE_SHARE * image.shape[0] * image.shape[1]:
+    height, width = image.shape[:2]
+    if changed > STALE_REFERENCE_SHARE * height * width:
         raise ValueError(
             "most of the counter differs from the empty-counter shot: take it again if the "
             "light or the camera moved"
         )
-    return [box for box, _area in regions]
+    edge = EDGE_SHARE * max(height, width)
+    return [
+        (x1, y1, x2, y2)
+        for (x1, y1, x2, y2), _area in regions
+        if x1 > edge and y1 > edge and x2 < width - edge and y2 < height - edge
+    ]
 
 
 def identify_item(image: np.ndarray, box: tuple, gallery: ProductGallery, encoder) -> ProductMatch:
