@@ -81,7 +81,8 @@ class Cart:
         self._unknown_seen = tuple(unknown_items)
         # An item that left the counter takes its name along.
         self._named = {item: sku for item, sku in self._named.items() if item in self._unknown_seen}
-        self._guessed &= self._named.keys()  # one that left: still a guess which item it was
+        self._guessed &= self._named.keys()
+        self._settle_guesses()
         self._remember_order(self._detected)
         return (self.quantities(), self.unknown_items) != before
 
@@ -100,13 +101,15 @@ class Cart:
 
     def guessed(self) -> frozenset:
         """Of ``named``, the items whose naming did not say which item it was (a scan, or staff
-        not tapping one, while several were unknown): the count is right, the item a guess."""
+        not tapping one, while several were unknown): the count is right, the item a guess. Staff
+        may still name them (``name_unknown_item``)."""
         return frozenset(self._guessed)
 
     def name_unknown_item(self, sku: str, item: int | None = None) -> None:
-        """A barcode scan or staff say what unknown item ``item`` (an id from ``unnamed_items``)
-        is; None: one of them, not saying which. It counts as one ``sku`` seen by the camera
-        (lowering the line below it is a shortfall for staff to approve)."""
+        """A barcode scan or staff say what unknown item ``item`` is (an id from
+        ``unnamed_items``, or from ``guessed``: then the guess moves to another item); None: one
+        of them, not saying which. It counts as one ``sku`` seen by the camera (lowering the
+        line below it is a shortfall for staff to approve)."""
         product = self.catalog.get(sku)
         if not product.active:
             raise ValueError(f"{product.name_en} is not for sale")
@@ -117,6 +120,15 @@ class Cart:
             item = unnamed[0]
             if len(unnamed) > 1:
                 self._guessed.add(item)
+        elif item in self._guessed:
+            # Staff tapped the item a scan was guessed to be. Unless it is that product, the
+            # scanned one is another of those still unnamed.
+            self._guessed.discard(item)
+            guessed_sku = self._named.pop(item)
+            if guessed_sku != sku:
+                self._named[unnamed[0]] = guessed_sku
+                if len(unnamed) > 1:
+                    self._guessed.add(unnamed[0])
         elif item not in unnamed:
             raise ValueError("that unknown item has left the counter or is named already")
         self._named[item] = sku
@@ -124,9 +136,9 @@ class Cart:
         self._remember_order({sku: 1})
 
     def _settle_guesses(self) -> None:
-        """Guessed namings all of one product, the last unnamed item just named: each item
-        is it."""
-        if not self.unnamed_items() and len({self._named[i] for i in self._guessed}) == 1:
+        """No unnamed item left: the guesses stand (all of one product, each item is it;
+        otherwise the cart charges them as guessed, and nobody is left to ask)."""
+        if not self.unnamed_items():
             self._guessed.clear()
 
     def set_quantity(self, sku: str, qty: int) -> None:

@@ -214,16 +214,16 @@ class WithCounterItems:
 
 
 def unknown_item_pictures(
-    image: np.ndarray, boxes: Sequence, unnamed: Collection[int]
+    image: np.ndarray, boxes: Sequence, items: Collection[int]
 ) -> list[tuple[int, np.ndarray]]:
-    """(item id, picture) of the unknown items among ``boxes`` (``ItemBox``) that nobody has
-    named yet (ids in ``unnamed``), each cut from the counter ``image`` as it was identified
+    """(item id, picture) of the unknown items among ``boxes`` (``ItemBox``) with an id in
+    ``items`` (those staff may name), each cut from the counter ``image`` as it was identified
     (with a margin of counter), left to right."""
     unknown = sorted(
         (
             (box.item, tuple(int(v) for v in box.xyxy))
             for box in boxes
-            if box.class_name == UNKNOWN_ITEM_CLASS and box.item in unnamed
+            if box.class_name == UNKNOWN_ITEM_CLASS and box.item in items
         ),
         key=lambda item_box: item_box[1][0],
     )

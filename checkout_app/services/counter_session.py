@@ -93,6 +93,12 @@ class CounterSnapshot:
         return len(self.unnamed)
 
     @property
+    def nameable(self) -> frozenset:
+        """Ids of the unknown items staff may name: those nobody named, and those a scan was
+        only guessed to be."""
+        return frozenset(self.unnamed) | self.guessed
+
+    @property
     def item_count(self) -> int:
         return sum(self.quantities.values())
 

@@ -351,9 +351,8 @@ class KioskWindow(QMainWindow):
         snapshot = self.services.counter.snapshot()  # the counter may have changed meanwhile
         offered = snapshot.unknown_suggestions
         frame = self._counter_image
-        items = (
-            [] if frame is None else unknown_item_pictures(frame, snapshot.boxes, snapshot.unnamed)
-        )
+        boxes = snapshot.boxes
+        items = [] if frame is None else unknown_item_pictures(frame, boxes, snapshot.nameable)
         pictures = [picture for _item, picture in items]
         chooser = NameItemDialog(snapshot.catalog, offered, self._lang, self, pictures)
         if not chooser.exec() or chooser.chosen_sku is None:

@@ -206,7 +206,7 @@ def test_a_named_unknown_item_counts_as_its_product_while_it_stays_on_the_counte
 
 def test_a_scan_among_several_unknown_items_names_one_but_which_is_a_guess(catalog):
     """A barcode held up does not say which of the unknown items it belongs to: the count is
-    right either way; which item it was is known only once every item is named alike."""
+    right either way; which item it was stays a guess while staff may still be asked."""
     cart = Cart(catalog)
     cart.set_detected({}, unknown_items=(3, 5))
     cart.name_unknown_item("C")
@@ -224,6 +224,25 @@ def test_a_scan_among_several_unknown_items_names_one_but_which_is_a_guess(catal
     cart = Cart(catalog)
     cart.set_detected({}, unknown_items=(3, 5))
     cart.name_unknown_item("C")
-    cart.set_detected({}, unknown_items=(3,))  # the other one left
-    assert cart.named() == {3: "C"} and cart.guessed() == {3}, "the cola may have been the one"
+    cart.set_detected({}, unknown_items=(3,))  # the other one left: nobody left to ask
+    assert cart.named() == {3: "C"} and not cart.guessed()
     assert cart.quantities() == {"C": 1} and cart.unknown_items == 0
+
+
+def test_staff_tapping_the_item_a_scan_was_guessed_to_be_moves_the_guess(catalog):
+    """A scan named one of three unknown items (a guess: item 3). Staff tap item 3 and say it
+    is water: then the scanned cola is one of the others, never charged on top of the water."""
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=(3, 5, 8))
+    cart.name_unknown_item("C")
+    cart.name_unknown_item("W", 3)
+    assert cart.named() == {3: "W", 5: "C"} and cart.guessed() == {5}
+    assert cart.quantities() == {"C": 1, "W": 1} and cart.unnamed_items() == (8,)
+    cart.name_unknown_item("C", 5)  # tapped, and it is the cola: no longer a guess
+    assert cart.named() == {3: "W", 5: "C"} and not cart.guessed() and cart.unknown_items == 1
+
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=(3, 5))
+    cart.name_unknown_item("C")  # item 3, guessed
+    cart.name_unknown_item("W", 3)  # the cola is then item 5, the last one: sure
+    assert cart.named() == {3: "W", 5: "C"} and not cart.guessed() and cart.unknown_items == 0
