@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from checkout_app.core.catalog import Catalog
+from checkout_app.core.catalog import Catalog, Product
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,12 @@ class Cart:
         self._named[item] = sku
         self._settle_guesses()
         self._remember_order({sku: 1})
+
+    def sell_new_product(self, product: Product) -> None:
+        """A product staff just taught, sold from now on in this visit too (the other prices
+        stay as they were when the visit began)."""
+        if product.sku not in self.catalog:
+            self.catalog = Catalog([*self.catalog, product])
 
     def _settle_guesses(self) -> None:
         """No unnamed item left: the guesses stand (all of one product, each item is it;

@@ -17,7 +17,7 @@ from typing import Callable
 
 from checkout_app.camera.source import Frame
 from checkout_app.core.cart import Cart, CartLine, Correction
-from checkout_app.core.catalog import Catalog
+from checkout_app.core.catalog import Catalog, Product
 from checkout_app.services.barcode_scans import BarcodeScans
 from checkout_app.services.checkout_pipeline import CheckoutPipeline
 from checkout_app.services.counter_items import CounterItemDetector, WithCounterItems
@@ -228,6 +228,17 @@ class CounterSession:
             self._pipeline.cart.name_unknown_item(sku, item)
             snapshot = self._snapshot(True)
         log.info("staff said unknown item %s is %s", "?" if item is None else item, sku)
+        return snapshot
+
+    def name_unknown_item_as_new(self, product: Product, item: int | None) -> CounterSnapshot:
+        """Staff taught unknown item ``item`` as a new ``product``: sold from now on, and that
+        item counts as it (``Cart.sell_new_product``, ``Cart.name_unknown_item``)."""
+        with self._lock:
+            cart = self._pipeline.cart
+            cart.sell_new_product(product)
+            cart.name_unknown_item(product.sku, item)
+            snapshot = self._snapshot(True)
+        log.info("staff taught unknown item %s as %s", "?" if item is None else item, product.sku)
         return snapshot
 
     def approve_shortfalls(self) -> tuple[CounterSnapshot, dict]:

@@ -31,7 +31,11 @@ from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
-from checkout_app.services.count_review import learn_and_record_named, record_approved
+from checkout_app.services.count_review import (
+    learn_and_record_named,
+    record_approved,
+    record_named,
+)
 from checkout_app.services.counter_items import unknown_item_pictures
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
 from checkout_app.services.kiosk_settings import KioskSettings
@@ -49,6 +53,7 @@ from checkout_app.ui.staff.kiosk_stats import KioskStats, ModelFileInfo
 from checkout_app.ui.staff.name_item_dialog import NameItemDialog
 from checkout_app.ui.staff.pin_dialog import PinDialog
 from checkout_app.ui.staff.staff_area import StaffArea
+from checkout_app.ui.staff.teach_dialog import TeachDialog
 from checkout_app.ui.view_models import box_views, cart_rows, total_text
 from checkout_app.ui.workers import CameraPipeline, JobQueue
 
@@ -98,6 +103,7 @@ class KioskWindow(QMainWindow):
         self._payment: PaymentSession | None = None
         self._face_source: FrameSource | None = None
         self._counter_image = None  # the last counter frame, kept as evidence for overrides
+        self.teach_wizard: TeachDialog | None = None  # teaching an unknown item, once opened
         self._open_face_source = open_face_source
         self._opener_for = opener_for
         self._sampler = SystemSampler()
@@ -354,11 +360,18 @@ class KioskWindow(QMainWindow):
         boxes = snapshot.boxes
         items = [] if frame is None else unknown_item_pictures(frame, boxes, snapshot.nameable)
         pictures = [picture for _item, picture in items]
-        chooser = NameItemDialog(snapshot.catalog, offered, self._lang, self, pictures)
-        if not chooser.exec() or chooser.chosen_sku is None:
+        chooser = NameItemDialog(
+            snapshot.catalog, offered, self._lang, self, pictures, can_teach=True
+        )
+        if not chooser.exec():
             return
         # The item whose picture staff named; None (several, none tapped): one of them.
         item = None if chooser.chosen_index is None else items[chooser.chosen_index][0]
+        if chooser.teach_requested:
+            self._teach_unknown_item(item, chooser.chosen_picture, offered, frame)
+            return
+        if chooser.chosen_sku is None:
+            return
         try:
             snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku, item)
         except ValueError as exc:  # it left the counter meanwhile, or the product left the sale
@@ -391,6 +404,50 @@ class KioskWindow(QMainWindow):
         self.scanning.cart.show_scan(
             self.tr("The unknown item is {name}: added by staff.").format(name=name), True
         )
+
+    def _teach_unknown_item(self, item: int | None, picture, offered: tuple, frame) -> None:
+        """Staff teach an unknown item as a new product: the teaching wizard, the item's
+        picture as its first photo (more are taken from the counter camera); once taught, the
+        item is added to the cart as it (``_on_taught_unknown_item``)."""
+        wizard = TeachDialog(self.services.teacher, lambda: self._counter_image, self)
+        if picture is not None:
+            wizard.add_photo(self.tr("The unknown item's picture"), picture)
+        wizard.taught.connect(partial(self._on_taught_unknown_item, item, offered, frame))
+        wizard.taught.connect(self.staff.catalog.product_taught)  # then the next visit's catalog
+        wizard.open()
+        self.teach_wizard = wizard
+
+    def _on_taught_unknown_item(self, item: int | None, offered: tuple, frame, product) -> None:
+        name = product.name(self._lang)
+        try:
+            snapshot = self.services.counter.name_unknown_item_as_new(product, item)
+        except ValueError as exc:  # it left the counter while staff taught it
+            log.info("unknown item taught as %s but not added: %s", product.sku, exc)
+            self.scanning.cart.show_scan(
+                self.tr("{name} is taught; the unknown item left the counter: not added.").format(
+                    name=name
+                ),
+                False,
+            )
+        else:
+            self._apply(snapshot)
+            self.scanning.cart.show_scan(
+                self.tr("The unknown item is {name}: taught and added by staff.").format(name=name),
+                True,
+            )
+            # Kept for the Review page like any naming (its photos are the product's own).
+            self._learner.submit(
+                partial(
+                    record_named,
+                    self.services.named_items,
+                    offered,
+                    product.sku,
+                    name,
+                    None,
+                    frame,
+                ),
+                lambda _named: self.staff.review.refresh(),
+            )
 
     def _counter_failed(self, message: str) -> None:
         log.warning("counter camera: %s", message)

@@ -246,3 +246,16 @@ def test_staff_tapping_the_item_a_scan_was_guessed_to_be_moves_the_guess(catalog
     cart.name_unknown_item("C")  # item 3, guessed
     cart.name_unknown_item("W", 3)  # the cola is then item 5, the last one: sure
     assert cart.named() == {3: "W", 5: "C"} and not cart.guessed() and cart.unknown_items == 0
+
+
+def test_a_product_taught_during_the_visit_is_sold_in_it(catalog):
+    """Staff teach an unknown item as a new product: the open cart sells it, other prices as
+    they were."""
+    cart = Cart(catalog)
+    cart.set_detected({"C": 1}, unknown_items=(6,))
+    new = Product("NEW", "새것", "New thing", 700, "taught:NEW")
+    cart.sell_new_product(new)
+    cart.name_unknown_item("NEW", 6)
+    assert cart.quantities() == {"C": 1, "NEW": 1} and cart.total == 1500 + 700
+    cart.sell_new_product(new)  # taught twice by a double tap: still one product
+    assert len(cart.catalog) == len(catalog) + 1

@@ -756,6 +756,73 @@ def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
 
 
 @pytest.mark.integration
+def test_staff_teach_an_unknown_item_as_a_new_product_and_it_is_charged(
+    qtbot, make_window, services, grocery_dir, monkeypatch, screenshot
+) -> None:
+    """A kiwi the store has not entered yet: staff tap "Teach it as a new product…", the
+    teaching wizard opens with the kiwi's picture, two more shots come from the counter camera,
+    SKU, name and price: the kiwi is charged in this cart, and the next shopper's without
+    asking."""
+    from checkout_app.storage.product_photo_repository import ProductPhotoRepository
+    from checkout_app.ui.staff.name_item_dialog import NameItemDialog
+    from checkout_app.ui.staff.pin_dialog import PinDialog
+
+    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-3")
+    try:
+        scene = StillCounter(store.on_counter(((220, 140), store.kiwi)))
+        kiosk = make_window(lambda: scene)
+        services.counter.reset(store.repository.load())
+        kiosk.start()
+        qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 1, timeout=60_000)
+
+        def staff_choose_teach(dialog) -> int:
+            assert not dialog.teach_button.isHidden()
+            dialog.teach_button.click()
+            return 1
+
+        monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
+        monkeypatch.setattr(NameItemDialog, "exec", staff_choose_teach)
+        before = services.named_items.recent(1)
+        press(kiosk, "name_unknown_button")
+        wizard = kiosk.teach_wizard
+        assert wizard is not None and wizard.isVisible() and wizard.photo_count == 1
+        wizard.sku_edit.setText("KIWI")
+        wizard.name_edit.setText("Kiwi")
+        wizard.price_edit.setText("1,200")
+        wizard.shot_button.click()  # the counter camera, cut out of the empty counter
+        wizard.shot_button.click()
+        assert wizard.photo_count == 3, wizard.message_label.text()
+        screenshot(wizard, "13g_teach_unknown_item")
+        wizard.teach_button.click()
+        qtbot.waitUntil(
+            lambda: kiosk.snapshot.quantities == {"KIWI": 1} and not kiosk.snapshot.unknown_items,
+            timeout=120_000,
+        )
+        assert not wizard.isVisible()
+        assert "taught and added by staff" in kiosk.findChild(QLabel, "scan_notice").text()
+        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+        qtbot.wait(200)  # the new cart line laid out
+        screenshot(kiosk, "13h_unknown_item_taught_by_staff")
+        qtbot.waitUntil(lambda: services.named_items.recent(1) != before, timeout=30_000)
+        assert services.named_items.recent(1)[0].sku == "KIWI"
+
+        services.counter.reset(store.repository.load())  # the next shopper, with a kiwi
+        qtbot.waitUntil(
+            lambda: (
+                kiosk.snapshot.quantities == {"KIWI": 1}
+                and not kiosk.snapshot.unknown_items
+                and not kiosk.snapshot.named
+            ),
+            timeout=60_000,
+        )
+    finally:
+        if "KIWI" in store.repository.load():  # the next tests' kiwi is unknown again
+            store.repository.upsert(replace(store.repository.load().get("KIWI"), active=False))
+            ProductPhotoRepository(services.sessions).forget("KIWI")
+        store.close()
+
+
+@pytest.mark.integration
 def test_a_product_taught_on_another_kiosk_is_charged_here_from_the_next_shopper(
     qtbot, make_window, services, grocery_dir
 ) -> None:

@@ -111,3 +111,28 @@ def test_one_unknown_item_needs_no_tap(qtbot, themed):
     assert dialog.findChild(QToolButton, "name_item_picture_0") is None
     dialog.add_button.click()
     assert dialog.chosen_picture is picture
+
+
+def test_an_item_the_store_has_not_entered_is_taught_instead(qtbot, themed, screenshot):
+    """At the kiosk "Teach it as a new product…" ends the dialog without a product: the kiosk
+    opens the teaching wizard for the tapped item; elsewhere the link is not offered."""
+    pictures = [carton((40, 200, 240)), carton((40, 40, 200))]
+    dialog = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures, can_teach=True)
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 480)  # the smallest it is shown at
+    dialog.show()
+    QApplication.processEvents()
+    assert dialog.teach_button.isVisible()
+    assert dialog.teach_button.geometry().right() <= dialog.width()
+    assert dialog.teach_button.sizeHint().width() <= dialog.teach_button.width()
+    screenshot(dialog, "name_unknown_item_or_teach")
+    qtbot.mouseClick(
+        dialog.findChild(QToolButton, "name_item_picture_0"), Qt.MouseButton.LeftButton
+    )
+    dialog.teach_button.click()
+    assert dialog.result() == 1 and dialog.teach_requested and dialog.chosen_sku is None
+    assert dialog.chosen_picture is pictures[0]
+
+    plain = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures)
+    qtbot.addWidget(plain)
+    assert plain.teach_button.isHidden()

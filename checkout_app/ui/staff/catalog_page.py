@@ -589,11 +589,13 @@ class CatalogPage(QWidget):
         """The "Teach a product" wizard, the barcode filled in when one was scanned."""
         assert self._teacher is not None
         self.teach_dialog = TeachDialog(self._teacher, self._counter_frame, self, barcode=barcode)
-        self.teach_dialog.taught.connect(self._on_taught)
+        self.teach_dialog.taught.connect(self.product_taught)
         self.teach_dialog.open()
         return self.teach_dialog
 
-    def _on_taught(self, product: Product) -> None:
+    def product_taught(self, product: Product) -> None:
+        """A product was taught (here, or at the checkout from an unknown item): listed, the
+        edits not yet saved kept, and the kiosk told (``catalog_changed``)."""
         pending = self.model.pending()
         self.reload()
         for _before, after in pending:

@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
 from checkout_app.ui.frame_view import bgr_thumbnail
-from checkout_app.ui.theme import ROLE_HINT, ROLE_PICTURE, ROLE_PRIMARY, ROLE_TITLE, set_role
+from checkout_app.ui.theme import (
+    ROLE_HINT,
+    ROLE_LINK,
+    ROLE_PICTURE,
+    ROLE_PRIMARY,
+    ROLE_TITLE,
+    set_role,
+)
 
 _SKU_ROLE = Qt.ItemDataRole.UserRole
 # The unknown items' pictures to tap, when there are several: large enough to tell them apart,
@@ -45,7 +52,8 @@ class NameItemDialog(QDialog):
     by name or SKU; ``chosen_sku`` once accepted. ``pictures``: the unknown items on the counter
     (BGR, ``counter_items.unknown_item_pictures``); ``chosen_index`` is the number of the one
     named — the only one, or the one staff tapped among several (None: none tapped, or no
-    picture) — and ``chosen_picture`` that picture."""
+    picture) — and ``chosen_picture`` that picture. With ``can_teach``, "Teach it as a new
+    product…" accepts with ``teach_requested`` instead of a SKU."""
 
     def __init__(
         self,
@@ -54,6 +62,7 @@ class NameItemDialog(QDialog):
         lang: str = "en",
         parent: QWidget | None = None,
         pictures: Sequence[np.ndarray] = (),
+        can_teach: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setModal(True)
@@ -62,6 +71,7 @@ class NameItemDialog(QDialog):
         self.setMinimumSize(640, 440)  # fits the smallest kiosk screen, 1024×600
         self.chosen_sku: str | None = None
         self.chosen_index: int | None = None
+        self.teach_requested = False  # staff chose to teach it as a new product instead
         self._pictures = list(pictures)
         several = len(self._pictures) > 1  # then staff tap the one they name
         self.picture_buttons = QButtonGroup(self)  # exclusive: one item is named at a time
@@ -112,6 +122,15 @@ class NameItemDialog(QDialog):
         cancel = QPushButton(self.tr("Cancel"))
         cancel.setObjectName("name_item_cancel")
         cancel.clicked.connect(self.reject)
+        # Not in the list at all: a product the store has not entered yet.
+        self.teach_button = QPushButton(self.tr("Teach it as a new product…"))
+        self.teach_button.setObjectName("name_item_teach")
+        set_role(self.teach_button, ROLE_LINK)
+        self.teach_button.setVisible(can_teach)
+        self.teach_button.clicked.connect(self._teach)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.teach_button)
 
         buttons = QHBoxLayout()
         buttons.addWidget(cancel, 1)
@@ -122,7 +141,7 @@ class NameItemDialog(QDialog):
         layout.addWidget(hint)
         if several:
             layout.addLayout(self._picture_row())
-        layout.addWidget(self.search)
+        layout.addLayout(search_row)
         layout.addWidget(self.products, 1)
         layout.addLayout(buttons)
         if self.products.count():
@@ -175,12 +194,20 @@ class NameItemDialog(QDialog):
         if current is None or current.isHidden():
             return
         self.chosen_sku = current.data(_SKU_ROLE)
+        self._choose_picture()
+        self.accept()
+
+    def _teach(self) -> None:
+        self.teach_requested = True
+        self._choose_picture()
+        self.accept()
+
+    def _choose_picture(self) -> None:
         tapped = self.picture_buttons.checkedId()  # -1: none tapped, or only one picture
         if len(self._pictures) == 1:
             self.chosen_index = 0
         elif tapped >= 0:
             self.chosen_index = tapped
-        self.accept()
 
     @property
     def chosen_picture(self) -> np.ndarray | None:

@@ -298,78 +298,78 @@
         <translation>바코드 {code}: {name}.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="603"/>
+        <location filename="../staff/catalog_page.py" line="605"/>
         <source>Taught {name} ({sku}).</source>
         <translation>학습했습니다: {name} ({sku})</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="621"/>
+        <location filename="../staff/catalog_page.py" line="623"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="640"/>
+        <location filename="../staff/catalog_page.py" line="642"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="648"/>
+        <location filename="../staff/catalog_page.py" line="650"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="657"/>
+        <location filename="../staff/catalog_page.py" line="659"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="658"/>
+        <location filename="../staff/catalog_page.py" line="660"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="664"/>
+        <location filename="../staff/catalog_page.py" line="666"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="665"/>
-        <location filename="../staff/catalog_page.py" line="707"/>
+        <location filename="../staff/catalog_page.py" line="667"/>
+        <location filename="../staff/catalog_page.py" line="709"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="675"/>
+        <location filename="../staff/catalog_page.py" line="677"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="686"/>
+        <location filename="../staff/catalog_page.py" line="688"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="693"/>
+        <location filename="../staff/catalog_page.py" line="695"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="706"/>
+        <location filename="../staff/catalog_page.py" line="708"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="721"/>
+        <location filename="../staff/catalog_page.py" line="723"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="723"/>
+        <location filename="../staff/catalog_page.py" line="725"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="734"/>
+        <location filename="../staff/catalog_page.py" line="736"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -500,167 +500,182 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="272"/>
+        <location filename="../kiosk_window.py" line="278"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="273"/>
+        <location filename="../kiosk_window.py" line="279"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="289"/>
+        <location filename="../kiosk_window.py" line="295"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="292"/>
+        <location filename="../kiosk_window.py" line="298"/>
         <source>The unknown item is {name}: added by its barcode.</source>
         <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="296"/>
+        <location filename="../kiosk_window.py" line="302"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="299"/>
+        <location filename="../kiosk_window.py" line="305"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="332"/>
+        <location filename="../kiosk_window.py" line="338"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="349"/>
+        <location filename="../kiosk_window.py" line="355"/>
         <source>Staff: add the unknown item</source>
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="364"/>
+        <location filename="../kiosk_window.py" line="381"/>
         <source>Nothing added: the unknown item has left the counter, or the product is no longer for sale.</source>
         <translation>추가하지 않았어요: 알 수 없는 상품이 계산대에서 치워졌거나 더 이상 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="388"/>
+        <location filename="../kiosk_window.py" line="405"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="394"/>
+        <location filename="../kiosk_window.py" line="414"/>
+        <source>The unknown item&apos;s picture</source>
+        <translation>알 수 없는 상품의 사진</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="427"/>
+        <source>{name} is taught; the unknown item left the counter: not added.</source>
+        <translation>{name}을(를) 학습했어요. 알 수 없는 상품이 계산대에서 치워져서 추가하지 않았어요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="435"/>
+        <source>The unknown item is {name}: taught and added by staff.</source>
+        <translation>알 수 없던 상품은 {name}입니다: 직원이 학습시키고 추가했어요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="455"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="398"/>
+        <location filename="../kiosk_window.py" line="459"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="527"/>
+        <location filename="../kiosk_window.py" line="588"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="529"/>
+        <location filename="../kiosk_window.py" line="590"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="534"/>
+        <location filename="../kiosk_window.py" line="595"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="535"/>
+        <location filename="../kiosk_window.py" line="596"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="538"/>
+        <location filename="../kiosk_window.py" line="599"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="539"/>
+        <location filename="../kiosk_window.py" line="600"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="542"/>
+        <location filename="../kiosk_window.py" line="603"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="543"/>
+        <location filename="../kiosk_window.py" line="604"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="546"/>
+        <location filename="../kiosk_window.py" line="607"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="547"/>
+        <location filename="../kiosk_window.py" line="608"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="550"/>
+        <location filename="../kiosk_window.py" line="611"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="552"/>
+        <location filename="../kiosk_window.py" line="613"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="557"/>
+        <location filename="../kiosk_window.py" line="618"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="558"/>
+        <location filename="../kiosk_window.py" line="619"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="602"/>
+        <location filename="../kiosk_window.py" line="663"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="694"/>
+        <location filename="../kiosk_window.py" line="755"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="706"/>
-        <location filename="../kiosk_window.py" line="707"/>
+        <location filename="../kiosk_window.py" line="767"/>
+        <location filename="../kiosk_window.py" line="768"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="710"/>
+        <location filename="../kiosk_window.py" line="771"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="713"/>
+        <location filename="../kiosk_window.py" line="774"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="715"/>
+        <location filename="../kiosk_window.py" line="776"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -726,47 +741,52 @@
 <context>
     <name>NameItemDialog</name>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="60"/>
+        <location filename="../staff/name_item_dialog.py" line="70"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="72"/>
+        <location filename="../staff/name_item_dialog.py" line="85"/>
         <source>What is the unknown item?</source>
         <translation>알 수 없는 상품은 무엇인가요?</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="76"/>
+        <location filename="../staff/name_item_dialog.py" line="89"/>
         <source>It is added to the cart at its price. Tap the one it is, and the kiosk learns its look for the next shopper.</source>
         <translation>그 가격으로 장바구니에 추가돼요. 해당 상품을 누르면 키오스크가 다음 손님을 위해 그 모습을 배워요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="81"/>
+        <location filename="../staff/name_item_dialog.py" line="94"/>
         <source>It is added to the cart at its price, and the kiosk learns its look for the next shopper.</source>
         <translation>그 가격으로 장바구니에 추가되고, 키오스크가 다음 손님을 위해 그 모습을 배워요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="85"/>
+        <location filename="../staff/name_item_dialog.py" line="98"/>
         <source>★ the products it looks most like.</source>
         <translation>★ 가장 비슷해 보이는 상품.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="91"/>
+        <location filename="../staff/name_item_dialog.py" line="104"/>
         <source>Search by name or SKU</source>
         <translation>이름 또는 SKU로 검색</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="105"/>
+        <location filename="../staff/name_item_dialog.py" line="118"/>
         <source>Add to the cart</source>
         <translation>장바구니에 추가</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="109"/>
+        <location filename="../staff/name_item_dialog.py" line="122"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="140"/>
+        <location filename="../staff/name_item_dialog.py" line="126"/>
+        <source>Teach it as a new product…</source>
+        <translation>새 상품으로 학습…</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="161"/>
         <source>Unknown item {number}</source>
         <translation>알 수 없는 상품 {number}</translation>
     </message>
