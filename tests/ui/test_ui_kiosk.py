@@ -767,7 +767,7 @@ def test_staff_teach_an_unknown_item_as_a_new_product_and_it_is_charged(
     from checkout_app.ui.staff.name_item_dialog import NameItemDialog
     from checkout_app.ui.staff.pin_dialog import PinDialog
 
-    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-3")
+    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-4")
     try:
         scene = StillCounter(store.on_counter(((220, 140), store.kiwi)))
         kiosk = make_window(lambda: scene)
