@@ -63,6 +63,7 @@ class Cart:
     _unknown_seen: tuple = ()
     _named: dict = field(default_factory=dict)  # unknown item id -> SKU a scan or staff said
     _guessed: set = field(default_factory=set)  # of ``_named``: which item it was, nobody said
+    _set_aside: set = field(default_factory=set)  # unknown item ids staff said are no product
     _scanned: set = field(default_factory=set)  # SKUs whose last correction was a barcode scan
 
     def set_detected(self, counts: Mapping[str, int], unknown_items: Sequence[int] = ()) -> bool:
@@ -82,6 +83,7 @@ class Cart:
         # An item that left the counter takes its name along.
         self._named = {item: sku for item, sku in self._named.items() if item in self._unknown_seen}
         self._guessed &= self._named.keys()
+        self._set_aside &= set(self._unknown_seen)
         self._settle_guesses()
         self._remember_order(self._detected)
         return (self.quantities(), self.unknown_items) != before
@@ -89,15 +91,24 @@ class Cart:
     @property
     def unknown_items(self) -> int:
         """Unknown items on the counter that nobody has said what they are: payment waits."""
-        return len(self._unknown_seen) - len(self._named)
+        return len(self.unnamed_items())
 
     def unnamed_items(self) -> tuple:
-        """Ids of the unknown items on the counter that nobody has named, oldest first."""
-        return tuple(item for item in self._unknown_seen if item not in self._named)
+        """Ids of the unknown items on the counter that nobody has named or set aside, oldest
+        first."""
+        return tuple(
+            item
+            for item in self._unknown_seen
+            if item not in self._named and item not in self._set_aside
+        )
 
     def named(self) -> dict:
         """Unknown item id -> the SKU a scan or staff said it is, for those on the counter."""
         return dict(self._named)
+
+    def set_aside_items(self) -> frozenset:
+        """Ids of the unknown items on the counter that staff said are no product."""
+        return frozenset(self._set_aside)
 
     def guessed(self) -> frozenset:
         """Of ``named``, the items whose naming did not say which item it was (a scan, or staff
@@ -120,20 +131,40 @@ class Cart:
             item = unnamed[0]
             if len(unnamed) > 1:
                 self._guessed.add(item)
-        elif item in self._guessed:
-            # Staff tapped the item a scan was guessed to be. Unless it is that product, the
-            # scanned one is another of those still unnamed.
-            self._guessed.discard(item)
-            guessed_sku = self._named.pop(item)
-            if guessed_sku != sku:
-                self._named[unnamed[0]] = guessed_sku
-                if len(unnamed) > 1:
-                    self._guessed.add(unnamed[0])
-        elif item not in unnamed:
-            raise ValueError("that unknown item has left the counter or is named already")
+        else:
+            self._claim(item, sku)
         self._named[item] = sku
         self._settle_guesses()
         self._remember_order({sku: 1})
+
+    def set_aside(self, item: int | None = None) -> None:
+        """Staff say unknown item ``item`` is no product (a shopper's phone, a bag, a store's
+        tray): neither charged nor holding the payment while it stays on the counter. None: the
+        only unknown item."""
+        unnamed = self.unnamed_items()
+        if item is None:
+            if len(unnamed) != 1:
+                raise ValueError("say which of the unknown items is no product")
+            item = unnamed[0]
+        else:
+            self._claim(item, None)
+        self._set_aside.add(item)
+        self._settle_guesses()
+
+    def _claim(self, item: int, sku: str | None) -> None:
+        """Check that staff may say what ``item`` is (``sku``; None: no product). Was a scan
+        only guessed to be it, then unless it is that product the scanned one is another of
+        the unnamed items: the guess moves there."""
+        if item in self._guessed:
+            self._guessed.discard(item)
+            guessed_sku = self._named.pop(item)
+            if guessed_sku != sku:
+                others = [i for i in self.unnamed_items() if i != item]
+                self._named[others[0]] = guessed_sku
+                if len(others) > 1:
+                    self._guessed.add(others[0])
+        elif item not in self.unnamed_items():
+            raise ValueError("that unknown item has left the counter or is named already")
 
     def sell_new_product(self, product: Product) -> None:
         """A product staff just taught, sold from now on in this visit too (the other prices
@@ -194,6 +225,7 @@ class Cart:
         self._scanned.clear()
         self._named.clear()
         self._guessed.clear()
+        self._set_aside.clear()
         self._unknown_seen = ()
 
     def camera_quantity(self, sku: str) -> int:

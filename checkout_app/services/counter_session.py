@@ -71,6 +71,7 @@ class CounterSnapshot:
     unknown_suggestions: tuple = ()
     named: dict = field(default_factory=dict)  # unknown item id -> SKU named (Cart.named)
     guessed: frozenset = frozenset()  # of ``named``, which item it was is a guess (Cart.guessed)
+    set_aside: frozenset = frozenset()  # unknown item ids staff said are no product
     scans: tuple = ()  # ScanEvent of the frame just processed
     boxes: tuple = ()  # ItemBox of the last processed frame
     frame_index: int = -1
@@ -241,6 +242,14 @@ class CounterSession:
         log.info("staff taught unknown item %s as %s", "?" if item is None else item, product.sku)
         return snapshot
 
+    def set_aside(self, item: int | None) -> CounterSnapshot:
+        """Staff say unknown item ``item`` is no product (``Cart.set_aside``)."""
+        with self._lock:
+            self._pipeline.cart.set_aside(item)
+            snapshot = self._snapshot(True)
+        log.info("staff said unknown item %s is no product", "?" if item is None else item)
+        return snapshot
+
     def approve_shortfalls(self) -> tuple[CounterSnapshot, dict]:
         """Staff accept the lowered counts; returns the snapshot and what was approved."""
         with self._lock:
@@ -325,6 +334,7 @@ class CounterSession:
             unknown_suggestions=self._unknown_suggestions(cart) if cart.unknown_items else (),
             named=cart.named(),
             guessed=cart.guessed(),
+            set_aside=cart.set_aside_items(),
             scans=scans,
             boxes=self._boxes,
             frame_index=self._frame_index,

@@ -277,6 +277,7 @@ class KioskWindow(QMainWindow):
             self._lang,
             self.tr("not for sale"),
             self.tr("Unknown item"),
+            self.tr("Not a product"),
         )
         boxes = [BoxLabel(v.xyxy, v.text, v.colour, v.confirmed) for v in views]
         self._counter_image = frame.image
@@ -370,6 +371,9 @@ class KioskWindow(QMainWindow):
         if chooser.teach_requested:
             self._teach_unknown_item(item, chooser.chosen_picture, offered, frame)
             return
+        if chooser.set_aside_requested:
+            self._set_aside_unknown_item(item)
+            return
         if chooser.chosen_sku is None:
             return
         try:
@@ -403,6 +407,28 @@ class KioskWindow(QMainWindow):
         )
         self.scanning.cart.show_scan(
             self.tr("The unknown item is {name}: added by staff.").format(name=name), True
+        )
+
+    def _set_aside_unknown_item(self, item: int | None) -> None:
+        """Staff say the unknown item is no product: it no longer holds the payment."""
+        try:
+            snapshot = self.services.counter.set_aside(item)
+        except ValueError as exc:  # it left the counter meanwhile, or several, none tapped
+            log.info("unknown item not set aside: %s", exc)
+            self.scanning.cart.show_scan(
+                self.tr(
+                    "Nothing changed: the item has left the counter, or which one it is was "
+                    "not clear."
+                ),
+                False,
+            )
+            return
+        self._apply(snapshot)
+        self.scanning.cart.show_scan(
+            self.tr(
+                "The unknown item is not a product, staff say: it no longer holds the payment."
+            ),
+            True,
         )
 
     def _teach_unknown_item(self, item: int | None, picture, offered: tuple, frame) -> None:

@@ -88,10 +88,12 @@ def box_views(
     lang: str,
     not_for_sale: str,
     unknown_item: str,
+    not_a_product: str,
 ) -> list[BoxView]:
     """Boxes with the product name (``not_for_sale`` text for classes the store does not sell,
-    ``unknown_item`` for an object that is no product the kiosk knows). An unknown item that a
-    scan or staff named shows its product, unless which item the naming was for is a guess."""
+    ``unknown_item`` for an object that is no product the kiosk knows, ``not_a_product`` for one
+    staff set aside). An unknown item that a scan or staff named shows its product, unless
+    which item the naming was for is a guess."""
     index = {name: i for i, name in enumerate(class_names)}
     views = []
     for box in snapshot.boxes:
@@ -103,6 +105,8 @@ def box_views(
             product = snapshot.catalog.get(sku)
             text = product.name(lang)
             colour = BOX_COLOURS[_colour_index(product.class_name, index) % len(BOX_COLOURS)]
+        elif unknown and box.item in snapshot.set_aside:
+            text, colour = not_a_product, NOT_FOR_SALE_COLOUR
         elif unknown:
             text, colour = unknown_item, UNKNOWN_ITEM_COLOUR
         else:

@@ -259,3 +259,30 @@ def test_a_product_taught_during_the_visit_is_sold_in_it(catalog):
     assert cart.quantities() == {"C": 1, "NEW": 1} and cart.total == 1500 + 700
     cart.sell_new_product(new)  # taught twice by a double tap: still one product
     assert len(cart.catalog) == len(catalog) + 1
+
+
+def test_staff_set_aside_an_unknown_item_that_is_no_product(catalog):
+    """A shopper's phone on the counter: neither charged nor holding the payment while it
+    stays; a new unknown item still holds it."""
+    cart = Cart(catalog)
+    cart.set_detected({"C": 1}, unknown_items=(4, 7))
+    with pytest.raises(ValueError, match="which of the unknown items"):
+        cart.set_aside()
+    cart.set_aside(7)
+    assert cart.set_aside_items() == {7} and cart.unnamed_items() == (4,)
+    assert cart.unknown_items == 1 and cart.quantities() == {"C": 1}
+    with pytest.raises(ValueError, match="named already"):
+        cart.name_unknown_item("W", 7)
+    cart.set_aside()  # the only unknown item left
+    assert cart.unknown_items == 0 and cart.quantities() == {"C": 1}
+    cart.set_detected({"C": 1}, unknown_items=(4, 7, 9))  # something else put down
+    assert cart.unnamed_items() == (9,)
+    cart.set_detected({"C": 1}, unknown_items=(9,))  # the phone taken back: forgotten
+    assert cart.set_aside_items() == frozenset() and cart.unknown_items == 1
+
+    cart = Cart(catalog)
+    cart.set_detected({}, unknown_items=(3, 5))
+    cart.name_unknown_item("C")  # a scan, guessed to be item 3
+    cart.set_aside(3)  # staff: item 3 is a phone, so the cola is item 5
+    assert cart.named() == {5: "C"} and not cart.guessed() and cart.set_aside_items() == {3}
+    assert cart.quantities() == {"C": 1} and cart.unknown_items == 0

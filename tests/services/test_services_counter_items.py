@@ -22,7 +22,12 @@ from checkout_app.services.counter_items import (
 )
 from checkout_app.services.counter_items_benchmark import empty_counter
 from checkout_app.services.counter_session import CounterSession
-from checkout_app.ui.view_models import BOX_COLOURS, UNKNOWN_ITEM_COLOUR, box_views
+from checkout_app.ui.view_models import (
+    BOX_COLOURS,
+    NOT_FOR_SALE_COLOUR,
+    UNKNOWN_ITEM_COLOUR,
+    box_views,
+)
 from checkout_app.vision.detections import Detections
 from checkout_app.vision.tracker import TrackerConfig
 
@@ -172,7 +177,7 @@ def test_the_cart_lists_the_taught_product_and_holds_payment_for_an_unknown_item
         snapshot = session.process(Frame(with_items((100, 120, GREEN), (400, 140, RED)), i, i))
     assert snapshot.quantities == {"JUICE-1": 1} and snapshot.unknown_items == 1
     assert not snapshot.can_pay
-    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
     assert sorted(v.text for v in views) == ["Bravo Apple", "Unknown item"]
     assert [v.colour for v in views if v.text == "Unknown item"] == [UNKNOWN_ITEM_COLOUR]
     (taught_colour,) = [v.colour for v in views if v.text == "Bravo Apple"]
@@ -268,7 +273,7 @@ def test_staff_name_an_unknown_item_offered_what_it_looked_like_first():
     for i in range(3, 6):  # still on the counter: still paid for as cola, drawn as cola
         snapshot = session.process(Frame(with_items((400, 140, RED)), i / 15, i))
     assert snapshot.quantities == {"A1": 1} and snapshot.can_pay
-    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
     assert [(v.text, v.colour) for v in views] == [("Cola", BOX_COLOURS[0])]
     # A second one, tapped and named as something else: each box shows what it was named.
     two = with_items((400, 140, RED), (100, 120, (200, 40, 40)))
@@ -278,7 +283,7 @@ def test_staff_name_an_unknown_item_offered_what_it_looked_like_first():
     session.name_unknown_item("JUICE-1", blue)
     snapshot = session.snapshot()
     assert sorted(snapshot.named.values()) == ["A1", "JUICE-1"] and snapshot.can_pay
-    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
     left_to_right = [v.text for v in sorted(views, key=lambda v: v.xyxy[0])]
     assert left_to_right == ["Bravo Apple", "Cola"]
 
@@ -290,13 +295,30 @@ def test_a_scan_among_several_unknown_items_is_not_drawn_on_a_guessed_box():
         snapshot = session.process(Frame(two, i / 15, i))
     snapshot = session.name_unknown_item("A1")  # as a barcode scan does: which one, unsaid
     assert snapshot.unknown_items == 1 and snapshot.quantities == {"A1": 1}
-    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
     assert [v.text for v in views] == ["Unknown item"] * 2
     offered = unknown_item_pictures(two, snapshot.boxes, snapshot.nameable)
     assert len(offered) == 2, "staff may still say which one the scan was"
     snapshot = session.name_unknown_item("A1")  # the other one's scan: both are colas
-    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item")
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
     assert [v.text for v in views] == ["Cola"] * 2 and snapshot.can_pay
+
+
+def test_an_unknown_item_staff_set_aside_is_drawn_as_no_product_and_holds_nothing():
+    session = colour_session(cola_and_juice())
+    two = with_items((400, 140, RED), (100, 120, (200, 40, 40)))
+    for i in range(3):
+        snapshot = session.process(Frame(two, i / 15, i))
+    (phone, _picture), (red, _) = unknown_item_pictures(two, snapshot.boxes, snapshot.nameable)
+    snapshot = session.set_aside(phone)
+    assert snapshot.unknown_items == 1 and snapshot.set_aside == {phone}
+    ((offered, _picture),) = unknown_item_pictures(two, snapshot.boxes, snapshot.nameable)
+    assert offered == red, "set aside: not offered for naming again"
+    snapshot = session.name_unknown_item("A1", red)
+    assert snapshot.quantities == {"A1": 1} and snapshot.can_pay
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
+    left_to_right = [(v.text, v.colour) for v in sorted(views, key=lambda v: v.xyxy[0])]
+    assert left_to_right == [("Not a product", NOT_FOR_SALE_COLOUR), ("Cola", BOX_COLOURS[0])]
 
 
 def test_suggestions_for_several_unknown_items_go_by_rank():

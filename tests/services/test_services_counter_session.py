@@ -70,7 +70,9 @@ def test_detections_fill_the_cart_and_label_boxes() -> None:
         ("콜라", 2, "1,500원", "3,000원")
     ]
     assert total_text(snapshot, "en") == "₩3,000"
-    views = box_views(snapshot, detector.class_names, "en", "not for sale", "Unknown item")
+    views = box_views(
+        snapshot, detector.class_names, "en", "not for sale", "Unknown item", "Not a product"
+    )
     assert sorted(v.text for v in views) == ["Cola", "Cola", "not for sale"]
     assert [v.colour for v in views if v.text == "not for sale"] == [NOT_FOR_SALE_COLOUR]
 

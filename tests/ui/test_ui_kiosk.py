@@ -721,15 +721,24 @@ def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
         screenshot(kiosk, "13f_one_of_two_unknown_items_named")
         offered = []
 
-        def look_and_cancel(dialog) -> int:
-            dialog.add_button.click()
+        def look_and_set_aside(dialog) -> int:  # say the kiwi is no product (for this visit)
+            dialog.not_product_button.click()
             offered.append((len(dialog.picture_buttons.buttons()), dialog.chosen_picture))
-            return 0
+            return 1
 
-        monkeypatch.setattr(NameItemDialog, "exec", look_and_cancel)
+        monkeypatch.setattr(NameItemDialog, "exec", look_and_set_aside)
         press(kiosk, "name_unknown_button")
         ((buttons, kiwi),) = offered
         assert buttons == 0 and kiwi is not None, "one picture, the kiwi's: nothing to tap"
+        assert kiosk.snapshot.quantities == {"BANANA": 1} and not kiosk.snapshot.unknown_items
+        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+        qtbot.waitUntil(
+            lambda: (
+                sorted(box.text for box in kiosk.scanning.counter_view.boxes())
+                == ["Banana", "Not a product"]
+            )
+        )
+        screenshot(kiosk, "13i_unknown_item_set_aside")
         qtbot.waitUntil(lambda: services.named_items.recent(1) != before, timeout=60_000)
         assert services.named_items.recent(1)[0].learned
 

@@ -136,3 +136,22 @@ def test_an_item_the_store_has_not_entered_is_taught_instead(qtbot, themed, scre
     plain = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures)
     qtbot.addWidget(plain)
     assert plain.teach_button.isHidden()
+
+
+def test_which_of_several_items_is_no_product_staff_must_tap(qtbot, themed):
+    """ "Not a product" releases an item from the bill: among several it waits for a tap."""
+    pictures = [carton((40, 200, 240)), carton((40, 40, 200))]
+    dialog = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures)
+    qtbot.addWidget(dialog)
+    assert not dialog.not_product_button.isEnabled()
+    qtbot.mouseClick(
+        dialog.findChild(QToolButton, "name_item_picture_1"), Qt.MouseButton.LeftButton
+    )
+    assert dialog.not_product_button.isEnabled()
+    dialog.not_product_button.click()
+    assert dialog.result() == 1 and dialog.set_aside_requested and dialog.chosen_sku is None
+    assert dialog.chosen_picture is pictures[1]
+
+    one = NameItemDialog(CATALOG, ("BAN",), "en", pictures=pictures[:1])
+    qtbot.addWidget(one)
+    assert one.not_product_button.isEnabled()

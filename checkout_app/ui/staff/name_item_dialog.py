@@ -53,7 +53,8 @@ class NameItemDialog(QDialog):
     (BGR, ``counter_items.unknown_item_pictures``); ``chosen_index`` is the number of the one
     named — the only one, or the one staff tapped among several (None: none tapped, or no
     picture) — and ``chosen_picture`` that picture. With ``can_teach``, "Teach it as a new
-    product…" accepts with ``teach_requested`` instead of a SKU."""
+    product…" accepts with ``teach_requested`` instead of a SKU; "Not a product" accepts with
+    ``set_aside_requested`` (among several, once one is tapped)."""
 
     def __init__(
         self,
@@ -72,6 +73,7 @@ class NameItemDialog(QDialog):
         self.chosen_sku: str | None = None
         self.chosen_index: int | None = None
         self.teach_requested = False  # staff chose to teach it as a new product instead
+        self.set_aside_requested = False  # staff said it is no product (a phone, a bag)
         self._pictures = list(pictures)
         several = len(self._pictures) > 1  # then staff tap the one they name
         self.picture_buttons = QButtonGroup(self)  # exclusive: one item is named at a time
@@ -113,7 +115,7 @@ class NameItemDialog(QDialog):
             self._add_row(by_sku[sku], lang, suggested=True)
         for product in others:
             self._add_row(product, lang, suggested=False)
-        self.products.currentItemChanged.connect(self._update_add)
+        self.products.currentItemChanged.connect(self._update_buttons)
         self.products.itemDoubleClicked.connect(lambda _item: self._add())
         self.add_button = QPushButton(self.tr("Add to the cart"))
         self.add_button.setObjectName("name_item_add")
@@ -132,8 +134,15 @@ class NameItemDialog(QDialog):
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.teach_button)
 
+        # A shopper's phone or bag, a store's tray: neither charged nor holding the payment.
+        self.not_product_button = QPushButton(self.tr("Not a product"))
+        self.not_product_button.setObjectName("name_item_not_product")
+        self.not_product_button.clicked.connect(self._set_aside)
+        self.picture_buttons.idToggled.connect(self._update_buttons)
+
         buttons = QHBoxLayout()
         buttons.addWidget(cancel, 1)
+        buttons.addWidget(self.not_product_button, 1)
         buttons.addWidget(self.add_button, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -146,7 +155,7 @@ class NameItemDialog(QDialog):
         layout.addLayout(buttons)
         if self.products.count():
             self.products.setCurrentRow(0)  # the likeliest product, one tap from the cart
-        self._update_add()
+        self._update_buttons()
 
     def _picture_row(self) -> QHBoxLayout:
         """One button per unknown item's picture, none tapped yet; a tap picks that one."""
@@ -183,11 +192,14 @@ class NameItemDialog(QDialog):
         current = self.products.currentItem()
         if current is None or current.isHidden():
             self.products.setCurrentItem(first_shown)
-        self._update_add()
+        self._update_buttons()
 
-    def _update_add(self, *_args) -> None:
+    def _update_buttons(self, *_args) -> None:
         current = self.products.currentItem()
         self.add_button.setEnabled(current is not None and not current.isHidden())
+        # Which of several items is no product, staff must say: it is never guessed.
+        one = len(self._pictures) <= 1 or self.picture_buttons.checkedId() >= 0
+        self.not_product_button.setEnabled(one)
 
     def _add(self) -> None:
         current = self.products.currentItem()
@@ -199,6 +211,11 @@ class NameItemDialog(QDialog):
 
     def _teach(self) -> None:
         self.teach_requested = True
+        self._choose_picture()
+        self.accept()
+
+    def _set_aside(self) -> None:
+        self.set_aside_requested = True
         self._choose_picture()
         self.accept()
 

@@ -510,172 +510,187 @@
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="295"/>
+        <location filename="../kiosk_window.py" line="280"/>
+        <source>Not a product</source>
+        <translation>상품 아님</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="296"/>
         <source>Added {name} by its barcode.</source>
         <translation>바코드로 {name}을(를) 담았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="298"/>
+        <location filename="../kiosk_window.py" line="299"/>
         <source>The unknown item is {name}: added by its barcode.</source>
         <translation>알 수 없던 상품은 {name}입니다: 바코드로 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="302"/>
+        <location filename="../kiosk_window.py" line="303"/>
         <source>{name} is not for sale. Please call staff.</source>
         <translation>{name}은(는) 판매하지 않는 상품이에요. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="305"/>
+        <location filename="../kiosk_window.py" line="306"/>
         <source>Barcode {code} is not in this store&apos;s catalog.</source>
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="338"/>
+        <location filename="../kiosk_window.py" line="339"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="355"/>
+        <location filename="../kiosk_window.py" line="356"/>
         <source>Staff: add the unknown item</source>
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="381"/>
+        <location filename="../kiosk_window.py" line="385"/>
         <source>Nothing added: the unknown item has left the counter, or the product is no longer for sale.</source>
         <translation>추가하지 않았어요: 알 수 없는 상품이 계산대에서 치워졌거나 더 이상 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="405"/>
+        <location filename="../kiosk_window.py" line="409"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="414"/>
+        <location filename="../kiosk_window.py" line="420"/>
+        <source>Nothing changed: the item has left the counter, or which one it is was not clear.</source>
+        <translation>바뀐 것이 없어요: 물건이 계산대에서 치워졌거나, 어느 물건인지 분명하지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="429"/>
+        <source>The unknown item is not a product, staff say: it no longer holds the payment.</source>
+        <translation>직원 확인: 알 수 없던 물건은 상품이 아니에요. 이제 결제를 막지 않아요.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="440"/>
         <source>The unknown item&apos;s picture</source>
         <translation>알 수 없는 상품의 사진</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="427"/>
+        <location filename="../kiosk_window.py" line="453"/>
         <source>{name} is taught; the unknown item left the counter: not added.</source>
         <translation>{name}을(를) 학습했어요. 알 수 없는 상품이 계산대에서 치워져서 추가하지 않았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="435"/>
+        <location filename="../kiosk_window.py" line="461"/>
         <source>The unknown item is {name}: taught and added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 학습시키고 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="455"/>
+        <location filename="../kiosk_window.py" line="481"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="459"/>
+        <location filename="../kiosk_window.py" line="485"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="588"/>
+        <location filename="../kiosk_window.py" line="614"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="590"/>
+        <location filename="../kiosk_window.py" line="616"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="595"/>
+        <location filename="../kiosk_window.py" line="621"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="596"/>
+        <location filename="../kiosk_window.py" line="622"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="599"/>
+        <location filename="../kiosk_window.py" line="625"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="600"/>
+        <location filename="../kiosk_window.py" line="626"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="603"/>
+        <location filename="../kiosk_window.py" line="629"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="604"/>
+        <location filename="../kiosk_window.py" line="630"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="607"/>
+        <location filename="../kiosk_window.py" line="633"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="608"/>
+        <location filename="../kiosk_window.py" line="634"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="611"/>
+        <location filename="../kiosk_window.py" line="637"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="613"/>
+        <location filename="../kiosk_window.py" line="639"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="618"/>
+        <location filename="../kiosk_window.py" line="644"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="619"/>
+        <location filename="../kiosk_window.py" line="645"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="663"/>
+        <location filename="../kiosk_window.py" line="689"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="755"/>
+        <location filename="../kiosk_window.py" line="781"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="767"/>
-        <location filename="../kiosk_window.py" line="768"/>
+        <location filename="../kiosk_window.py" line="793"/>
+        <location filename="../kiosk_window.py" line="794"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="771"/>
+        <location filename="../kiosk_window.py" line="797"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="774"/>
+        <location filename="../kiosk_window.py" line="800"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="776"/>
+        <location filename="../kiosk_window.py" line="802"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -741,52 +756,57 @@
 <context>
     <name>NameItemDialog</name>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="70"/>
+        <location filename="../staff/name_item_dialog.py" line="71"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="85"/>
+        <location filename="../staff/name_item_dialog.py" line="87"/>
         <source>What is the unknown item?</source>
         <translation>알 수 없는 상품은 무엇인가요?</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="89"/>
+        <location filename="../staff/name_item_dialog.py" line="91"/>
         <source>It is added to the cart at its price. Tap the one it is, and the kiosk learns its look for the next shopper.</source>
         <translation>그 가격으로 장바구니에 추가돼요. 해당 상품을 누르면 키오스크가 다음 손님을 위해 그 모습을 배워요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="94"/>
+        <location filename="../staff/name_item_dialog.py" line="96"/>
         <source>It is added to the cart at its price, and the kiosk learns its look for the next shopper.</source>
         <translation>그 가격으로 장바구니에 추가되고, 키오스크가 다음 손님을 위해 그 모습을 배워요.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="98"/>
+        <location filename="../staff/name_item_dialog.py" line="100"/>
         <source>★ the products it looks most like.</source>
         <translation>★ 가장 비슷해 보이는 상품.</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="104"/>
+        <location filename="../staff/name_item_dialog.py" line="106"/>
         <source>Search by name or SKU</source>
         <translation>이름 또는 SKU로 검색</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="118"/>
+        <location filename="../staff/name_item_dialog.py" line="120"/>
         <source>Add to the cart</source>
         <translation>장바구니에 추가</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="122"/>
+        <location filename="../staff/name_item_dialog.py" line="124"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="126"/>
+        <location filename="../staff/name_item_dialog.py" line="128"/>
         <source>Teach it as a new product…</source>
         <translation>새 상품으로 학습…</translation>
     </message>
     <message>
-        <location filename="../staff/name_item_dialog.py" line="161"/>
+        <location filename="../staff/name_item_dialog.py" line="138"/>
+        <source>Not a product</source>
+        <translation>상품 아님</translation>
+    </message>
+    <message>
+        <location filename="../staff/name_item_dialog.py" line="170"/>
         <source>Unknown item {number}</source>
         <translation>알 수 없는 상품 {number}</translation>
     </message>
