@@ -34,7 +34,6 @@ from checkout_app.core.money import format_won
 from checkout_app.services.count_review import (
     learn_and_record_named,
     record_approved,
-    record_named,
 )
 from checkout_app.services.counter_items import unknown_item_pictures
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
@@ -369,7 +368,7 @@ class KioskWindow(QMainWindow):
         # The item whose picture staff named; None (several, none tapped): one of them.
         item = None if chooser.chosen_index is None else items[chooser.chosen_index][0]
         if chooser.teach_requested:
-            self._teach_unknown_item(item, chooser.chosen_picture, offered, frame)
+            self._teach_unknown_item(item, chooser.chosen_picture)
             return
         if chooser.set_aside_requested:
             self._set_aside_unknown_item(item)
@@ -431,19 +430,19 @@ class KioskWindow(QMainWindow):
             True,
         )
 
-    def _teach_unknown_item(self, item: int | None, picture, offered: tuple, frame) -> None:
+    def _teach_unknown_item(self, item: int | None, picture) -> None:
         """Staff teach an unknown item as a new product: the teaching wizard, the item's
         picture as its first photo (more are taken from the counter camera); once taught, the
         item is added to the cart as it (``_on_taught_unknown_item``)."""
         wizard = TeachDialog(self.services.teacher, lambda: self._counter_image, self)
         if picture is not None:
             wizard.add_photo(self.tr("The unknown item's picture"), picture)
-        wizard.taught.connect(partial(self._on_taught_unknown_item, item, offered, frame))
+        wizard.taught.connect(partial(self._on_taught_unknown_item, item))
         wizard.taught.connect(self.staff.catalog.product_taught)  # then the next visit's catalog
         wizard.open()
         self.teach_wizard = wizard
 
-    def _on_taught_unknown_item(self, item: int | None, offered: tuple, frame, product) -> None:
+    def _on_taught_unknown_item(self, item: int | None, product) -> None:
         name = product.name(self._lang)
         try:
             snapshot = self.services.counter.name_unknown_item_as_new(product, item)
@@ -455,25 +454,12 @@ class KioskWindow(QMainWindow):
                 ),
                 False,
             )
-        else:
-            self._apply(snapshot)
-            self.scanning.cart.show_scan(
-                self.tr("The unknown item is {name}: taught and added by staff.").format(name=name),
-                True,
-            )
-            # Kept for the Review page like any naming (its photos are the product's own).
-            self._learner.submit(
-                partial(
-                    record_named,
-                    self.services.named_items,
-                    offered,
-                    product.sku,
-                    name,
-                    None,
-                    frame,
-                ),
-                lambda _named: self.staff.review.refresh(),
-            )
+            return
+        self._apply(snapshot)
+        self.scanning.cart.show_scan(
+            self.tr("The unknown item is {name}: taught and added by staff.").format(name=name),
+            True,
+        )
 
     def _counter_failed(self, message: str) -> None:
         log.warning("counter camera: %s", message)
