@@ -31,10 +31,7 @@ from checkout_app.app import KioskServices
 from checkout_app.camera.source import FrameSource
 from checkout_app.core.catalog import Catalog
 from checkout_app.core.money import format_won
-from checkout_app.services.count_review import (
-    learn_and_record_named,
-    record_approved,
-)
+from checkout_app.services.count_review import learn_and_record_named, record_approved
 from checkout_app.services.counter_items import unknown_item_pictures
 from checkout_app.services.counter_session import CounterSnapshot, ScanEvent
 from checkout_app.services.kiosk_settings import KioskSettings
