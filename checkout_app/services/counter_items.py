@@ -3,9 +3,10 @@ identified by the gallery of taught products.
 
 The product detector knows only the classes it was trained on. Anything else put on the counter
 shows up as a difference from a shot of the empty counter (``products.cutout``); one that
-touches the picture's edge is an arm reaching in, not an item. Each item is identified once by
-the taught-product gallery (colour, FaceNet's trunk, printed words) and then followed by its
-box, so the slow identification runs once per item, not every frame.
+touches the picture's edge is an arm reaching in, not an item (an item under its hand is still
+there). Each item is identified once by the taught-product gallery (colour, FaceNet's trunk,
+printed words) and then followed by its box, so the slow identification runs once per item,
+not every frame.
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
 payment waits until it is taken away, or staff say what it is (offered the products it looked
 most like first: ``unknown_suggestions``) or teach it. Regions the product detector already
@@ -41,6 +42,8 @@ EXPLAINED_SHARE = 0.6
 # A region this close to the picture's edge (share of its longer side) comes in from outside
 # the view: an arm reaching in, with whatever its hand holds. An item lies wholly on the counter.
 EDGE_SHARE = 0.005
+# An item whose box lies this much inside an arm's region is under the hand: still there.
+COVERED_SHARE = 0.6
 
 
 @dataclass
@@ -89,13 +92,14 @@ class CounterItemDetector:
         """The items on the counter; regions mostly inside an ``explained`` box are left out."""
         started = time.perf_counter()
         try:
-            regions = items_on_counter(image, self._empty)
+            regions, arms = counter_regions(image, self._empty)
         except ValueError as exc:
             return self._none(started, str(exc))
         self._stale_logged = False
         now = self._clock()
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
-        boxes, classes, identified, unknown = [], [], 0, []
+        found: list[_Known] = []
+        identified = 0
         for box in regions:
             if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
                 continue
@@ -105,10 +109,18 @@ class CounterItemDetector:
                 self._known.append(known)
                 identified += 1
             known.box, known.seen = box, now
-            boxes.append(box)
-            classes.append(known.class_id)
-            if known.class_id == self.unknown_class_id:
-                unknown.append(known.suggestions)
+            found.append(known)
+        # An item a hand lies on merges with the arm into one region at the edge: it is still
+        # there, under the hand, as long as the arm covers where it was.
+        for known in self._known:
+            if all(k is not known for k in found) and any(
+                _inside_share(known.box, arm) >= COVERED_SHARE for arm in arms
+            ):
+                known.seen = now
+                found.append(known)
+        boxes = [known.box for known in found]
+        classes = [known.class_id for known in found]
+        unknown = [k.suggestions for k in found if k.class_id == self.unknown_class_id]
         self.unknown_suggestions = merge_suggestions(unknown)
         self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
         if identified:
@@ -142,9 +154,15 @@ class CounterItemDetector:
 
 
 def items_on_counter(image: np.ndarray, empty_counter: np.ndarray) -> list[tuple]:
-    """The boxes of what lies on the counter in ``image`` (the regions that differ from
-    ``empty_counter``), largest first. A region that touches the picture's edge is left out: it
-    is an arm reaching in (a hand, and what it holds or covers), not an item put down. Raises
+    """The boxes of what lies on the counter in ``image``, largest first (``counter_regions``
+    without the arms)."""
+    return counter_regions(image, empty_counter)[0]
+
+
+def counter_regions(image: np.ndarray, empty_counter: np.ndarray) -> tuple[list, list]:
+    """The boxes of the regions of ``image`` that differ from ``empty_counter``, largest first,
+    as (items, arms): an item lies wholly in view; a region that touches the picture's edge is
+    an arm reaching in (a hand, and what it holds or covers), not an item put down. Raises
     ValueError, with the reason, when the two pictures differ in size or most of the counter
     differs: then the light or the camera moved, and the empty-counter shot must be taken again."""
     regions = changed_regions(image, empty_counter)
@@ -156,11 +174,11 @@ def items_on_counter(image: np.ndarray, empty_counter: np.ndarray) -> list[tuple
             "light or the camera moved"
         )
     edge = EDGE_SHARE * max(height, width)
-    return [
-        (x1, y1, x2, y2)
-        for (x1, y1, x2, y2), _area in regions
-        if x1 > edge and y1 > edge and x2 < width - edge and y2 < height - edge
-    ]
+    items, arms = [], []
+    for (x1, y1, x2, y2), _area in regions:
+        inside = x1 > edge and y1 > edge and x2 < width - edge and y2 < height - edge
+        (items if inside else arms).append((x1, y1, x2, y2))
+    return items, arms
 
 
 def identify_item(image: np.ndarray, box: tuple, gallery: ProductGallery, encoder) -> ProductMatch:
