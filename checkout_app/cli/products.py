@@ -25,7 +25,7 @@ from checkout_app.core.text import printable
 from checkout_app.products.evaluation import evaluate_real_products
 from checkout_app.products.report import write_report
 from checkout_app.progress import ProgressBar, line_progress
-from checkout_app.services.counter_items import identify_item, items_on_counter
+from checkout_app.services.counter_items import counter_regions, identify_item
 from checkout_app.services.counter_items_benchmark import benchmark_counter_items
 from checkout_app.services.product_teaching import (
     NewProduct,
@@ -211,11 +211,17 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             boxes = [(0, 0, image.shape[1], image.shape[0])]
         else:
             try:
-                boxes = items_on_counter(image, empty)
+                boxes, arms = counter_regions(image, empty)
             except ValueError as exc:
                 print(f"{path}: {exc}", file=sys.stderr)
                 failed += 1
                 continue
+            if arms:  # said, so that an item laid against the edge is not silently missed
+                print(
+                    f"{path}: {len(arms)} region(s) touching the photo's edge left out (an arm "
+                    "reaching in; an item must lie wholly in view)",
+                    file=sys.stderr,
+                )
         items = [(box, identify_item(image, box, gallery, encoder)) for box in boxes]
         if args.json:
             print(json.dumps(_identified_json(path, items, products), ensure_ascii=False))

@@ -153,12 +153,6 @@ class CounterItemDetector:
         return Detections.empty()
 
 
-def items_on_counter(image: np.ndarray, empty_counter: np.ndarray) -> list[tuple]:
-    """The boxes of what lies on the counter in ``image``, largest first (``counter_regions``
-    without the arms)."""
-    return counter_regions(image, empty_counter)[0]
-
-
 def counter_regions(image: np.ndarray, empty_counter: np.ndarray) -> tuple[list, list]:
     """The boxes of the regions of ``image`` that differ from ``empty_counter``, largest first,
     as (items, arms): an item lies wholly in view; a region that touches the picture's edge is

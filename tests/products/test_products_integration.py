@@ -97,11 +97,16 @@ def test_taught_juices_are_recognised_and_an_untaught_product_is_not(
     cv2.imwrite(str(tmp_path / "two_items.png"), shot)
     cv2.imwrite(str(tmp_path / "bare.png"), counter)
     cv2.imwrite(str(tmp_path / "small.png"), counter[:240, :320])
+    reaching = counter.copy()  # the banana in a hand, its arm coming in from the left edge
+    reaching[300:460, 0:160] = cv2.resize(cv2.imread(str(banana)), (160, 160))
+    cv2.imwrite(str(tmp_path / "reaching.png"), reaching)
     argv = ["products", "identify", "--empty-counter", tmp_path / "empty.png"]
     images = [tmp_path / name for name in ("two_items.png", "bare.png", "small.png")]
-    assert _cli(home, *argv, "--json", *images) == EXIT_BAD_INPUT
+    assert _cli(home, *argv, "--json", *images, tmp_path / "reaching.png") == EXIT_BAD_INPUT
     out, err = capsys.readouterr()
-    two_items, bare = [json.loads(line) for line in out.splitlines()]
+    two_items, bare, reaching_said = [json.loads(line) for line in out.splitlines()]
+    assert reaching_said["items"] == []
+    assert "reaching.png: 1 region(s) touching the photo's edge left out" in err
     boxes = {item["sku"]: item["box"] for item in two_items["items"]}
     assert set(boxes) == {tests[0][0], None}, two_items
     assert abs(boxes[tests[0][0]][0] - 40) <= 8 and abs(boxes[None][0] - 380) <= 8, boxes
