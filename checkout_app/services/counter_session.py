@@ -225,28 +225,25 @@ class CounterSession:
     def name_unknown_item(self, sku: str, item: int | None = None) -> CounterSnapshot:
         """Staff say what unknown item ``item`` (``ItemBox.item``; None: one of them) is
         (``Cart.name_unknown_item``)."""
-        with self._lock:
-            self._pipeline.cart.name_unknown_item(sku, item)
-            snapshot = self._snapshot(True)
+        snapshot = self._staff_says(lambda cart: cart.name_unknown_item(sku, item))
         log.info("staff said unknown item %s is %s", "?" if item is None else item, sku)
         return snapshot
 
     def name_unknown_item_as_new(self, product: Product, item: int | None) -> CounterSnapshot:
         """Staff taught unknown item ``item`` as a new ``product``: sold from now on, and that
         item counts as it (``Cart.sell_new_product``, ``Cart.name_unknown_item``)."""
-        with self._lock:
-            cart = self._pipeline.cart
+
+        def sell_and_name(cart: Cart) -> None:
             cart.sell_new_product(product)
             cart.name_unknown_item(product.sku, item)
-            snapshot = self._snapshot(True)
+
+        snapshot = self._staff_says(sell_and_name)
         log.info("staff taught unknown item %s as %s", "?" if item is None else item, product.sku)
         return snapshot
 
     def set_aside(self, item: int | None) -> CounterSnapshot:
         """Staff say unknown item ``item`` is no product (``Cart.set_aside``)."""
-        with self._lock:
-            self._pipeline.cart.set_aside(item)
-            snapshot = self._snapshot(True)
+        snapshot = self._staff_says(lambda cart: cart.set_aside(item))
         log.info("staff said unknown item %s is no product", "?" if item is None else item)
         return snapshot
 
@@ -270,6 +267,12 @@ class CounterSession:
     def snapshot(self) -> CounterSnapshot:
         with self._lock:
             return self._snapshot(False)
+
+    def _staff_says(self, change: Callable[[Cart], None]) -> CounterSnapshot:
+        """Staff say what an unknown item is (or that it is no product): ``change`` the cart."""
+        with self._lock:
+            change(self._pipeline.cart)
+            return self._snapshot(True)
 
     def _correct(self, change: Callable[[Cart], None]) -> CounterSnapshot:
         with self._lock:

@@ -372,20 +372,16 @@ class KioskWindow(QMainWindow):
             return
         if chooser.chosen_sku is None:
             return
-        try:
-            snapshot = self.services.counter.name_unknown_item(chooser.chosen_sku, item)
-        except ValueError as exc:  # it left the counter meanwhile, or the product left the sale
-            log.info("unknown item not named: %s", exc)
-            self.scanning.cart.show_scan(
-                self.tr(
-                    "Nothing added: the unknown item has left the counter, or the product is no "
-                    "longer for sale."
-                ),
-                False,
-            )
-            return
-        self._apply(snapshot)
         sku = chooser.chosen_sku
+        snapshot = self._staff_change(
+            partial(self.services.counter.name_unknown_item, sku, item),
+            self.tr(
+                "Nothing added: the unknown item has left the counter, or the product is no "
+                "longer for sale."
+            ),
+        )
+        if snapshot is None:
+            return
         name = snapshot.catalog.get(sku).name(self._lang)
         # A failure (the database is down) is logged by the queue: the sale goes on.
         self._learner.submit(
@@ -405,21 +401,28 @@ class KioskWindow(QMainWindow):
             self.tr("The unknown item is {name}: added by staff.").format(name=name), True
         )
 
+    def _staff_change(
+        self, change: Callable[[], CounterSnapshot], refused: str
+    ) -> CounterSnapshot | None:
+        """Make a staff change to the counter's cart and show it. The cart refuses one that no
+        longer fits the counter (the item left meanwhile, the product left the sale): then
+        ``refused`` is said on the cart, and None returned."""
+        try:
+            snapshot = change()
+        except ValueError as exc:
+            log.info("staff change to the cart refused: %s", exc)
+            self.scanning.cart.show_scan(refused, False)
+            return None
+        self._apply(snapshot)
+        return snapshot
+
     def _set_aside_unknown_item(self, item: int | None) -> None:
         """Staff say the unknown item is no product: it no longer holds the payment."""
-        try:
-            snapshot = self.services.counter.set_aside(item)
-        except ValueError as exc:  # it left the counter meanwhile, or several, none tapped
-            log.info("unknown item not set aside: %s", exc)
-            self.scanning.cart.show_scan(
-                self.tr(
-                    "Nothing changed: the item has left the counter, or which one it is was "
-                    "not clear."
-                ),
-                False,
-            )
+        refused = self.tr(
+            "Nothing changed: the item has left the counter, or which one it is was not clear."
+        )
+        if self._staff_change(partial(self.services.counter.set_aside, item), refused) is None:
             return
-        self._apply(snapshot)
         self.scanning.cart.show_scan(
             self.tr(
                 "The unknown item is not a product, staff say: it no longer holds the payment."
@@ -441,18 +444,13 @@ class KioskWindow(QMainWindow):
 
     def _on_taught_unknown_item(self, item: int | None, product) -> None:
         name = product.name(self._lang)
-        try:
-            snapshot = self.services.counter.name_unknown_item_as_new(product, item)
-        except ValueError as exc:  # it left the counter while staff taught it
-            log.info("unknown item taught as %s but not added: %s", product.sku, exc)
-            self.scanning.cart.show_scan(
-                self.tr("{name} is taught; the unknown item left the counter: not added.").format(
-                    name=name
-                ),
-                False,
-            )
+        refused = self.tr("{name} is taught; the unknown item left the counter: not added.")
+        added = self._staff_change(
+            partial(self.services.counter.name_unknown_item_as_new, product, item),
+            refused.format(name=name),
+        )
+        if added is None:
             return
-        self._apply(snapshot)
         self.scanning.cart.show_scan(
             self.tr("The unknown item is {name}: taught and added by staff.").format(name=name),
             True,
