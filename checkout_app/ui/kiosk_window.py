@@ -375,10 +375,7 @@ class KioskWindow(QMainWindow):
         sku = chooser.chosen_sku
         snapshot = self._staff_change(
             partial(self.services.counter.name_unknown_item, sku, item),
-            self.tr(
-                "Nothing added: the unknown item has left the counter, or the product is no "
-                "longer for sale."
-            ),
+            self.tr("Nothing added: the item left the counter, or its product is off sale."),
         )
         if snapshot is None:
             return
@@ -418,15 +415,11 @@ class KioskWindow(QMainWindow):
 
     def _set_aside_unknown_item(self, item: int | None) -> None:
         """Staff say the unknown item is no product: it no longer holds the payment."""
-        refused = self.tr(
-            "Nothing changed: the item has left the counter, or which one it is was not clear."
-        )
+        refused = self.tr("Nothing changed: the item left the counter, or which one was unclear.")
         if self._staff_change(partial(self.services.counter.set_aside, item), refused) is None:
             return
         self.scanning.cart.show_scan(
-            self.tr(
-                "The unknown item is not a product, staff say: it no longer holds the payment."
-            ),
+            self.tr("Not a product, staff say: it no longer holds the payment."),
             True,
         )
 
@@ -444,7 +437,7 @@ class KioskWindow(QMainWindow):
 
     def _on_taught_unknown_item(self, item: int | None, product) -> None:
         name = product.name(self._lang)
-        refused = self.tr("{name} is taught; the unknown item left the counter: not added.")
+        refused = self.tr("{name} is taught; the item left the counter: not added.")
         added = self._staff_change(
             partial(self.services.counter.name_unknown_item_as_new, product, item),
             refused.format(name=name),

@@ -74,6 +74,9 @@ def _shopper_screens(kiosk):
         # the first line added by its barcode (the longest line state).
         snapshot = counter.snapshot()
         kiosk._apply(replace(snapshot, unnamed=(1,), scanned=frozenset(skus[:1])))
+        # The longest message staff's answers about an unknown item leave on the cart.
+        longest = kiosk.tr("Nothing added: the item left the counter, or its product is off sale.")
+        kiosk.scanning.cart.show_scan(longest, False)
         kiosk.stack.setCurrentWidget(kiosk.scanning)
 
     def pay(status):

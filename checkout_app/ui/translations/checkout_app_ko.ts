@@ -545,152 +545,152 @@
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="379"/>
-        <source>Nothing added: the unknown item has left the counter, or the product is no longer for sale.</source>
-        <translation>추가하지 않았어요: 알 수 없는 상품이 계산대에서 치워졌거나 더 이상 판매하지 않는 상품이에요.</translation>
+        <location filename="../kiosk_window.py" line="378"/>
+        <source>Nothing added: the item left the counter, or its product is off sale.</source>
+        <translation>추가하지 않았어요: 물건이 치워졌거나 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="401"/>
+        <location filename="../kiosk_window.py" line="398"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
+        <location filename="../kiosk_window.py" line="418"/>
+        <source>Nothing changed: the item left the counter, or which one was unclear.</source>
+        <translation>바뀐 것이 없어요: 물건이 치워졌거나 어느 물건인지 모르겠어요.</translation>
+    </message>
+    <message>
         <location filename="../kiosk_window.py" line="422"/>
-        <source>Nothing changed: the item has left the counter, or which one it is was not clear.</source>
-        <translation>바뀐 것이 없어요: 물건이 계산대에서 치워졌거나, 어느 물건인지 분명하지 않아요.</translation>
+        <source>Not a product, staff say: it no longer holds the payment.</source>
+        <translation>직원 확인: 상품이 아니에요. 이제 결제를 막지 않아요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="428"/>
-        <source>The unknown item is not a product, staff say: it no longer holds the payment.</source>
-        <translation>직원 확인: 알 수 없던 물건은 상품이 아니에요. 이제 결제를 막지 않아요.</translation>
-    </message>
-    <message>
-        <location filename="../kiosk_window.py" line="439"/>
+        <location filename="../kiosk_window.py" line="432"/>
         <source>The unknown item&apos;s picture</source>
         <translation>알 수 없는 상품의 사진</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="447"/>
-        <source>{name} is taught; the unknown item left the counter: not added.</source>
-        <translation>{name}을(를) 학습했어요. 알 수 없는 상품이 계산대에서 치워져서 추가하지 않았어요.</translation>
+        <location filename="../kiosk_window.py" line="440"/>
+        <source>{name} is taught; the item left the counter: not added.</source>
+        <translation>{name}을(를) 학습했어요. 물건이 치워져서 추가하지 않았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="455"/>
+        <location filename="../kiosk_window.py" line="448"/>
         <source>The unknown item is {name}: taught and added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 학습시키고 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="462"/>
+        <location filename="../kiosk_window.py" line="455"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="466"/>
+        <location filename="../kiosk_window.py" line="459"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="595"/>
+        <location filename="../kiosk_window.py" line="588"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="597"/>
+        <location filename="../kiosk_window.py" line="590"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="602"/>
+        <location filename="../kiosk_window.py" line="595"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="603"/>
+        <location filename="../kiosk_window.py" line="596"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="606"/>
+        <location filename="../kiosk_window.py" line="599"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="607"/>
+        <location filename="../kiosk_window.py" line="600"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="610"/>
+        <location filename="../kiosk_window.py" line="603"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="611"/>
+        <location filename="../kiosk_window.py" line="604"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="614"/>
+        <location filename="../kiosk_window.py" line="607"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="615"/>
+        <location filename="../kiosk_window.py" line="608"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="618"/>
+        <location filename="../kiosk_window.py" line="611"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="620"/>
+        <location filename="../kiosk_window.py" line="613"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="625"/>
+        <location filename="../kiosk_window.py" line="618"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="626"/>
+        <location filename="../kiosk_window.py" line="619"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="670"/>
+        <location filename="../kiosk_window.py" line="663"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="762"/>
+        <location filename="../kiosk_window.py" line="755"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="774"/>
-        <location filename="../kiosk_window.py" line="775"/>
+        <location filename="../kiosk_window.py" line="767"/>
+        <location filename="../kiosk_window.py" line="768"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="778"/>
+        <location filename="../kiosk_window.py" line="771"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="781"/>
+        <location filename="../kiosk_window.py" line="774"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="783"/>
+        <location filename="../kiosk_window.py" line="776"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
