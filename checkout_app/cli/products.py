@@ -107,6 +107,13 @@ def add_eval_real_products_command(evaluate: argparse._SubParsersAction) -> None
     real.add_argument(
         "--holdout", type=non_negative_int, default=0, help="products left untaught (unknowns)"
     )
+    real.add_argument(
+        "--not-products",
+        type=non_negative_int,
+        default=0,
+        help="products whose photos are learned as things that are no product (as when staff "
+        "set an item aside), not taught: how often such a thing is then ignored, and what else is",
+    )
     real.add_argument("--seed", type=int, default=0, help="which photos and products are drawn")
     real.add_argument(
         "--learn-from",
@@ -233,6 +240,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             if match.sku:
                 name = printable(products.get(match.sku).name_en)
                 print(f"{where}: {name} ({match.sku}), score {match.score:.2f}")
+            elif match.reason == "not_a_product":
+                print(f"{where}: not a product (like an item staff set aside at the counter)")
             else:
                 looks = f", looks most like {match.candidate}" if match.candidate else ""
                 print(f"{where}: unknown item ({match.reason.replace('_', ' ')}{looks})")
@@ -306,6 +315,7 @@ def _cmd_eval_real_products(args: argparse.Namespace) -> int:
             args.seed,
             progress=bar.update,
             learn_root=args.learn_from,
+            not_products=args.not_products,
         )
     except (ValueError, ImageError) as exc:
         raise _error(str(exc)) from None
@@ -314,7 +324,11 @@ def _cmd_eval_real_products(args: argparse.Namespace) -> int:
     plot = write_report(report, results, args.out)
     print(
         json.dumps(
-            {k: report[k] for k in ("taught", "groups", "held_out", "learned") if k in report}
+            {
+                k: report[k]
+                for k in ("taught", "groups", "held_out", "not_products", "learned")
+                if k in report
+            }
         )
     )
     print(f"wrote {args.out} and {plot}")

@@ -13,6 +13,12 @@ identified, and each one called unknown is added to its product's gallery (at mo
 ``LEARN_BATCH`` photos learned (the kiosk rebuilds it after each one; the batch only keeps the
 evaluation fast, and learns later than the kiosk would). The test photos are then identified as
 before, without learning: nothing learned comes from them.
+
+With ``not_products``, that many more products stand in for things that are no product (a
+store's trays, receipts, bags): their photos are learned as such looks, as when staff set an
+item aside at the counter (``ProductGallery`` ``not_products``), instead of being taught. Their
+test photos measure how often such a thing is then ignored; every other photo called "not a
+product" is one that would have gone free (a taught product) or unasked (an untaught one).
 """
 
 from __future__ import annotations
@@ -58,15 +64,24 @@ def group_of(product: str) -> str:
 
 @dataclass(frozen=True)
 class Identified:
+    """``not_product``: the product's photos were learned as a look that is no product."""
+
     product: str
     taught: bool
     match: ProductMatch
+    not_product: bool = False
+
+    @property
+    def ignored(self) -> bool:
+        return self.match.reason == "not_a_product"
 
 
 def split_products(products: Sequence[str], holdout: int, seed: int) -> tuple:
     """(taught, held out): ``holdout`` products drawn at random with ``seed``."""
     if holdout >= len(products):
-        raise ValueError(f"--holdout {holdout} leaves nothing to teach of {len(products)} products")
+        raise ValueError(
+            f"leaving {holdout} products untaught leaves nothing to teach of {len(products)}"
+        )
     held = set(random.Random(seed).sample(sorted(products), holdout))
     return [p for p in sorted(products) if p not in held], sorted(held)
 
@@ -94,10 +109,13 @@ def summarize(results: Sequence[Identified]) -> dict:
             "unknown_rate": round(unknown / n, 4) if n else None,
             "wrong_rate": round((n - correct - unknown) / n, 4) if n else None,
             "unknown_but_suggested": round(suggested / n, 4) if n else None,
+            # Of ``unknown_rate``: ignored as like a look that is no product.
+            "not_a_product_rate": round(sum(r.ignored for r in rows) / n, 4) if n else None,
         }
 
     taught = [r for r in results if r.taught]
-    held = [r for r in results if not r.taught]
+    held = [r for r in results if not r.taught and not r.not_product]
+    looks = [r for r in results if r.not_product]
     groups = sorted({group_of(r.product) for r in taught})
     per_class = []
     for product in sorted({r.product for r in results}):
@@ -107,21 +125,33 @@ def summarize(results: Sequence[Identified]) -> dict:
             {
                 "product": product,
                 "taught": rows[0].taught,
+                "not_product": rows[0].not_product,
                 **rates(rows),
                 "most_often_taken_for": wrong.most_common(1)[0][0] if wrong else None,
             }
         )
-    return {
+    report = {
         "taught": rates(taught),
         "groups": {g: rates([r for r in taught if group_of(r.product) == g]) for g in groups},
         "held_out": {
             "photos": len(held),
-            "unknown_share": round(sum(r.match.sku is None for r in held) / len(held), 4)
-            if held
-            else None,
+            "unknown_share": _share(held, lambda r: r.match.sku is None),
+            "not_a_product_share": _share(held, lambda r: r.ignored),
         },
         "per_class": per_class,
     }
+    if looks:
+        report["not_products"] = {
+            "products": sorted({r.product for r in looks}),
+            "photos": len(looks),
+            "ignored_share": _share(looks, lambda r: r.ignored),
+            "named_share": _share(looks, lambda r: r.match.sku is not None),
+        }
+    return report
+
+
+def _share(rows: Sequence[Identified], test) -> float | None:
+    return round(sum(bool(test(r)) for r in rows) / len(rows), 4) if rows else None
 
 
 def evaluate_real_products(
@@ -134,6 +164,7 @@ def evaluate_real_products(
     policy: MatchPolicy | None = None,
     progress: ProgressCallback | None = None,
     learn_root: Path | None = None,
+    not_products: int = 0,
 ) -> tuple:
     """Teach, (learn,) identify every test photo; returns (the report, JSON-ready; the
     results)."""
@@ -142,10 +173,13 @@ def evaluate_real_products(
     if not products:
         raise ValueError(f"no product folder has photos under both {teach_root} and {test_root}")
     taught, held_out = split_products(products, holdout, seed)
-    chosen = choose_shots(teach_photos, taught, shots, seed)
+    taught, looks = split_products(taught, not_products, seed + 1)
+    # Drawn together: each taught product's photos are those it gets without looks.
+    chosen = choose_shots(teach_photos, sorted(taught + looks), shots, seed)
+    look_photos = [path for product in looks for path in chosen.pop(product)]
     tests = [(p, path) for p in products for path in test_photos[p]]
     stream = learning_stream(learn_root, chosen, seed) if learn_root is not None else []
-    teach_count = sum(len(paths) for paths in chosen.values())
+    teach_count = sum(len(paths) for paths in chosen.values()) + len(look_photos)
     total = teach_count + len(stream) + len(tests)
     done = 0
 
@@ -162,19 +196,26 @@ def evaluate_real_products(
         for path in paths:
             appearances[product].extend(encoder.encode_taught([load_image_bgr(path)]))
             step()
-    gallery = ProductGallery(appearances, policy or MatchPolicy())
+    not_product_looks = []
+    for path in look_photos:
+        not_product_looks.extend(encoder.encode_taught([load_image_bgr(path)]))
+        step()
+    gallery = ProductGallery(appearances, policy or MatchPolicy(), not_product_looks)
     teach_s = time.perf_counter() - started
 
     learned = None
     if learn_root is not None:
-        gallery, learned = _learn(encoder, gallery, appearances, stream, step)
+        gallery, learned = _learn(encoder, gallery, appearances, not_product_looks, stream, step)
         learned["from"] = str(learn_root)
 
     started = time.perf_counter()
     results = []
     for product, path in tests:
         appearance = encoder.encode([load_image_bgr(path)])[0]
-        results.append(Identified(product, product not in held_out, gallery.match(appearance)))
+        taught_here = product in appearances
+        results.append(
+            Identified(product, taught_here, gallery.match(appearance), product in looks)
+        )
         step()
     identify_s = time.perf_counter() - started
 
@@ -213,28 +254,34 @@ def learning_stream(root: Path, chosen: dict, seed: int) -> list:
     return stream
 
 
-def _learn(encoder, gallery: ProductGallery, appearances: dict, stream: list, step) -> tuple:
+def _learn(
+    encoder, gallery: ProductGallery, appearances: dict, looks: list, stream: list, step
+) -> tuple:
     """Identify each photo of ``stream``; learn those called unknown (staff name them)."""
     outcomes: Counter = Counter()
     learned = pending = 0
     for product, path in stream:
         image = load_image_bgr(path)
-        sku = gallery.match(encoder.encode([image])[0]).sku
-        outcomes["unknown" if sku is None else "right" if sku == product else "wrong"] += 1
-        if sku is None and len(appearances[product]) < MAX_PHOTOS_PER_PRODUCT:
+        match = gallery.match(encoder.encode([image])[0])
+        sku, ignored = match.sku, match.reason == "not_a_product"
+        outcome = "right" if sku == product else "wrong" if sku else "ignored" if ignored else None
+        outcomes[outcome or "unknown"] += 1
+        # An item ignored as no product goes unasked: staff never name it.
+        if outcome is None and len(appearances[product]) < MAX_PHOTOS_PER_PRODUCT:
             appearances[product].extend(encoder.encode_taught([image]))
             learned += 1
             pending += 1
             if pending == LEARN_BATCH:
-                gallery, pending = ProductGallery(appearances, gallery.policy), 0
+                gallery, pending = ProductGallery(appearances, gallery.policy, looks), 0
         step()
     if pending:
-        gallery = ProductGallery(appearances, gallery.policy)
+        gallery = ProductGallery(appearances, gallery.policy, looks)
     report = {
         "photos": len(stream),
         "right": outcomes["right"],
         "unknown_named_by_staff": outcomes["unknown"],
         "wrong": outcomes["wrong"],
+        "ignored_as_no_product": outcomes["ignored"],
         "learned": learned,
         "rebuilt_every": LEARN_BATCH,
     }

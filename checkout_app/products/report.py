@@ -22,8 +22,9 @@ def per_class_table(report: dict) -> str:
         taught = row["taught"]
         right = f"{row['top1']:.2f}" if taught else "–"
         suggested = f"{row['unknown_but_suggested']:.2f}" if taught else "–"
+        role = "yes" if taught else "no product" if row["not_product"] else "held out"
         lines.append(
-            f"| {row['product']} | {'yes' if taught else 'held out'} | {row['photos']} | "
+            f"| {row['product']} | {role} | {row['photos']} | "
             f"{right} | {row['unknown_rate']:.2f} | {suggested} | {row['wrong_rate']:.2f} | "
             f"{row['most_often_taken_for'] or ''} |"
         )

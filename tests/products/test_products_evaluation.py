@@ -43,9 +43,11 @@ def test_rates_per_group_held_out_share_and_per_class_confusions():
         "unknown_rate": 0.25,
         "wrong_rate": 0.25,
         "unknown_but_suggested": 0.25,
+        "not_a_product_rate": 0.0,
     }
     assert set(report["groups"]) == {"Fruit"}
-    assert report["held_out"] == {"photos": 2, "unknown_share": 0.5}
+    assert report["held_out"] == {"photos": 2, "unknown_share": 0.5, "not_a_product_share": 0.0}
+    assert "not_products" not in report
     apple = next(r for r in report["per_class"] if r["product"] == "Fruit/Apple")
     assert apple["most_often_taken_for"] == "Fruit/Pear"
     bravo = next(r for r in report["per_class"] if r["product"] == "Juice/Bravo")
@@ -122,3 +124,27 @@ def test_learning_before_the_test_adds_the_unknown_photos_of_taught_products(tmp
     stream = learning_stream(more, chosen, seed=0)
     assert {product for product, _ in stream} == {"Juice/Blue", "Juice/Red"}
     assert stream == learning_stream(more, chosen, seed=0), "the same order for a seed"
+
+
+def test_products_learned_as_no_product_measure_what_is_ignored(tmp_path):
+    """--not-products: a product's photos learned as a look that is no product, not taught;
+    its test photos are ignored, the taught products' are not, and each taught product keeps
+    the photos it is taught from without it."""
+    train, test = tmp_path / "train", tmp_path / "test"
+    colours = {"Red": (30, 30, 220), "Green": (30, 200, 30), "Blue": (220, 30, 30)}
+    colours["Yellow"] = (30, 200, 220)
+    for root, seed in ((train, 0), (test, 1)):
+        for i, (name, bgr) in enumerate(colours.items()):
+            _write_photos(root, f"Juice/{name}", bgr, 4, seed + 10 * i)
+
+    report, results = evaluate_real_products(
+        ColourEncoder(), train, test, shots=3, holdout=1, seed=0, not_products=1
+    )
+    looks = report["not_products"]
+    assert len(looks["products"]) == 1 and looks["products"] != report["holdout"]
+    assert (looks["photos"], looks["ignored_share"], looks["named_share"]) == (4, 1.0, 0.0)
+    assert report["products_taught"] == 2 and report["taught"]["not_a_product_rate"] == 0.0
+    assert report["teach_photos"] == 9, "the look's photos learned too"
+    row = next(r for r in report["per_class"] if r["product"] == looks["products"][0])
+    assert (row["taught"], row["not_product"], row["not_a_product_rate"]) == (False, True, 1.0)
+    assert sum(r.ignored for r in results) == 4

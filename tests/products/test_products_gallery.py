@@ -138,3 +138,49 @@ def test_nothing_taught_is_unknown(rng):
 def test_policy_values_out_of_range_are_refused(bad):
     with pytest.raises(ValueError):
         MatchPolicy(**bad)
+
+
+def test_an_unknown_item_like_a_look_staff_set_aside_is_not_a_product(taught, rng):
+    tray = [_appearance(6, 12, rng) for _ in range(3)]
+    gallery = ProductGallery(taught, not_products=tray)
+    match = gallery.match(_appearance(6, 12, rng))
+    assert (match.sku, match.reason) == (None, "not_a_product")
+    # Something else still unknown is still asked about.
+    assert gallery.match(_appearance(5, 9, rng)).reason in ("too_far", "ambiguous")
+
+
+def test_a_look_set_aside_never_makes_a_recognised_product_free(taught, rng):
+    """Even a look learned from a product's own photo: only what would be unknown is ignored."""
+    gallery = ProductGallery(taught, not_products=[_appearance(1, 1, rng)])
+    match = gallery.match(_appearance(1, 1, rng))
+    assert (match.sku, match.reason) == ("green", "accepted")
+
+
+def test_an_unknown_item_as_near_a_product_as_a_look_set_aside_stays_unknown(rng):
+    """A look must be clearly nearer than every product's photo: an unknown item between a
+    look and a product is asked about, not let go."""
+    red = [_appearance(0, 0, rng) for _ in range(3)]
+    look = _appearance(0, 0, rng)
+    gallery = ProductGallery({"red": red}, MatchPolicy(min_similarity=0.9999), not_products=[look])
+    match = gallery.match(_appearance(0, 0, rng))
+    assert (match.sku, match.reason) == (None, "too_far")
+    # With the look alone near it, the same item is ignored.
+    far = {"red": [_appearance(3, 3, rng) for _ in range(3)]}
+    assert ProductGallery(far, not_products=[look]).match(_appearance(0, 0, rng)).reason == (
+        "not_a_product"
+    )
+
+
+def test_a_look_set_aside_lying_turned_is_still_not_a_product(taught, rng):
+    """Its turned views count: a tray lies any way round."""
+    upright = _appearance(6, 12, rng)
+    turned = _appearance(7, 13, rng)
+    gallery = ProductGallery(taught, not_products=[replace(upright, views=(turned,))])
+    assert gallery.match(_appearance(7, 13, rng)).reason == "not_a_product"
+
+
+def test_the_not_a_product_policy_is_checked():
+    with pytest.raises(ValueError, match="min_not_product_similarity"):
+        MatchPolicy(min_not_product_similarity=1.5)
+    with pytest.raises(ValueError, match="not_product_margin"):
+        MatchPolicy(not_product_margin=-0.1)
