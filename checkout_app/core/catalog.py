@@ -19,6 +19,9 @@ TAUGHT_CLASS_PREFIX = "taught:"
 # The class of an object on the counter that is no product the kiosk knows: the cart lists it
 # without a price, and payment waits until it is taken away or taught.
 UNKNOWN_ITEM_CLASS = "unknown_item"
+# The class of an object on the counter like one staff said is no product (a store's tray, a
+# receipt): neither charged nor holding the payment.
+NOT_A_PRODUCT_CLASS = "not_a_product"
 
 
 def taught_class_name(sku: str) -> str:

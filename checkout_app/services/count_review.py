@@ -65,14 +65,15 @@ def record_approved(
 def record_named(
     named_items: NamedItemRepository,
     offered: tuple,
-    sku: str,
-    name: str,
+    sku: str | None,
+    name: str | None,
     photo_id: int | None,
     frame: np.ndarray | None,
 ) -> NamedItem:
     """Staff named an unknown item ``sku`` after being ``offered`` these suggestions (SKUs,
     best first): where it stood among them is kept (None: staff searched for it), and the
-    product photo the kiosk learned from it (``photo_id``; None: not learned)."""
+    product photo the kiosk learned from it (``photo_id``; None: not learned). ``sku`` and
+    ``name`` None: staff said it is no product."""
     rank = offered.index(sku) + 1 if sku in offered else None
     named = named_items.record(sku, name, rank, photo_id, review_jpeg(frame))
     log.info(
@@ -88,6 +89,7 @@ def record_named(
 class ReviewEntry:
     """One row of the staff Review page: an approved count or a named unknown item.
 
+    ``name`` is None for an item staff said is no product (nothing charged);
     ``camera_qty`` is None for a named item (the camera saw an item it did not know);
     ``suggestion_rank`` is where a named item's product stood among those offered (None: staff
     searched for it, or an approved count); ``learned``: the kiosk learned the named item's look;
@@ -97,7 +99,7 @@ class ReviewEntry:
 
     key: tuple
     created_at: datetime
-    name: str
+    name: str | None
     charged_qty: int
     camera_qty: int | None
     suggestion_rank: int | None
@@ -110,15 +112,16 @@ def learn_and_record_named(
     teacher,
     named_items: NamedItemRepository,
     offered: tuple,
-    sku: str,
-    name: str,
+    sku: str | None,
+    name: str | None,
     picture: np.ndarray | None,
     frame: np.ndarray | None,
 ) -> bool:
-    """Staff named an unknown item ``sku``: the kiosk learns its look from ``picture`` (the
-    item cut from the counter; None when several unknown items lay there and staff did not say
-    which one they named) through ``teacher`` (``ProductTeacher.learn``), then the naming is
-    recorded (``record_named``). Seconds: run off the GUI thread. Returns whether it learned."""
+    """Staff named an unknown item ``sku`` (None: said it is no product): the kiosk learns its
+    look from ``picture`` (the item cut from the counter; None when several unknown items lay
+    there and staff did not say which one they named) through ``teacher``
+    (``ProductTeacher.learn``), then the naming is recorded (``record_named``). Seconds: run off
+    the GUI thread. Returns whether it learned."""
     photo_id = None
     if picture is None:
         log.info("not learned from the unknown item named %s: no picture of it", sku)
@@ -153,7 +156,7 @@ def recent_reviews(
             ("named", n.id),
             n.created_at,
             n.name,
-            1,
+            0 if n.sku is None else 1,
             None,
             n.suggestion_rank,
             n.learned,

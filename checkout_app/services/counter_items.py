@@ -9,8 +9,9 @@ printed words) and then followed by its box, so the slow identification runs onc
 not every frame.
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
 payment waits until it is taken away, or staff say what it is (offered the products it looked
-most like first: ``unknown_suggestions``) or teach it. Regions the product detector already
-counts (a product it knows and the store sells) are left to it.
+most like first: ``unknown_suggestions``) or teach it; unless it looks like something staff said
+is no product before (a store's tray): then it is "not a product", and ignored. Regions the
+product detector already counts (a product it knows and the store sells) are left to it.
 
 ``CounterItemDetector`` and ``WithCounterItems`` follow the ``ProductDetector`` contract, so the
 tracker and the cart treat taught products like any other class.
@@ -26,7 +27,7 @@ from typing import Collection, Sequence
 
 import numpy as np
 
-from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS, taught_class_name
+from checkout_app.core.catalog import NOT_A_PRODUCT_CLASS, UNKNOWN_ITEM_CLASS, taught_class_name
 from checkout_app.products.cutout import changed_regions, with_margin
 from checkout_app.products.gallery import ProductGallery, ProductMatch
 from checkout_app.vision.detections import Detections, ProductDetector, box_iou
@@ -56,7 +57,8 @@ class _Known:
 
 class CounterItemDetector:
     """Regions that differ from ``empty_counter``, each labelled with a taught product's class
-    (``taught:SKU``) or ``UNKNOWN_ITEM_CLASS``. ``encoder`` turns BGR crops into appearances."""
+    (``taught:SKU``), ``UNKNOWN_ITEM_CLASS`` or ``NOT_A_PRODUCT_CLASS``. ``encoder`` turns BGR
+    crops into appearances."""
 
     def __init__(
         self,
@@ -74,7 +76,10 @@ class CounterItemDetector:
         self._clock = clock
         self._known: list[_Known] = []
         self._stale_logged = False
-        self.class_names = [taught_class_name(sku) for sku in gallery.skus] + [UNKNOWN_ITEM_CLASS]
+        self.class_names = [taught_class_name(sku) for sku in gallery.skus] + [
+            UNKNOWN_ITEM_CLASS,
+            NOT_A_PRODUCT_CLASS,
+        ]
         self.model_path = Path("taught-products")
         self.meta = {"taught_products": len(gallery.skus), "encoder": encoder.name}
         self.backend = "gallery"
@@ -86,6 +91,10 @@ class CounterItemDetector:
 
     @property
     def unknown_class_id(self) -> int:
+        return len(self.class_names) - 2
+
+    @property
+    def not_a_product_class_id(self) -> int:
         return len(self.class_names) - 1
 
     def detect(self, image: np.ndarray, explained: Sequence[tuple] = ()) -> Detections:
@@ -140,6 +149,8 @@ class CounterItemDetector:
             match.reason,
             match.margin,
         )
+        if match.reason == "not_a_product":
+            return _Known(box, self.not_a_product_class_id, now)
         if match.sku is None:
             return _Known(box, self.unknown_class_id, now, match.suggestions)
         return _Known(box, self._gallery.skus.index(match.sku), now)

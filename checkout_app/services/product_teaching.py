@@ -34,10 +34,13 @@ log = logging.getLogger(__name__)
 
 MIN_TEACH_PHOTOS = 3
 MAX_TEACH_PHOTOS = 10
+# Looks staff said are no product (set aside at the counter), at most: the gallery compares an
+# unknown item with each, and a store has a few such things (its trays, bags, receipts).
+MAX_NOT_PRODUCT_LOOKS = 60
 
 # Why the picture of an item staff named was not learned, besides ``photo_quality``'s codes.
 DETECTOR_PRODUCT = "detector_product"  # the product detector finds it: no gallery to learn in
-GALLERY_FULL = "gallery_full"  # MAX_PHOTOS_PER_PRODUCT photos already
+GALLERY_FULL = "gallery_full"  # MAX_PHOTOS_PER_PRODUCT photos (MAX_NOT_PRODUCT_LOOKS) already
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -203,11 +206,12 @@ class ProductTeacher:
         self._rebuild_if_stale()
         return result
 
-    def learn(self, sku: str, image: np.ndarray) -> int:
+    def learn(self, sku: str | None, image: np.ndarray) -> int:
         """Staff named an unknown item ``sku``: its picture (cut from the counter) joins the
-        product's photos and the gallery is rebuilt, for the next shopper. Returns the new
-        photo's id (``unlearn`` takes it back); raises ``NotLearned`` with the reason.
-        Seconds: call it off the GUI thread.
+        product's photos and the gallery is rebuilt, for the next shopper. ``sku`` None: staff
+        said the item is no product; its look is kept, and the next item like it is ignored
+        (``ProductGallery._not_a_product``). Returns the new photo's id (``unlearn`` takes it
+        back); raises ``NotLearned`` with the reason. Seconds: call it off the GUI thread.
 
         Measured on the shared grocery photos (``eval real-products --learn-from``, all 59
         products taught from 10 photos, then the other 1,394 training photos put on the counter
@@ -218,19 +222,22 @@ class ProductTeacher:
         problem = photo_problem_code(image)
         if problem is not None:
             raise NotLearned(problem)
-        if self.catalog.load().get(sku).class_name != taught_class_name(sku):
+        if sku is not None and self.catalog.load().get(sku).class_name != taught_class_name(sku):
             raise NotLearned(DETECTOR_PRODUCT)
+        limit = MAX_NOT_PRODUCT_LOOKS if sku is None else MAX_PHOTOS_PER_PRODUCT
         with self._store_lock:
             encoder = self._encoder_now()
             appearance = encoder.encode_taught([image])[0]
             jpeg = encode_jpeg(image)
-            photo_id = self._photos.add_photo(
-                sku, jpeg, encoder.name, appearance, MAX_PHOTOS_PER_PRODUCT
-            )
+            photo_id = self._photos.add_photo(sku, jpeg, encoder.name, appearance, limit)
         if photo_id is None:
             raise NotLearned(GALLERY_FULL)
         self._rebuild_if_stale()
-        log.info("learned the look of %s from an unknown item staff named: photo %d", sku, photo_id)
+        log.info(
+            "learned the look of %s from an unknown item staff named: photo %d",
+            sku or "no product",
+            photo_id,
+        )
         return photo_id
 
     def refresh_if_changed(self) -> bool:
@@ -312,22 +319,29 @@ class ProductTeacher:
 def load_gallery(
     photos: ProductPhotoRepository, encoder, policy: MatchPolicy | None = None
 ) -> ProductGallery:
-    """The gallery of every active taught product, re-encoding photos of an older encoder."""
-    taught = photos.active_photos()
-    stale = [p for p in taught if p.encoder != encoder.name]
-    if stale:
-        log.info("encoding %d taught photos again for %s", len(stale), encoder.name)
-        fresh = [
-            TaughtPhoto(p.id, p.sku, p.photo_jpeg, encoder.name, reencode(encoder, p.photo_jpeg))
-            for p in stale
-        ]
-        photos.replace_appearances(fresh)
-        by_id = {p.id: p for p in fresh}
-        taught = [by_id.get(p.id, p) for p in taught]
+    """The gallery of every active taught product and of the looks that are no product,
+    re-encoding photos of an older encoder."""
     appearances: dict = {}
-    for photo in taught:
+    for photo in _encoded_by(photos, encoder, photos.active_photos()):
         appearances.setdefault(photo.sku, []).append(photo.appearance)
-    return ProductGallery(appearances, policy or MatchPolicy())
+    looks = [p.appearance for p in _encoded_by(photos, encoder, photos.not_product_looks())]
+    return ProductGallery(appearances, policy or MatchPolicy(), looks)
+
+
+def _encoded_by(photos: ProductPhotoRepository, encoder, stored: list) -> list:
+    """``stored`` photos with appearances of ``encoder``: those of an older one encoded again
+    (and stored)."""
+    stale = [p for p in stored if p.encoder != encoder.name]
+    if not stale:
+        return stored
+    log.info("encoding %d taught photos again for %s", len(stale), encoder.name)
+    fresh = [
+        TaughtPhoto(p.id, p.sku, p.photo_jpeg, encoder.name, reencode(encoder, p.photo_jpeg))
+        for p in stale
+    ]
+    photos.replace_appearances(fresh)
+    by_id = {p.id: p for p in fresh}
+    return [by_id.get(p.id, p) for p in stored]
 
 
 def encode_jpeg(image: np.ndarray) -> bytes:

@@ -26,14 +26,15 @@ class CountOverride:
 
 @dataclass(frozen=True)
 class NamedItem:
-    """``suggestion_rank``: 1 for the product offered first, None when staff searched for it;
+    """``sku`` and ``name`` are None where staff said the item is no product;
+    ``suggestion_rank``: 1 for the product offered first, None when staff searched for it;
     ``learned``: the product's gallery got the item's picture; ``photo_id``: that picture, while
     the gallery keeps it (None once the learning was undone)."""
 
     id: int
     created_at: datetime
-    sku: str
-    name: str
+    sku: str | None
+    name: str | None
     suggestion_rank: int | None
     learned: bool
     photo_id: int | None
@@ -71,13 +72,16 @@ class NamedItemRepository:
 
     def record(
         self,
-        sku: str,
-        name: str,
+        sku: str | None,
+        name: str | None,
         suggestion_rank: int | None,
         photo_id: int | None,
         frame_jpeg: bytes | None,
     ) -> NamedItem:
-        """``photo_id``: the product photo the kiosk learned from the item (None: not learned)."""
+        """``photo_id``: the product photo the kiosk learned from the item (None: not learned);
+        ``sku`` and ``name`` None: staff said it is no product."""
+        if (sku is None) != (name is None):
+            raise ValueError("a named item has both a SKU and a name, or neither (no product)")
         if suggestion_rank is not None and suggestion_rank < 1:
             raise ValueError(f"a suggestion rank counts from 1, got {suggestion_rank}")
         row = NamedItemRow(

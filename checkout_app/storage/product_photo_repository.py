@@ -1,4 +1,5 @@
-"""The photos staff taught products from, and their appearances, for the product gallery."""
+"""The photos staff taught products from, and their appearances, for the product gallery; and
+the looks staff said are no product (photos without a SKU), which the gallery ignores."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from checkout_app.storage.tables import ProductPhotoRow, ProductRow
 
 @dataclass(frozen=True)
 class TaughtPhoto:
-    """One stored photo: its JPEG bytes and the appearance ``encoder`` saw in it."""
+    """One stored photo: its JPEG bytes and the appearance ``encoder`` saw in it; ``sku`` is
+    None for a look staff said is no product."""
 
     id: int
-    sku: str
+    sku: str | None
     photo_jpeg: bytes
     encoder: str
     appearance: Appearance
@@ -51,15 +53,16 @@ class ProductPhotoRepository:
             raise ValueError(f"SKU {product.sku} is already in the catalog") from None
 
     def add_photo(
-        self, sku: str, jpeg: bytes, encoder: str, appearance: Appearance, limit: int
+        self, sku: str | None, jpeg: bytes, encoder: str, appearance: Appearance, limit: int
     ) -> int | None:
-        """One more photo of the catalog product ``sku``: its id, or None (nothing stored) when
-        it has ``limit`` photos already. ValueError when ``sku`` is not in the catalog."""
+        """One more photo of the catalog product ``sku`` (None: one more look that is no
+        product): its id, or None (nothing stored) when there are ``limit`` such photos
+        already. ValueError when ``sku`` is not in the catalog."""
         with self._session_factory.begin() as session:
-            if session.get(ProductRow, sku) is None:
+            if sku is not None and session.get(ProductRow, sku) is None:
                 raise ValueError(f"SKU {sku} is not in the catalog")
             count = session.scalar(
-                select(func.count()).select_from(ProductPhotoRow).where(ProductPhotoRow.sku == sku)
+                select(func.count()).select_from(ProductPhotoRow).where(_of_product(sku))
             )
             if count >= limit:
                 return None
@@ -87,7 +90,9 @@ class ProductPhotoRepository:
         """SKU -> number of taught photos, for products that have any."""
         with self._session_factory() as session:
             rows = session.execute(
-                select(ProductPhotoRow.sku, func.count()).group_by(ProductPhotoRow.sku)
+                select(ProductPhotoRow.sku, func.count())
+                .where(ProductPhotoRow.sku.is_not(None))
+                .group_by(ProductPhotoRow.sku)
             ).all()
             return {sku: int(n) for sku, n in rows}
 
@@ -98,6 +103,16 @@ class ProductPhotoRepository:
                 select(ProductPhotoRow)
                 .join(ProductRow, ProductRow.sku == ProductPhotoRow.sku)
                 .where(ProductRow.active.is_(True))
+                .order_by(ProductPhotoRow.id)
+            ).all()
+            return [_to_photo(row) for row in rows]
+
+    def not_product_looks(self) -> list[TaughtPhoto]:
+        """Every look staff said is no product, oldest first."""
+        with self._session_factory() as session:
+            rows = session.scalars(
+                select(ProductPhotoRow)
+                .where(ProductPhotoRow.sku.is_(None))
                 .order_by(ProductPhotoRow.id)
             ).all()
             return [_to_photo(row) for row in rows]
@@ -125,7 +140,12 @@ class ProductPhotoRepository:
             return int(result.rowcount or 0)
 
 
-def _to_row(sku: str, jpeg: bytes, encoder: str, appearance: Appearance) -> ProductPhotoRow:
+def _of_product(sku: str | None):
+    """The photos of ``sku`` (None: the looks that are no product)."""
+    return ProductPhotoRow.sku.is_(None) if sku is None else ProductPhotoRow.sku == sku
+
+
+def _to_row(sku: str | None, jpeg: bytes, encoder: str, appearance: Appearance) -> ProductPhotoRow:
     """The photo's cues and its views' after them, in one colour and one trunk column."""
     every = (appearance, *appearance.views)
     return ProductPhotoRow(

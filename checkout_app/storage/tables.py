@@ -188,7 +188,8 @@ class CountOverrideRow(Base):
 
 
 class NamedItemRow(Base):
-    """Staff said what an item the kiosk did not know was (``Cart.name_unknown_item``).
+    """Staff said what an item the kiosk did not know was (``Cart.name_unknown_item``), or that
+    it is no product (``Cart.set_aside``: ``sku`` and ``name`` NULL).
 
     Kept with the counter frame of that moment for the Review page: what staff let go at which
     price, and what the kiosk learned from it. ``suggestion_rank``: where the product stood among
@@ -205,8 +206,9 @@ class NamedItemRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
-    sku: Mapped[str] = mapped_column(String)  # copied, like a sale line: no foreign key
-    name: Mapped[str] = mapped_column(String)
+    # Copied, like a sale line: no foreign key. Both NULL: staff said it is not a product.
+    sku: Mapped[Optional[str]] = mapped_column(String)  # noqa: UP045
+    name: Mapped[Optional[str]] = mapped_column(String)  # noqa: UP045
     suggestion_rank: Mapped[Optional[int]] = mapped_column(Integer)  # noqa: UP045
     # Whether the kiosk learned the item's look from it (the product's gallery got its picture).
     learned: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -229,7 +231,10 @@ class ProductPhotoRow(Base):
     __tablename__ = "product_photos"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    sku: Mapped[str] = mapped_column(ForeignKey("products.sku", ondelete="CASCADE"), index=True)
+    # NULL: a look staff said is no product (the kiosk ignores an item like it).
+    sku: Mapped[Optional[str]] = mapped_column(  # noqa: UP045
+        ForeignKey("products.sku", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     photo_jpeg: Mapped[bytes] = mapped_column(LargeBinary)
     encoder: Mapped[str] = mapped_column(String)

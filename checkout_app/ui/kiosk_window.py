@@ -368,7 +368,7 @@ class KioskWindow(QMainWindow):
             self._teach_unknown_item(item, chooser.chosen_picture)
             return
         if chooser.set_aside_requested:
-            self._set_aside_unknown_item(item)
+            self._set_aside_unknown_item(item, chooser.chosen_picture, frame)
             return
         if chooser.chosen_sku is None:
             return
@@ -413,11 +413,25 @@ class KioskWindow(QMainWindow):
         self._apply(snapshot)
         return snapshot
 
-    def _set_aside_unknown_item(self, item: int | None) -> None:
-        """Staff say the unknown item is no product: it no longer holds the payment."""
+    def _set_aside_unknown_item(self, item: int | None, picture, frame) -> None:
+        """Staff say the unknown item is no product: it no longer holds the payment, and the
+        kiosk learns its look (in the background), so the next one like it is ignored."""
         refused = self.tr("Nothing changed: the item left the counter, or which one was unclear.")
         if self._staff_change(partial(self.services.counter.set_aside, item), refused) is None:
             return
+        self._learner.submit(
+            partial(
+                learn_and_record_named,
+                self.services.teacher,
+                self.services.named_items,
+                (),
+                None,
+                None,
+                picture,
+                frame,
+            ),
+            lambda _learned: self.staff.review.refresh(),
+        )
         self.scanning.cart.show_scan(
             self.tr("Not a product, staff say: it no longer holds the payment."),
             True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from checkout_app.core.catalog import UNKNOWN_ITEM_CLASS
+from checkout_app.core.catalog import NOT_A_PRODUCT_CLASS, UNKNOWN_ITEM_CLASS
 from checkout_app.core.money import format_won
 from checkout_app.services.counter_session import CounterSnapshot
 
@@ -92,8 +92,8 @@ def box_views(
 ) -> list[BoxView]:
     """Boxes with the product name (``not_for_sale`` text for classes the store does not sell,
     ``unknown_item`` for an object that is no product the kiosk knows, ``not_a_product`` for one
-    staff set aside). An unknown item that a scan or staff named shows its product, unless
-    which item the naming was for is a guess."""
+    staff set aside, or one like a look they said is no product before). An unknown item that a
+    scan or staff named shows its product, unless which item the naming was for is a guess."""
     index = {name: i for i, name in enumerate(class_names)}
     views = []
     for box in snapshot.boxes:
@@ -105,7 +105,7 @@ def box_views(
             product = snapshot.catalog.get(sku)
             text = product.name(lang)
             colour = BOX_COLOURS[_colour_index(product.class_name, index) % len(BOX_COLOURS)]
-        elif unknown and box.item in snapshot.set_aside:
+        elif (unknown and box.item in snapshot.set_aside) or box.class_name == NOT_A_PRODUCT_CLASS:
             text, colour = not_a_product, NOT_FOR_SALE_COLOUR
         elif unknown:
             text, colour = unknown_item, UNKNOWN_ITEM_COLOUR

@@ -43,13 +43,16 @@ def with_items(*items) -> np.ndarray:
 
 
 class ColourGallery:
-    """Accepts green cartons as the taught juice; anything else is unknown."""
+    """Accepts green cartons as the taught juice; a yellow one is like a look staff said is no
+    product (a store's tray); anything else is unknown."""
 
     skus = ("JUICE-1",)
 
     def match(self, appearance) -> ProductMatch:
         if appearance == "green":
             return ProductMatch("JUICE-1", "JUICE-1", 1.0, 1.0, 0.9, "accepted")
+        if appearance == "yellow":
+            return ProductMatch(None, "JUICE-1", 0.2, 0.2, 0.1, "not_a_product")
         return ProductMatch(None, "JUICE-1", 0.2, 0.2, 0.1, "too_far", suggestions=("JUICE-1",))
 
 
@@ -63,7 +66,16 @@ class ColourEncoder:
 
     def encode(self, crops):
         self.calls += len(crops)
-        return ["green" if c[..., 1].mean() > c[..., 2].mean() + 30 else "other" for c in crops]
+        return [_colour_name(c) for c in crops]
+
+
+def _colour_name(crop) -> str:
+    blue, green, red = (crop[..., i].mean() for i in range(3))
+    if green > red + 30:
+        return "green"
+    if min(green, red) > blue + 30:
+        return "yellow"
+    return "other"
 
 
 class NoProducts:
@@ -322,6 +334,20 @@ def test_an_unknown_item_staff_set_aside_is_drawn_as_no_product_and_holds_nothin
     views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
     left_to_right = [(v.text, v.colour) for v in sorted(views, key=lambda v: v.xyxy[0])]
     assert left_to_right == [("Not a product", NOT_FOR_SALE_COLOUR), ("Cola", BOX_COLOURS[0])]
+
+
+def test_an_item_like_a_look_staff_said_is_no_product_is_ignored_without_asking():
+    session = colour_session(cola_and_juice())
+    counter = with_items((100, 120, GREEN), (400, 140, (40, 200, 200)))
+    for i in range(3):
+        snapshot = session.process(Frame(counter, i / 15, i))
+    assert snapshot.quantities == {"JUICE-1": 1}
+    assert snapshot.unknown_items == 0 and snapshot.can_pay, "nothing holds the payment"
+    assert unknown_item_pictures(counter, snapshot.boxes, snapshot.nameable) == []
+    views = box_views(snapshot, ["cola_can"], "en", "not for sale", "Unknown item", "Not a product")
+    left_to_right = [(v.text, v.colour) for v in sorted(views, key=lambda v: v.xyxy[0])]
+    assert left_to_right[1] == ("Not a product", NOT_FOR_SALE_COLOUR)
+    assert left_to_right[0][0] == "Bravo Apple"
 
 
 def test_suggestions_for_several_unknown_items_go_by_rank():

@@ -350,3 +350,32 @@ def test_items_named_during_a_gallery_build_wait_for_one_more_build_together(rep
     assert builds == [1, 3], "the first picture's build, then one for the other two"
     assert teacher._gallery.skus == ["GREEN-1", "RED-1"]
     assert not teacher.refresh_if_changed(), "the gallery has every stored photo"
+
+
+def test_an_item_staff_set_aside_is_learned_and_the_next_one_like_it_ignored(repos, monkeypatch):
+    """ProductTeacher.learn(None, picture): a look with no product; the rebuilt gallery calls an
+    item like it "not a product", still asks about anything else, and undoing forgets it."""
+    catalog, photos = repos
+    encoder = ColourEncoder()
+    teacher = ProductTeacher(catalog, photos, lambda: encoder)
+    for sku, colour in (("RED-1", (0, 0, 220)), ("GREEN-1", (0, 200, 0))):
+        teacher.teach(NewProduct(sku, sku, 1200), [(f"{i}", _photo(colour, i)) for i in range(3)])
+    tray = encoder.encode([_photo((220, 0, 0), 20)])[0]
+    assert teacher._gallery.match(tray).reason != "not_a_product"
+
+    look = teacher.learn(None, _photo((220, 0, 0), 7))
+    assert photos.photo_counts() == {"RED-1": 3, "GREEN-1": 3}, "no product got a photo"
+    assert teacher._gallery.skus == ["GREEN-1", "RED-1"]
+    assert teacher._gallery.match(tray).reason == "not_a_product"
+    assert teacher._gallery.match(encoder.encode([_photo((0, 200, 220), 3)])[0]).sku is None
+    assert teacher._gallery.match(encoder.encode([_photo((0, 200, 0), 9)])[0]).sku == "GREEN-1"
+    # A fresh gallery from the database (another kiosk, a restart) ignores it too.
+    assert load_gallery(photos, encoder).match(tray).reason == "not_a_product"
+
+    monkeypatch.setattr("checkout_app.services.product_teaching.MAX_NOT_PRODUCT_LOOKS", 1)
+    with pytest.raises(NotLearned) as refused:
+        teacher.learn(None, _photo((220, 0, 0), 8))
+    assert refused.value.code == GALLERY_FULL
+
+    assert teacher.unlearn(look)
+    assert teacher._gallery.match(tray).reason != "not_a_product", "asked about again"

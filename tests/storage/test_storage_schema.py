@@ -304,3 +304,51 @@ def test_people_survive_the_upgrade_with_their_templates(tmp_path):
         ).fetchall()
     connection.close()
     assert per_person == [(1, 1), (2, 2)]
+
+
+def test_taught_photos_and_named_items_survive_the_upgrade_to_looks_without_a_sku(tmp_path):
+    """Revision 0009 lets a product photo and a named item have no SKU (a look staff said is
+    no product); it copies both tables, keeping every row and the photo each naming learned."""
+    path = tmp_path / "checkout.db"
+    make_release_file(path)
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    schema.upgrade(engine, "0008_named_item_photo")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO products (sku, name_ko, name_en, price, class_name, active, "
+                "updated_at) VALUES ('PEAR', '배', 'Pear', 900, 'taught:PEAR', 1, "
+                "'2026-12-07 08:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO product_photos (id, sku, created_at, photo_jpeg, encoder, colour, "
+                "trunk, words) VALUES (7, 'PEAR', '2026-12-07 09:00:00', x'ff', 'enc', x'00', "
+                "x'00', '[]')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO named_items (created_at, sku, name, learned, photo_id) "
+                "VALUES ('2026-12-07 09:01:00', 'PEAR', 'Pear', 1, 7)"
+            )
+        )
+    before = all_rows(url)
+    assert schema.upgrade(engine).status == "current"
+    engine.dispose()
+    after = all_rows(url)
+    assert_every_row_kept(before, after)
+    assert after["named_items"][0]["photo_id"] == 7
+    assert not differences_from_models(url)
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO product_photos (sku, created_at, photo_jpeg, encoder, colour, trunk, "
+            "words) VALUES (NULL, '2026-12-07 09:02:00', x'ff', 'enc', x'00', x'00', '[]')"
+        )
+        connection.execute(
+            "INSERT INTO named_items (created_at, sku, name, learned) "
+            "VALUES ('2026-12-07 09:03:00', NULL, NULL, 0)"
+        )
+    connection.close()

@@ -113,6 +113,37 @@ def test_staff_undo_a_learning_from_the_review_page(qtbot, themed, english, scre
     screenshot(page, "staff_review_undone_1024")
 
 
+def test_an_item_set_aside_is_listed_as_no_product_and_its_learning_undone(
+    qtbot, themed, english, screenshot
+):
+    """Staff said an unknown item is no product: the row says so (nothing charged, the look
+    learned) and Undo learning makes items like it asked about again."""
+    entries = [ReviewEntry(("named", 5), NOW, None, 0, None, None, True, counter_jpeg(), 43)]
+    unlearned: list = []
+
+    def unlearn(photo_id: int) -> bool:
+        unlearned.append(photo_id)
+        entries[0] = replace(entries[0], learned_photo_id=None)
+        return True
+
+    page = ReviewPage(lambda limit: entries[:limit], unlearn=unlearn)
+    qtbot.addWidget(page)
+    page.resize(1024, 480)
+    page.show()
+    page.refresh()
+    assert cells(page, 0) == ["Not a product", "0", "unknown, set aside, learned"]
+    screenshot(page, "staff_review_set_aside_1024")
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Learning undone"))
+    assert unlearned == [43]
+    assert page.status.text() == "Learning undone: items like it are asked about again."
+    assert cells(page, 0)[2] == "unknown, set aside, learned, undone"
+
+    english.set_language("ko")
+    qtbot.waitUntil(lambda: cells(page, 0)[0] != "Not a product")  # posted event
+    assert "Not a product" not in cells(page, 0)[2]
+
+
 def test_a_failed_undo_says_why_and_can_be_tried_again(qtbot, themed, english):
     entry = ReviewEntry(("named", 1), NOW, "Pear", 1, None, 1, True, None, 7)
 

@@ -2,10 +2,11 @@
 
 A row per product staff approved below what the counter camera saw (when, what, charged, seen)
 and per unknown item staff named (seen as "unknown item", and whether the kiosk had offered that
-product), with the counter frame of the selected row: a store can tell a camera that counts one
-can twice from a product that left unpaid, and see which products to teach next. A named item
-the kiosk learned from can be taken back (**Undo learning**) when staff named it wrongly: the
-learned picture is deleted and the recogniser rebuilt, in the background.
+product) or set aside as not a product, with the counter frame of the selected row: a store can
+tell a camera that counts one can twice from a product that left unpaid, and see which products
+to teach next. A named item the kiosk learned from can be taken back (**Undo learning**) when
+staff named it wrongly (a product set aside is then asked about again): the learned picture is
+deleted and the recogniser rebuilt, in the background.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ class ReviewPage(QWidget):
     def _fill_rows(self) -> None:
         for row, entry in enumerate(self._entries):
             when = entry.created_at.astimezone().strftime("%Y-%m-%d\n%H:%M")
-            cells = (when, entry.name, *self._charged_and_seen(entry))
+            name = self.tr("Not a product") if entry.name is None else entry.name
+            cells = (when, name, *self._charged_and_seen(entry))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 2:
@@ -135,7 +137,9 @@ class ReviewPage(QWidget):
 
     def _charged_and_seen(self, entry) -> tuple:
         if entry.camera_qty is None:  # an unknown item staff named
-            if entry.suggestion_rank is None:
+            if entry.name is None:
+                seen = self.tr("unknown, set aside")
+            elif entry.suggestion_rank is None:
                 seen = self.tr("unknown, searched")
             else:
                 seen = self.tr("unknown, ★ no. {rank}").format(rank=entry.suggestion_rank)
@@ -197,21 +201,24 @@ class ReviewPage(QWidget):
             return
         self._undoing = True
         self.undo_button.setEnabled(False)
-        self.status.setText(
-            self.tr("Forgetting what the kiosk learned from this {name}…").format(name=entry.name)
-        )
+        if entry.name is None:
+            undoing = self.tr("Forgetting the look of this item set aside…")
+            undone = self.tr("Learning undone: items like it are asked about again.")
+        else:
+            undoing = self.tr("Forgetting what the kiosk learned from this {name}…")
+            undone = self.tr(
+                "Learning undone: the kiosk no longer recognises {name} by that picture."
+            )
+        self.status.setText(undoing.format(name=entry.name))
         self._jobs.submit(
-            partial(self._unlearn, entry.learned_photo_id), partial(self._undone, entry.name)
+            partial(self._unlearn, entry.learned_photo_id),
+            partial(self._undone, undone.format(name=entry.name)),
         )
 
-    def _undone(self, name: str, _deleted: bool) -> None:
+    def _undone(self, message: str, _deleted: bool) -> None:
         # Not deleted: the product's photos were forgotten meanwhile; the result is the same.
         self._undoing = False
-        self.status.setText(
-            self.tr(
-                "Learning undone: the kiosk no longer recognises {name} by that picture."
-            ).format(name=name)
-        )
+        self.status.setText(message)
         self.refresh()
 
     def _undo_failed(self, reason: str) -> None:
@@ -225,8 +232,9 @@ class ReviewPage(QWidget):
             self.tr(
                 "Counts staff approved below what the counter camera saw, and unknown items "
                 "staff named (★ no. N: the product offered N-th; searched: looked up by name; "
-                "learned: the kiosk learned its look from that picture; undo it if misnamed), "
-                "newest first, with the camera's picture of that moment."
+                "set aside: not a product, items like it are ignored; learned: the kiosk "
+                "learned its look from that picture; undo it if misnamed), newest first, with "
+                "the camera's picture of that moment."
             )
         )
         self.undo_button.setText(self.tr("Undo learning"))

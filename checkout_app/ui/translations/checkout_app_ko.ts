@@ -555,142 +555,142 @@
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="418"/>
+        <location filename="../kiosk_window.py" line="419"/>
         <source>Nothing changed: the item left the counter, or which one was unclear.</source>
         <translation>바뀐 것이 없어요: 물건이 치워졌거나 어느 물건인지 모르겠어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="422"/>
+        <location filename="../kiosk_window.py" line="436"/>
         <source>Not a product, staff say: it no longer holds the payment.</source>
         <translation>직원 확인: 상품이 아니에요. 이제 결제를 막지 않아요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="432"/>
+        <location filename="../kiosk_window.py" line="446"/>
         <source>The unknown item&apos;s picture</source>
         <translation>알 수 없는 상품의 사진</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="440"/>
+        <location filename="../kiosk_window.py" line="454"/>
         <source>{name} is taught; the item left the counter: not added.</source>
         <translation>{name}을(를) 학습했어요. 물건이 치워져서 추가하지 않았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="448"/>
+        <location filename="../kiosk_window.py" line="462"/>
         <source>The unknown item is {name}: taught and added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 학습시키고 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="455"/>
+        <location filename="../kiosk_window.py" line="469"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="459"/>
+        <location filename="../kiosk_window.py" line="473"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="588"/>
+        <location filename="../kiosk_window.py" line="602"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="590"/>
+        <location filename="../kiosk_window.py" line="604"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="595"/>
+        <location filename="../kiosk_window.py" line="609"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="596"/>
+        <location filename="../kiosk_window.py" line="610"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="599"/>
+        <location filename="../kiosk_window.py" line="613"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="600"/>
+        <location filename="../kiosk_window.py" line="614"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="603"/>
+        <location filename="../kiosk_window.py" line="617"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="604"/>
+        <location filename="../kiosk_window.py" line="618"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="607"/>
+        <location filename="../kiosk_window.py" line="621"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="608"/>
+        <location filename="../kiosk_window.py" line="622"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="611"/>
+        <location filename="../kiosk_window.py" line="625"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="613"/>
+        <location filename="../kiosk_window.py" line="627"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="618"/>
+        <location filename="../kiosk_window.py" line="632"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="619"/>
+        <location filename="../kiosk_window.py" line="633"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="663"/>
+        <location filename="../kiosk_window.py" line="677"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="755"/>
+        <location filename="../kiosk_window.py" line="769"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="767"/>
-        <location filename="../kiosk_window.py" line="768"/>
+        <location filename="../kiosk_window.py" line="781"/>
+        <location filename="../kiosk_window.py" line="782"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="771"/>
+        <location filename="../kiosk_window.py" line="785"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="774"/>
+        <location filename="../kiosk_window.py" line="788"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="776"/>
+        <location filename="../kiosk_window.py" line="790"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -1364,82 +1364,102 @@ Register anyway only if they are two different people (twins, for example): othe
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../staff/review_page.py" line="169"/>
+        <location filename="../staff/review_page.py" line="173"/>
         <source>No frame was kept.</source>
         <translation>저장된 화면이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="192"/>
+        <location filename="../staff/review_page.py" line="196"/>
         <source>Nothing to review.</source>
         <translation>확인할 항목이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="223"/>
+        <location filename="../staff/review_page.py" line="230"/>
         <source>Review</source>
         <translation>검토</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="139"/>
+        <location filename="../staff/review_page.py" line="143"/>
         <source>unknown, searched</source>
         <translation>알 수 없음, 검색</translation>
     </message>
     <message>
+        <location filename="../staff/review_page.py" line="130"/>
+        <source>Not a product</source>
+        <translation>상품 아님</translation>
+    </message>
+    <message>
         <location filename="../staff/review_page.py" line="141"/>
+        <source>unknown, set aside</source>
+        <translation>알 수 없음, 상품 아님</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="145"/>
         <source>unknown, ★ no. {rank}</source>
         <translation>알 수 없음, ★ {rank}번</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="143"/>
+        <location filename="../staff/review_page.py" line="147"/>
         <source>, learned</source>
         <translation>, 학습함</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="145"/>
+        <location filename="../staff/review_page.py" line="149"/>
         <source>, learned, undone</source>
         <translation>, 학습함, 취소됨</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="201"/>
+        <location filename="../staff/review_page.py" line="205"/>
+        <source>Forgetting the look of this item set aside…</source>
+        <translation>상품이 아니라고 한 물건의 모습을 지우는 중…</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="206"/>
+        <source>Learning undone: items like it are asked about again.</source>
+        <translation>학습 취소: 비슷한 물건이 놓이면 다시 직원에게 물어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/review_page.py" line="208"/>
         <source>Forgetting what the kiosk learned from this {name}…</source>
         <translation>이 {name}에서 키오스크가 배운 것을 지우는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="212"/>
+        <location filename="../staff/review_page.py" line="210"/>
         <source>Learning undone: the kiosk no longer recognises {name} by that picture.</source>
         <translation>학습 취소됨: 키오스크가 더 이상 그 사진으로 {name}을(를) 알아보지 않아요.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="219"/>
+        <location filename="../staff/review_page.py" line="226"/>
         <source>Could not undo the learning: {reason}</source>
         <translation>학습을 취소하지 못했어요: {reason}</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="226"/>
-        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name; learned: the kiosk learned its look from that picture; undo it if misnamed), newest first, with the camera&apos;s picture of that moment.</source>
-        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음, 학습함: 키오스크가 그 사진으로 상품의 모습을 배움, 이름을 잘못 정했다면 학습 취소)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
+        <location filename="../staff/review_page.py" line="233"/>
+        <source>Counts staff approved below what the counter camera saw, and unknown items staff named (★ no. N: the product offered N-th; searched: looked up by name; set aside: not a product, items like it are ignored; learned: the kiosk learned its look from that picture; undo it if misnamed), newest first, with the camera&apos;s picture of that moment.</source>
+        <translation>카운터 카메라가 본 것보다 적게 직원이 승인한 수량과 직원이 이름을 정한 알 수 없는 상품(★ N번: N번째로 제안된 상품, 검색: 이름으로 찾음, 상품 아님: 비슷한 물건은 무시함, 학습함: 키오스크가 그 사진으로 모습을 배움, 이름을 잘못 정했다면 학습 취소)을 최신순으로, 그 순간의 카메라 사진과 함께 보여 줍니다.</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="232"/>
+        <location filename="../staff/review_page.py" line="240"/>
         <source>Undo learning</source>
         <translation>학습 취소</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="234"/>
+        <location filename="../staff/review_page.py" line="242"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="234"/>
+        <location filename="../staff/review_page.py" line="242"/>
         <source>Product</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="234"/>
+        <location filename="../staff/review_page.py" line="242"/>
         <source>Charged</source>
         <translation>결제 수량</translation>
     </message>
     <message>
-        <location filename="../staff/review_page.py" line="234"/>
+        <location filename="../staff/review_page.py" line="242"/>
         <source>Camera saw</source>
         <translation>카메라 수량</translation>
     </message>
