@@ -1,8 +1,10 @@
-"""``checkout-app products teach|identify|forget|bench`` and ``checkout-app eval real-products``.
+"""``checkout-app products teach|identify|forget|not-a-product|bench`` and ``checkout-app eval
+real-products``.
 
 Staff teach the kiosk a real product from a few photos; ``identify`` says which taught product
 each photo shows, or that it is unknown (with a shot of the empty counter, each item on a counter
-photo, as the kiosk finds them); ``bench`` times checkout with many taught products.
+photo, as the kiosk finds them); ``not-a-product`` learns what to ignore (a store's trays);
+``bench`` times checkout with many taught products.
 Handlers get ``args.home`` (resolved) and ``args.database_url``; expected failures raise
 ``CliError``. The models load only in the commands that need them, after the cheap checks (a
 typo in a path answers at once).
@@ -30,6 +32,7 @@ from checkout_app.services.counter_items_benchmark import benchmark_counter_item
 from checkout_app.services.product_teaching import (
     NewProduct,
     TeachError,
+    learn_not_products,
     load_gallery,
     teach_product,
 )
@@ -80,6 +83,20 @@ def add_products_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     forget.add_argument("sku")
     forget.set_defaults(func=_cmd_forget)
+
+    not_product = actions.add_parser(
+        "not-a-product",
+        help="learn the looks of things that are no product (the store's trays, bags, "
+        "receipts) from photos: items like them are ignored at the counter",
+    )
+    what = not_product.add_mutually_exclusive_group(required=True)
+    what.add_argument("--images", type=Path, help="folder of photos of such things")
+    what.add_argument(
+        "--forget",
+        action="store_true",
+        help="delete every such look (set aside at the kiosk too): such items are asked about",
+    )
+    not_product.set_defaults(func=_cmd_not_a_product)
 
     bench = actions.add_parser(
         "bench",
@@ -158,14 +175,19 @@ def _repositories(args: argparse.Namespace) -> Iterator[tuple]:
         close_database(session_factory)
 
 
-def _cmd_teach(args: argparse.Namespace) -> int:
-    folder = args.images
+def _images(folder: Path, nothing: str) -> list:
+    """(name, BGR image) of every photo in ``folder``; a CliError ending in ``nothing`` (what was
+    not done) for a missing folder or an unreadable photo."""
     if not folder.is_dir():
         raise _error(f"--images {folder} is not a folder")
     try:
-        images = [(path.name, load_image_bgr(path)) for path in image_files(folder)]
+        return [(path.name, load_image_bgr(path)) for path in image_files(folder)]
     except ImageError as exc:
-        raise _error(f"{exc}; nothing was taught") from None
+        raise _error(f"{exc}; {nothing}") from None
+
+
+def _cmd_teach(args: argparse.Namespace) -> int:
+    images = _images(args.images, "nothing was taught")
     encoder = _encoder(args)
     bar = ProgressBar(f"teaching {args.sku}")
     try:
@@ -261,6 +283,26 @@ def _identified_json(path: Path, items: list, products) -> dict:
             for box, match in items
         ],
     }
+
+
+def _cmd_not_a_product(args: argparse.Namespace) -> int:
+    if args.forget:
+        with _repositories(args) as (_catalog, photos):
+            removed = photos.forget(None)
+        print(f"forgot {removed} looks of things that are no product: such items are asked about")
+        return 0
+    images = _images(args.images, "nothing was learned")
+    encoder = _encoder(args)
+    bar = ProgressBar("learning what is no product")
+    try:
+        with _repositories(args) as (_catalog, photos):
+            learned = learn_not_products(photos, encoder, images, progress=bar.update)
+    except TeachError as exc:
+        raise _error(str(exc)) from None
+    finally:
+        bar.close()
+    print(f"learned {learned} looks of things that are no product: items like them are ignored")
+    return 0
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:

@@ -132,6 +132,35 @@ def teach_product(
     return TeachResult(product, len(images), seconds)
 
 
+def learn_not_products(
+    photos: ProductPhotoRepository,
+    encoder,
+    images: Sequence[tuple],
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Keep the looks of ``(source, BGR image)`` photos of things that are no product (a store's
+    trays, bags, receipts): items like them are ignored at the counter, as if staff had set one
+    aside. Every photo is checked first; all are stored or none (TeachError). Returns how many."""
+    if not images:
+        raise TeachError("no photos given")
+    problems = [
+        f"{source}: {problem}" for source, image in images if (problem := photo_problem(image))
+    ]
+    if problems:
+        raise TeachError("some photos cannot be used, nothing was learned: " + "; ".join(problems))
+    encoded = []
+    for i, (_source, image) in enumerate(images):
+        encoded.append((encode_jpeg(image), encoder.encode_taught([image])[0]))
+        if progress:
+            progress(i + 1, len(images))
+    try:
+        photos.add_not_product_looks(encoded, encoder.name, MAX_NOT_PRODUCT_LOOKS)
+    except ValueError as exc:
+        raise TeachError(f"{exc}; nothing was learned") from None
+    log.info("learned %d looks of things that are no product", len(encoded))
+    return len(encoded)
+
+
 @dataclass(frozen=True)
 class Shot:
     """A photo offered for teaching: what would be stored, or why it cannot be used."""

@@ -71,6 +71,21 @@ class ProductPhotoRepository:
             session.flush()
             return row.id
 
+    def add_not_product_looks(self, photos: Sequence[tuple], encoder: str, limit: int) -> None:
+        """Store ``(jpeg, appearance)`` looks that are no product, all at once: ValueError
+        (nothing stored) when there would be more than ``limit`` of them."""
+        with self._session_factory.begin() as session:
+            count = session.scalar(
+                select(func.count()).select_from(ProductPhotoRow).where(_of_product(None))
+            )
+            if count + len(photos) > limit:
+                raise ValueError(
+                    f"{count} looks that are no product are kept already, at most {limit}: "
+                    "forget them first"
+                )
+            for jpeg, appearance in photos:
+                session.add(_to_row(None, jpeg, encoder, appearance))
+
     def revision(self) -> tuple:
         """(photos, highest id, newest time stored): any photo taught, learned, forgotten or
         undone anywhere changes it (SQLite may give a deleted highest id again, but not with
@@ -133,10 +148,11 @@ class ProductPhotoRepository:
             result = session.execute(delete(ProductPhotoRow).where(ProductPhotoRow.id == photo_id))
             return bool(result.rowcount)
 
-    def forget(self, sku: str) -> int:
-        """Delete every taught photo of ``sku``; returns how many there were."""
+    def forget(self, sku: str | None) -> int:
+        """Delete every taught photo of ``sku`` (None: every look that is no product); returns
+        how many there were."""
         with self._session_factory.begin() as session:
-            result = session.execute(delete(ProductPhotoRow).where(ProductPhotoRow.sku == sku))
+            result = session.execute(delete(ProductPhotoRow).where(_of_product(sku)))
             return int(result.rowcount or 0)
 
 

@@ -149,6 +149,42 @@ def test_teaching_refuses_bad_photos_and_an_existing_sku_storing_nothing(
     assert "taught:JUICE-1" in listed and "1 products, 1 active" in listed
 
 
+def test_things_that_are_no_product_are_learned_from_photos_and_ignored(
+    home, tmp_path, grocery_dir, capsys
+):
+    """``products not-a-product``: a store's display of bananas it does not sell, learned from
+    photos, is ignored (said "not a product", sku null) while a taught juice is still the
+    juice; a bad photo stores nothing; ``--forget`` makes it an unknown item again."""
+    juice = _teach_folder(tmp_path, grocery_dir, "Bravo-Apple-Juice", 4)
+    teach = ["products", "teach", "--sku", "JUICE-1", "--name", "Apple juice", "--price", 2500]
+    assert _cli(home, *teach, "--images", juice) == 0
+    bananas = tmp_path / "bananas"
+    bananas.mkdir()
+    for path in sorted((grocery_dir / "train" / "Fruit" / "Banana").glob("*.jpg"))[:3]:
+        shutil.copy(path, bananas / path.name)
+    cv2.imwrite(str(bananas / "empty.jpg"), np.full((300, 300, 3), 180, np.uint8))
+    assert _cli(home, "products", "not-a-product", "--images", bananas) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "empty.jpg: nothing there" in err and "nothing was learned" in err
+    (bananas / "empty.jpg").unlink()
+    assert _cli(home, "products", "not-a-product", "--images", bananas) == 0
+    assert "learned 3 looks" in capsys.readouterr().out
+
+    banana = sorted(bananas.glob("*.jpg"))[0]  # the display itself, back on the counter
+    carton = _photos(grocery_dir, "test", "Bravo-Apple-Juice", 1)[0]
+    assert _cli(home, "products", "identify", banana, carton) == 0
+    banana_said, carton_said = capsys.readouterr().out.splitlines()
+    assert banana_said.endswith("not a product (like an item staff set aside at the counter)")
+    assert "(JUICE-1)" in carton_said or "unknown item" in carton_said, carton_said
+    assert _cli(home, "products", "identify", "--json", banana) == 0
+    assert json.loads(capsys.readouterr().out)["items"][0]["sku"] is None
+
+    assert _cli(home, "products", "not-a-product", "--forget") == 0
+    assert "forgot 3 looks" in capsys.readouterr().out
+    assert _cli(home, "products", "identify", banana) == 0
+    assert "unknown item" in capsys.readouterr().out
+
+
 def test_eval_real_products_writes_the_report_table_and_plot(home, tmp_path, grocery_dir):
     teach, test = tmp_path / "teach", tmp_path / "test"
     for folder in ("Bravo-Apple-Juice", "God-Morgon-Apple-Juice", "Tropicana-Apple-Juice"):

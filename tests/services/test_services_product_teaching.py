@@ -23,6 +23,7 @@ from checkout_app.services.product_teaching import (
     ProductTeacher,
     TeachError,
     encode_jpeg,
+    learn_not_products,
     load_gallery,
     teach_product,
 )
@@ -379,3 +380,23 @@ def test_an_item_staff_set_aside_is_learned_and_the_next_one_like_it_ignored(rep
 
     assert teacher.unlearn(look)
     assert teacher._gallery.match(tray).reason != "not_a_product", "asked about again"
+
+
+def test_looks_that_are_no_product_are_learned_from_photos_all_or_none(repos, monkeypatch):
+    """learn_not_products: every photo checked first, all stored or none, within the limit."""
+    photos = repos[1]
+    encoder = ColourEncoder()
+    trays = [(f"tray-{i}.jpg", _photo((220, 0, 0), i)) for i in range(3)]
+    bad = [*trays, ("blank.jpg", np.full((200, 200, 3), 90, np.uint8))]
+    with pytest.raises(TeachError, match=r"blank\.jpg: nothing there"):
+        learn_not_products(photos, encoder, bad)
+    with pytest.raises(TeachError, match="no photos given"):
+        learn_not_products(photos, encoder, [])
+    monkeypatch.setattr("checkout_app.services.product_teaching.MAX_NOT_PRODUCT_LOOKS", 4)
+    steps = []
+    assert learn_not_products(photos, encoder, trays, lambda d, t: steps.append(d)) == 3
+    assert steps == [1, 2, 3] and len(photos.not_product_looks()) == 3
+    with pytest.raises(TeachError, match="at most 4: forget them first; nothing was learned"):
+        learn_not_products(photos, encoder, trays[:2])
+    assert len(photos.not_product_looks()) == 3, "not one of the two stored"
+    assert photos.forget(None) == 3 and photos.not_product_looks() == []
