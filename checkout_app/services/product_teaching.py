@@ -112,17 +112,8 @@ def teach_product(
             f"{len(images)} photos given: teach a product from {MIN_TEACH_PHOTOS} to "
             f"{MAX_TEACH_PHOTOS} photos (top, sides, turned over, in a hand)"
         )
-    problems = [
-        f"{source}: {problem}" for source, image in images if (problem := photo_problem(image))
-    ]
-    if problems:
-        raise TeachError("some photos cannot be used, nothing was taught: " + "; ".join(problems))
     started = time.perf_counter()
-    encoded = []
-    for i, (_source, image) in enumerate(images):
-        encoded.append((encode_jpeg(image), encoder.encode_taught([image])[0]))
-        if progress:
-            progress(i + 1, len(images))
+    encoded = _checked_and_encoded(encoder, images, progress, "nothing was taught")
     try:
         photos.add_product(product, encoded, encoder.name)
     except ValueError as exc:  # taken by another kiosk since the check above
@@ -143,22 +134,31 @@ def learn_not_products(
     aside. Every photo is checked first; all are stored or none (TeachError). Returns how many."""
     if not images:
         raise TeachError("no photos given")
-    problems = [
-        f"{source}: {problem}" for source, image in images if (problem := photo_problem(image))
-    ]
-    if problems:
-        raise TeachError("some photos cannot be used, nothing was learned: " + "; ".join(problems))
-    encoded = []
-    for i, (_source, image) in enumerate(images):
-        encoded.append((encode_jpeg(image), encoder.encode_taught([image])[0]))
-        if progress:
-            progress(i + 1, len(images))
+    encoded = _checked_and_encoded(encoder, images, progress, "nothing was learned")
     try:
         photos.add_not_product_looks(encoded, encoder.name, MAX_NOT_PRODUCT_LOOKS)
     except ValueError as exc:
         raise TeachError(f"{exc}; nothing was learned") from None
     log.info("learned %d looks of things that are no product", len(encoded))
     return len(encoded)
+
+
+def _checked_and_encoded(
+    encoder, images: Sequence[tuple], progress: ProgressCallback | None, nothing: str
+) -> list:
+    """``(jpeg, appearance)`` of every ``(source, BGR image)``, once every photo passed the
+    checks; else TeachError naming each bad one, ending in ``nothing`` (what was not done)."""
+    problems = [
+        f"{source}: {problem}" for source, image in images if (problem := photo_problem(image))
+    ]
+    if problems:
+        raise TeachError(f"some photos cannot be used, {nothing}: " + "; ".join(problems))
+    encoded = []
+    for i, (_source, image) in enumerate(images):
+        encoded.append((encode_jpeg(image), encoder.encode_taught([image])[0]))
+        if progress:
+            progress(i + 1, len(images))
+    return encoded
 
 
 @dataclass(frozen=True)
