@@ -203,3 +203,45 @@ def test_eval_real_products_writes_the_report_table_and_plot(home, tmp_path, gro
     assert "| Juice/" in out.with_suffix(".md").read_text()
     plot = cv2.imread(str(out.with_name("real_confusion.png")))
     assert plot is not None and plot.shape[0] > 300
+
+
+def test_the_same_thing_put_back_on_the_counter_is_ignored_whichever_way_it_lies(
+    weights_home, grocery_dir
+):
+    """The rule for things that are no product is made for the same thing again: a thing learned
+    from the counter, put back moved, smaller or larger and turned, is "not a product"; the
+    taught juices beside it are still what they are (real models, real photos)."""
+    from checkout_app.app import load_appearance_encoder
+    from checkout_app.products.cutout import with_margin
+    from checkout_app.products.gallery import ProductGallery
+    from checkout_app.services.counter_items import counter_regions, identify_item
+    from checkout_app.services.counter_items_benchmark import empty_counter
+
+    encoder = load_appearance_encoder(weights_home)
+    taught = {
+        sku: encoder.encode_taught(
+            [cv2.imread(str(p)) for p in _photos(grocery_dir, "train", f, 4)]
+        )
+        for sku, f in TAUGHT.items()
+    }
+    empty = empty_counter()
+
+    def on_counter(thing, x, y, side, turns):
+        shot = empty.copy()
+        shot[y : y + side, x : x + side] = cv2.resize(np.rot90(thing, turns), (side, side))
+        (box,), _arms = counter_regions(shot, empty)
+        return shot, box
+
+    for folder in ("Fruit/Kiwi", "Vegetables/Leek"):  # a store's display, say
+        thing = cv2.imread(str(sorted((grocery_dir / "test" / folder).glob("*.jpg"))[0]))
+        shot, box = on_counter(thing, 100, 100, 200, 0)
+        x1, y1, x2, y2 = with_margin(box, shot.shape)  # the picture the kiosk learns from
+        look = encoder.encode_taught([shot[y1:y2, x1:x2]])
+        gallery = ProductGallery(taught, not_products=look)
+        for x, y, side, turns in ((300, 150, 200, 0), (250, 120, 170, 1), (150, 200, 230, 2)):
+            match = identify_item(*on_counter(thing, x, y, side, turns), gallery, encoder)
+            assert match.reason == "not_a_product", (folder, turns, match)
+    carton = cv2.imread(str(_photos(grocery_dir, "test", "God-Morgon-Orange-Juice", 1)[0]))
+    assert identify_item(*on_counter(carton, 200, 100, 220, 0), gallery, encoder).reason != (
+        "not_a_product"
+    )
