@@ -61,10 +61,7 @@ class ProductPhotoRepository:
         with self._session_factory.begin() as session:
             if sku is not None and session.get(ProductRow, sku) is None:
                 raise ValueError(f"SKU {sku} is not in the catalog")
-            count = session.scalar(
-                select(func.count()).select_from(ProductPhotoRow).where(_of_product(sku))
-            )
-            if count >= limit:
+            if _count(session, sku) >= limit:
                 return None
             row = _to_row(sku, jpeg, encoder, appearance)
             session.add(row)
@@ -75,9 +72,7 @@ class ProductPhotoRepository:
         """Store ``(jpeg, appearance)`` looks that are no product, all at once: ValueError
         (nothing stored) when there would be more than ``limit`` of them."""
         with self._session_factory.begin() as session:
-            count = session.scalar(
-                select(func.count()).select_from(ProductPhotoRow).where(_of_product(None))
-            )
+            count = _count(session, None)
             if count + len(photos) > limit:
                 raise ValueError(
                     f"{count} looks that are no product are kept already, at most {limit}: "
@@ -159,6 +154,11 @@ class ProductPhotoRepository:
 def _of_product(sku: str | None):
     """The photos of ``sku`` (None: the looks that are no product)."""
     return ProductPhotoRow.sku.is_(None) if sku is None else ProductPhotoRow.sku == sku
+
+
+def _count(session, sku: str | None) -> int:
+    """How many photos ``sku`` has (None: how many looks that are no product)."""
+    return session.scalar(select(func.count()).select_from(ProductPhotoRow).where(_of_product(sku)))
 
 
 def _to_row(sku: str | None, jpeg: bytes, encoder: str, appearance: Appearance) -> ProductPhotoRow:

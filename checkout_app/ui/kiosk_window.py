@@ -380,7 +380,15 @@ class KioskWindow(QMainWindow):
         if snapshot is None:
             return
         name = snapshot.catalog.get(sku).name(self._lang)
-        # A failure (the database is down) is logged by the queue: the sale goes on.
+        self._learn_in_background(offered, sku, name, chooser.chosen_picture, frame)
+        self.scanning.cart.show_scan(
+            self.tr("The unknown item is {name}: added by staff.").format(name=name), True
+        )
+
+    def _learn_in_background(self, offered: tuple, sku, name, picture, frame) -> None:
+        """Learn the look of an unknown item staff named ``sku`` (None: no product) and record
+        the naming for the Review page (``learn_and_record_named``), off the GUI thread. A
+        failure (the database is down) is logged by the queue: the sale goes on."""
         self._learner.submit(
             partial(
                 learn_and_record_named,
@@ -389,13 +397,10 @@ class KioskWindow(QMainWindow):
                 offered,
                 sku,
                 name,
-                chooser.chosen_picture,
+                picture,
                 frame,
             ),
             lambda _learned: self.staff.review.refresh(),
-        )
-        self.scanning.cart.show_scan(
-            self.tr("The unknown item is {name}: added by staff.").format(name=name), True
         )
 
     def _staff_change(
@@ -419,19 +424,7 @@ class KioskWindow(QMainWindow):
         refused = self.tr("Nothing changed: the item left the counter, or which one was unclear.")
         if self._staff_change(partial(self.services.counter.set_aside, item), refused) is None:
             return
-        self._learner.submit(
-            partial(
-                learn_and_record_named,
-                self.services.teacher,
-                self.services.named_items,
-                (),
-                None,
-                None,
-                picture,
-                frame,
-            ),
-            lambda _learned: self.staff.review.refresh(),
-        )
+        self._learn_in_background((), None, None, picture, frame)
         self.scanning.cart.show_scan(
             self.tr("Not a product, staff say: it no longer holds the payment."),
             True,
