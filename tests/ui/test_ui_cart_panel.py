@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
-from checkout_app.ui.shopper.cart_panel import TOUCH_HOLD_S, CartPanel
+from checkout_app.ui.shopper.cart_panel import TITLE_ALWAYS_FROM_PX, TOUCH_HOLD_S, CartPanel
 from checkout_app.ui.view_models import CartRow
 
 
@@ -73,6 +73,26 @@ def test_a_line_that_leaves_stays_put_while_the_shopper_is_tapping(panel, clock,
     clock.now += TOUCH_HOLD_S + 0.1
     panel.set_rows([row("B", 1)], "₩1,000")
     qtbot.waitUntil(lambda: panel.line("A") is None, timeout=2000)
+
+
+def test_a_short_cart_gives_its_title_s_room_to_the_lines(panel, qtbot):
+    """On a 1024×600 screen every line shown counts: the title shows only while the cart is
+    empty (with its hint); on taller screens it stays."""
+    title = panel.findChild(QLabel, "cart_title")
+    assert title.isVisible()
+    panel.resize(520, TITLE_ALWAYS_FROM_PX - 80)
+    qtbot.waitUntil(lambda: panel.height() == TITLE_ALWAYS_FROM_PX - 80)
+    assert title.isVisible(), "an empty cart says what it is"
+    viewport = panel._scroll.viewport()
+    empty_room = viewport.height()
+    panel.set_rows([row("A", 1), row("B", 1)], "₩2,000")
+    qtbot.waitUntil(lambda: not title.isVisible())
+    qtbot.waitUntil(lambda: viewport.height() > empty_room + title.height())
+    panel.set_rows([], "₩0")
+    qtbot.waitUntil(lambda: title.isVisible())
+    panel.set_rows([row("A", 1)], "₩1,000")
+    panel.resize(520, TITLE_ALWAYS_FROM_PX)
+    qtbot.waitUntil(lambda: title.isVisible())
 
 
 def test_a_removed_line_is_listed_with_its_undo(panel, qtbot):

@@ -13,7 +13,7 @@ import time
 from typing import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -43,6 +43,9 @@ from checkout_app.ui.view_models import CartRow
 # A line that left the cart stays in place this long after the shopper's last tap on the cart.
 TOUCH_HOLD_S = 2.0
 SCAN_NOTICE_S = 4.0  # how long "Added Cola by barcode" stays
+# A cart panel shorter than this (a 1024×600 screen) shows its title only while it is empty: the
+# lines need the room.
+TITLE_ALWAYS_FROM_PX = 560
 # The widest line total the columns are sized for (about a million won).
 WIDEST_AMOUNTS = (format_won(9_999_999, "en"), format_won(9_999_999, "ko"))
 
@@ -185,6 +188,7 @@ class CartPanel(QFrame):
         self._release.setSingleShot(True)
         self._release.timeout.connect(lambda: self._show_lines(self._rows))
         self._title = QLabel()
+        self._title.setObjectName("cart_title")
         self._title.setProperty("role", "title")
         self._empty = QLabel()
         self._empty.setProperty("role", "hint")
@@ -293,6 +297,7 @@ class CartPanel(QFrame):
         charged = any(r.qty > 0 for r in self._rows)
         take_off = sum(r.take_off for r in self._rows)
         self._empty.setVisible(not self._rows)
+        self._show_title()
         self._take_off.setVisible(bool(take_off))
         self._approve.setVisible(bool(take_off))
         self._take_off.setText(
@@ -355,6 +360,13 @@ class CartPanel(QFrame):
             self.tr("Face pay is not available at this kiosk right now. Call staff to pay.")
         )
         self._update_actions()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        self._title.setVisible(self.height() >= TITLE_ALWAYS_FROM_PX or not self._rows)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
