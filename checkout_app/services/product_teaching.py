@@ -320,9 +320,14 @@ class ProductTeacher:
 
     def counter_items(self) -> CounterItemDetector | None:
         """A detector of taught products and unknown items for the next visit, or None while
-        there is no empty-counter shot or no gallery yet. Cheap: nothing loads here."""
+        there is no empty-counter shot or no taught product in the gallery. Cheap: nothing loads
+        here.
+
+        With none (never taught, or every one forgotten) the kiosk is the demo store it was at
+        install, whose detector counts what it knows: the same before a restart as after it
+        (which builds no gallery then)."""
         gallery, empty = self._gallery, self._empty_counter
-        if gallery is None or empty is None or self._encoder is None:
+        if gallery is None or not gallery.skus or empty is None or self._encoder is None:
             return None
         return CounterItemDetector(empty, gallery, self._encoder)
 

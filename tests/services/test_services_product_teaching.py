@@ -290,6 +290,22 @@ def test_photos_taught_or_learned_on_another_kiosk_reach_this_one(repos):
     assert kiosk_b.refresh_if_changed() and kiosk_b._gallery.skus == ["RED-1"]
 
 
+def test_unknown_items_are_found_only_while_a_taught_product_is_on_sale(repos):
+    """With every taught product forgotten the kiosk is back to the demo store it was at
+    install (and after a restart): nothing on the counter is an unknown item."""
+    catalog, photos = repos
+    teacher = ProductTeacher(catalog, photos, ColourEncoder)
+    teacher.set_empty_counter(np.full((120, 160, 3), 90, np.uint8))
+    assert teacher.counter_items() is None, "nothing taught"
+    teacher.teach(
+        NewProduct("RED-1", "Red", 1200), [(f"{i}", _photo((0, 0, 220), i)) for i in range(3)]
+    )
+    assert teacher.counter_items() is not None
+    photos.forget("RED-1")  # checkout-app products forget, from a shell
+    assert teacher.refresh_if_changed() and teacher._gallery.skus == []
+    assert teacher.counter_items() is None
+
+
 def test_a_gallery_that_cannot_be_rebuilt_is_tried_again_only_after_the_next_change(repos):
     catalog, photos = repos
     kiosk_a = ProductTeacher(catalog, photos, ColourEncoder)
