@@ -240,11 +240,12 @@ def _cmd_identify(args: argparse.Namespace) -> int:
             boxes = [(0, 0, image.shape[1], image.shape[0])]
         else:
             try:
-                boxes, arms = counter_regions(image, empty)
+                regions, arms = counter_regions(image, empty)
             except ValueError as exc:
                 print(f"{path}: {exc}", file=sys.stderr)
                 failed += 1
                 continue
+            boxes = [box for box, _area in regions]
             if arms:  # said, so that an item laid against the edge is not silently missed
                 print(
                     f"{path}: {len(arms)} region(s) touching the photo's edge left out (an arm "

@@ -6,7 +6,10 @@ shows up as a difference from a shot of the empty counter (``products.cutout``);
 touches the picture's edge is an arm reaching in, not an item (an item under its hand is still
 there). Each item is identified once by the taught-product gallery (colour, FaceNet's trunk,
 printed words) and then followed by its box, so the slow identification runs once per item,
-not every frame.
+not every frame. A region whose area changed by more than an outline's jitter is identified
+again (nudging or turning an item keeps its area); one that grew out of an item already there is
+something laid against it, which the gallery would take for that item alone: an unknown item
+until they lie apart.
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
 payment waits until it is taken away, or staff say what it is (offered the products it looked
 most like first: ``unknown_suggestions``) or teach it; unless it looks like something staff said
@@ -28,7 +31,7 @@ from typing import Collection, Sequence
 import numpy as np
 
 from checkout_app.core.catalog import NOT_A_PRODUCT_CLASS, UNKNOWN_ITEM_CLASS, taught_class_name
-from checkout_app.products.cutout import changed_regions, with_margin
+from checkout_app.products.cutout import MIN_OBJECT_SHARE, changed_regions, with_margin
 from checkout_app.products.gallery import ProductGallery, ProductMatch
 from checkout_app.vision.detections import Detections, ProductDetector, box_iou
 
@@ -45,11 +48,19 @@ EXPLAINED_SHARE = 0.6
 EDGE_SHARE = 0.005
 # An item whose box lies this much inside an arm's region is under the hand: still there.
 COVERED_SHARE = 0.6
+# A region whose area changed by this share of the item's (and at least an object's area) is no
+# longer just that item: something was laid against it or taken from it. Far above the frame-to-
+# frame jitter of a still item's outline (a few per cent), below a second carton or a candy bar
+# beside a litre carton.
+AREA_CHANGE_SHARE = 0.15
+# A new region holding this much of an item's box, and grown as above, grew out of it.
+GREW_FROM_SHARE = 0.8
 
 
 @dataclass
 class _Known:
     box: tuple
+    area: float  # of its changed region, in pixels
     class_id: int
     seen: float
     suggestions: tuple = ()  # the taught SKUs it looked most like, best first
@@ -107,17 +118,18 @@ class CounterItemDetector:
         self._stale_logged = False
         now = self._clock()
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
+        object_area = MIN_OBJECT_SHARE * image.shape[0] * image.shape[1]
         found: list[_Known] = []
         identified = 0
-        for box in regions:
+        for box, area in regions:
             if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
                 continue
-            known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
-            if known is None or _iou(known.box, box) < SAME_ITEM_IOU:
-                known = self._identify(image, box, now)
+            known = self._same_item(box, area, object_area)
+            if known is None:
+                known = self._new_item(image, box, area, now, object_area)
                 self._known.append(known)
                 identified += 1
-            known.box, known.seen = box, now
+            known.box, known.area, known.seen = box, area, now
             found.append(known)
         # An item a hand lies on merges with the arm into one region at the edge: it is still
         # there, under the hand, as long as the arm covers where it was.
@@ -140,7 +152,38 @@ class CounterItemDetector:
             np.array(classes, np.int64),
         )
 
-    def _identify(self, image: np.ndarray, box: tuple, now: float) -> _Known:
+    def _same_item(self, box: tuple, area: float, object_area: float) -> _Known | None:
+        """The item identified before that this region is (nudged or turned: the boxes overlap,
+        the area is the same), or None."""
+        known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
+        if known is None or _iou(known.box, box) < SAME_ITEM_IOU:
+            return None
+        return None if _change(area, known, object_area) else known
+
+    def _new_item(
+        self, image: np.ndarray, box: tuple, area: float, now: float, object_area: float
+    ) -> _Known:
+        grew_from = [
+            k
+            for k in self._known
+            if _inside_share(k.box, box) >= GREW_FROM_SHARE and _change(area, k, object_area) > 0
+        ]
+        if grew_from:
+            return self._touching(box, area, now, grew_from)
+        return self._identify(image, box, area, now)
+
+    def _touching(self, box: tuple, area: float, now: float, grew_from: list) -> _Known:
+        """Something was laid against the item(s) ``grew_from``: one region, whose crop the
+        gallery would take for the item alone (the second carton of a pair, a small thing
+        beside a big one would go unpaid). Unknown until they lie apart, each then identified."""
+        log.info(
+            "counter item at %s: unknown, something lies against the item(s) at %s",
+            box,
+            [k.box for k in grew_from],
+        )
+        return _Known(box, area, self.unknown_class_id, now)
+
+    def _identify(self, image: np.ndarray, box: tuple, area: float, now: float) -> _Known:
         match = identify_item(image, box, self._gallery, self._encoder)
         log.info(
             "counter item at %s: %s (%s, margin %.2f)",
@@ -150,10 +193,10 @@ class CounterItemDetector:
             match.margin,
         )
         if match.reason == "not_a_product":
-            return _Known(box, self.not_a_product_class_id, now)
+            return _Known(box, area, self.not_a_product_class_id, now)
         if match.sku is None:
-            return _Known(box, self.unknown_class_id, now, match.suggestions)
-        return _Known(box, self._gallery.skus.index(match.sku), now)
+            return _Known(box, area, self.unknown_class_id, now, match.suggestions)
+        return _Known(box, area, self._gallery.skus.index(match.sku), now)
 
     def _none(self, started: float, why: str) -> Detections:
         self.unknown_suggestions = ()
@@ -165,11 +208,12 @@ class CounterItemDetector:
 
 
 def counter_regions(image: np.ndarray, empty_counter: np.ndarray) -> tuple[list, list]:
-    """The boxes of the regions of ``image`` that differ from ``empty_counter``, largest first,
-    as (items, arms): an item lies wholly in view; a region that touches the picture's edge is
-    an arm reaching in (a hand, and what it holds or covers), not an item put down. Raises
-    ValueError, with the reason, when the two pictures differ in size or most of the counter
-    differs: then the light or the camera moved, and the empty-counter shot must be taken again."""
+    """The regions of ``image`` that differ from ``empty_counter``, largest first, as (items,
+    arms): an item ``(box, area)`` lies wholly in view; a region (its box) that touches the
+    picture's edge is an arm reaching in (a hand, and what it holds or covers), not an item put
+    down. Raises ValueError, with the reason, when the two pictures differ in size or most of
+    the counter differs: then the light or the camera moved, and the empty-counter shot must be
+    taken again."""
     regions = changed_regions(image, empty_counter)
     changed = sum(area for _box, area in regions)
     height, width = image.shape[:2]
@@ -180,9 +224,11 @@ def counter_regions(image: np.ndarray, empty_counter: np.ndarray) -> tuple[list,
         )
     edge = EDGE_SHARE * max(height, width)
     items, arms = [], []
-    for (x1, y1, x2, y2), _area in regions:
-        inside = x1 > edge and y1 > edge and x2 < width - edge and y2 < height - edge
-        (items if inside else arms).append((x1, y1, x2, y2))
+    for (x1, y1, x2, y2), area in regions:
+        if x1 > edge and y1 > edge and x2 < width - edge and y2 < height - edge:
+            items.append(((x1, y1, x2, y2), area))
+        else:
+            arms.append((x1, y1, x2, y2))
     return items, arms
 
 
@@ -266,6 +312,13 @@ def merge_suggestions(suggestions: Sequence[tuple]) -> tuple:
             if rank < len(item) and item[rank] not in merged:
                 merged.append(item[rank])
     return tuple(merged)
+
+
+def _change(area: float, known: _Known, object_area: float) -> float:
+    """How much a region's ``area`` exceeds ``known``'s (< 0: it is smaller), or 0 when the
+    difference is within the jitter of one item's outline: the same item."""
+    change = area - known.area
+    return change if abs(change) >= max(object_area, AREA_CHANGE_SHARE * known.area) else 0.0
 
 
 def _iou(a: tuple, b: tuple) -> float:

@@ -229,7 +229,7 @@ def test_the_same_thing_put_back_on_the_counter_is_ignored_whichever_way_it_lies
     def on_counter(thing, x, y, side, turns):
         shot = empty.copy()
         shot[y : y + side, x : x + side] = cv2.resize(np.rot90(thing, turns), (side, side))
-        (box,), _arms = counter_regions(shot, empty)
+        ((box, _area),), _arms = counter_regions(shot, empty)
         return shot, box
 
     for folder in ("Fruit/Kiwi", "Vegetables/Leek"):  # a store's display, say

@@ -202,6 +202,53 @@ def test_the_cart_lists_the_taught_product_and_holds_payment_for_an_unknown_item
     assert snapshot.unknown_items == 0 and snapshot.can_pay  # taken off: payment may go on
 
 
+def test_something_laid_against_an_item_holds_the_payment_until_they_lie_apart():
+    """The merged region's crop would pass for the item alone: the second carton of a pair, or
+    a small thing beside a big one, would go unpaid. It is an unknown item instead; apart, each
+    one is identified and charged."""
+    session = colour_session(cola_and_juice())
+    frame = iter(range(100))
+
+    def show(shot, times=4):
+        for _ in range(times):
+            i = next(frame)
+            snapshot = session.process(Frame(shot, i / 15, i))
+        return snapshot
+
+    assert show(with_items((100, 120, GREEN))).quantities == {"JUICE-1": 1}
+    beside = with_items((100, 120, GREEN))
+    cv2.rectangle(beside, (220, 200), (270, 290), RED, -1)  # a candy bar against its side
+    snapshot = show(beside)
+    assert snapshot.unknown_items == 1 and not snapshot.can_pay
+    assert show(with_items((100, 120, GREEN))).can_pay, "taken away again"
+    pair = with_items((100, 120, GREEN), (220, 120, GREEN))  # a second carton, flush
+    snapshot = show(pair)
+    assert snapshot.unknown_items == 1 and not snapshot.can_pay
+    snapshot = show(with_items((100, 120, GREEN), (300, 120, GREEN)), 6)
+    assert snapshot.quantities == {"JUICE-1": 2} and snapshot.unknown_items == 0
+    assert snapshot.can_pay
+
+
+def test_an_item_whose_region_changed_by_an_object_is_identified_again():
+    """Turned or nudged, an item keeps its area and its identity (identified once); a region
+    that lost an object's area (one of two touching cartons taken away) is identified again."""
+    encoder, now = ColourEncoder(), [0.0]
+    items = CounterItemDetector(empty_counter(), ColourGallery(), encoder, clock=lambda: now[0])
+    juice = taught_class_name("JUICE-1")
+    items.detect(with_items((100, 120, GREEN)))
+    turned = empty_counter()
+    corners = cv2.boxPoints(((163, 212), (120, 180), 12)).astype(np.int32)
+    cv2.fillPoly(turned, [corners], GREEN)
+    assert [items.class_names[c] for c in items.detect(turned).class_id] == [juice]
+    assert encoder.calls == 1
+    for now[0] in (1.0, 3.0, 5.0):  # long enough to forget the carton alone
+        items.detect(with_items((100, 120, GREEN), (220, 120, GREEN)))  # one region: unknown
+    assert encoder.calls == 1, "nothing to identify: it grew out of the carton"
+    found = items.detect(with_items((100, 120, GREEN)))  # the second one taken away
+    assert [items.class_names[c] for c in found.class_id] == [juice]
+    assert encoder.calls == 2
+
+
 def test_without_counter_items_the_session_is_as_before():
     catalog = Catalog([Product("A1", "콜라", "Cola", 1500, "cola_can")])
     session = CounterSession(NoProducts(), catalog, counter_items=lambda: None)
