@@ -50,8 +50,9 @@ EDGE_SHARE = 0.005
 COVERED_SHARE = 0.6
 # A region whose area changed by this share of the item's (and at least an object's area) is no
 # longer just that item: something was laid against it or taken from it. Far above the frame-to-
-# frame jitter of a still item's outline (a few per cent), below a second carton or a candy bar
-# beside a litre carton.
+# frame jitter of a still item's outline (at most 2.5 %: 14 real product photos on the rendered
+# counter, 40 frames each with camera noise, a 2 % exposure wobble and JPEG), below a second
+# carton or a candy bar beside a litre carton.
 AREA_CHANGE_SHARE = 0.15
 # A new region holding this much of an item's box, and grown as above, grew out of it.
 GREW_FROM_SHARE = 0.8
