@@ -56,6 +56,9 @@ COVERED_SHARE = 0.6
 AREA_CHANGE_SHARE = 0.15
 # A new region holding this much of an item's box, and grown as above, grew out of it.
 GREW_FROM_SHARE = 0.8
+# The counter must look unlike its empty-counter shot this long before checkout waits for staff
+# to take it again: an arm close to the camera covers most of the view for a moment.
+STALE_AFTER_S = 2.0
 
 
 @dataclass
@@ -87,7 +90,10 @@ class CounterItemDetector:
         self._forget_after_s = forget_after_s
         self._clock = clock
         self._known: list[_Known] = []
-        self._stale_logged = False
+        self._unlike_since: float | None = None  # when the counter stopped matching its shot
+        # The counter has looked unlike its empty-counter shot for STALE_AFTER_S (the light or
+        # the camera moved): no item can be found, so payment waits until staff take it again.
+        self.empty_counter_stale = False
         self.class_names = [taught_class_name(sku) for sku in gallery.skus] + [
             UNKNOWN_ITEM_CLASS,
             NOT_A_PRODUCT_CLASS,
@@ -112,12 +118,12 @@ class CounterItemDetector:
     def detect(self, image: np.ndarray, explained: Sequence[tuple] = ()) -> Detections:
         """The items on the counter; regions mostly inside an ``explained`` box are left out."""
         started = time.perf_counter()
+        now = self._clock()
         try:
             regions, arms = counter_regions(image, self._empty)
         except ValueError as exc:
-            return self._none(started, str(exc))
-        self._stale_logged = False
-        now = self._clock()
+            return self._none(started, now, str(exc))
+        self._unlike_since, self.empty_counter_stale = None, False
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
         object_area = MIN_OBJECT_SHARE * image.shape[0] * image.shape[1]
         found: list[_Known] = []
@@ -199,11 +205,18 @@ class CounterItemDetector:
             return _Known(box, area, self.unknown_class_id, now, match.suggestions)
         return _Known(box, area, self._gallery.skus.index(match.sku), now)
 
-    def _none(self, started: float, why: str) -> Detections:
+    def set_empty_counter(self, image: np.ndarray) -> None:
+        """Staff took the empty counter again (the light or the camera moved): items are found
+        against ``image`` from the next frame on."""
+        self._empty = image
+        self._unlike_since, self.empty_counter_stale = None, False
+
+    def _none(self, started: float, now: float, why: str) -> Detections:
         self.unknown_suggestions = ()
-        if not self._stale_logged:
+        if self._unlike_since is None:
             log.warning("counter items are off until it matches again: %s", why)
-            self._stale_logged = True
+            self._unlike_since = now
+        self.empty_counter_stale = now - self._unlike_since >= STALE_AFTER_S
         self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
         return Detections.empty()
 

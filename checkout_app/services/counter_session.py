@@ -78,6 +78,9 @@ class CounterSnapshot:
     timings_ms: dict = field(default_factory=dict)
     cart_changed: bool = False
     scanned: frozenset = frozenset()  # of ``pinned``, those a barcode scan set last
+    # The counter looks unlike its empty-counter shot (CounterItemDetector.empty_counter_stale):
+    # taught products and unknown items cannot be found, so nothing can be paid for.
+    empty_counter_stale: bool = False
 
     def lines(self, lang: str = "en") -> list[CartLine]:
         return [
@@ -105,8 +108,14 @@ class CounterSnapshot:
 
     @property
     def can_pay(self) -> bool:
-        """Something to pay for, and nothing on the counter that the cart does not charge."""
-        return self.item_count > 0 and not self.shortfalls and not self.unknown_items
+        """Something to pay for, and nothing on the counter that the cart does not charge (or
+        might not: while the counter cannot be compared with its empty-counter shot)."""
+        return (
+            self.item_count > 0
+            and not self.shortfalls
+            and not self.unknown_items
+            and not self.empty_counter_stale
+        )
 
 
 class CounterSession:
@@ -247,6 +256,14 @@ class CounterSession:
         log.info("staff said unknown item %s is no product", "?" if item is None else item)
         return snapshot
 
+    def set_empty_counter(self, image) -> CounterSnapshot:
+        """Staff took the empty counter again: this visit's items are found against ``image``
+        from the next frame on (the next visits' come from ``counter_items()``)."""
+        with self._lock:
+            if self._items is not None:
+                self._items.set_empty_counter(image)
+            return self._snapshot(True)
+
     def approve_shortfalls(self) -> tuple[CounterSnapshot, dict]:
         """Staff accept the lowered counts; returns the snapshot and what was approved."""
         with self._lock:
@@ -343,4 +360,5 @@ class CounterSession:
             frame_index=self._frame_index,
             timings_ms=dict(self._timings),
             cart_changed=changed,
+            empty_counter_stale=self._items is not None and self._items.empty_counter_stale,
         )

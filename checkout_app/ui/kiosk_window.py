@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -174,6 +175,7 @@ class KioskWindow(QMainWindow):
         cart.help_requested.connect(self._call_staff)
         cart.approval_requested.connect(self._approve_shortfalls)
         cart.name_unknown_requested.connect(self._name_unknown_item)
+        cart.retake_requested.connect(self._retake_empty_counter)
         self.pay.confirmed.connect(self._confirm_payment)
         self.pay.rejected.connect(lambda: self._payment_call("reject"))
         self.pay.cancelled.connect(lambda: self._payment_call("cancel"))
@@ -310,6 +312,7 @@ class KioskWindow(QMainWindow):
             cart_rows(snapshot, self._lang),
             total_text(snapshot, self._lang),
             unknown_items=snapshot.unknown_items,
+            empty_counter_stale=snapshot.empty_counter_stale,
         )
         now = self._clock()
         if snapshot.item_count or snapshot.unknown_items:
@@ -384,6 +387,39 @@ class KioskWindow(QMainWindow):
         self.scanning.cart.show_scan(
             self.tr("The unknown item is {name}: added by staff.").format(name=name), True
         )
+
+    def _retake_empty_counter(self) -> None:
+        """Staff (PIN) take the empty counter again after the light or the camera moved: once
+        they cleared the counter, its picture now is the one items are found against, in this
+        visit and the next ones."""
+        if not self._snapshot.empty_counter_stale:
+            return
+        title = self.tr("Staff: retake the empty counter")
+        if not self._staff_pin_entered(title):
+            return
+        ask = QMessageBox(QMessageBox.Icon.Question, title, "", parent=self)
+        ask.setText(
+            self.tr(
+                "Take everything off the counter (the shopper's products too, for a moment), "
+                "then tap Take empty counter. Put the products back afterwards."
+            )
+        )
+        take = ask.addButton(self.tr("Take empty counter"), QMessageBox.ButtonRole.AcceptRole)
+        ask.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        ask.exec()
+        frame = self._counter_image
+        if ask.clickedButton() is not take or frame is None:
+            return
+        log.info("staff took the empty counter again")
+        text, ok = self.tr("Empty counter taken again: put the products back on the counter."), True
+        try:
+            self.services.teacher.set_empty_counter(frame)
+        except OSError as exc:  # kept in memory all the same: lost at the next start
+            log.error("cannot keep the empty-counter shot: %s", exc)
+            text = self.tr("The empty-counter shot was not saved: take it again after a restart.")
+            ok = False
+        self._apply(self.services.counter.set_empty_counter(frame.copy()))
+        self.scanning.cart.show_scan(text, ok)
 
     def _learn_in_background(self, offered: tuple, sku, name, picture, frame) -> None:
         """Learn the look of an unknown item staff named ``sku`` (None: no product) and record

@@ -189,6 +189,45 @@ def test_a_changed_light_is_not_an_item(caplog):
     assert "differs from the empty-counter shot" in caplog.text
 
 
+def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_again():
+    """The light changed: nothing on the counter can be found, so a taught product there would
+    go unpaid. After STALE_AFTER_S (not for an arm's moment) payment waits; taking the empty
+    counter again finds the items at once, in this visit."""
+    now = [0.0]
+    gallery, encoder = ColourGallery(), ColourEncoder()
+    session = CounterSession(
+        NoProducts([(400, 140, 520, 320)]),  # a cola the product detector finds in any light
+        cola_and_juice(),
+        TrackerConfig(confirm_after_frames=2, confirm_window_frames=3, lost_after_frames=2),
+        counter_items=lambda: CounterItemDetector(
+            empty_counter(), gallery, encoder, clock=lambda: now[0]
+        ),
+    )
+    frame = iter(range(100))
+
+    def show(shot, seconds: float):
+        end = now[0] + seconds
+        while now[0] < end:
+            now[0] += 0.25
+            i = next(frame)
+            snapshot = session.process(Frame(shot, now[0], i))
+        return snapshot
+
+    assert show(with_items((100, 120, GREEN)), 1).quantities == {"A1": 1, "JUICE-1": 1}
+    darker_empty = (empty_counter() * 0.6).astype(np.uint8)
+    darker = darker_empty.copy()
+    cv2.rectangle(darker, (100, 120), (220, 300), GREEN, -1)
+    snapshot = show(darker, 1.5)
+    assert not snapshot.empty_counter_stale, "a moment: an arm close to the camera, say"
+    snapshot = show(darker, 1.0)
+    assert snapshot.quantities == {"A1": 1}, "the juice is not seen: it would go unpaid"
+    assert snapshot.empty_counter_stale and not snapshot.can_pay
+    snapshot = session.set_empty_counter(darker_empty)  # staff cleared the counter and took it
+    assert not snapshot.empty_counter_stale
+    snapshot = show(darker, 1.0)
+    assert snapshot.quantities == {"A1": 1, "JUICE-1": 1} and snapshot.can_pay
+
+
 def test_the_cart_lists_the_taught_product_and_holds_payment_for_an_unknown_item():
     session = colour_session(cola_and_juice())
     for i in range(3):

@@ -689,6 +689,61 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
 
 
 @pytest.mark.integration
+def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_again(
+    qtbot, make_window, services, grocery_dir, screenshot, monkeypatch
+) -> None:
+    """A mat laid over the counter (or the light, or the camera, moved): no taught product can
+    be found against the old empty-counter shot, so the juice would go unpaid. The cart says so
+    and payment waits; staff clear the counter and take it again, and the juice is charged."""
+    import numpy as np
+    from PySide6.QtWidgets import QMessageBox
+
+    from checkout_app.ui.staff.pin_dialog import PinDialog
+
+    def staff_take(box) -> int:
+        box.show()
+        screenshot(box, "13l_retake_empty_counter")
+        (take,) = [b for b in box.buttons() if b.text() == "Take empty counter"]
+        take.click()
+        return 0
+
+    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-5")
+    try:
+        scene = StillCounter(store.on_counter(((80, 140), store.test_juice)))
+        kiosk = make_window(lambda: scene)
+        services.counter.reset(store.repository.load())
+        kiosk.start()
+        qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-5": 1}, timeout=60_000)
+        mat = np.clip(store.empty.astype(np.int16) + (70, 0, -40), 0, 255).astype(np.uint8)
+        juice = store.on_counter(((80, 140), store.test_juice))[140:340, 80:280]
+        with_juice = mat.copy()
+        with_juice[140:340, 80:280] = juice
+        scene.image = with_juice
+        qtbot.waitUntil(lambda: kiosk.snapshot.empty_counter_stale, timeout=30_000)
+        notice = kiosk.findChild(QLabel, "stale_counter_notice")
+        assert notice.isVisible() and "cannot see the counter" in notice.text()
+        assert not kiosk.findChild(QPushButton, "pay_button").isEnabled()
+        screenshot(kiosk, "13k_counter_unlike_its_empty_shot")
+
+        monkeypatch.setattr(PinDialog, "exec", lambda self: 1)
+        monkeypatch.setattr(QMessageBox, "exec", staff_take)
+        scene.image = mat  # staff took everything off the counter
+        qtbot.waitUntil(lambda: np.array_equal(kiosk._counter_image, mat), timeout=10_000)
+        press(kiosk, "retake_empty_counter_button")
+        assert np.array_equal(services.teacher.empty_counter, mat), "kept for the next shoppers"
+        assert "Empty counter taken again" in kiosk.findChild(QLabel, "scan_notice").text()
+        scene.image = with_juice  # and put the juice back
+        qtbot.waitUntil(
+            lambda: kiosk.snapshot.quantities == {"TROP-5": 1} and kiosk.snapshot.can_pay,
+            timeout=60_000,
+        )
+        assert not notice.isVisible()
+        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+    finally:
+        store.close()
+
+
+@pytest.mark.integration
 def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
     qtbot, make_window, services, grocery_dir, monkeypatch, screenshot
 ) -> None:

@@ -79,6 +79,11 @@ def _shopper_screens(kiosk):
         kiosk.scanning.cart.show_scan(longest, False)
         kiosk.stack.setCurrentWidget(kiosk.scanning)
 
+    def counter_stale():
+        """The counter no longer looks like its empty-counter shot: payment waits for staff."""
+        kiosk._apply(replace(counter.snapshot(), empty_counter_stale=True))
+        kiosk.stack.setCurrentWidget(kiosk.scanning)
+
     def pay(status):
         def show():
             snapshot = counter.snapshot()
@@ -109,6 +114,7 @@ def _shopper_screens(kiosk):
     return [
         ("attract", attract),
         ("scanning", scanning),
+        ("scanning_counter_stale", counter_stale),
         ("pay_looking", pay(_status(PayStep.LOOKING))),
         ("pay_turn", pay(_status(PayStep.LIVENESS, challenge="left", turn=2, hint=""))),
         ("pay_confirm", pay(_status(PayStep.CONFIRM, person_name=DEMO_SHOPPER_NAME))),

@@ -174,6 +174,7 @@ class CartPanel(QFrame):
     help_requested = Signal()
     approval_requested = Signal()  # staff are asked to accept counts below the camera's
     name_unknown_requested = Signal()  # staff are asked to say what an unknown item is
+    retake_requested = Signal()  # staff are asked to take the empty counter again
 
     def __init__(
         self, parent: QWidget | None = None, clock: Callable[[], float] = time.monotonic
@@ -220,6 +221,11 @@ class CartPanel(QFrame):
         self._unknown.setObjectName("unknown_item_notice")
         self._unknown.setWordWrap(True)
         set_role(self._unknown, ROLE_ERROR)
+        self._stale = False
+        self._stale_notice = QLabel()
+        self._stale_notice.setObjectName("stale_counter_notice")
+        self._stale_notice.setWordWrap(True)
+        set_role(self._stale_notice, ROLE_ERROR)
         self._scan_notice = QLabel()
         self._scan_notice.setObjectName("scan_notice")
         self._scan_notice.setWordWrap(True)
@@ -231,6 +237,8 @@ class CartPanel(QFrame):
         self._approve.clicked.connect(self.approval_requested)
         self._name_unknown = _button("", "", "name_unknown_button")
         self._name_unknown.clicked.connect(self.name_unknown_requested)
+        self._retake = _button("", "", "retake_empty_counter_button")
+        self._retake.clicked.connect(self.retake_requested)
         self._pay = _button("", "pay", "pay_button")
         self._pay.setMinimumHeight(64)
         self._pay.clicked.connect(self.pay_requested)
@@ -262,6 +270,10 @@ class CartPanel(QFrame):
         unknown_row.addWidget(self._unknown, 1)
         unknown_row.addWidget(self._name_unknown)
         layout.addLayout(unknown_row)
+        stale_row = QHBoxLayout()
+        stale_row.addWidget(self._stale_notice, 1)
+        stale_row.addWidget(self._retake)
+        layout.addLayout(stale_row)
         layout.addLayout(take_off_row)
         layout.addLayout(total_row)
         layout.addWidget(self._face_pay_off)
@@ -275,10 +287,19 @@ class CartPanel(QFrame):
         self._face_pay_off.setVisible(not available)
         self._update_actions()
 
-    def set_rows(self, rows: list[CartRow], total: str, *, unknown_items: int = 0) -> None:
-        """The cart's lines and total; ``unknown_items`` on the counter hold the payment."""
+    def set_rows(
+        self,
+        rows: list[CartRow],
+        total: str,
+        *,
+        unknown_items: int = 0,
+        empty_counter_stale: bool = False,
+    ) -> None:
+        """The cart's lines and total; ``unknown_items`` on the counter hold the payment, and so
+        does a counter that looks unlike its empty-counter shot (``empty_counter_stale``)."""
         self._total.setText(total)
         self._unknown_items = unknown_items
+        self._stale = empty_counter_stale
         self._rows = list(rows)
         self._show_lines(self._rows)
         self._update_actions()
@@ -317,8 +338,14 @@ class CartPanel(QFrame):
                 self._unknown_items,
             )
         )
+        self._stale_notice.setVisible(self._stale)
+        self._retake.setVisible(self._stale)
         self._pay.setEnabled(
-            self._face_pay_available and charged and not take_off and not self._unknown_items
+            self._face_pay_available
+            and charged
+            and not take_off
+            and not self._unknown_items
+            and not self._stale
         )
 
     def _touched(self) -> None:
@@ -356,6 +383,12 @@ class CartPanel(QFrame):
         self._help.setText(self.tr("Call staff"))
         self._approve.setText(self.tr("Staff approval"))
         self._name_unknown.setText(self.tr("Staff: add it"))
+        self._stale_notice.setText(
+            self.tr(
+                "The camera cannot see the counter as it was (light or camera moved). Ask staff."
+            )
+        )
+        self._retake.setText(self.tr("Staff: retake"))
         self._face_pay_off.setText(
             self.tr("Face pay is not available at this kiosk right now. Call staff to pay.")
         )
