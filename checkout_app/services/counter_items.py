@@ -6,10 +6,10 @@ shows up as a difference from a shot of the empty counter (``products.cutout``);
 touches the picture's edge is an arm reaching in, not an item (an item under its hand is still
 there). Each item is identified once by the taught-product gallery (colour, FaceNet's trunk,
 printed words) and then followed by its box, so the slow identification runs once per item,
-not every frame. A region whose area changed by more than an outline's jitter is identified
-again (nudging or turning an item keeps its area); one that grew out of an item already there is
-something laid against it, which the gallery would take for that item alone: an unknown item
-until they lie apart.
+not every frame. A region whose area changed by more than an outline's jitter, or whose look
+changed (another item put down where one was taken away), is identified again; one that grew out
+of an item already there is something laid against it, which the gallery would take for that
+item alone: an unknown item until they lie apart.
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
 payment waits until it is taken away, or staff say what it is (offered the products it looked
 most like first: ``unknown_suggestions``) or teach it; unless it looks like something staff said
@@ -56,6 +56,12 @@ COVERED_SHARE = 0.6
 AREA_CHANGE_SHARE = 0.15
 # A new region holding this much of an item's box, and grown as above, grew out of it.
 GREW_FROM_SHARE = 0.8
+# An item whose look (``_look``) changed this much since the last frame is another one: one put
+# down where another was taken away, under the hand, scores 0.31 or more; a still item under
+# camera noise, exposure wobble and JPEG 0.05 at most (21 real product photos on the rendered
+# counter). A candy bar laid on a carton scores 0.05-0.15: mostly not seen.
+LOOK_CHANGE = 0.15
+LOOK_SIDE_PX = 12
 # The counter must look unlike its empty-counter shot this long before checkout waits for staff
 # to take it again: an arm close to the camera covers most of the view for a moment.
 STALE_AFTER_S = 2.0
@@ -68,6 +74,7 @@ class _Known:
     class_id: int
     seen: float
     suggestions: tuple = ()  # the taught SKUs it looked most like, best first
+    look: np.ndarray | None = None  # when last seen on its own (``_look``)
 
 
 class CounterItemDetector:
@@ -131,12 +138,13 @@ class CounterItemDetector:
         for box, area in regions:
             if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
                 continue
-            known = self._same_item(box, area, object_area)
+            look = _look(image, box)
+            known = self._same_item(box, area, look, object_area)
             if known is None:
                 known = self._new_item(image, box, area, now, object_area)
                 self._known.append(known)
                 identified += 1
-            known.box, known.area, known.seen = box, area, now
+            known.box, known.area, known.look, known.seen = box, area, look, now
             found.append(known)
         # An item a hand lies on merges with the arm into one region at the edge: it is still
         # there, under the hand, as long as the arm covers where it was.
@@ -159,13 +167,19 @@ class CounterItemDetector:
             np.array(classes, np.int64),
         )
 
-    def _same_item(self, box: tuple, area: float, object_area: float) -> _Known | None:
-        """The item identified before that this region is (nudged or turned: the boxes overlap,
-        the area is the same), or None."""
+    def _same_item(
+        self, box: tuple, area: float, look: np.ndarray, object_area: float
+    ) -> _Known | None:
+        """The item identified before that this region is (nudged: the boxes overlap, the area
+        and the look are the same), or None."""
         known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
         if known is None or _iou(known.box, box) < SAME_ITEM_IOU:
             return None
-        return None if _change(area, known, object_area) else known
+        if _change(area, known, object_area):
+            return None
+        if known.look is not None and float(np.abs(look - known.look).mean()) >= LOOK_CHANGE:
+            return None
+        return known
 
     def _new_item(
         self, image: np.ndarray, box: tuple, area: float, now: float, object_area: float
@@ -326,6 +340,17 @@ def merge_suggestions(suggestions: Sequence[tuple]) -> tuple:
             if rank < len(item) and item[rank] not in merged:
                 merged.append(item[rank])
     return tuple(merged)
+
+
+def _look(image: np.ndarray, box: tuple) -> np.ndarray:
+    """What the item in ``box`` looks like, coarsely: its colours on a 12×12 grid, divided by
+    their mean (the camera's exposure wobbles)."""
+    import cv2
+
+    x1, y1, x2, y2 = (int(v) for v in box)
+    side = (LOOK_SIDE_PX, LOOK_SIDE_PX)
+    grid = cv2.resize(image[y1:y2, x1:x2], side, interpolation=cv2.INTER_AREA).astype(np.float32)
+    return grid / max(float(grid.mean()), 1.0)
 
 
 def _change(area: float, known: _Known, object_area: float) -> float:
