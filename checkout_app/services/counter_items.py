@@ -75,6 +75,7 @@ class _Known:
     seen: float
     suggestions: tuple = ()  # the taught SKUs it looked most like, best first
     look: np.ndarray | None = None  # when last seen on its own (``_look``)
+    touching: bool = False  # one region of several items (``_touching``)
 
 
 class CounterItemDetector:
@@ -184,11 +185,7 @@ class CounterItemDetector:
     def _new_item(
         self, image: np.ndarray, box: tuple, area: float, now: float, object_area: float
     ) -> _Known:
-        grew_from = [
-            k
-            for k in self._known
-            if _inside_share(k.box, box) >= GREW_FROM_SHARE and _change(area, k, object_area) > 0
-        ]
+        grew_from = [k for k in self._known if _grew_out_of(k, box, area, object_area)]
         if grew_from:
             return self._touching(box, area, now, grew_from)
         return self._identify(image, box, area, now)
@@ -202,7 +199,7 @@ class CounterItemDetector:
             box,
             [k.box for k in grew_from],
         )
-        return _Known(box, area, self.unknown_class_id, now)
+        return _Known(box, area, self.unknown_class_id, now, touching=True)
 
     def _identify(self, image: np.ndarray, box: tuple, area: float, now: float) -> _Known:
         match = identify_item(image, box, self._gallery, self._encoder)
@@ -351,6 +348,16 @@ def _look(image: np.ndarray, box: tuple) -> np.ndarray:
     side = (LOOK_SIDE_PX, LOOK_SIDE_PX)
     grid = cv2.resize(image[y1:y2, x1:x2], side, interpolation=cv2.INTER_AREA).astype(np.float32)
     return grid / max(float(grid.mean()), 1.0)
+
+
+def _grew_out_of(known: _Known, box: tuple, area: float, object_area: float) -> bool:
+    """Whether a new region is ``known`` with something laid against it: it holds the item's
+    box, and its area grew; or, where several items were found touching, did not shrink (they
+    were rearranged under the hand: not quite the same region, still not one item)."""
+    if _inside_share(known.box, box) < GREW_FROM_SHARE:
+        return False
+    change = _change(area, known, object_area)
+    return change >= 0 if known.touching else change > 0
 
 
 def _change(area: float, known: _Known, object_area: float) -> float:

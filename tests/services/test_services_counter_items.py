@@ -292,6 +292,9 @@ def test_an_item_whose_region_changed_is_identified_again():
     for now[0] in (1.0, 3.0, 5.0):  # long enough to forget the carton alone
         items.detect(with_items((100, 120, GREEN), (220, 120, GREEN)))  # one region: unknown
     assert encoder.calls == 1, "nothing to identify: it grew out of the carton"
+    pushed = items.detect(with_items((100, 120, GREEN), (220, 160, GREEN)))  # one pushed along
+    assert [items.class_names[c] for c in pushed.class_id] == ["unknown_item"]
+    assert encoder.calls == 1, "looks different, still two cartons touching: not one juice"
     found = items.detect(with_items((100, 120, GREEN)))  # the second one taken away
     assert [items.class_names[c] for c in found.class_id] == [juice]
     assert encoder.calls == 2
