@@ -354,7 +354,8 @@ def test_real_models_find_a_taught_juice_on_the_counter_and_call_a_banana_unknow
     tmp_path, grocery_dir, weights_home
 ):
     """Two juices taught from 5 shared photos each (real FaceNet trunk + OCR); a test photo of
-    one, then a banana, placed on a counter: the juice is charged, the banana holds payment."""
+    one, then a banana, placed on a counter: the juice is charged, the banana holds payment. A
+    second carton laid against the first holds it too, until they lie apart: then two juices."""
     from checkout_app.app import load_appearance_encoder
     from checkout_app.services.product_teaching import NewProduct, ProductTeacher
     from checkout_app.storage.catalog_repository import CatalogRepository
@@ -386,10 +387,41 @@ def test_real_models_find_a_taught_juice_on_the_counter_and_call_a_banana_unknow
         return snapshot
 
     tropicana = grocery_dir / "test" / "Packages" / "Juice" / "Tropicana-Mandarin-Morning"
-    snapshot = visit(sorted(tropicana.glob("*.jpg"))[0])
+    tropicana_photos = sorted(tropicana.glob("*.jpg"))
+    snapshot = visit(tropicana_photos[0])
     assert snapshot.quantities == {"TROP-1": 1} and snapshot.can_pay
     snapshot = visit(sorted((grocery_dir / "test" / "Fruit" / "Banana").glob("*.jpg"))[0])
     assert snapshot.quantities == {} and snapshot.unknown_items == 1 and not snapshot.can_pay
+
+    # A second carton laid against the first: the pair would pass for one juice.
+    first, second = (cv2.resize(cv2.imread(str(p)), (200, 200)) for p in tropicana_photos[:2])
+
+    def cartons(second_x: int | None) -> np.ndarray:
+        shot = empty_counter()
+        shot[140:340, 100:300] = first
+        if second_x is not None:
+            shot[140:340, second_x : second_x + 200] = second
+        return shot
+
+    session = CounterSession(
+        NoProducts(),
+        catalog.load(),
+        TrackerConfig.for_fps(15.0),
+        counter_items=teacher.counter_items,
+    )
+    frames = iter(range(1000))
+
+    def show(shot, count: int = 12):
+        for _ in range(count):
+            i = next(frames)
+            snapshot = session.process(Frame(shot, i / 15, i))
+        return snapshot
+
+    assert show(cartons(None)).quantities == {"TROP-1": 1}
+    snapshot = show(cartons(300))
+    assert snapshot.unknown_items == 1 and not snapshot.can_pay
+    snapshot = show(cartons(380), 20)  # apart
+    assert snapshot.quantities == {"TROP-1": 2} and snapshot.can_pay
 
 
 def test_a_barcode_scan_says_what_an_unknown_item_is():
