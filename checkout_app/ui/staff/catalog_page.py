@@ -603,6 +603,12 @@ class CatalogPage(QWidget):
         self.teach_barcode_button.hide()
         self.find_edit.clear()
         text = self.tr("Taught {name} ({sku}).").format(name=product.name_en, sku=product.sku)
+        if self._teacher is not None and self._teacher.empty_counter is None:
+            # Taught from image files alone: nothing at the counter would find it, silently.
+            text += " " + self.tr(
+                "Checkout finds it once the empty counter is taken: Teach a product… → "
+                "Take empty counter."
+            )
         self.status_label.setText(text)
         self.catalog_changed.emit()
 

@@ -313,73 +313,78 @@
         <translation>학습했습니다: {name} ({sku})</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="623"/>
+        <location filename="../staff/catalog_page.py" line="609"/>
+        <source>Checkout finds it once the empty counter is taken: Teach a product… → Take empty counter.</source>
+        <translation>빈 계산대를 찍어야 계산대에서 이 상품을 찾아요: 상품 학습… → 빈 계산대 찍기.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="629"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="642"/>
+        <location filename="../staff/catalog_page.py" line="648"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="650"/>
+        <location filename="../staff/catalog_page.py" line="656"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="659"/>
+        <location filename="../staff/catalog_page.py" line="665"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="660"/>
+        <location filename="../staff/catalog_page.py" line="666"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="666"/>
+        <location filename="../staff/catalog_page.py" line="672"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="667"/>
-        <location filename="../staff/catalog_page.py" line="709"/>
+        <location filename="../staff/catalog_page.py" line="673"/>
+        <location filename="../staff/catalog_page.py" line="715"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="677"/>
+        <location filename="../staff/catalog_page.py" line="683"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="688"/>
+        <location filename="../staff/catalog_page.py" line="694"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="695"/>
+        <location filename="../staff/catalog_page.py" line="701"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="708"/>
+        <location filename="../staff/catalog_page.py" line="714"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="723"/>
+        <location filename="../staff/catalog_page.py" line="729"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="725"/>
+        <location filename="../staff/catalog_page.py" line="731"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="736"/>
+        <location filename="../staff/catalog_page.py" line="742"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
