@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from checkout_app.products.cutout import cut_out
+from checkout_app.products.cutout import changed_regions, cut_out, exposure_gain
 from checkout_app.products.photo_quality import NOTHING_THERE, SEVERAL_OBJECTS
 from checkout_app.services.counter_items_benchmark import empty_counter
 
@@ -32,6 +32,19 @@ def test_one_product_is_cropped_with_a_margin():
     assert x1 <= 250 and y1 <= 120 and x2 >= 370 and y2 >= 320  # the whole carton
     assert x1 >= 250 - 30 and y1 >= 120 - 30 and x2 <= 370 + 30 and y2 <= 320 + 30  # not more
     assert result.crop.shape == (y2 - y1, x2 - x1, 3)
+
+
+@pytest.mark.parametrize("exposure", [0.7, 0.8, 1.25, 1.3])
+def test_the_camera_s_own_exposure_change_is_matched_not_an_object(exposure):
+    """A webcam brightens or darkens the whole picture when a dark or bright product is put
+    down: the counter around it must not turn into objects."""
+    empty = empty_counter()
+    shot = put(empty, 250, 120, 120, 200, (20, 20, 20))  # a dark carton
+    exposed = with_noise(np.clip(shot * exposure, 0, 255), seed=4)
+    gain = exposure_gain(exposed, empty)
+    assert np.allclose(gain, 1 / exposure, rtol=0.03)
+    (box, _area), *others = changed_regions(exposed, empty)
+    assert others == [] and abs(box[0] - 250) <= 4 and abs(box[3] - 320) <= 4
 
 
 def test_an_unchanged_counter_has_nothing_there():

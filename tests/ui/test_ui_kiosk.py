@@ -692,9 +692,10 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
 def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_again(
     qtbot, make_window, services, grocery_dir, screenshot, monkeypatch
 ) -> None:
-    """A mat laid over the counter (or the light, or the camera, moved): no taught product can
+    """A cloth laid over the counter (or the camera moved): no taught product can
     be found against the old empty-counter shot, so the juice would go unpaid. The cart says so
     and payment waits; staff clear the counter and take it again, and the juice is charged."""
+    import cv2
     import numpy as np
     from PySide6.QtWidgets import QMessageBox
 
@@ -714,7 +715,8 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
         services.counter.reset(store.repository.load())
         kiosk.start()
         qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-5": 1}, timeout=60_000)
-        mat = np.clip(store.empty.astype(np.int16) + (70, 0, -40), 0, 255).astype(np.uint8)
+        patches = np.random.default_rng(7).integers(0, 256, (6, 8, 3)).astype(np.uint8)
+        mat = cv2.resize(patches, (640, 480), interpolation=cv2.INTER_NEAREST)  # a cloth
         juice = store.on_counter(((80, 140), store.test_juice))[140:340, 80:280]
         with_juice = mat.copy()
         with_juice[140:340, 80:280] = juice
