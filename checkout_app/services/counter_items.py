@@ -93,6 +93,8 @@ class CounterItemDetector:
         clock=time.monotonic,
     ) -> None:
         self._empty = empty_counter
+        # Smaller than this is not an object (``changed_regions``), nor a change of one.
+        self._object_area = MIN_OBJECT_SHARE * empty_counter.shape[0] * empty_counter.shape[1]
         self._gallery = gallery
         self._encoder = encoder
         self._forget_after_s = forget_after_s
@@ -133,16 +135,15 @@ class CounterItemDetector:
             return self._none(started, now, str(exc))
         self._unlike_since, self.empty_counter_stale = None, False
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
-        object_area = MIN_OBJECT_SHARE * image.shape[0] * image.shape[1]
         found: list[_Known] = []
         identified = 0
         for box, area in regions:
             if any(_inside_share(box, other) >= EXPLAINED_SHARE for other in explained):
                 continue
             look = _look(image, box)
-            known = self._same_item(box, area, look, object_area)
+            known = self._same_item(box, area, look)
             if known is None:
-                known = self._new_item(image, box, area, now, object_area)
+                known = self._new_item(image, box, area, now)
                 self._known.append(known)
                 identified += 1
             known.box, known.area, known.look, known.seen = box, area, look, now
@@ -168,24 +169,24 @@ class CounterItemDetector:
             np.array(classes, np.int64),
         )
 
-    def _same_item(
-        self, box: tuple, area: float, look: np.ndarray, object_area: float
-    ) -> _Known | None:
+    def _same_item(self, box: tuple, area: float, look: np.ndarray) -> _Known | None:
         """The item identified before that this region is (nudged: the boxes overlap, the area
         and the look are the same), or None."""
-        known = max(self._known, key=lambda k: _iou(k.box, box), default=None)
-        if known is None or _iou(known.box, box) < SAME_ITEM_IOU:
+        overlap, known = max(
+            ((_iou(k.box, box), k) for k in self._known),
+            key=lambda pair: pair[0],
+            default=(0.0, None),
+        )
+        if known is None or overlap < SAME_ITEM_IOU:
             return None
-        if _change(area, known, object_area):
+        if _change(area, known, self._object_area):
             return None
         if known.look is not None and float(np.abs(look - known.look).mean()) >= LOOK_CHANGE:
             return None
         return known
 
-    def _new_item(
-        self, image: np.ndarray, box: tuple, area: float, now: float, object_area: float
-    ) -> _Known:
-        grew_from = [k for k in self._known if _grew_out_of(k, box, area, object_area)]
+    def _new_item(self, image: np.ndarray, box: tuple, area: float, now: float) -> _Known:
+        grew_from = [k for k in self._known if _grew_out_of(k, box, area, self._object_area)]
         if grew_from:
             return self._touching(box, area, now, grew_from)
         return self._identify(image, box, area, now)
@@ -220,6 +221,7 @@ class CounterItemDetector:
         """Staff took the empty counter again (the light or the camera moved): items are found
         against ``image`` from the next frame on."""
         self._empty = image
+        self._object_area = MIN_OBJECT_SHARE * image.shape[0] * image.shape[1]
         self._unlike_since, self.empty_counter_stale = None, False
 
     def _none(self, started: float, now: float, why: str) -> Detections:
