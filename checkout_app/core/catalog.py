@@ -22,6 +22,11 @@ UNKNOWN_ITEM_CLASS = "unknown_item"
 # The class of an object on the counter like one staff said is no product (a store's tray, a
 # receipt): neither charged nor holding the payment.
 NOT_A_PRODUCT_CLASS = "not_a_product"
+# The class of one region on the counter that holds several items laid against each other: the
+# recogniser would take it for one of them, so none is identified until they lie apart. Nothing
+# is charged for it and payment waits; it is no unknown item (named or scanned as one product,
+# the other would go unpaid), the shopper moves them apart.
+ITEMS_TOUCHING_CLASS = "items_touching"
 
 
 def taught_class_name(sku: str) -> str:

@@ -9,7 +9,7 @@ printed words) and then followed by its box, so the slow identification runs onc
 not every frame. A region whose area changed by more than an outline's jitter, or whose look
 changed (another item put down where one was taken away), is identified again; one that grew out
 of an item already there is something laid against it, which the gallery would take for that
-item alone: an unknown item until they lie apart.
+item alone: "items touching" until they lie apart (payment waits; the shopper moves them).
 A region the gallery does not accept is an "unknown item": the cart lists it without a price and
 payment waits until it is taken away, or staff say what it is (offered the products it looked
 most like first: ``unknown_suggestions``) or teach it; unless it looks like something staff said
@@ -30,7 +30,12 @@ from typing import Collection, Sequence
 
 import numpy as np
 
-from checkout_app.core.catalog import NOT_A_PRODUCT_CLASS, UNKNOWN_ITEM_CLASS, taught_class_name
+from checkout_app.core.catalog import (
+    ITEMS_TOUCHING_CLASS,
+    NOT_A_PRODUCT_CLASS,
+    UNKNOWN_ITEM_CLASS,
+    taught_class_name,
+)
 from checkout_app.products.cutout import MIN_OBJECT_SHARE, changed_regions, with_margin
 from checkout_app.products.gallery import ProductGallery, ProductMatch
 from checkout_app.vision.detections import Detections, ProductDetector, box_iou
@@ -80,8 +85,8 @@ class _Known:
 
 class CounterItemDetector:
     """Regions that differ from ``empty_counter``, each labelled with a taught product's class
-    (``taught:SKU``), ``UNKNOWN_ITEM_CLASS`` or ``NOT_A_PRODUCT_CLASS``. ``encoder`` turns BGR
-    crops into appearances."""
+    (``taught:SKU``), ``UNKNOWN_ITEM_CLASS``, ``NOT_A_PRODUCT_CLASS`` or
+    ``ITEMS_TOUCHING_CLASS``. ``encoder`` turns BGR crops into appearances."""
 
     def __init__(
         self,
@@ -107,6 +112,7 @@ class CounterItemDetector:
         self.class_names = [taught_class_name(sku) for sku in gallery.skus] + [
             UNKNOWN_ITEM_CLASS,
             NOT_A_PRODUCT_CLASS,
+            ITEMS_TOUCHING_CLASS,
         ]
         self.model_path = Path("taught-products")
         self.meta = {"taught_products": len(gallery.skus), "encoder": encoder.name}
@@ -119,10 +125,14 @@ class CounterItemDetector:
 
     @property
     def unknown_class_id(self) -> int:
-        return len(self.class_names) - 2
+        return len(self.class_names) - 3
 
     @property
     def not_a_product_class_id(self) -> int:
+        return len(self.class_names) - 2
+
+    @property
+    def touching_class_id(self) -> int:
         return len(self.class_names) - 1
 
     def detect(self, image: np.ndarray, explained: Sequence[tuple] = ()) -> Detections:
@@ -194,13 +204,14 @@ class CounterItemDetector:
     def _touching(self, box: tuple, area: float, now: float, grew_from: list) -> _Known:
         """Something was laid against the item(s) ``grew_from``: one region, whose crop the
         gallery would take for the item alone (the second carton of a pair, a small thing
-        beside a big one would go unpaid). Unknown until they lie apart, each then identified."""
+        beside a big one would go unpaid). Items touching until they lie apart, each then
+        identified."""
         log.info(
-            "counter item at %s: unknown, something lies against the item(s) at %s",
+            "counter item at %s: items touching, something lies against the item(s) at %s",
             box,
             [k.box for k in grew_from],
         )
-        return _Known(box, area, self.unknown_class_id, now, touching=True)
+        return _Known(box, area, self.touching_class_id, now, touching=True)
 
     def _identify(self, image: np.ndarray, box: tuple, area: float, now: float) -> _Known:
         match = identify_item(image, box, self._gallery, self._encoder)

@@ -17,7 +17,7 @@ from typing import Callable
 
 from checkout_app.camera.source import Frame
 from checkout_app.core.cart import Cart, CartLine, Correction
-from checkout_app.core.catalog import Catalog, Product
+from checkout_app.core.catalog import ITEMS_TOUCHING_CLASS, Catalog, Product
 from checkout_app.services.barcode_scans import BarcodeScans
 from checkout_app.services.checkout_pipeline import CheckoutPipeline
 from checkout_app.services.counter_items import CounterItemDetector, WithCounterItems
@@ -97,6 +97,14 @@ class CounterSnapshot:
         return len(self.unnamed)
 
     @property
+    def touching_items(self) -> int:
+        """Regions of several items laid against each other (``ITEMS_TOUCHING_CLASS``): nothing
+        is charged for them and payment waits until they lie apart."""
+        return sum(
+            1 for box in self.boxes if box.confirmed and box.class_name == ITEMS_TOUCHING_CLASS
+        )
+
+    @property
     def nameable(self) -> frozenset:
         """Ids of the unknown items staff may name: those nobody named, and those a scan was
         only guessed to be."""
@@ -109,11 +117,13 @@ class CounterSnapshot:
     @property
     def can_pay(self) -> bool:
         """Something to pay for, and nothing on the counter that the cart does not charge (or
-        might not: while the counter cannot be compared with its empty-counter shot)."""
+        might not: items touching, or while the counter cannot be compared with its
+        empty-counter shot)."""
         return (
             self.item_count > 0
             and not self.shortfalls
             and not self.unknown_items
+            and not self.touching_items
             and not self.empty_counter_stale
         )
 

@@ -51,7 +51,7 @@ from checkout_app.ui.staff.name_item_dialog import NameItemDialog
 from checkout_app.ui.staff.pin_dialog import PinDialog
 from checkout_app.ui.staff.staff_area import StaffArea
 from checkout_app.ui.staff.teach_dialog import TeachDialog
-from checkout_app.ui.view_models import box_views, cart_rows, total_text
+from checkout_app.ui.view_models import BoxTexts, box_views, cart_rows, total_text
 from checkout_app.ui.workers import CameraPipeline, JobQueue
 
 log = logging.getLogger(__name__)
@@ -269,14 +269,14 @@ class KioskWindow(QMainWindow):
     # --- counter ------------------------------------------------------------------------------
 
     def _show_counter_frame(self, frame) -> None:
-        views = box_views(
-            self._snapshot,
-            self.services.counter.class_names,
-            self._lang,
-            self.tr("not for sale"),
-            self.tr("Unknown item"),
-            self.tr("Not a product"),
+        texts = BoxTexts(
+            not_for_sale=self.tr("not for sale"),
+            unknown_item=self.tr("Unknown item"),
+            not_a_product=self.tr("Not a product"),
+            # Short: it labels a box on the counter view.
+            items_touching=self.tr("Move apart"),
         )
+        views = box_views(self._snapshot, self.services.counter.class_names, self._lang, texts)
         boxes = [BoxLabel(v.xyxy, v.text, v.colour, v.confirmed) for v in views]
         self._counter_image = frame.image
         self.scanning.counter_view.set_frame(frame.image, boxes)
@@ -312,10 +312,11 @@ class KioskWindow(QMainWindow):
             cart_rows(snapshot, self._lang),
             total_text(snapshot, self._lang),
             unknown_items=snapshot.unknown_items,
+            touching_items=snapshot.touching_items,
             empty_counter_stale=snapshot.empty_counter_stale,
         )
         now = self._clock()
-        if snapshot.item_count or snapshot.unknown_items:
+        if snapshot.item_count or snapshot.unknown_items or snapshot.touching_items:
             self._empty_since = None
             if self.stack.currentWidget() is self.attract:
                 self.stack.setCurrentWidget(self.scanning)

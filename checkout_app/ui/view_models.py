@@ -9,7 +9,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from checkout_app.core.catalog import NOT_A_PRODUCT_CLASS, UNKNOWN_ITEM_CLASS
+from checkout_app.core.catalog import ITEMS_TOUCHING_CLASS, NOT_A_PRODUCT_CLASS, UNKNOWN_ITEM_CLASS
 from checkout_app.core.money import format_won
 from checkout_app.services.counter_session import CounterSnapshot
 
@@ -50,6 +50,16 @@ class CartRow:
 
 
 @dataclass(frozen=True)
+class BoxTexts:
+    """The labels (translated) of the boxes that name no product."""
+
+    not_for_sale: str  # a class the store does not sell
+    unknown_item: str  # no product the kiosk knows
+    not_a_product: str  # staff set it aside, or it looks like one they said is no product
+    items_touching: str  # several items laid against each other: to move apart
+
+
+@dataclass(frozen=True)
 class BoxView:
     xyxy: tuple
     text: str
@@ -83,17 +93,10 @@ def total_text(snapshot: CounterSnapshot, lang: str) -> str:
 
 
 def box_views(
-    snapshot: CounterSnapshot,
-    class_names: list[str],
-    lang: str,
-    not_for_sale: str,
-    unknown_item: str,
-    not_a_product: str,
+    snapshot: CounterSnapshot, class_names: list[str], lang: str, texts: BoxTexts
 ) -> list[BoxView]:
-    """Boxes with the product name (``not_for_sale`` text for classes the store does not sell,
-    ``unknown_item`` for an object that is no product the kiosk knows, ``not_a_product`` for one
-    staff set aside, or one like a look they said is no product before). An unknown item that a
-    scan or staff named shows its product, unless which item the naming was for is a guess."""
+    """Boxes with the product name, or one of ``texts``. An unknown item that a scan or staff
+    named shows its product, unless which item the naming was for is a guess."""
     index = {name: i for i, name in enumerate(class_names)}
     views = []
     for box in snapshot.boxes:
@@ -106,11 +109,13 @@ def box_views(
             text = product.name(lang)
             colour = BOX_COLOURS[_colour_index(product.class_name, index) % len(BOX_COLOURS)]
         elif (unknown and box.item in snapshot.set_aside) or box.class_name == NOT_A_PRODUCT_CLASS:
-            text, colour = not_a_product, NOT_FOR_SALE_COLOUR
+            text, colour = texts.not_a_product, NOT_FOR_SALE_COLOUR
         elif unknown:
-            text, colour = unknown_item, UNKNOWN_ITEM_COLOUR
+            text, colour = texts.unknown_item, UNKNOWN_ITEM_COLOUR
+        elif box.class_name == ITEMS_TOUCHING_CLASS:
+            text, colour = texts.items_touching, UNKNOWN_ITEM_COLOUR
         else:
-            text, colour = not_for_sale, NOT_FOR_SALE_COLOUR
+            text, colour = texts.not_for_sale, NOT_FOR_SALE_COLOUR
         views.append(BoxView(box.xyxy, text, colour, box.confirmed))
     return views
 

@@ -10,7 +10,13 @@ import numpy as np
 from checkout_app.camera.source import Frame
 from checkout_app.core.catalog import Catalog, Product
 from checkout_app.services.counter_session import CounterSession
-from checkout_app.ui.view_models import NOT_FOR_SALE_COLOUR, box_views, cart_rows, total_text
+from checkout_app.ui.view_models import (
+    NOT_FOR_SALE_COLOUR,
+    BoxTexts,
+    box_views,
+    cart_rows,
+    total_text,
+)
 from checkout_app.vision.detections import Detections
 from checkout_app.vision.tracker import TrackerConfig
 
@@ -70,9 +76,8 @@ def test_detections_fill_the_cart_and_label_boxes() -> None:
         ("콜라", 2, "1,500원", "3,000원")
     ]
     assert total_text(snapshot, "en") == "₩3,000"
-    views = box_views(
-        snapshot, detector.class_names, "en", "not for sale", "Unknown item", "Not a product"
-    )
+    texts = BoxTexts("not for sale", "Unknown item", "Not a product", "Move apart")
+    views = box_views(snapshot, detector.class_names, "en", texts)
     assert sorted(v.text for v in views) == ["Cola", "Cola", "not for sale"]
     assert [v.colour for v in views if v.text == "not for sale"] == [NOT_FOR_SALE_COLOUR]
 

@@ -135,3 +135,24 @@ def test_an_unknown_item_holds_the_payment_until_it_leaves(panel, screenshot):
     panel.set_rows([row("A", 1)], "₩1,000")
     assert not notice.isVisible() and not name_it.isVisible()
     assert panel.findChild(QPushButton, "pay_button").isEnabled()
+
+
+def test_items_lying_against_each_other_hold_the_payment_until_moved_apart(panel, screenshot):
+    """Nothing to name: the shopper moves them apart (staff naming the pair as one product, the
+    other would go unpaid). One thing to do at a time: an unknown item beside them is asked
+    about once they lie apart."""
+    panel.set_rows([row("A", 1)], "₩1,000", touching_items=1, unknown_items=1)
+    notice = panel.findChild(QLabel, "unknown_item_notice")
+    assert notice.isVisible()
+    assert notice.text() == "Products lie against each other: move them apart."
+    assert not panel.findChild(QPushButton, "name_unknown_button").isVisible()
+    assert not panel.findChild(QPushButton, "pay_button").isEnabled()
+    QApplication.processEvents()
+    screenshot(panel, "cart_items_touching")
+    panel.set_rows([row("A", 1)], "₩1,000", unknown_items=1)
+    assert notice.text().startswith("Unknown item × 1")
+    button(panel, "name_unknown_button")
+    panel.set_rows([row("A", 1)], "₩1,000")
+    assert not notice.isVisible()
+    assert panel.findChild(QPushButton, "pay_button").isEnabled()
+

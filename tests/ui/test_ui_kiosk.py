@@ -605,6 +605,44 @@ def staff_name_unknown_item(
 
 
 @pytest.mark.integration
+def test_products_laid_against_each_other_wait_until_moved_apart(
+    qtbot, make_window, services, grocery_dir, screenshot
+) -> None:
+    """A second carton laid flush against the taught juice: the recogniser would take the pair
+    for one juice. The counter view and the cart say to move them apart, staff are not asked to
+    name the pair, and payment waits; the second one taken away, the juice is charged again."""
+    store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-6")
+    try:
+        second = sorted(store.test_juice.parent.glob("*.jpg"))[1]
+        scene = StillCounter(store.on_counter(((80, 140), store.test_juice)))
+        kiosk = make_window(lambda: scene)
+        services.counter.reset(store.repository.load())
+        kiosk.start()
+        qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-6": 1}, timeout=60_000)
+        scene.image = store.on_counter(((80, 140), store.test_juice), ((280, 140), second))
+        qtbot.waitUntil(
+            lambda: (
+                kiosk.snapshot.touching_items == 1
+                and [box.text for box in kiosk.scanning.counter_view.boxes()] == ["Move apart"]
+            ),
+            timeout=30_000,
+        )
+        assert not kiosk.snapshot.unknown_items
+        notice = kiosk.findChild(QLabel, "unknown_item_notice")
+        assert notice.isVisible()
+        assert notice.text() == "Products lie against each other: move them apart."
+        assert not kiosk.findChild(QPushButton, "name_unknown_button").isVisible()
+        assert not kiosk.findChild(QPushButton, "pay_button").isEnabled()
+        screenshot(kiosk, "13m_items_touching")
+        scene.image = store.on_counter(((80, 140), store.test_juice))
+        qtbot.waitUntil(lambda: kiosk.snapshot.can_pay, timeout=30_000)
+        assert kiosk.snapshot.quantities == {"TROP-6": 1}
+        assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+    finally:
+        store.close()
+
+
+@pytest.mark.integration
 def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
     qtbot, make_window, services, taught_juice_store, screenshot, monkeypatch
 ) -> None:
@@ -741,6 +779,7 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
         )
         assert not notice.isVisible()
         assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
+
     finally:
         store.close()
 

@@ -217,6 +217,7 @@ class CartPanel(QFrame):
         self._take_off.setWordWrap(True)
         set_role(self._take_off, ROLE_ERROR)
         self._unknown_items = 0
+        self._touching_items = 0
         self._unknown = QLabel()
         self._unknown.setObjectName("unknown_item_notice")
         self._unknown.setWordWrap(True)
@@ -293,12 +294,15 @@ class CartPanel(QFrame):
         total: str,
         *,
         unknown_items: int = 0,
+        touching_items: int = 0,
         empty_counter_stale: bool = False,
     ) -> None:
-        """The cart's lines and total; ``unknown_items`` on the counter hold the payment, and so
-        does a counter that looks unlike its empty-counter shot (``empty_counter_stale``)."""
+        """The cart's lines and total; ``unknown_items`` and ``touching_items`` (several items
+        laid against each other) on the counter hold the payment, and so does a counter that
+        looks unlike its empty-counter shot (``empty_counter_stale``)."""
         self._total.setText(total)
         self._unknown_items = unknown_items
+        self._touching_items = touching_items
         self._stale = empty_counter_stale
         self._rows = list(rows)
         self._show_lines(self._rows)
@@ -329,15 +333,21 @@ class CartPanel(QFrame):
                 take_off,
             )
         )
-        self._unknown.setVisible(bool(self._unknown_items))
-        self._name_unknown.setVisible(bool(self._unknown_items))
-        self._unknown.setText(
-            self.tr(
-                "Unknown item × %n: no price. Take it off the counter, or ask staff.",
-                "",
-                self._unknown_items,
+        # One thing to do at a time (and room for one notice on a 1024x600 screen): products
+        # touching are moved apart first, then each is identified; an unknown item left is
+        # asked about after that.
+        self._unknown.setVisible(bool(self._touching_items or self._unknown_items))
+        self._name_unknown.setVisible(bool(self._unknown_items and not self._touching_items))
+        if self._touching_items:
+            self._unknown.setText(self.tr("Products lie against each other: move them apart."))
+        else:
+            self._unknown.setText(
+                self.tr(
+                    "Unknown item × %n: no price. Take it off the counter, or ask staff.",
+                    "",
+                    self._unknown_items,
+                )
             )
-        )
         self._stale_notice.setVisible(self._stale)
         self._retake.setVisible(self._stale)
         self._pay.setEnabled(
@@ -345,6 +355,7 @@ class CartPanel(QFrame):
             and charged
             and not take_off
             and not self._unknown_items
+            and not self._touching_items
             and not self._stale
         )
 

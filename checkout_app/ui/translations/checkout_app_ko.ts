@@ -166,66 +166,71 @@
 <context>
     <name>CartPanel</name>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="326"/>
+        <location filename="../shopper/cart_panel.py" line="330"/>
         <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
         <translation>
             <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="342"/>
+        <source>Products lie against each other: move them apart.</source>
+        <translation>상품이 서로 붙어 있습니다: 떼어 놓아 주세요.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="336"/>
+        <location filename="../shopper/cart_panel.py" line="346"/>
         <source>Unknown item × %n: no price. Take it off the counter, or ask staff.</source>
         <translation>
             <numerusform>알 수 없는 상품 %n개: 가격이 없어요. 계산대에서 치우거나 직원에게 요청하세요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="379"/>
+        <location filename="../shopper/cart_panel.py" line="390"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="380"/>
+        <location filename="../shopper/cart_panel.py" line="391"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="381"/>
+        <location filename="../shopper/cart_panel.py" line="392"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="382"/>
+        <location filename="../shopper/cart_panel.py" line="393"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="383"/>
+        <location filename="../shopper/cart_panel.py" line="394"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="384"/>
+        <location filename="../shopper/cart_panel.py" line="395"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="385"/>
+        <location filename="../shopper/cart_panel.py" line="396"/>
         <source>Staff: add it</source>
         <translation>직원: 추가</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="388"/>
+        <location filename="../shopper/cart_panel.py" line="399"/>
         <source>The camera cannot see the counter as it was (light or camera moved). Ask staff.</source>
         <translation>카메라가 계산대를 전처럼 볼 수 없어요(조명이나 카메라가 바뀌었어요). 직원에게 요청하세요.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="391"/>
+        <location filename="../shopper/cart_panel.py" line="402"/>
         <source>Staff: retake</source>
         <translation>직원: 다시 찍기</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="393"/>
+        <location filename="../shopper/cart_panel.py" line="404"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -233,158 +238,158 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="499"/>
+        <location filename="../staff/catalog_page.py" line="500"/>
         <source>Products and prices</source>
         <translation>상품 및 가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="500"/>
+        <location filename="../staff/catalog_page.py" line="501"/>
         <source>Scan or type a barcode</source>
         <translation>바코드를 스캔하거나 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="505"/>
+        <location filename="../staff/catalog_page.py" line="506"/>
         <source>Save changes</source>
         <translation>변경 사항 저장</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="506"/>
+        <location filename="../staff/catalog_page.py" line="507"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="507"/>
+        <location filename="../staff/catalog_page.py" line="508"/>
         <source>Add product…</source>
         <translation>상품 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="508"/>
+        <location filename="../staff/catalog_page.py" line="509"/>
         <source>Teach a product…</source>
         <translation>상품 학습…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="509"/>
+        <location filename="../staff/catalog_page.py" line="510"/>
         <source>Teach it as a new product…</source>
         <translation>새 상품으로 학습…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="510"/>
+        <location filename="../staff/catalog_page.py" line="511"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="511"/>
+        <location filename="../staff/catalog_page.py" line="512"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="535"/>
+        <location filename="../staff/catalog_page.py" line="536"/>
         <source>Cannot read the catalog</source>
         <translation>상품 목록을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="555"/>
+        <location filename="../staff/catalog_page.py" line="556"/>
         <source>Product {sku}: {error}</source>
         <translation>상품 {sku}: {error}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="562"/>
+        <location filename="../staff/catalog_page.py" line="563"/>
         <source>Not all changes were saved</source>
         <translation>일부 변경 사항을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="564"/>
+        <location filename="../staff/catalog_page.py" line="565"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="575"/>
+        <location filename="../staff/catalog_page.py" line="576"/>
         <source>No product has barcode {code}.</source>
         <translation>바코드 {code}인 상품이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="582"/>
+        <location filename="../staff/catalog_page.py" line="583"/>
         <source>Barcode {code}: {name}.</source>
         <translation>바코드 {code}: {name}.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="605"/>
+        <location filename="../staff/catalog_page.py" line="607"/>
         <source>Taught {name} ({sku}).</source>
         <translation>학습했습니다: {name} ({sku})</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="609"/>
+        <location filename="../staff/catalog_page.py" line="611"/>
         <source>Checkout finds it once the empty counter is taken: Teach a product… → Take empty counter.</source>
         <translation>빈 계산대를 찍어야 계산대에서 이 상품을 찾아요: 상품 학습… → 빈 계산대 찍기.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="629"/>
+        <location filename="../staff/catalog_page.py" line="631"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="648"/>
+        <location filename="../staff/catalog_page.py" line="650"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="656"/>
+        <location filename="../staff/catalog_page.py" line="658"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="665"/>
+        <location filename="../staff/catalog_page.py" line="667"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="666"/>
+        <location filename="../staff/catalog_page.py" line="668"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="672"/>
+        <location filename="../staff/catalog_page.py" line="674"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="673"/>
-        <location filename="../staff/catalog_page.py" line="715"/>
+        <location filename="../staff/catalog_page.py" line="675"/>
+        <location filename="../staff/catalog_page.py" line="717"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="683"/>
+        <location filename="../staff/catalog_page.py" line="685"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="694"/>
+        <location filename="../staff/catalog_page.py" line="696"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="701"/>
+        <location filename="../staff/catalog_page.py" line="703"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="714"/>
+        <location filename="../staff/catalog_page.py" line="716"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="729"/>
+        <location filename="../staff/catalog_page.py" line="731"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="731"/>
+        <location filename="../staff/catalog_page.py" line="733"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="742"/>
+        <location filename="../staff/catalog_page.py" line="744"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -515,19 +520,24 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk_window.py" line="276"/>
+        <location filename="../kiosk_window.py" line="273"/>
         <source>not for sale</source>
         <translation>비판매 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="277"/>
+        <location filename="../kiosk_window.py" line="274"/>
         <source>Unknown item</source>
         <translation>알 수 없는 상품</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="278"/>
+        <location filename="../kiosk_window.py" line="275"/>
         <source>Not a product</source>
         <translation>상품 아님</translation>
+    </message>
+    <message>
+        <location filename="../kiosk_window.py" line="277"/>
+        <source>Move apart</source>
+        <translation>떼어 놓으세요</translation>
     </message>
     <message>
         <location filename="../kiosk_window.py" line="294"/>
@@ -550,192 +560,192 @@
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="338"/>
+        <location filename="../kiosk_window.py" line="339"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="355"/>
+        <location filename="../kiosk_window.py" line="356"/>
         <source>Staff: add the unknown item</source>
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="381"/>
+        <location filename="../kiosk_window.py" line="382"/>
         <source>Nothing added: the item left the counter, or its product is off sale.</source>
         <translation>추가하지 않았어요: 물건이 치워졌거나 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="388"/>
+        <location filename="../kiosk_window.py" line="389"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="397"/>
+        <location filename="../kiosk_window.py" line="398"/>
         <source>Staff: retake the empty counter</source>
         <translation>직원: 빈 계산대 다시 찍기</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="403"/>
+        <location filename="../kiosk_window.py" line="404"/>
         <source>Take everything off the counter (the shopper&apos;s products too, for a moment), then tap Take empty counter. Put the products back afterwards.</source>
         <translation>계산대에서 모든 물건을 잠시 치운 뒤(손님의 상품도) 빈 계산대 찍기를 누르세요. 그다음 상품을 다시 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="407"/>
+        <location filename="../kiosk_window.py" line="408"/>
         <source>Take empty counter</source>
         <translation>빈 계산대 찍기</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="408"/>
+        <location filename="../kiosk_window.py" line="409"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="414"/>
+        <location filename="../kiosk_window.py" line="415"/>
         <source>Empty counter taken again: put the products back on the counter.</source>
         <translation>빈 계산대를 다시 찍었어요. 상품을 계산대에 다시 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="419"/>
+        <location filename="../kiosk_window.py" line="420"/>
         <source>The empty-counter shot was not saved: take it again after a restart.</source>
         <translation>빈 계산대 사진을 저장하지 못했어요. 다시 시작한 뒤 다시 찍어 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="460"/>
+        <location filename="../kiosk_window.py" line="461"/>
         <source>Nothing changed: the item left the counter, or which one was unclear.</source>
         <translation>바뀐 것이 없어요: 물건이 치워졌거나 어느 물건인지 모르겠어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="465"/>
+        <location filename="../kiosk_window.py" line="466"/>
         <source>Not a product, staff say: it no longer holds the payment.</source>
         <translation>직원 확인: 상품이 아니에요. 이제 결제를 막지 않아요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="475"/>
+        <location filename="../kiosk_window.py" line="476"/>
         <source>The unknown item&apos;s picture</source>
         <translation>알 수 없는 상품의 사진</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="483"/>
+        <location filename="../kiosk_window.py" line="484"/>
         <source>{name} is taught; the item left the counter: not added.</source>
         <translation>{name}을(를) 학습했어요. 물건이 치워져서 추가하지 않았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="491"/>
+        <location filename="../kiosk_window.py" line="492"/>
         <source>The unknown item is {name}: taught and added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 학습시키고 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="498"/>
+        <location filename="../kiosk_window.py" line="499"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="502"/>
+        <location filename="../kiosk_window.py" line="503"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="631"/>
+        <location filename="../kiosk_window.py" line="632"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="633"/>
+        <location filename="../kiosk_window.py" line="634"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="638"/>
+        <location filename="../kiosk_window.py" line="639"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="639"/>
+        <location filename="../kiosk_window.py" line="640"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="642"/>
+        <location filename="../kiosk_window.py" line="643"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="643"/>
+        <location filename="../kiosk_window.py" line="644"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="646"/>
+        <location filename="../kiosk_window.py" line="647"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="647"/>
+        <location filename="../kiosk_window.py" line="648"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="650"/>
+        <location filename="../kiosk_window.py" line="651"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="651"/>
+        <location filename="../kiosk_window.py" line="652"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="654"/>
+        <location filename="../kiosk_window.py" line="655"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="656"/>
+        <location filename="../kiosk_window.py" line="657"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="661"/>
+        <location filename="../kiosk_window.py" line="662"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="662"/>
+        <location filename="../kiosk_window.py" line="663"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="706"/>
+        <location filename="../kiosk_window.py" line="707"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="798"/>
+        <location filename="../kiosk_window.py" line="799"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="810"/>
         <location filename="../kiosk_window.py" line="811"/>
+        <location filename="../kiosk_window.py" line="812"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="814"/>
+        <location filename="../kiosk_window.py" line="815"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="817"/>
+        <location filename="../kiosk_window.py" line="818"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="819"/>
+        <location filename="../kiosk_window.py" line="820"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
@@ -1849,224 +1859,224 @@ The System tab shows the same reason.</source>
 <context>
     <name>TeachDialog</name>
     <message>
-        <location filename="../staff/teach_dialog.py" line="169"/>
-        <location filename="../staff/teach_dialog.py" line="170"/>
+        <location filename="../staff/teach_dialog.py" line="172"/>
+        <location filename="../staff/teach_dialog.py" line="173"/>
         <source>Teach a product</source>
         <translation>상품 학습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="171"/>
+        <location filename="../staff/teach_dialog.py" line="174"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="171"/>
+        <location filename="../staff/teach_dialog.py" line="174"/>
         <source>Barcode</source>
         <translation>바코드</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="171"/>
+        <location filename="../staff/teach_dialog.py" line="174"/>
         <source>Name</source>
         <translation>상품명</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="171"/>
+        <location filename="../staff/teach_dialog.py" line="174"/>
         <source>Price (won)</source>
         <translation>가격(원)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="174"/>
+        <location filename="../staff/teach_dialog.py" line="177"/>
         <source>scan or type (optional)</source>
         <translation>스캔 또는 입력 (선택)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="176"/>
+        <location filename="../staff/teach_dialog.py" line="179"/>
         <source>Add photos…</source>
         <translation>사진 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="177"/>
+        <location filename="../staff/teach_dialog.py" line="180"/>
         <source>Remove photo</source>
         <translation>사진 빼기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="178"/>
+        <location filename="../staff/teach_dialog.py" line="181"/>
         <source>Take photo</source>
         <translation>사진 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="179"/>
+        <location filename="../staff/teach_dialog.py" line="182"/>
         <source>Cut the product out of the empty counter</source>
         <translation>빈 계산대에서 상품만 잘라 내기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="180"/>
+        <location filename="../staff/teach_dialog.py" line="183"/>
         <source>Teach</source>
         <translation>학습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="181"/>
+        <location filename="../staff/teach_dialog.py" line="184"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="192"/>
+        <location filename="../staff/teach_dialog.py" line="195"/>
         <source>the front</source>
         <translation>앞면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="193"/>
+        <location filename="../staff/teach_dialog.py" line="196"/>
         <source>the back</source>
         <translation>뒷면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="194"/>
+        <location filename="../staff/teach_dialog.py" line="197"/>
         <source>the top</source>
         <translation>윗면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="195"/>
+        <location filename="../staff/teach_dialog.py" line="198"/>
         <source>the left side</source>
         <translation>왼쪽 옆면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="196"/>
+        <location filename="../staff/teach_dialog.py" line="199"/>
         <source>the right side</source>
         <translation>오른쪽 옆면</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="197"/>
+        <location filename="../staff/teach_dialog.py" line="200"/>
         <source>turned over</source>
         <translation>뒤집은 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="198"/>
+        <location filename="../staff/teach_dialog.py" line="201"/>
         <source>in a hand</source>
         <translation>손에 든 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="199"/>
+        <location filename="../staff/teach_dialog.py" line="202"/>
         <source>lying on its side</source>
         <translation>옆으로 눕힌 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="200"/>
+        <location filename="../staff/teach_dialog.py" line="203"/>
         <source>from an angle</source>
         <translation>비스듬한 모습</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="201"/>
+        <location filename="../staff/teach_dialog.py" line="204"/>
         <source>closer, filling the picture</source>
         <translation>화면을 채우도록 가까이</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="208"/>
+        <location filename="../staff/teach_dialog.py" line="211"/>
         <source>too small: move the camera closer</source>
         <translation>너무 작아요: 카메라를 더 가까이 하세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="209"/>
+        <location filename="../staff/teach_dialog.py" line="212"/>
         <source>nothing there: put the product on the counter</source>
         <translation>아무것도 없어요: 상품을 계산대에 올리세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="210"/>
+        <location filename="../staff/teach_dialog.py" line="213"/>
         <source>blurred: hold the product and the camera still</source>
         <translation>흐려요: 상품과 카메라를 움직이지 마세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="212"/>
+        <location filename="../staff/teach_dialog.py" line="215"/>
         <source>several objects: leave only this product on the counter</source>
         <translation>물건이 여러 개예요: 계산대에 이 상품만 두세요</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="219"/>
+        <location filename="../staff/teach_dialog.py" line="222"/>
         <source>Retake empty counter</source>
         <translation>빈 계산대 다시 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="221"/>
+        <location filename="../staff/teach_dialog.py" line="224"/>
         <source>Take empty counter</source>
         <translation>빈 계산대 찍기</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="299"/>
+        <location filename="../staff/teach_dialog.py" line="302"/>
         <source>The empty-counter shot was not kept: %1</source>
         <translation>빈 계산대 사진을 저장하지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="305"/>
+        <location filename="../staff/teach_dialog.py" line="309"/>
         <source>Empty counter taken: products are cut out of it, here and at checkout. Take it again when the light or the camera changes.</source>
         <translation>빈 계산대를 찍었습니다: 여기와 계산할 때 상품만 잘라 냅니다. 조명이나 카메라가 바뀌면 다시 찍으세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="225"/>
+        <location filename="../staff/teach_dialog.py" line="228"/>
         <source>%1 photos: that is enough. Teach when the fields are filled in.</source>
         <translation>사진 %1장: 충분합니다. 항목을 모두 입력하고 학습하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="228"/>
+        <location filename="../staff/teach_dialog.py" line="231"/>
         <source>Photo %1 of up to %2 (at least %3): show %4.</source>
         <translation>사진 %1 / 최대 %2장 (최소 %3장) — 찍을 모습: %4</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="256"/>
+        <location filename="../staff/teach_dialog.py" line="259"/>
         <source>Already %1 photos: remove one to add another.</source>
         <translation>이미 사진이 %1장입니다: 하나를 빼고 추가하세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="262"/>
+        <location filename="../staff/teach_dialog.py" line="265"/>
         <source>The camera changed: take the empty counter again.</source>
         <translation>카메라가 바뀌었어요: 빈 계산대를 다시 찍으세요.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="266"/>
+        <location filename="../staff/teach_dialog.py" line="269"/>
         <source>%1 was not added: %2</source>
         <translation>추가하지 않음 (%1): %2</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="276"/>
+        <location filename="../staff/teach_dialog.py" line="279"/>
         <source>%1 added.</source>
         <translation>추가했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="284"/>
-        <location filename="../staff/teach_dialog.py" line="293"/>
+        <location filename="../staff/teach_dialog.py" line="287"/>
+        <location filename="../staff/teach_dialog.py" line="296"/>
         <source>No picture from the counter camera yet.</source>
         <translation>계산대 카메라 화면이 아직 없습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="286"/>
+        <location filename="../staff/teach_dialog.py" line="289"/>
         <source>Photo %1</source>
         <translation>사진 %1</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="316"/>
+        <location filename="../staff/teach_dialog.py" line="320"/>
         <source>Choose photos of one product</source>
         <translation>한 상품의 사진 선택</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="317"/>
+        <location filename="../staff/teach_dialog.py" line="321"/>
         <source>Images (%1)</source>
         <translation>이미지 (%1)</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="361"/>
+        <location filename="../staff/teach_dialog.py" line="365"/>
         <source>A price is a whole, non-negative number of won, e.g. 1500.</source>
         <translation>가격은 0 이상의 정수(원)로 입력하세요. 예: 1500</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="386"/>
+        <location filename="../staff/teach_dialog.py" line="390"/>
         <source>Learning the product…</source>
         <translation>상품을 학습하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="388"/>
+        <location filename="../staff/teach_dialog.py" line="392"/>
         <source>Loading the recognition models, then learning the product…</source>
         <translation>인식 모델을 불러온 뒤 상품을 학습하는 중…</translation>
     </message>
     <message>
-        <location filename="../staff/teach_dialog.py" line="419"/>
+        <location filename="../staff/teach_dialog.py" line="423"/>
         <source>Teaching failed, nothing was stored: %1</source>
         <translation>학습에 실패했습니다. 아무것도 저장하지 않았습니다: %1</translation>
     </message>
