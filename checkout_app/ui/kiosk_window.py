@@ -186,6 +186,7 @@ class KioskWindow(QMainWindow):
         self.failure.expired.connect(self._next_shopper)  # the shopper walked away
         self.staff.closed.connect(self._leave_staff_area)
         self.staff.catalog_changed.connect(self._on_catalog_changed)
+        self.staff.catalog.empty_counter_taken.connect(self._use_empty_counter)
         self.staff.settings_saved.connect(self.apply_settings)
         self.staff.face_camera_wanted.connect(self._face_camera_for_staff)
         self.staff.call_answered.connect(self._call_answered)
@@ -419,8 +420,13 @@ class KioskWindow(QMainWindow):
             log.error("cannot keep the empty-counter shot: %s", exc)
             text = self.tr("The empty-counter shot was not saved: take it again after a restart.")
             ok = False
-        self._apply(self.services.counter.set_empty_counter(frame.copy()))
+        self._use_empty_counter(frame)
         self.scanning.cart.show_scan(text, ok)
+
+    def _use_empty_counter(self, image) -> None:
+        """Staff took the empty counter again (here or in the teaching wizard): this visit's
+        items are found against it from the next frame on, not only the next shopper's."""
+        self._apply(self.services.counter.set_empty_counter(image.copy()))
 
     def _learn_in_background(self, offered: tuple, sku, name, picture, frame) -> None:
         """Learn the look of an unknown item staff named ``sku`` (None: no product) and record
@@ -476,6 +482,7 @@ class KioskWindow(QMainWindow):
             wizard.add_photo(self.tr("The unknown item's picture"), picture)
         wizard.taught.connect(partial(self._on_taught_unknown_item, item))
         wizard.taught.connect(self.staff.catalog.product_taught)  # then the next visit's catalog
+        wizard.empty_counter_taken.connect(self._use_empty_counter)
         wizard.open()
         self.teach_wizard = wizard
 

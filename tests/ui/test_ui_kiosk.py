@@ -732,7 +732,8 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
 ) -> None:
     """A cloth laid over the counter (or the camera moved): no taught product can
     be found against the old empty-counter shot, so the juice would go unpaid. The cart says so
-    and payment waits; staff clear the counter and take it again, and the juice is charged."""
+    and payment waits; staff clear the counter and take it again, and the juice is charged. Taken
+    in the teaching wizard instead, the empty counter reaches the visit under way too."""
     import cv2
     import numpy as np
     from PySide6.QtWidgets import QMessageBox
@@ -780,6 +781,21 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
         assert not notice.isVisible()
         assert kiosk.findChild(QPushButton, "pay_button").isEnabled()
 
+        # The cloth taken away: staff take the empty counter in the teaching wizard instead,
+        # and it reaches this visit too, not only the next shopper's.
+        scene.image = store.on_counter(((80, 140), store.test_juice))
+        qtbot.waitUntil(lambda: kiosk.snapshot.empty_counter_stale, timeout=30_000)
+        scene.image = store.empty
+        qtbot.waitUntil(lambda: np.array_equal(kiosk._counter_image, store.empty), timeout=10_000)
+        wizard = kiosk.staff.catalog.open_teach_dialog()
+        wizard.empty_button.click()
+        wizard.reject()
+        assert np.array_equal(services.teacher.empty_counter, store.empty)
+        scene.image = store.on_counter(((80, 140), store.test_juice))
+        qtbot.waitUntil(
+            lambda: kiosk.snapshot.quantities == {"TROP-5": 1} and kiosk.snapshot.can_pay,
+            timeout=60_000,
+        )
     finally:
         store.close()
 

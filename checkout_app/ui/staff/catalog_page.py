@@ -386,6 +386,7 @@ class CatalogPage(QWidget):
     """
 
     catalog_changed = Signal()
+    empty_counter_taken = Signal(object)  # by the teaching wizard (TeachDialog)
 
     def __init__(
         self,
@@ -590,6 +591,7 @@ class CatalogPage(QWidget):
         assert self._teacher is not None
         self.teach_dialog = TeachDialog(self._teacher, self._counter_frame, self, barcode=barcode)
         self.teach_dialog.taught.connect(self.product_taught)
+        self.teach_dialog.empty_counter_taken.connect(self.empty_counter_taken)
         self.teach_dialog.open()
         return self.teach_dialog
 

@@ -65,9 +65,12 @@ SHOT_VIEWS = 10
 
 class TeachDialog(QDialog):
     """Teach one product. ``counter_frame()`` gives the counter camera's newest BGR frame (None
-    while it has none); without it only image files can be added. Emits ``taught(Product)``."""
+    while it has none); without it only image files can be added. Emits ``taught(Product)``,
+    and ``empty_counter_taken(image)`` once the teacher kept a new empty-counter shot (for the
+    checkout's visit under way: the next ones read it from the teacher)."""
 
     taught = Signal(object)
+    empty_counter_taken = Signal(object)
     _progress = Signal(int, int)  # photos encoded, from the job thread
 
     def __init__(
@@ -299,6 +302,7 @@ class TeachDialog(QDialog):
             text = self.tr("The empty-counter shot was not kept: %1").replace("%1", str(exc))
             self._say(text, error=True)
             return
+        self.empty_counter_taken.emit(frame)
         self.cutout_check.setChecked(True)
         self._say(
             self.tr(
