@@ -156,3 +156,14 @@ def test_items_lying_against_each_other_hold_the_payment_until_moved_apart(panel
     assert not notice.isVisible()
     assert panel.findChild(QPushButton, "pay_button").isEnabled()
 
+
+def test_the_empty_cart_s_hint_is_not_shown_while_something_holds_the_payment(panel):
+    """ "Put your products on the counter" would tell a shopper whose products lie there, unknown
+    or touching or unseen, to do what they did; the notice says what to do instead."""
+    hint = panel.findChild(QLabel, "empty_cart_hint")
+    panel.set_rows([], "₩0")
+    QApplication.processEvents()
+    assert hint.isVisible() and "Put your products on the counter" in hint.text()
+    for holding in ({"unknown_items": 1}, {"touching_items": 1}, {"empty_counter_stale": True}):
+        panel.set_rows([], "₩0", **holding)
+        assert not hint.isVisible(), holding

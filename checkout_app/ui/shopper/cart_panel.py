@@ -192,6 +192,7 @@ class CartPanel(QFrame):
         self._title.setObjectName("cart_title")
         self._title.setProperty("role", "title")
         self._empty = QLabel()
+        self._empty.setObjectName("empty_cart_hint")
         self._empty.setProperty("role", "hint")
         self._empty.setWordWrap(True)
         self._lines_host = QWidget()
@@ -321,7 +322,11 @@ class CartPanel(QFrame):
     def _update_actions(self) -> None:
         charged = any(r.qty > 0 for r in self._rows)
         take_off = sum(r.take_off for r in self._rows)
-        self._empty.setVisible(not self._rows)
+        # Not while something on the counter holds the payment: the shopper has put products
+        # down, and the notice says what to do with them.
+        self._empty.setVisible(
+            not self._rows and not (self._unknown_items or self._touching_items or self._stale)
+        )
         self._show_title()
         self._take_off.setVisible(bool(take_off))
         self._approve.setVisible(bool(take_off))
