@@ -25,6 +25,12 @@ MIN_OBJECT_SHARE = 0.005
 # A second region at least this share of the largest one is another object, not a speck.
 SECOND_OBJECT_SHARE = 0.3
 MARGIN_SHARE = 0.08
+# The exposure gains looked for (a quarter to four times as bright), in 2 % bins; the bare
+# counter's ratios lie within 8 % of its gain under camera noise (sigma 3 grey levels, on the
+# rendered counter's darkest channel, about 60).
+GAIN_LOG_RANGE = (-1.4, 1.4)
+GAIN_BIN = 0.02
+GAIN_PEAK_HALF_WIDTH = 0.08
 WORK_SIDE_PX = 320
 
 
@@ -81,13 +87,38 @@ def exposure_gain(shot: np.ndarray, empty_counter: np.ndarray) -> np.ndarray:
     """Per colour channel, what ``shot`` must be multiplied by to be as bright as
     ``empty_counter``: a webcam's automatic exposure brightens the whole picture when something
     dark is put down (20 % brighter or darker, a product photo on the rendered counter came with
-    two to four phantom regions of bare counter without this). The median of each pixel's ratio
-    is the counter's while items cover less than half of it, whatever the counter's colours."""
-    step = max(1, shot.shape[0] // 60)  # a sparse grid of pixels is enough for a median
-    ours = shot[::step, ::step].reshape(-1, 3).astype(np.float32)
+    two to four phantom regions of bare counter without this).
+
+    The bare counter's pixels all share one ratio to the empty counter; an item's spread over
+    many, its colours over the counter's pattern. So the most common ratio is the counter's as
+    long as more of the counter shows than of anything sharing one ratio: a full counter too,
+    where the median ratio (the counter's only while items cover less than half of it) took
+    the items for the counter and found the bare counter changed."""
+    import cv2
+
+    # Camera noise spreads the bare counter's ratios over several bins: a 3x3 mean gathers them
+    # (a wider one smooths the counter's pattern away, and gathers an item's ratios too).
+    shot, empty_counter = cv2.blur(shot, (3, 3)), cv2.blur(empty_counter, (3, 3))
+    step = max(1, shot.shape[0] // 60)  # a sparse grid of pixels is enough
+    ours = np.maximum(shot[::step, ::step].reshape(-1, 3), 1).astype(np.float32)
     # A black pixel of the counter gives no ratio.
     theirs = np.maximum(empty_counter[::step, ::step].reshape(-1, 3), 8).astype(np.float32)
-    return (1.0 / np.maximum(np.median(ours / theirs, axis=0), 0.01)).astype(np.float32)
+    log_ratios = np.log(ours / theirs).T  # a row per channel
+    low, high = GAIN_LOG_RANGE
+    gains = []
+    for channel in log_ratios:
+        channel = channel[(channel >= low) & (channel < high)]
+        if channel.size == 0:  # nothing within a quarter to four times as bright: as it was
+            gains.append(1.0)
+            continue
+        counts = np.bincount(((channel - low) / GAIN_BIN).astype(np.int32))
+        centre = low + (int(np.argmax(counts)) + 0.5) * GAIN_BIN
+        # Finer than a bin: the median of the ratios around the peak, taken twice (the noisiest
+        # channel's peak bin can sit a bin or two off the counter's ratio).
+        for _ in range(2):
+            centre = np.median(channel[np.abs(channel - centre) <= GAIN_PEAK_HALF_WIDTH])
+        gains.append(np.exp(-centre))
+    return np.array(gains, np.float32)
 
 
 def cut_out(shot: np.ndarray, empty_counter: np.ndarray) -> CutOut:

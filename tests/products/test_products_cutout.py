@@ -65,3 +65,23 @@ def test_two_products_are_several_objects_and_a_speck_is_not():
 def test_shots_of_different_sizes_are_refused():
     with pytest.raises(ValueError, match="same camera"):
         cut_out(empty_counter(), cv2.resize(empty_counter(), (320, 240)))
+
+
+@pytest.mark.parametrize("exposure", [0.8, 1.0, 1.25])
+def test_the_exposure_is_matched_on_a_counter_mostly_covered(exposure):
+    """Six cartons of one colour over 55 % of the counter: their pixels outnumber the bare
+    counter's, so the median ratio was theirs (and the bare counter came out changed); the bare
+    counter's pixels share one ratio, the cartons' spread over the counter's pattern."""
+    empty = empty_counter()
+    shot = empty.copy()
+    for x, y in [(x, y) for y in (25, 255) for x in (25, 175, 325)]:
+        cv2.rectangle(shot, (x, y), (x + 140, y + 200), (40, 170, 40), -1)
+    exposed = with_noise(np.clip(shot * exposure, 0, 255), seed=4)
+    assert np.allclose(exposure_gain(exposed, empty), 1 / exposure, rtol=0.03)
+    # Two rows of cartons, each one region with the narrow gaps between them.
+    regions = changed_regions(exposed, empty)
+    assert [(abs(x1 - 25) <= 4, abs(x2 - 465) <= 4) for (x1, _, x2, _), _ in regions] == [
+        (True, True),
+        (True, True),
+    ]
+    assert 0.55 <= sum(area for _box, area in regions) / (480 * 640) <= 0.65
