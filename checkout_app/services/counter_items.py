@@ -70,6 +70,11 @@ LOOK_SIDE_PX = 12
 # The counter must look unlike its empty-counter shot this long before checkout waits for staff
 # to take it again: an arm close to the camera covers most of the view for a moment.
 STALE_AFTER_S = 2.0
+# The items found just before the counter stopped looking like its shot covered this share of
+# the picture: it is most likely full (one or two more products reach STALE_REFERENCE_SHARE),
+# not lit differently or moved. A litre carton lying flat covers about a tenth of a counter
+# camera's view; a cloth or a moved camera comes when the counter holds little.
+FULL_COUNTER_SHARE = 0.35
 
 
 @dataclass
@@ -109,6 +114,10 @@ class CounterItemDetector:
         # The counter has looked unlike its empty-counter shot for STALE_AFTER_S (the light or
         # the camera moved): no item can be found, so payment waits until staff take it again.
         self.empty_counter_stale = False
+        # Of a stale counter: the items covered FULL_COUNTER_SHARE of it when it stopped
+        # matching (too many products at once, most likely, rather than the light or camera).
+        self.counter_full = False
+        self._items_share = 0.0  # of the picture, covered by the items of the last frame
         self.class_names = [taught_class_name(sku) for sku in gallery.skus] + [
             UNKNOWN_ITEM_CLASS,
             NOT_A_PRODUCT_CLASS,
@@ -143,7 +152,8 @@ class CounterItemDetector:
             regions, arms = counter_regions(image, self._empty)
         except ValueError as exc:
             return self._none(started, now, str(exc))
-        self._unlike_since, self.empty_counter_stale = None, False
+        self._unlike_since, self.empty_counter_stale, self.counter_full = None, False, False
+        self._items_share = sum(area for _box, area in regions) / (image.shape[0] * image.shape[1])
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
         found: list[_Known] = []
         identified = 0
@@ -233,13 +243,15 @@ class CounterItemDetector:
         against ``image`` from the next frame on."""
         self._empty = image
         self._object_area = MIN_OBJECT_SHARE * image.shape[0] * image.shape[1]
-        self._unlike_since, self.empty_counter_stale = None, False
+        self._unlike_since, self.empty_counter_stale, self.counter_full = None, False, False
+        self._items_share = 0.0
 
     def _none(self, started: float, now: float, why: str) -> Detections:
         self.unknown_suggestions = ()
         if self._unlike_since is None:
             log.warning("counter items are off until it matches again: %s", why)
             self._unlike_since = now
+            self.counter_full = self._items_share >= FULL_COUNTER_SHARE
         self.empty_counter_stale = now - self._unlike_since >= STALE_AFTER_S
         self.last_timings_ms = {"items": (time.perf_counter() - started) * 1000}
         return Detections.empty()

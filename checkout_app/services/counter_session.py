@@ -81,6 +81,8 @@ class CounterSnapshot:
     # The counter looks unlike its empty-counter shot (CounterItemDetector.empty_counter_stale):
     # taught products and unknown items cannot be found, so nothing can be paid for.
     empty_counter_stale: bool = False
+    # Of a stale counter: most likely too full, not lit differently (.counter_full).
+    counter_full: bool = False
 
     def lines(self, lang: str = "en") -> list[CartLine]:
         return [
@@ -371,4 +373,5 @@ class CounterSession:
             timings_ms=dict(self._timings),
             cart_changed=changed,
             empty_counter_stale=self._items is not None and self._items.empty_counter_stale,
+            counter_full=self._items is not None and self._items.counter_full,
         )

@@ -315,6 +315,7 @@ class KioskWindow(QMainWindow):
             unknown_items=snapshot.unknown_items,
             touching_items=snapshot.touching_items,
             empty_counter_stale=snapshot.empty_counter_stale,
+            counter_full=snapshot.counter_full,
         )
         now = self._clock()
         if snapshot.item_count or snapshot.unknown_items or snapshot.touching_items:

@@ -15,6 +15,7 @@ from checkout_app.camera.source import Frame
 from checkout_app.core.catalog import Catalog, Product, taught_class_name
 from checkout_app.products.gallery import ProductMatch
 from checkout_app.services.counter_items import (
+    STALE_AFTER_S,
     CounterItemDetector,
     WithCounterItems,
     merge_suggestions,
@@ -240,6 +241,42 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
     assert not snapshot.empty_counter_stale
     snapshot = show(on_mat, 1.0)
     assert snapshot.quantities == {"A1": 1, "JUICE-1": 1} and snapshot.can_pay
+
+
+def test_a_counter_too_full_to_tell_apart_is_said_so_not_blamed_on_the_light():
+    """Products put down one after another until most of the counter differs from its shot:
+    payment waits as for a moved camera, but the shopper is told the counter is too full
+    (retaking the empty counter would not help). A cloth over a bare counter is the light or
+    the camera."""
+    now = [0.0]
+    items = CounterItemDetector(
+        empty_counter(), ColourGallery(), ColourEncoder(), clock=lambda: now[0]
+    )
+    spots = [(x, y) for y in (25, 255) for x in (25, 175, 325, 475)]
+
+    def with_cartons(count: int) -> np.ndarray:
+        shot = empty_counter()
+        for x, y in spots[:count]:
+            cv2.rectangle(shot, (x, y), (x + 140, y + 200), GREEN, -1)  # 9 % of the picture
+        return shot
+
+    def show(shot, seconds: float) -> None:
+        end = now[0] + seconds
+        while now[0] < end:
+            now[0] += 0.25
+            items.detect(shot)
+
+    for count in range(1, 6):  # up to 51 % of the picture: each one found
+        show(with_cartons(count), 0.5)
+        assert not items.empty_counter_stale and len(items.detect(with_cartons(count))) >= 1
+    show(with_cartons(7), STALE_AFTER_S + 0.5)
+    assert items.empty_counter_stale and items.counter_full
+    show(with_cartons(5), 0.5)  # some taken off
+    assert not items.empty_counter_stale and not items.counter_full
+
+    show(empty_counter(), 0.5)
+    show(patterned_mat(), STALE_AFTER_S + 0.5)
+    assert items.empty_counter_stale and not items.counter_full
 
 
 def test_the_cart_lists_the_taught_product_and_holds_payment_for_an_unknown_item():

@@ -167,3 +167,22 @@ def test_the_empty_cart_s_hint_is_not_shown_while_something_holds_the_payment(pa
     for holding in ({"unknown_items": 1}, {"touching_items": 1}, {"empty_counter_stale": True}):
         panel.set_rows([], "₩0", **holding)
         assert not hint.isVisible(), holding
+
+
+def test_a_counter_unlike_its_shot_says_why_and_offers_staff_a_retake(panel, screenshot):
+    """The light or the camera moved: staff take the empty counter again. Too many products:
+    the shopper takes some off (staff may still retake, should the light have changed too)."""
+    notice = panel.findChild(QLabel, "stale_counter_notice")
+    panel.set_rows([row("A", 1)], "₩1,000", empty_counter_stale=True)
+    assert "light or camera moved" in notice.text()
+    button(panel, "retake_empty_counter_button")
+    assert not panel.findChild(QPushButton, "pay_button").isEnabled()
+    panel.set_rows([row("A", 1)], "₩1,000", empty_counter_stale=True, counter_full=True)
+    assert notice.text().startswith("Too many products at once")
+    button(panel, "retake_empty_counter_button")
+    assert not panel.findChild(QPushButton, "pay_button").isEnabled()
+    QApplication.processEvents()
+    screenshot(panel, "cart_counter_full")
+    panel.set_rows([row("A", 1)], "₩1,000")
+    assert not notice.isVisible()
+    assert panel.findChild(QPushButton, "pay_button").isEnabled()

@@ -84,6 +84,11 @@ def _shopper_screens(kiosk):
         kiosk._apply(replace(counter.snapshot(), empty_counter_stale=True))
         kiosk.stack.setCurrentWidget(kiosk.scanning)
 
+    def counter_full():
+        """Too many products on the counter to tell apart."""
+        kiosk._apply(replace(counter.snapshot(), empty_counter_stale=True, counter_full=True))
+        kiosk.stack.setCurrentWidget(kiosk.scanning)
+
     def pay(status):
         def show():
             snapshot = counter.snapshot()
@@ -115,6 +120,7 @@ def _shopper_screens(kiosk):
         ("attract", attract),
         ("scanning", scanning),
         ("scanning_counter_stale", counter_stale),
+        ("scanning_counter_full", counter_full),
         ("pay_looking", pay(_status(PayStep.LOOKING))),
         ("pay_turn", pay(_status(PayStep.LIVENESS, challenge="left", turn=2, hint=""))),
         ("pay_confirm", pay(_status(PayStep.CONFIRM, person_name=DEMO_SHOPPER_NAME))),

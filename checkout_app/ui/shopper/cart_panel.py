@@ -224,6 +224,7 @@ class CartPanel(QFrame):
         self._unknown.setWordWrap(True)
         set_role(self._unknown, ROLE_ERROR)
         self._stale = False
+        self._full = False
         self._stale_notice = QLabel()
         self._stale_notice.setObjectName("stale_counter_notice")
         self._stale_notice.setWordWrap(True)
@@ -297,14 +298,17 @@ class CartPanel(QFrame):
         unknown_items: int = 0,
         touching_items: int = 0,
         empty_counter_stale: bool = False,
+        counter_full: bool = False,
     ) -> None:
         """The cart's lines and total; ``unknown_items`` and ``touching_items`` (several items
         laid against each other) on the counter hold the payment, and so does a counter that
-        looks unlike its empty-counter shot (``empty_counter_stale``)."""
+        looks unlike its empty-counter shot (``empty_counter_stale``; ``counter_full``: most
+        likely too many products on it, not the light or the camera)."""
         self._total.setText(total)
         self._unknown_items = unknown_items
         self._touching_items = touching_items
         self._stale = empty_counter_stale
+        self._full = counter_full
         self._rows = list(rows)
         self._show_lines(self._rows)
         self._update_actions()
@@ -354,6 +358,17 @@ class CartPanel(QFrame):
                 )
             )
         self._stale_notice.setVisible(self._stale)
+        if self._full:
+            self._stale_notice.setText(
+                self.tr("Too many products at once: take some off, and pay for them afterwards.")
+            )
+        else:
+            self._stale_notice.setText(
+                self.tr(
+                    "The camera cannot see the counter as it was (light or camera moved). "
+                    "Ask staff."
+                )
+            )
         self._retake.setVisible(self._stale)
         self._pay.setEnabled(
             self._face_pay_available
@@ -399,11 +414,6 @@ class CartPanel(QFrame):
         self._help.setText(self.tr("Call staff"))
         self._approve.setText(self.tr("Staff approval"))
         self._name_unknown.setText(self.tr("Staff: add it"))
-        self._stale_notice.setText(
-            self.tr(
-                "The camera cannot see the counter as it was (light or camera moved). Ask staff."
-            )
-        )
         self._retake.setText(self.tr("Staff: retake"))
         self._face_pay_off.setText(
             self.tr("Face pay is not available at this kiosk right now. Call staff to pay.")

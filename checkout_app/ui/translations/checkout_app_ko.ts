@@ -166,71 +166,76 @@
 <context>
     <name>CartPanel</name>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="335"/>
+        <location filename="../shopper/cart_panel.py" line="339"/>
         <source>%n product(s) you removed are still on the counter. Take them off, or ask staff to approve.</source>
         <translation>
             <numerusform>뺀 상품 %n개가 아직 계산대에 있어요. 치우거나 직원 승인을 받아 주세요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="347"/>
+        <location filename="../shopper/cart_panel.py" line="351"/>
         <source>Products lie against each other: move them apart.</source>
         <translation>상품이 서로 붙어 있습니다: 떼어 놓아 주세요.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../shopper/cart_panel.py" line="351"/>
+        <location filename="../shopper/cart_panel.py" line="355"/>
         <source>Unknown item × %n: no price. Take it off the counter, or ask staff.</source>
         <translation>
             <numerusform>알 수 없는 상품 %n개: 가격이 없어요. 계산대에서 치우거나 직원에게 요청하세요.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="395"/>
+        <location filename="../shopper/cart_panel.py" line="410"/>
         <source>Your cart</source>
         <translation>장바구니</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="396"/>
+        <location filename="../shopper/cart_panel.py" line="411"/>
         <source>Put your products on the counter. They appear here.</source>
         <translation>상품을 계산대에 올려 주세요. 여기에 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="397"/>
+        <location filename="../shopper/cart_panel.py" line="412"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="398"/>
+        <location filename="../shopper/cart_panel.py" line="413"/>
         <source>Pay with face</source>
         <translation>얼굴로 결제</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="399"/>
+        <location filename="../shopper/cart_panel.py" line="414"/>
         <source>Call staff</source>
         <translation>직원 호출</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="400"/>
+        <location filename="../shopper/cart_panel.py" line="415"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="401"/>
+        <location filename="../shopper/cart_panel.py" line="416"/>
         <source>Staff: add it</source>
         <translation>직원: 추가</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="404"/>
+        <location filename="../shopper/cart_panel.py" line="368"/>
         <source>The camera cannot see the counter as it was (light or camera moved). Ask staff.</source>
         <translation>카메라가 계산대를 전처럼 볼 수 없어요(조명이나 카메라가 바뀌었어요). 직원에게 요청하세요.</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="407"/>
+        <location filename="../shopper/cart_panel.py" line="363"/>
+        <source>Too many products at once: take some off, and pay for them afterwards.</source>
+        <translation>상품이 한 번에 너무 많아요: 일부를 치우고, 그 상품은 나중에 계산하세요.</translation>
+    </message>
+    <message>
+        <location filename="../shopper/cart_panel.py" line="417"/>
         <source>Staff: retake</source>
         <translation>직원: 다시 찍기</translation>
     </message>
     <message>
-        <location filename="../shopper/cart_panel.py" line="409"/>
+        <location filename="../shopper/cart_panel.py" line="419"/>
         <source>Face pay is not available at this kiosk right now. Call staff to pay.</source>
         <translation>지금 이 키오스크에서는 얼굴 결제를 할 수 없습니다. 직원을 불러 결제해 주세요.</translation>
     </message>
@@ -560,192 +565,192 @@
         <translation>바코드 {code}는 이 매장 상품 목록에 없어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="340"/>
+        <location filename="../kiosk_window.py" line="341"/>
         <source>Staff approval</source>
         <translation>직원 승인</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="357"/>
+        <location filename="../kiosk_window.py" line="358"/>
         <source>Staff: add the unknown item</source>
         <translation>직원: 알 수 없는 상품 추가</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="383"/>
+        <location filename="../kiosk_window.py" line="384"/>
         <source>Nothing added: the item left the counter, or its product is off sale.</source>
         <translation>추가하지 않았어요: 물건이 치워졌거나 판매하지 않는 상품이에요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="390"/>
+        <location filename="../kiosk_window.py" line="391"/>
         <source>The unknown item is {name}: added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="399"/>
+        <location filename="../kiosk_window.py" line="400"/>
         <source>Staff: retake the empty counter</source>
         <translation>직원: 빈 계산대 다시 찍기</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="405"/>
+        <location filename="../kiosk_window.py" line="406"/>
         <source>Take everything off the counter (the shopper&apos;s products too, for a moment), then tap Take empty counter. Put the products back afterwards.</source>
         <translation>계산대에서 모든 물건을 잠시 치운 뒤(손님의 상품도) 빈 계산대 찍기를 누르세요. 그다음 상품을 다시 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="409"/>
+        <location filename="../kiosk_window.py" line="410"/>
         <source>Take empty counter</source>
         <translation>빈 계산대 찍기</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="410"/>
+        <location filename="../kiosk_window.py" line="411"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="416"/>
+        <location filename="../kiosk_window.py" line="417"/>
         <source>Empty counter taken again: put the products back on the counter.</source>
         <translation>빈 계산대를 다시 찍었어요. 상품을 계산대에 다시 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="421"/>
+        <location filename="../kiosk_window.py" line="422"/>
         <source>The empty-counter shot was not saved: take it again after a restart.</source>
         <translation>빈 계산대 사진을 저장하지 못했어요. 다시 시작한 뒤 다시 찍어 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="467"/>
+        <location filename="../kiosk_window.py" line="468"/>
         <source>Nothing changed: the item left the counter, or which one was unclear.</source>
         <translation>바뀐 것이 없어요: 물건이 치워졌거나 어느 물건인지 모르겠어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="472"/>
+        <location filename="../kiosk_window.py" line="473"/>
         <source>Not a product, staff say: it no longer holds the payment.</source>
         <translation>직원 확인: 상품이 아니에요. 이제 결제를 막지 않아요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="482"/>
+        <location filename="../kiosk_window.py" line="483"/>
         <source>The unknown item&apos;s picture</source>
         <translation>알 수 없는 상품의 사진</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="491"/>
+        <location filename="../kiosk_window.py" line="492"/>
         <source>{name} is taught; the item left the counter: not added.</source>
         <translation>{name}을(를) 학습했어요. 물건이 치워져서 추가하지 않았어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="499"/>
+        <location filename="../kiosk_window.py" line="500"/>
         <source>The unknown item is {name}: taught and added by staff.</source>
         <translation>알 수 없던 상품은 {name}입니다: 직원이 학습시키고 추가했어요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="506"/>
+        <location filename="../kiosk_window.py" line="507"/>
         <source>Counter camera unavailable, retrying…
 {reason}</source>
         <translation>계산대 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="510"/>
+        <location filename="../kiosk_window.py" line="511"/>
         <source>The video has ended.</source>
         <translation>동영상이 끝났습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="639"/>
+        <location filename="../kiosk_window.py" line="640"/>
         <source>We don&apos;t recognise your face</source>
         <translation>등록된 얼굴을 찾지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="641"/>
+        <location filename="../kiosk_window.py" line="642"/>
         <source>Try again facing the camera, or ask staff: they can register you or take your payment.</source>
         <translation>카메라를 정면으로 보고 다시 시도하거나 직원에게 문의해 주세요. 얼굴 등록이나 결제를 도와드립니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="646"/>
+        <location filename="../kiosk_window.py" line="647"/>
         <source>We could not confirm you are here in person</source>
         <translation>본인이 직접 계신지 확인하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="647"/>
+        <location filename="../kiosk_window.py" line="648"/>
         <source>Try again and turn your head slowly the way the screen asks.</source>
         <translation>다시 시도해 주세요. 화면 안내에 따라 고개를 천천히 돌려 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="650"/>
+        <location filename="../kiosk_window.py" line="651"/>
         <source>Payment timed out</source>
         <translation>결제 시간이 초과되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="651"/>
+        <location filename="../kiosk_window.py" line="652"/>
         <source>Nothing was charged. Try again when you are ready.</source>
         <translation>결제되지 않았습니다. 준비되시면 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="654"/>
+        <location filename="../kiosk_window.py" line="655"/>
         <source>Payment cancelled</source>
         <translation>결제가 취소되었습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="655"/>
+        <location filename="../kiosk_window.py" line="656"/>
         <source>Nothing was charged. Your cart is still here.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="658"/>
+        <location filename="../kiosk_window.py" line="659"/>
         <source>Sorry about that!</source>
         <translation>죄송합니다!</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="659"/>
+        <location filename="../kiosk_window.py" line="660"/>
         <source>Nothing was charged. Try again, looking straight at the camera.</source>
         <translation>결제되지 않았습니다. 카메라를 정면으로 바라보고 다시 시도해 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="662"/>
+        <location filename="../kiosk_window.py" line="663"/>
         <source>We can&apos;t reach the store&apos;s system</source>
         <translation>매장 시스템에 연결할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="664"/>
+        <location filename="../kiosk_window.py" line="665"/>
         <source>Nothing was charged. Your cart is still here: try again in a moment, or call staff.</source>
         <translation>결제되지 않았습니다. 장바구니는 그대로 있습니다. 잠시 후 다시 시도하거나 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="669"/>
+        <location filename="../kiosk_window.py" line="670"/>
         <source>The payment could not be completed</source>
         <translation>결제를 완료하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="670"/>
+        <location filename="../kiosk_window.py" line="671"/>
         <source>Nothing was charged. Please call staff.</source>
         <translation>결제되지 않았습니다. 직원을 불러 주세요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="714"/>
+        <location filename="../kiosk_window.py" line="715"/>
         <source>Face camera unavailable, retrying…
 {reason}</source>
         <translation>얼굴 카메라를 쓸 수 없어 다시 연결하는 중입니다…
 {reason}</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="806"/>
+        <location filename="../kiosk_window.py" line="807"/>
         <source>camera {camera:.1f} fps · detection {detection:.1f} fps · screen {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</source>
         <translation>카메라 {camera:.1f} fps · 인식 {detection:.1f} fps · 화면 {ui:.1f} fps · CPU {cpu:.0f}% · RAM {ram:.1f} GB</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="818"/>
         <location filename="../kiosk_window.py" line="819"/>
+        <location filename="../kiosk_window.py" line="820"/>
         <source>Self-checkout</source>
         <translation>셀프 계산대</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="822"/>
+        <location filename="../kiosk_window.py" line="823"/>
         <source>Staff</source>
         <translation>직원</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="825"/>
+        <location filename="../kiosk_window.py" line="826"/>
         <source>Staff have been called and will be with you shortly.</source>
         <translation>직원을 불렀어요. 곧 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../kiosk_window.py" line="827"/>
+        <location filename="../kiosk_window.py" line="828"/>
         <source>backend: {name}</source>
         <translation>백엔드: {name}</translation>
     </message>
