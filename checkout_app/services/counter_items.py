@@ -291,7 +291,7 @@ def identify_item(image: np.ndarray, box: tuple, gallery: ProductGallery, encode
 
 class WithCounterItems:
     """The product detector plus the counter items it does not count: one ``ProductDetector``
-    whose classes are the detector's followed by the items' (taught products, unknown item).
+    whose classes are the detector's followed by the items' (``CounterItemDetector.class_names``).
 
     ``counted``: the detector's class ids that the store sells; a detection of any other class
     (a demo product on a real store's counter) does not explain a region away, and is dropped

@@ -237,6 +237,7 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
     snapshot = show(on_mat, 1.0)
     assert snapshot.quantities == {"A1": 1}, "the juice is not seen: it would go unpaid"
     assert snapshot.empty_counter_stale and not snapshot.can_pay
+    assert not snapshot.counter_full, "the counter held one carton: the mat, not too many"
     snapshot = session.set_empty_counter(mat)  # staff cleared the counter and took it
     assert not snapshot.empty_counter_stale
     snapshot = show(on_mat, 1.0)
