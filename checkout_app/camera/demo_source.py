@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Iterator
 
 import numpy as np
 
-from checkout_app.camera.source import Frame, FrameSourceBase
+from checkout_app.camera.source import Frame, FrameSourceBase, Pacer
 from checkout_app.vision.synthetic.scenario import DEMO_FPS, ScenarioFrame, demo_frames
 from checkout_app.vision.synthetic.scene import render_scene
 
@@ -39,7 +38,7 @@ class DemoScenarioSource(FrameSourceBase):
         self._frames: Iterator[ScenarioFrame] = demo_frames(fps)
         self._index = 0
         self._visit = 0
-        self._started = time.monotonic()
+        self._pacer = Pacer()
 
     def read(self) -> Frame | None:
         scenario_frame = next(self._frames, None)
@@ -50,8 +49,7 @@ class DemoScenarioSource(FrameSourceBase):
             self._visit += 1
             scenario_frame = next(self._frames)
         if self.realtime:
-            due = self._started + self._index / self.fps
-            time.sleep(max(0.0, due - time.monotonic()))
+            self._pacer.wait(self._index / self.fps)
         image = render_scene(scenario_frame.scene, self._noise).image
         self.truth = scenario_frame.truth
         frame = Frame(

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from checkout_app.camera.source import Frame, FrameSourceBase, SourceError
+from checkout_app.camera.source import Frame, FrameSourceBase, Pacer, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +22,19 @@ class ImageFolderSource(FrameSourceBase):
     A corrupt image among readable ones is skipped with a warning; a folder with no readable
     image at all raises :class:`SourceError` on construction (the first readable image is
     decoded there, so a bad source fails before the pipeline starts). Timestamps are
-    ``index / fps``, so runs are reproducible.
+    ``index / fps``, so runs are reproducible. ``realtime`` paces frames at ``fps``, for people
+    watching; off, they come as fast as they are read.
     """
 
-    def __init__(self, path: str | os.PathLike, fps: float = 15.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike, fps: float = 15.0, *, realtime: bool = False
+    ) -> None:
         if fps <= 0:
             raise ValueError(f"fps must be positive, got {fps}")
         path = Path(path)
         self.fps = fps
+        self.realtime = realtime
+        self._pacer = Pacer()
         self.name = f"images {path}"
         if path.is_dir():
             self._files = sorted(
@@ -55,6 +60,8 @@ class ImageFolderSource(FrameSourceBase):
         if image is None:
             return None
         frame = Frame(image=image, timestamp=self._index / self.fps, index=self._index)
+        if self.realtime:
+            self._pacer.wait(frame.timestamp)
         self._index += 1
         return frame
 

@@ -28,7 +28,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
-from checkout_app.camera.source import Frame, FrameSourceBase, SourceError
+from checkout_app.camera.source import Frame, FrameSourceBase, Pacer, SourceError
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class OpenCVSource(FrameSourceBase):
         self.stall_timeout_s = stall_timeout_s
         self.realtime = realtime
         self._index = 0
-        self._clock_offset: float | None = None  # monotonic time of file timestamp 0
+        self._pacer = Pacer()
         open_target: int | str
         if isinstance(target, int):
             self.is_live = True
@@ -133,9 +133,7 @@ class OpenCVSource(FrameSourceBase):
         else:  # a container without a frame rate: trust its presentation time instead
             timestamp = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         if self.realtime:
-            if self._clock_offset is None:
-                self._clock_offset = time.monotonic() - timestamp
-            time.sleep(max(0.0, self._clock_offset + timestamp - time.monotonic()))
+            self._pacer.wait(timestamp)
         return self._frame(image, timestamp)
 
     def _frame(self, image: np.ndarray, timestamp: float) -> Frame:

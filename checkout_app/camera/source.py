@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import Iterator, Protocol, TypeVar
+from typing import Callable, Iterator, Protocol, TypeVar
 
 import numpy as np
 
@@ -54,6 +55,26 @@ class FrameSource(Protocol):
     def read(self) -> Frame | None: ...
 
     def close(self) -> None: ...
+
+
+class Pacer:
+    """Holds frames back to their timestamps, for people watching a file or the demo as if it
+    were live: the first frame at once, each later one ``timestamp`` seconds after it."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._offset: float | None = None  # the clock's time of timestamp 0
+
+    def wait(self, timestamp: float) -> None:
+        now = self._clock()
+        if self._offset is None:
+            self._offset = now - timestamp
+        self._sleep(max(0.0, self._offset + timestamp - now))
 
 
 _SourceT = TypeVar("_SourceT", bound="FrameSourceBase")

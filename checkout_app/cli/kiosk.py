@@ -79,9 +79,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.headless:
         return run_kiosk_command(args)
 
-    with open_source(args.source) as source:
-        if args.realtime and hasattr(source, "realtime"):
-            source.realtime = True
+    with open_source(args.source, realtime=args.realtime) as source:
         pipeline = pipeline_from_args(args, source.fps)
         print(f"source: {source.name}; press Ctrl+C to stop", file=sys.stderr)
         run_headless(

@@ -51,7 +51,9 @@ class KioskOptions:
 
 
 def source_opener(spec: str, face: bool) -> Callable[[], FrameSource]:
-    """A function that opens the camera ``spec`` names; "demo" gives the built-in demo."""
+    """A function that opens the camera ``spec`` names; "demo" gives the built-in demo. A video
+    file or an image folder plays at its frame rate, as a camera would: read as fast as it
+    decodes, a recorded counter would flash past the people watching and end in seconds."""
 
     def open_counter() -> FrameSource:
         if spec == "demo":
@@ -60,7 +62,7 @@ def source_opener(spec: str, face: bool) -> Callable[[], FrameSource]:
             return DemoScenarioSource(realtime=True, loop=True)
         from checkout_app.camera.open_source import open_source
 
-        return open_source(spec)
+        return open_source(spec, realtime=True)
 
     def open_face() -> FrameSource:
         if spec == "demo":
@@ -69,7 +71,7 @@ def source_opener(spec: str, face: bool) -> Callable[[], FrameSource]:
             return DemoFaceSource(realtime=True)
         from checkout_app.camera.open_source import open_source
 
-        return open_source(spec)
+        return open_source(spec, realtime=True)
 
     return open_face if face else open_counter
 

@@ -18,7 +18,7 @@ from checkout_app.camera import opencv_source
 from checkout_app.camera.image_folder import ImageFolderSource
 from checkout_app.camera.open_source import open_source
 from checkout_app.camera.opencv_source import V4L_SELECT_TIMEOUT_ENV, OpenCVSource, redact_url
-from checkout_app.camera.source import Frame, SourceError
+from checkout_app.camera.source import Frame, Pacer, SourceError
 
 
 def write_video(path: Path, n_frames: int, fps: float) -> None:
@@ -106,6 +106,48 @@ def test_realtime_video_plays_at_its_frame_rate(tmp_path: Path) -> None:
     with OpenCVSource(video, realtime=True) as source:
         assert len(list(source)) == 5
     assert time.monotonic() - started >= 4 / 50.0 - 0.005
+
+
+def test_realtime_image_folder_plays_at_its_frame_rate(tmp_path: Path) -> None:
+    for i in range(5):
+        write_image(tmp_path / f"{i}.jpg", 40 * i)
+    started = time.monotonic()
+    with ImageFolderSource(tmp_path, fps=50.0, realtime=True) as source:
+        assert len(list(source)) == 5
+    assert time.monotonic() - started >= 4 / 50.0 - 0.005
+
+
+def test_the_pacer_holds_each_frame_back_to_its_timestamp() -> None:
+    now, slept = [100.0], []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        now[0] += seconds
+
+    pacer = Pacer(clock=lambda: now[0], sleep=sleep)
+    pacer.wait(2.0)  # the first frame at once, whatever its timestamp
+    pacer.wait(2.1)
+    now[0] += 0.5  # decoding fell behind: that frame at once, the next on the first's schedule
+    pacer.wait(2.2)
+    pacer.wait(2.8)
+    assert slept == [0.0, 0.1, 0.0, 0.2]
+
+
+def test_the_kiosk_plays_a_video_file_or_an_image_folder_at_its_frame_rate(
+    tmp_path: Path,
+) -> None:
+    """Read as fast as it decodes, a recorded counter would flash past and end in seconds."""
+    from checkout_app.ui.launch import source_opener
+
+    write_image(tmp_path / "0.jpg", 90)
+    video = tmp_path / "clip.avi"
+    write_video(video, n_frames=2, fps=10.0)
+    for spec in (str(tmp_path), str(video)):
+        for face in (False, True):
+            with source_opener(spec, face)() as source:
+                assert source.realtime, (spec, face)
+    with open_source(str(tmp_path)) as source:
+        assert not source.realtime  # tests, benchmarks and evaluations: as fast as it reads
 
 
 def test_missing_video_file_names_the_path(tmp_path: Path) -> None:
@@ -232,10 +274,14 @@ def test_missing_image_folder_is_a_source_error(tmp_path: Path) -> None:
 @pytest.fixture
 def recorded_opens(monkeypatch: pytest.MonkeyPatch) -> None:
     """open_source builds (kind, argument) tuples instead of real sources."""
-    monkeypatch.setattr(open_source_module, "OpenCVSource", lambda target: ("opencv", target))
-    monkeypatch.setattr(open_source_module, "ImageFolderSource", lambda path: ("images", path))
+    monkeypatch.setattr(
+        open_source_module, "OpenCVSource", lambda target, realtime=False: ("opencv", target)
+    )
+    monkeypatch.setattr(
+        open_source_module, "ImageFolderSource", lambda path, realtime=False: ("images", path)
+    )
     demo = types.ModuleType("checkout_app.camera.demo_source")
-    demo.DemoScenarioSource = lambda fps: ("demo", fps)  # type: ignore[attr-defined]
+    demo.DemoScenarioSource = lambda fps, realtime=False: ("demo", fps)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "checkout_app.camera.demo_source", demo)
 
 
