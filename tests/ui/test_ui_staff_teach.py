@@ -258,3 +258,46 @@ def test_real_models_teach_a_juice_from_three_photos(
     gallery = load_gallery(taught, encoders[0])
     test_photo = cv2.imread(str(sorted(folder.iterdir())[5]))
     assert gallery.match(encoders[0].encode([test_photo])[0]).sku == "BRAVO-APPLE"
+
+
+def test_after_teaching_the_detector_s_products_come_off_sale_in_one_tap(
+    qtbot, repos, themed, screenshot
+):
+    """With real products taught, the demo detector's mistakes on them are charged while its
+    products are on sale: the page offers to take them off sale (unsaved: Discard undoes it)."""
+    from checkout_app.core.catalog import Product, taught_class_name
+
+    catalog = repos[0]
+    catalog.upsert(Product("A1", "콜라", "Cola", 1500, "cola_can"))
+    catalog.upsert(Product("A2", "칩", "Chips", 1800, "chips"))
+    teacher = ProductTeacher(*repos, no_models)
+    teacher.set_empty_counter(empty_counter())
+    page = CatalogPage(catalog, ["cola_can", "chips"], teacher=teacher, counter_frame=None)
+    qtbot.addWidget(page)
+    page.resize(1024, 480)
+    page.show()
+    juice = Product("JUICE-1", "주스", "Juice", 2500, taught_class_name("JUICE-1"))
+    catalog.upsert(juice)
+    page.product_taught(juice)
+    assert page.status_label.text() == (
+        "Taught Juice (JUICE-1). The detector's own products are on sale too: it may take real "
+        "products for them."
+    )
+    off = page.detector_products_off_button
+    assert off.isVisible() and off.text() == "Take them off sale"
+    qtbot.wait(20)
+    screenshot(page, "staff_products_detector_products_on_sale")
+    assert layout_problems(page) == []
+    off.click()
+    assert sorted(after.sku for _before, after in page.model.pending()) == ["A1", "A2"]
+    assert "Discard changes undoes it" in page.status_label.text()
+    page.revert_button.click()
+    assert not page.model.pending()
+    page.product_taught(juice)
+    page.detector_products_off_button.click()
+    page.save_button.click()
+    stored = {p.sku: p.active for p in catalog.load()}
+    assert stored == {"A1": False, "A2": False, "JUICE-1": True}
+    page.product_taught(juice)  # nothing of the detector's left on sale: nothing offered
+    assert not page.detector_products_off_button.isVisible()
+    assert page.status_label.text() == "Taught Juice (JUICE-1)."

@@ -460,6 +460,12 @@ class CatalogPage(QWidget):
         self.teach_barcode_button.clicked.connect(
             lambda: self.open_teach_dialog(self.teach_barcode_button.property("barcode"))
         )
+        # Once real products are taught: the detector's own (the demo's) off sale, in one tap.
+        self.detector_products_off_button = QPushButton()
+        self.detector_products_off_button.setObjectName("detector_products_off_button")
+        set_role(self.detector_products_off_button, ROLE_LINK)
+        self.detector_products_off_button.hide()
+        self.detector_products_off_button.clicked.connect(self.stage_detector_products_off)
         set_role(self.save_button, ROLE_PRIMARY)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.reload)
@@ -488,6 +494,7 @@ class CatalogPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.teach_barcode_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.detector_products_off_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(edits)
         layout.addLayout(files)
         layout.addWidget(self.add_reason)
@@ -508,6 +515,7 @@ class CatalogPage(QWidget):
         self.add_button.setText(self.tr("Add product…"))
         self.teach_button.setText(self.tr("Teach a product…"))
         self.teach_barcode_button.setText(self.tr("Teach it as a new product…"))
+        self.detector_products_off_button.setText(self.tr("Take them off sale"))
         self.import_button.setText(self.tr("Import CSV…"))
         self.export_button.setText(self.tr("Export CSV…"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COL_BARCODES)
@@ -611,8 +619,38 @@ class CatalogPage(QWidget):
                 "Checkout finds it once the empty counter is taken: Teach a product… → "
                 "Take empty counter."
             )
+        on_sale = bool(self._detector_products_on_sale())
+        if on_sale:
+            # The demo detector reports its own products on real ones (in 780 of 781 real
+            # photos): while they are on sale, those mistakes are charged.
+            text += " " + self.tr(
+                "The detector's own products are on sale too: it may take real products for them."
+            )
+        self.detector_products_off_button.setVisible(on_sale)
         self.status_label.setText(text)
         self.catalog_changed.emit()
+
+    def _detector_products_on_sale(self) -> list[int]:
+        """Rows of the products the detector recognises (not taught) that are on sale."""
+        return [
+            row
+            for row in range(self.model.rowCount())
+            if self.model.product(row).active
+            and self.model.product(row).class_name in self._class_names
+        ]
+
+    def stage_detector_products_off(self) -> None:
+        """Mark every product the detector recognises off sale, unsaved: saving keeps it,
+        discarding undoes it. A store of taught products keeps the demo's out of its carts."""
+        for row in self._detector_products_on_sale():
+            self.model.stage_edit(row, replace(self.model.product(row), active=False))
+        self.detector_products_off_button.hide()
+        self.status_label.setText(
+            self.tr(
+                "The detector's products are marked off sale: Save changes keeps it, Discard "
+                "changes undoes it."
+            )
+        )
 
     # ----- add ---------------------------------------------------------------------------------
 

@@ -243,158 +243,173 @@
 <context>
     <name>CatalogPage</name>
     <message>
-        <location filename="../staff/catalog_page.py" line="500"/>
+        <location filename="../staff/catalog_page.py" line="507"/>
         <source>Products and prices</source>
         <translation>상품 및 가격</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="501"/>
+        <location filename="../staff/catalog_page.py" line="508"/>
         <source>Scan or type a barcode</source>
         <translation>바코드를 스캔하거나 입력하세요</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="506"/>
+        <location filename="../staff/catalog_page.py" line="513"/>
         <source>Save changes</source>
         <translation>변경 사항 저장</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="507"/>
+        <location filename="../staff/catalog_page.py" line="514"/>
         <source>Discard changes</source>
         <translation>변경 취소</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="508"/>
+        <location filename="../staff/catalog_page.py" line="515"/>
         <source>Add product…</source>
         <translation>상품 추가…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="509"/>
+        <location filename="../staff/catalog_page.py" line="516"/>
         <source>Teach a product…</source>
         <translation>상품 학습…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="510"/>
+        <location filename="../staff/catalog_page.py" line="517"/>
         <source>Teach it as a new product…</source>
         <translation>새 상품으로 학습…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="511"/>
+        <location filename="../staff/catalog_page.py" line="518"/>
+        <source>Take them off sale</source>
+        <translation>판매 중지하기</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="519"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="512"/>
+        <location filename="../staff/catalog_page.py" line="520"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="536"/>
+        <location filename="../staff/catalog_page.py" line="544"/>
         <source>Cannot read the catalog</source>
         <translation>상품 목록을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="556"/>
+        <location filename="../staff/catalog_page.py" line="564"/>
         <source>Product {sku}: {error}</source>
         <translation>상품 {sku}: {error}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="563"/>
+        <location filename="../staff/catalog_page.py" line="571"/>
         <source>Not all changes were saved</source>
         <translation>일부 변경 사항을 저장하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="565"/>
+        <location filename="../staff/catalog_page.py" line="573"/>
         <source>Saved.</source>
         <translation>저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="576"/>
+        <location filename="../staff/catalog_page.py" line="584"/>
         <source>No product has barcode {code}.</source>
         <translation>바코드 {code}인 상품이 없어요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="583"/>
+        <location filename="../staff/catalog_page.py" line="591"/>
         <source>Barcode {code}: {name}.</source>
         <translation>바코드 {code}: {name}.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="607"/>
+        <location filename="../staff/catalog_page.py" line="615"/>
         <source>Taught {name} ({sku}).</source>
         <translation>학습했습니다: {name} ({sku})</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="611"/>
+        <location filename="../staff/catalog_page.py" line="619"/>
         <source>Checkout finds it once the empty counter is taken: Teach a product… → Take empty counter.</source>
         <translation>빈 계산대를 찍어야 계산대에서 이 상품을 찾아요: 상품 학습… → 빈 계산대 찍기.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="631"/>
+        <location filename="../staff/catalog_page.py" line="627"/>
+        <source>The detector&apos;s own products are on sale too: it may take real products for them.</source>
+        <translation>인식기가 원래 아는 상품도 판매 중이에요: 실제 상품을 그 상품으로 잘못 알 수 있어요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="650"/>
+        <source>The detector&apos;s products are marked off sale: Save changes keeps it, Discard changes undoes it.</source>
+        <translation>인식기의 상품을 판매 중지로 표시했어요: 변경 사항 저장을 누르면 적용되고, 변경 취소를 누르면 되돌려요.</translation>
+    </message>
+    <message>
+        <location filename="../staff/catalog_page.py" line="669"/>
         <source>Add product… is off: every detector class already has a product. Train the product model with the new product first.</source>
         <translation>상품 추가… 를 쓸 수 없어요: 모든 인식 클래스에 이미 상품이 있습니다. 먼저 새 상품을 넣어 상품 인식 모델을 학습시키세요.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="650"/>
+        <location filename="../staff/catalog_page.py" line="688"/>
         <source>The product was not added</source>
         <translation>상품을 추가하지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="658"/>
+        <location filename="../staff/catalog_page.py" line="696"/>
         <source>Added {sku}.</source>
         <translation>상품을 추가했습니다: {sku}</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="667"/>
+        <location filename="../staff/catalog_page.py" line="705"/>
         <source>Import CSV</source>
         <translation>CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="668"/>
+        <location filename="../staff/catalog_page.py" line="706"/>
         <source>Importing discards your unsaved changes. Continue?</source>
         <translation>가져오면 저장하지 않은 변경 사항이 사라집니다. 계속하시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="674"/>
+        <location filename="../staff/catalog_page.py" line="712"/>
         <source>Import catalog CSV</source>
         <translation>상품 목록 CSV 가져오기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="675"/>
-        <location filename="../staff/catalog_page.py" line="717"/>
+        <location filename="../staff/catalog_page.py" line="713"/>
+        <location filename="../staff/catalog_page.py" line="755"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 파일 (*.csv);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="685"/>
+        <location filename="../staff/catalog_page.py" line="723"/>
         <source>Cannot read the file</source>
         <translation>파일을 읽을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="696"/>
+        <location filename="../staff/catalog_page.py" line="734"/>
         <source>The import failed</source>
         <translation>가져오기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="703"/>
+        <location filename="../staff/catalog_page.py" line="741"/>
         <source>Imported: {added} added, {updated} updated, {deactivated} taken off sale, {removed} removed.</source>
         <translation>가져오기 완료: 추가 {added}개, 변경 {updated}개, 판매 중지 {deactivated}개, 삭제 {removed}개.</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="716"/>
+        <location filename="../staff/catalog_page.py" line="754"/>
         <source>Export catalog CSV</source>
         <translation>상품 목록 CSV 내보내기</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="731"/>
+        <location filename="../staff/catalog_page.py" line="769"/>
         <source>The export failed</source>
         <translation>내보내기에 실패했습니다</translation>
     </message>
     <message>
-        <location filename="../staff/catalog_page.py" line="733"/>
+        <location filename="../staff/catalog_page.py" line="771"/>
         <source>Exported to {path}.</source>
         <translation>내보냈습니다: {path}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../staff/catalog_page.py" line="744"/>
+        <location filename="../staff/catalog_page.py" line="782"/>
         <source>%n unsaved change(s).</source>
         <translation>
             <numerusform>저장하지 않은 변경 사항 %n건</numerusform>
@@ -755,7 +770,7 @@
         <translation>백엔드: {name}</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="243"/>
+        <location filename="../launch.py" line="245"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -763,52 +778,52 @@
 <context>
     <name>LoadingScreen</name>
     <message>
-        <location filename="../launch.py" line="165"/>
+        <location filename="../launch.py" line="167"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="166"/>
+        <location filename="../launch.py" line="168"/>
         <source>Opening the store database…</source>
         <translation>매장 데이터베이스를 여는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="167"/>
+        <location filename="../launch.py" line="169"/>
         <source>Loading the product recognition model…</source>
         <translation>상품 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="168"/>
+        <location filename="../launch.py" line="170"/>
         <source>Loading the products staff taught…</source>
         <translation>직원이 학습시킨 상품을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="169"/>
+        <location filename="../launch.py" line="171"/>
         <source>Loading the face recognition models…</source>
         <translation>얼굴 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="170"/>
+        <location filename="../launch.py" line="172"/>
         <source>Preparing the face recognition weights (first start only)…</source>
         <translation>얼굴 인식 가중치를 준비하는 중… (처음 실행할 때만)</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="171"/>
+        <location filename="../launch.py" line="173"/>
         <source>Registering the demo shopper…</source>
         <translation>데모 고객을 등록하는 중…</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="177"/>
+        <location filename="../launch.py" line="179"/>
         <source>The kiosk cannot start</source>
         <translation>키오스크를 시작할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="179"/>
+        <location filename="../launch.py" line="181"/>
         <source>Self-checkout is starting</source>
         <translation>셀프 계산대를 시작하는 중입니다</translation>
     </message>
     <message>
-        <location filename="../launch.py" line="181"/>
+        <location filename="../launch.py" line="183"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
