@@ -175,7 +175,7 @@
     <message>
         <location filename="../shopper/cart_panel.py" line="351"/>
         <source>Products lie against each other: move them apart.</source>
-        <translation>상품이 서로 붙어 있습니다: 떼어 놓아 주세요.</translation>
+        <translation>상품이 서로 붙어 있어요: 떼어 놓아 주세요.</translation>
     </message>
     <message numerus="yes">
         <location filename="../shopper/cart_panel.py" line="355"/>
