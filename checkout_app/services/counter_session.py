@@ -107,6 +107,11 @@ class CounterSnapshot:
         )
 
     @property
+    def occupied(self) -> bool:
+        """Something of the shopper's on the counter: charged, unknown or items touching."""
+        return bool(self.item_count or self.unknown_items or self.touching_items)
+
+    @property
     def nameable(self) -> frozenset:
         """Ids of the unknown items staff may name: those nobody named, and those a scan was
         only guessed to be."""

@@ -318,7 +318,7 @@ class KioskWindow(QMainWindow):
             counter_full=snapshot.counter_full,
         )
         now = self._clock()
-        if snapshot.item_count or snapshot.unknown_items or snapshot.touching_items:
+        if snapshot.occupied:
             self._empty_since = None
             if self.stack.currentWidget() is self.attract:
                 self.stack.setCurrentWidget(self.scanning)
@@ -514,8 +514,10 @@ class KioskWindow(QMainWindow):
         """Staff changed the catalog here (``catalog`` None: read it) or another kiosk did."""
         if catalog is None:
             catalog = self.services.catalog_repository.load()
-        # Prices change between shoppers, never under someone's open cart.
-        if self._snapshot.item_count:
+        # Prices change between shoppers, never under someone's open cart; nor while anything
+        # of theirs lies on the counter (a new visit would forget that two items lie touching,
+        # and take the pair for one).
+        if self._snapshot.occupied:
             self._new_catalog = catalog
         else:
             self._apply(self.services.counter.reset(catalog))
@@ -746,7 +748,7 @@ class KioskWindow(QMainWindow):
     def _leave_staff_area(self) -> None:
         self.face_camera.stop()
         self._header.setVisible(True)
-        self.stack.setCurrentWidget(self.scanning if self._snapshot.item_count else self.attract)
+        self.stack.setCurrentWidget(self.scanning if self._snapshot.occupied else self.attract)
         self._show_technical_footer()
 
     def _face_camera_for_staff(self, wanted: bool) -> None:

@@ -320,6 +320,7 @@ def test_something_laid_against_an_item_holds_the_payment_until_they_lie_apart()
     snapshot = show(beside)
     assert snapshot.touching_items == 1 and not snapshot.can_pay
     assert snapshot.unknown_items == 0 and snapshot.quantities == {}, "neither is charged"
+    assert snapshot.occupied, "a visit under way: not the moment for a new catalog"
     views = box_views(snapshot, ["cola_can"], "en", TEXTS)
     assert [(v.text, v.colour) for v in views] == [("Move apart", UNKNOWN_ITEM_COLOUR)]
     assert show(with_items((100, 120, GREEN))).can_pay, "taken away again"

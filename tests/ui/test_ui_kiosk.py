@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from checkout_app.camera.demo_face_source import DEMO_SHOPPER_NAME, DemoFaceSource
 from checkout_app.camera.demo_source import DemoScenarioSource
 from checkout_app.camera.source import SourceError
+from checkout_app.core.catalog import ITEMS_TOUCHING_CLASS
+from checkout_app.services.counter_session import ItemBox
 from checkout_app.services.kiosk_settings import KioskSettings
 from checkout_app.services.payment_flow import PayStep
 from checkout_app.storage.catalog_repository import CatalogRepository
@@ -996,6 +998,20 @@ def test_a_product_taught_on_another_kiosk_is_charged_here_from_the_next_shopper
     finally:
         store.close()
         close_database(other_kiosk)
+
+
+def test_a_catalog_changed_elsewhere_waits_while_products_lie_touching(make_window) -> None:
+    """Nothing charged yet, but two products lie against each other: a new visit (the new
+    catalog put in place) would forget that, identify the pair afresh and charge it as one."""
+    kiosk = make_window()
+    counter = kiosk.services.counter
+    counter.reset()
+    touching = ItemBox((100, 100, 300, 300), ITEMS_TOUCHING_CLASS, None, True, 7)
+    kiosk._apply(replace(counter.snapshot(), boxes=(touching,)))
+    assert kiosk.stack.currentWidget() is kiosk.scanning
+    catalog = counter.catalog
+    kiosk._on_catalog_changed(catalog)
+    assert kiosk._new_catalog is catalog, "put in place at the next shopper, not now"
 
 
 def test_a_price_changed_on_another_kiosk_is_charged_from_the_next_shopper(make_window, qtbot):
