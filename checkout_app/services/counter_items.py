@@ -85,7 +85,6 @@ class _Known:
     seen: float
     suggestions: tuple = ()  # the taught SKUs it looked most like, best first
     look: np.ndarray | None = None  # when last seen on its own (``_look``)
-    touching: bool = False  # one region of several items (``_touching``)
 
 
 class CounterItemDetector:
@@ -152,7 +151,7 @@ class CounterItemDetector:
             regions, arms = counter_regions(image, self._empty)
         except ValueError as exc:
             return self._none(started, now, str(exc))
-        self._unlike_since, self.empty_counter_stale, self.counter_full = None, False, False
+        self._matches_its_shot()
         self._items_share = sum(area for _box, area in regions) / (image.shape[0] * image.shape[1])
         self._known = [k for k in self._known if now - k.seen <= self._forget_after_s]
         found: list[_Known] = []
@@ -206,7 +205,7 @@ class CounterItemDetector:
         return known
 
     def _new_item(self, image: np.ndarray, box: tuple, area: float, now: float) -> _Known:
-        grew_from = [k for k in self._known if _grew_out_of(k, box, area, self._object_area)]
+        grew_from = [k for k in self._known if self._grew_out_of(k, box, area)]
         if grew_from:
             return self._touching(box, area, now, grew_from)
         return self._identify(image, box, area, now)
@@ -221,7 +220,16 @@ class CounterItemDetector:
             box,
             [k.box for k in grew_from],
         )
-        return _Known(box, area, self.touching_class_id, now, touching=True)
+        return _Known(box, area, self.touching_class_id, now)
+
+    def _grew_out_of(self, known: _Known, box: tuple, area: float) -> bool:
+        """Whether a new region is ``known`` with something laid against it: it holds the item's
+        box, and its area grew; or, where several items were found touching, did not shrink
+        (they were rearranged under the hand: not quite the same region, still not one item)."""
+        if _inside_share(known.box, box) < GREW_FROM_SHARE:
+            return False
+        change = _change(area, known, self._object_area)
+        return change >= 0 if known.class_id == self.touching_class_id else change > 0
 
     def _identify(self, image: np.ndarray, box: tuple, area: float, now: float) -> _Known:
         match = identify_item(image, box, self._gallery, self._encoder)
@@ -243,8 +251,12 @@ class CounterItemDetector:
         against ``image`` from the next frame on."""
         self._empty = image
         self._object_area = MIN_OBJECT_SHARE * image.shape[0] * image.shape[1]
-        self._unlike_since, self.empty_counter_stale, self.counter_full = None, False, False
+        self._matches_its_shot()
         self._items_share = 0.0
+
+    def _matches_its_shot(self) -> None:
+        """The counter can be compared with its empty-counter shot (again)."""
+        self._unlike_since, self.empty_counter_stale, self.counter_full = None, False, False
 
     def _none(self, started: float, now: float, why: str) -> Detections:
         self.unknown_suggestions = ()
@@ -373,16 +385,6 @@ def _look(image: np.ndarray, box: tuple) -> np.ndarray:
     side = (LOOK_SIDE_PX, LOOK_SIDE_PX)
     grid = cv2.resize(image[y1:y2, x1:x2], side, interpolation=cv2.INTER_AREA).astype(np.float32)
     return grid / max(float(grid.mean()), 1.0)
-
-
-def _grew_out_of(known: _Known, box: tuple, area: float, object_area: float) -> bool:
-    """Whether a new region is ``known`` with something laid against it: it holds the item's
-    box, and its area grew; or, where several items were found touching, did not shrink (they
-    were rearranged under the hand: not quite the same region, still not one item)."""
-    if _inside_share(known.box, box) < GREW_FROM_SHARE:
-        return False
-    change = _change(area, known, object_area)
-    return change >= 0 if known.touching else change > 0
 
 
 def _change(area: float, known: _Known, object_area: float) -> float:

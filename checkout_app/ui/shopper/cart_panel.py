@@ -326,11 +326,11 @@ class CartPanel(QFrame):
     def _update_actions(self) -> None:
         charged = any(r.qty > 0 for r in self._rows)
         take_off = sum(r.take_off for r in self._rows)
-        # Not while something on the counter holds the payment: the shopper has put products
-        # down, and the notice says what to do with them.
-        self._empty.setVisible(
-            not self._rows and not (self._unknown_items or self._touching_items or self._stale)
-        )
+        # Lying on the counter uncharged (or maybe, while the counter cannot be seen as it was).
+        uncharged = bool(self._unknown_items or self._touching_items or self._stale)
+        # Not while such things hold the payment: the shopper has put products down, and the
+        # notice says what to do with them.
+        self._empty.setVisible(not self._rows and not uncharged)
         self._show_title()
         self._take_off.setVisible(bool(take_off))
         self._approve.setVisible(bool(take_off))
@@ -371,12 +371,7 @@ class CartPanel(QFrame):
             )
         self._retake.setVisible(self._stale)
         self._pay.setEnabled(
-            self._face_pay_available
-            and charged
-            and not take_off
-            and not self._unknown_items
-            and not self._touching_items
-            and not self._stale
+            self._face_pay_available and charged and not take_off and not uncharged
         )
 
     def _touched(self) -> None:
