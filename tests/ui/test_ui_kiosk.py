@@ -559,6 +559,15 @@ class TaughtJuiceStore:
             shot[y : y + 200, x : x + 200] = cv2.resize(cv2.imread(str(path)), (200, 200))
         return shot
 
+    def open_kiosk(self, make_window, *photos):
+        """The kiosk started on this store, its counter camera showing ``photos``
+        (``on_counter``): (window, camera; set ``camera.image`` to change the counter)."""
+        scene = StillCounter(self.on_counter(*photos))
+        kiosk = make_window(lambda: scene)
+        self.services.counter.reset(self.repository.load())
+        kiosk.start()
+        return kiosk, scene
+
     def close(self) -> None:
         from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 
@@ -616,10 +625,7 @@ def test_products_laid_against_each_other_wait_until_moved_apart(
     store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-6")
     try:
         second = sorted(store.test_juice.parent.glob("*.jpg"))[1]
-        scene = StillCounter(store.on_counter(((80, 140), store.test_juice)))
-        kiosk = make_window(lambda: scene)
-        services.counter.reset(store.repository.load())
-        kiosk.start()
+        kiosk, scene = store.open_kiosk(make_window, ((80, 140), store.test_juice))
         qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-6": 1}, timeout=60_000)
         scene.image = store.on_counter(((80, 140), store.test_juice), ((280, 140), second))
         qtbot.waitUntil(
@@ -653,12 +659,9 @@ def test_a_taught_product_is_charged_and_an_unknown_item_holds_the_payment(
     from checkout_app.storage.product_photo_repository import ProductPhotoRepository
 
     store = taught_juice_store
-    scene = StillCounter(
-        store.on_counter(((80, 140), store.test_juice), ((380, 150), store.banana))
+    kiosk, scene = store.open_kiosk(
+        make_window, ((80, 140), store.test_juice), ((380, 150), store.banana)
     )
-    kiosk = make_window(lambda: scene)
-    services.counter.reset(store.repository.load())
-    kiosk.start()
     qtbot.waitUntil(
         lambda: kiosk.snapshot.quantities == {"TROP-1": 1} and kiosk.snapshot.unknown_items,
         timeout=60_000,
@@ -751,10 +754,7 @@ def test_a_counter_unlike_its_empty_shot_holds_the_payment_until_staff_take_it_a
 
     store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-5")
     try:
-        scene = StillCounter(store.on_counter(((80, 140), store.test_juice)))
-        kiosk = make_window(lambda: scene)
-        services.counter.reset(store.repository.load())
-        kiosk.start()
+        kiosk, scene = store.open_kiosk(make_window, ((80, 140), store.test_juice))
         qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-5": 1}, timeout=60_000)
         patches = np.random.default_rng(7).integers(0, 256, (6, 8, 3)).astype(np.uint8)
         mat = cv2.resize(patches, (640, 480), interpolation=cv2.INTER_NEAREST)  # a cloth
@@ -815,11 +815,9 @@ def test_with_two_unknown_items_the_kiosk_learns_the_one_staff_tapped(
 
     store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-2")
     try:
-        both = store.on_counter(((80, 150), store.banana), ((380, 150), store.kiwi))
-        scene = StillCounter(both)
-        kiosk = make_window(lambda: scene)
-        services.counter.reset(store.repository.load())
-        kiosk.start()
+        kiosk, scene = store.open_kiosk(
+            make_window, ((80, 150), store.banana), ((380, 150), store.kiwi)
+        )
         qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 2, timeout=60_000)
         staff_name_unknown_item(monkeypatch, "banana", 0, screenshot)  # left to right: the banana
         press(kiosk, "name_unknown_button")
@@ -911,10 +909,7 @@ def test_staff_teach_an_unknown_item_as_a_new_product_and_it_is_charged(
 
     store = TaughtJuiceStore(services, grocery_dir, juice_sku="TROP-4")
     try:
-        scene = StillCounter(store.on_counter(((220, 140), store.kiwi)))
-        kiosk = make_window(lambda: scene)
-        services.counter.reset(store.repository.load())
-        kiosk.start()
+        kiosk, _scene = store.open_kiosk(make_window, ((220, 140), store.kiwi))
         qtbot.waitUntil(lambda: kiosk.snapshot.unknown_items == 1, timeout=60_000)
 
         def staff_choose_teach(dialog) -> int:
@@ -990,10 +985,7 @@ def test_a_product_taught_on_another_kiosk_is_charged_here_from_the_next_shopper
             ),
             timeout=60_000,
         )
-        scene = StillCounter(store.on_counter(((80, 140), store.test_juice)))
-        kiosk = make_window(lambda: scene)
-        services.counter.reset(store.repository.load())
-        kiosk.start()
+        kiosk, _scene = store.open_kiosk(make_window, ((80, 140), store.test_juice))
         qtbot.waitUntil(lambda: kiosk.snapshot.quantities == {"TROP-3": 1}, timeout=60_000)
     finally:
         store.close()
